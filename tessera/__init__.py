@@ -1,0 +1,1 @@
+"""Tessera: a metadata-driven platform core for business applications."""

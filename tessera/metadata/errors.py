@@ -1,0 +1,65 @@
+"""Exceptions raised by the metadata layer.
+
+Each error carries a stable ``code`` and, for input errors, a mapping of field path to
+messages (``{"fields[2].name": ["..."]}``) in the style of marshmallow.
+"""
+
+
+class MetadataError(Exception):
+    """Base class for everything the metadata layer refuses."""
+
+    code = "metadata_error"
+    status = 400
+
+    def __init__(self, message, *, errors=None, code=None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+        if code:
+            self.code = code
+
+
+class InvalidDocument(MetadataError):
+    """A document does not match its JSON Schema or the naming rules."""
+
+    code = "invalid_document"
+    status = 422
+
+
+class UnknownKind(MetadataError):
+    """The kind is not one the store knows."""
+
+    code = "unknown_kind"
+    status = 404
+
+
+class DocumentNotFound(MetadataError):
+    """No document of that kind and name exists."""
+
+    code = "document_not_found"
+    status = 404
+
+
+class PublishRefused(MetadataError):
+    """The candidate set fails its cross-checks; nothing was published."""
+
+    code = "publish_refused"
+    status = 422
+
+
+class LossyChangeRefused(MetadataError):
+    """The plan would lose data and the admin did not confirm it."""
+
+    code = "lossy_change_refused"
+    status = 409
+
+    def __init__(self, message, *, steps):
+        super().__init__(message, errors={s["target"]: [s["loss"]] for s in steps})
+        self.steps = steps
+
+
+class ConcurrentPublish(MetadataError):
+    """Another publish committed first; retry against the new revision."""
+
+    code = "concurrent_publish"
+    status = 409

@@ -1,0 +1,79 @@
+"""The ``object`` kind: custom objects, their fields, indexes and validation rules."""
+
+from .fieldtypes import COMMON_PROPERTIES, FIELD_TYPES, lookup_target
+from .kinds import KindSpec, register_kind
+from .names import field_name_problem, name_problem
+
+FORMULA_PROPERTIES = frozenset({"expression", "returns"})
+
+
+def option_values(field_doc):
+    """Return the list of allowed values of a picklist field."""
+    return [o if isinstance(o, str) else o["value"] for o in field_doc.get("options", [])]
+
+
+def _field_errors(index, field_doc):
+    path = f"fields[{index}]"
+    errors = {}
+    problem = field_name_problem(field_doc["name"])
+    if problem:
+        errors[f"{path}.name"] = [problem]
+    spec = FIELD_TYPES.get(field_doc["type"])
+    if spec is None:
+        known = ", ".join(sorted(FIELD_TYPES))
+        return {**errors, f"{path}.type": [f'unknown field type "{field_doc["type"]}" (known: {known})']}
+    allowed = COMMON_PROPERTIES | spec.properties
+    for prop in sorted(set(field_doc) - allowed):
+        errors[f"{path}.{prop}"] = [f'not a property of {spec.name} fields']
+    for prop in sorted(spec.required - set(field_doc)):
+        errors[f"{path}.{prop}"] = [f"required for {spec.name} fields"]
+    values = option_values(field_doc)
+    if len(set(values)) != len(values):
+        errors[f"{path}.options"] = ["options must be unique"]
+    if "precision" in field_doc and field_doc.get("scale", 0) > field_doc["precision"]:
+        errors[f"{path}.scale"] = ["scale cannot exceed precision"]
+    return errors
+
+
+def check_object(doc):
+    """Check an object document on its own: names, field types, duplicates."""
+    errors = {}
+    seen = {}
+    for index, field_doc in enumerate(doc["fields"]):
+        errors.update(_field_errors(index, field_doc))
+        if field_doc["name"] in seen:
+            errors[f"fields[{index}].name"] = [
+                f'duplicate field "{field_doc["name"]}" (also fields[{seen[field_doc["name"]]}])'
+            ]
+        seen.setdefault(field_doc["name"], index)
+    for index, rule in enumerate(doc.get("validation_rules", [])):
+        problem = name_problem(rule["name"])
+        if problem:
+            errors[f"validation_rules[{index}].name"] = [problem]
+    return errors
+
+
+def cross_check_object(doc, documents):
+    """Check an object against the candidate set: targets, referenced fields."""
+    errors = {}
+    names = {f["name"] for f in doc["fields"]}
+    objects = {name for (kind, name) in documents if kind == "object"}
+    for index, field_doc in enumerate(doc["fields"]):
+        target = lookup_target(field_doc)
+        if target and target != "user" and target not in objects:
+            errors[f"fields[{index}].target"] = [f'target object "{target}" does not exist']
+    if doc.get("title_field") and doc["title_field"] not in names:
+        errors["title_field"] = [f'no field "{doc["title_field"]}"']
+    for index, spec in enumerate(doc.get("indexes", [])):
+        for name in spec["fields"]:
+            if name not in names:
+                errors[f"indexes[{index}].fields"] = [f'no field "{name}"']
+    for index, rule in enumerate(doc.get("validation_rules", [])):
+        if rule.get("field") and rule["field"] not in names:
+            errors[f"validation_rules[{index}].field"] = [f'no field "{rule["field"]}"']
+    return errors
+
+
+OBJECT_KIND = register_kind(
+    KindSpec("object", "object.json", check=check_object, cross_check=cross_check_object)
+)

@@ -1,0 +1,120 @@
+"""Migration plans: what must change in storage to go from one published set to the next.
+
+The plan is computed from metadata alone. Steps that may lose data carry a
+``data_check`` the runtime runs against the live tables to say what would be lost.
+"""
+
+from .fieldtypes import FIELD_TYPES, lookup_target, numeric_shape, text_length
+from .objects import option_values
+
+TEXT_FAMILY = {"text", "long_text", "email", "phone", "url", "picklist", "auto_number"}
+NUMERIC_FAMILY = {"number", "currency", "percent"}
+RELATION_FAMILY = {"lookup", "master_detail", "user"}
+
+
+def _step(op, obj, field=None, **extra):
+    target = f"{obj}.{field}" if field else obj
+    return {"op": op, "object": obj, "field": field, "target": target, **extra}
+
+
+def stored_fields(doc):
+    """Return the fields of an object document that have a column, by name."""
+    return {f["name"]: f for f in doc["fields"] if FIELD_TYPES[f["type"]].stored}
+
+
+def _text_change(obj, old, new):
+    old_len, new_len = text_length(old), text_length(new)
+    steps = []
+    if new_len != old_len:
+        check = {"kind": "longer_than", "length": new_len} if new_len < old_len else None
+        steps.append(_step("alter_column", obj, new["name"], change="length", old=old_len, new=new_len, data_check=check))
+    if new["type"] == "picklist" and old["type"] == "picklist":
+        removed = sorted(set(option_values(old)) - set(option_values(new)))
+        if removed:
+            steps.append(_step("restrict_values", obj, new["name"], removed=removed,
+                               data_check={"kind": "value_in", "values": removed}))
+    elif new["type"] == "picklist":
+        steps.append(_step("restrict_values", obj, new["name"], allowed=option_values(new),
+                           data_check={"kind": "value_not_in", "values": option_values(new)}))
+    return steps
+
+
+def _numeric_change(obj, old, new):
+    (old_p, old_s), (new_p, new_s) = numeric_shape(old), numeric_shape(new)
+    if (old_p, old_s) == (new_p, new_s):
+        return []
+    narrowing = new_s < old_s or (new_p - new_s) < (old_p - old_s)
+    check = {"kind": "numeric_overflow", "precision": new_p, "scale": new_s} if narrowing else None
+    return [_step("alter_column", obj, new["name"], change="numeric", old=[old_p, old_s], new=[new_p, new_s], data_check=check)]
+
+
+def _multi_change(obj, old, new):
+    removed = sorted(set(option_values(old)) - set(option_values(new)))
+    if not removed:
+        return []
+    return [_step("restrict_values", obj, new["name"], removed=removed,
+                  data_check={"kind": "multi_value_in", "values": removed})]
+
+
+def field_change(obj, old, new):
+    """Return the steps that turn column ``old`` into ``new`` (same field name)."""
+    a, b = old["type"], new["type"]
+    if a in TEXT_FAMILY and b in TEXT_FAMILY:
+        return _text_change(obj, old, new)
+    if a in NUMERIC_FAMILY and b in NUMERIC_FAMILY:
+        return _numeric_change(obj, old, new)
+    if a == b == "multi_picklist":
+        return _multi_change(obj, old, new)
+    if a in RELATION_FAMILY and b in RELATION_FAMILY and lookup_target(old) == lookup_target(new):
+        return []
+    if a == b:
+        return []
+    return [
+        _step("drop_column", obj, new["name"], reason=f"type changes from {a} to {b}", data_check={"kind": "non_null"}),
+        _step("add_column", obj, new["name"], definition=new),
+    ]
+
+
+def _index_steps(obj, old_doc, new_doc):
+    def wanted(doc):
+        found = {(f["name"],): bool(f.get("unique")) for f in doc["fields"]
+                 if f.get("unique") or f.get("indexed") or lookup_target(f)}
+        found.update({tuple(i["fields"]): bool(i.get("unique")) for i in doc.get("indexes", [])})
+        return found
+
+    before, after = wanted(old_doc) if old_doc else {}, wanted(new_doc)
+    steps = [_step("drop_index", obj, None, columns=list(cols), unique=u)
+             for cols, u in before.items() if after.get(cols) != u]
+    steps += [_step("create_index", obj, None, columns=list(cols), unique=u)
+              for cols, u in after.items() if before.get(cols) != u]
+    return steps
+
+
+def object_steps(name, old_doc, new_doc):
+    """Return the steps for one object going from ``old_doc`` to ``new_doc`` (either may be None)."""
+    if new_doc is None:
+        return [_step("drop_table", name, data_check={"kind": "any_rows"})]
+    if old_doc is None:
+        return [_step("create_table", name, definition=new_doc)] + _index_steps(name, None, new_doc)
+    old_fields, new_fields = stored_fields(old_doc), stored_fields(new_doc)
+    steps = []
+    for field_name, field_doc in old_fields.items():
+        if field_name not in new_fields:
+            steps.append(_step("drop_column", name, field_name, data_check={"kind": "non_null"}))
+    for field_name, field_doc in new_fields.items():
+        if field_name not in old_fields:
+            steps.append(_step("add_column", name, field_name, definition=field_doc))
+        else:
+            steps.extend(field_change(name, old_fields[field_name], field_doc))
+    return steps + _index_steps(name, old_doc, new_doc)
+
+
+def compute_plan(old_set, new_set):
+    """Return the ordered storage steps from published set ``old_set`` to ``new_set``."""
+    names = sorted({n for k, n in old_set if k == "object"} | {n for k, n in new_set if k == "object"})
+    steps = []
+    for name in names:
+        steps.extend(object_steps(name, old_set.get(("object", name)), new_set.get(("object", name))))
+    order = {"drop_index": 0, "create_table": 1, "drop_column": 2, "add_column": 3,
+             "alter_column": 4, "restrict_values": 5, "create_index": 6, "drop_table": 7}
+    return sorted(steps, key=lambda s: order[s["op"]])

@@ -1,0 +1,152 @@
+"""The versioned metadata store: drafts, published documents and revisions.
+
+Every save adds a version; publishing moves each head's published pointer to its draft
+and records one new global revision. All methods take a SQLAlchemy Connection so the
+caller decides the transaction (publishing shares it with the schema migration).
+"""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .documents import validate_document
+from .errors import ConcurrentPublish, DocumentNotFound
+from .tables import document_head, document_version, revision
+
+
+def utcnow():
+    """The current time as naive UTC, the form every stored datetime takes."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def current_revision(conn):
+    """The number of the newest published revision (0 before the first publish)."""
+    return conn.execute(select(func.coalesce(func.max(revision.c.revision), 0))).scalar_one()
+
+
+def _head(conn, kind, name):
+    query = select(document_head).where(document_head.c.kind == kind, document_head.c.name == name)
+    return conn.execute(query).mappings().first()
+
+
+def _body(conn, kind, name, version):
+    query = select(document_version.c.body).where(
+        document_version.c.kind == kind,
+        document_version.c.name == name,
+        document_version.c.version == version,
+    )
+    return conn.execute(query).scalar_one()
+
+
+def save_draft(conn, kind, name, body, author):
+    """Validate ``body`` and store it as the new draft of (kind, name); return its version.
+
+    A ``body`` of None records a deletion, to take effect at the next publish.
+    """
+    if body is not None:
+        body = validate_document(kind, name, {**body, "kind": kind, "name": name})
+    head = _head(conn, kind, name)
+    if head is None and body is None:
+        raise DocumentNotFound(f'{kind} "{name}" does not exist')
+    version = 1 if head is None else head["draft_version"] + 1
+    conn.execute(
+        insert(document_version).values(
+            kind=kind, name=name, version=version, body=body, author=author, created_at=utcnow()
+        )
+    )
+    if head is None:
+        conn.execute(insert(document_head).values(kind=kind, name=name, draft_version=version))
+    else:
+        conn.execute(
+            update(document_head)
+            .where(document_head.c.kind == kind, document_head.c.name == name)
+            .values(draft_version=version)
+        )
+    return version
+
+
+def get_document(conn, kind, name, *, published=False):
+    """Return {"body", "version", "published_version", "draft_version"} or raise DocumentNotFound."""
+    head = _head(conn, kind, name)
+    version = head and (head["published_version"] if published else head["draft_version"])
+    body = version and _body(conn, kind, name, version)
+    if body is None:
+        state = "published " if published else ""
+        raise DocumentNotFound(f'no {state}{kind} "{name}"')
+    return {
+        "body": body,
+        "version": version,
+        "draft_version": head["draft_version"],
+        "published_version": head["published_version"],
+    }
+
+
+def list_documents(conn, kind=None, *, published=False):
+    """Return {(kind, name): body} for every live draft (or published) document."""
+    pointer = document_head.c.published_version if published else document_head.c.draft_version
+    query = select(document_version.c.kind, document_version.c.name, document_version.c.body).join(
+        document_head,
+        and_(
+            document_head.c.kind == document_version.c.kind,
+            document_head.c.name == document_version.c.name,
+            pointer == document_version.c.version,
+        ),
+    )
+    if kind is not None:
+        query = query.where(document_version.c.kind == kind)
+    rows = conn.execute(query.order_by(document_version.c.kind, document_version.c.name))
+    return {(row.kind, row.name): row.body for row in rows if row.body is not None}
+
+
+def pending_changes(conn):
+    """Return the list of (kind, name, action) that the next publish would apply."""
+    query = select(document_head).where(
+        (document_head.c.published_version.is_(None))
+        | (document_head.c.published_version != document_head.c.draft_version)
+    )
+    changes = []
+    for head in conn.execute(query).mappings():
+        draft = _body(conn, head["kind"], head["name"], head["draft_version"])
+        was_live = head["published_version"] and _body(
+            conn, head["kind"], head["name"], head["published_version"]
+        ) is not None
+        if draft is None and not was_live:
+            continue
+        action = "delete" if draft is None else ("update" if was_live else "create")
+        changes.append((head["kind"], head["name"], action))
+    return sorted(changes)
+
+
+def record_publish(conn, expected_revision, author, changes, plan):
+    """Point every head at its draft and write revision ``expected_revision + 1``.
+
+    Raises ConcurrentPublish when another publish took that revision number first.
+    """
+    new_revision = expected_revision + 1
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                insert(revision).values(
+                    revision=new_revision,
+                    published_at=utcnow(),
+                    author=author,
+                    changes=[{"kind": k, "name": n, "action": a} for k, n, a in changes],
+                    plan=plan,
+                )
+            )
+    except IntegrityError:
+        raise ConcurrentPublish("another publish committed first; plan again") from None
+    for kind, name, _ in changes:
+        conn.execute(
+            update(document_head)
+            .where(document_head.c.kind == kind, document_head.c.name == name)
+            .values(published_version=document_head.c.draft_version)
+        )
+    return new_revision
+
+
+def revisions(conn, limit=50):
+    """Return the newest revisions, newest first."""
+    query = select(revision).order_by(revision.c.revision.desc()).limit(limit)
+    return [dict(row) for row in conn.execute(query).mappings()]

@@ -1,0 +1,18 @@
+"""Health check: the only route that needs no token."""
+
+from sqlalchemy import text
+
+from ..jsonio import json_response
+from .common import runtime
+
+
+def health():
+    """200 with the published revision when the database answers."""
+    with runtime().read() as conn:
+        conn.execute(text("SELECT 1"))
+    return json_response({"status": "ok"})
+
+
+def register(bp):
+    """Add the health route to ``bp``."""
+    bp.add_url_rule("/health", "health", health, methods=["GET"])

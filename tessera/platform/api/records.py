@@ -1,0 +1,88 @@
+"""Record routes: list, create (one or a batch), read, update, delete, history."""
+
+from flask import current_app, request
+
+from ..jsonio import json_body, json_response
+from ..problems import ApiProblem
+from .common import comma_list, ctx, runtime
+
+LIST_PARAMETERS = {"filter", "sort", "fields", "limit", "cursor"}
+
+
+def etag(record):
+    """The entity tag of a record: its version."""
+    return f'"{record["version"]}"'
+
+
+def if_match_version():
+    """The version named by an If-Match header, or None when there is none."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ApiProblem(400, "bad_request", "If-Match must carry the record's version, e.g. \"3\"",
+                         {"If-Match": ["not a version"]})
+    return int(value)
+
+
+def list_records(object_name):
+    """One page of records; any parameter naming a field filters by equality."""
+    args = request.args
+    filters = {k: v for k, v in args.items() if k not in LIST_PARAMETERS}
+    page = runtime().records.list(
+        ctx(), object_name, filters=filters, sort=args.get("sort"), fields=comma_list(args.get("fields")),
+        limit=args.get("limit"), cursor=args.get("cursor"),
+    )
+    return json_response(page)
+
+
+def create_record(object_name):
+    """Create one record (a JSON object) or a batch (a JSON array, all or nothing)."""
+    body = json_body()
+    service = runtime().records
+    if isinstance(body, list):
+        limit = current_app.config["MAX_BATCH_SIZE"]
+        if not body or len(body) > limit:
+            raise ApiProblem(400, "bad_request", f"a batch holds from 1 to {limit} records")
+        ids = service.create_many(ctx(), object_name, body)
+        return json_response({"ids": ids}, 201)
+    record = service.create(ctx(), object_name, body)
+    location = f"{request.path}/{record['id']}"
+    return json_response(record, 201, {"Location": location, "ETag": etag(record)})
+
+
+def get_record(object_name, record_id):
+    """One record."""
+    record = runtime().records.get(ctx(), object_name, record_id, fields=comma_list(request.args.get("fields")))
+    return json_response(record, headers={"ETag": etag(record)})
+
+
+def patch_record(object_name, record_id):
+    """Change some fields; a stale ``version`` or If-Match answers 409."""
+    record = runtime().records.update(ctx(), object_name, record_id, json_body(),
+                                      expected_version=if_match_version())
+    return json_response(record, headers={"ETag": etag(record)})
+
+
+def delete_record(object_name, record_id):
+    """Delete a record (children follow their lookup's on-delete rule)."""
+    runtime().records.delete(ctx(), object_name, record_id, expected_version=if_match_version())
+    return "", 204
+
+
+def record_history(object_name, record_id):
+    """Every recorded change of the record, oldest first."""
+    return json_response({"items": runtime().records.history(ctx(), object_name, record_id)})
+
+
+def register(bp):
+    """Add the record routes to ``bp``."""
+    base = "/objects/<object_name>/records"
+    one = f"{base}/<int:record_id>"
+    bp.add_url_rule(base, "records_list", list_records, methods=["GET"])
+    bp.add_url_rule(base, "records_create", create_record, methods=["POST"])
+    bp.add_url_rule(one, "records_get", get_record, methods=["GET"])
+    bp.add_url_rule(one, "records_patch", patch_record, methods=["PATCH"])
+    bp.add_url_rule(one, "records_delete", delete_record, methods=["DELETE"])
+    bp.add_url_rule(f"{one}/history", "records_history", record_history, methods=["GET"])

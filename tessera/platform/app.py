@@ -1,0 +1,42 @@
+"""The Flask app factory."""
+
+import secrets
+
+from flask import Flask
+
+from tessera.runtime import Runtime
+
+from . import problems
+from .api import PUBLIC_ENDPOINTS, create_blueprint
+from .auth import TokenAuthenticator, require_authentication
+from .config import load_settings
+from .plugins import install_field_types, make_plugin_manager
+
+
+def create_app(config=None, *, plugins=()):
+    """Create the Tessera web app.
+
+    ``config`` maps setting names (see ``config.SETTINGS``) to values; anything not
+    given comes from ``TESSERA_*`` environment variables or the defaults. Unknown
+    settings raise ConfigError. The database's system tables are created if missing.
+    """
+    settings = load_settings(config)
+    app = Flask("tessera")
+    app.config.update(settings)
+    app.config["SECRET_KEY"] = settings["SECRET_KEY"] or secrets.token_hex(32)
+    app.json.ensure_ascii = False
+
+    manager = make_plugin_manager(plugins)
+    install_field_types(manager)
+    runtime = Runtime(settings["DATABASE_URL"], engine_options={"echo": settings["SQL_ECHO"]})
+    runtime.create_schema()
+    app.extensions["tessera"] = runtime
+    app.extensions["tessera.plugins"] = manager
+
+    problems.init_app(app)
+    blueprint = create_blueprint()
+    blueprint.before_request(require_authentication(TokenAuthenticator(runtime), PUBLIC_ENDPOINTS))
+    app.register_blueprint(blueprint)
+    manager.hook.tessera_register_routes(app=app)
+    manager.hook.tessera_startup(app=app)
+    return app

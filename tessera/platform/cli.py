@@ -1,0 +1,177 @@
+"""The ``tessera`` command line."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tessera.metadata import store
+from tessera.metadata.errors import MetadataError
+from tessera.runtime import Context, Runtime
+from tessera.runtime import publish as publishing
+from tessera.runtime.errors import RuntimeFailure
+from tessera.runtime.identity import create_token, create_user, find_user
+
+from .config import ConfigError, load_settings
+
+
+def _settings():
+    try:
+        return load_settings()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _runtime():
+    runtime = Runtime(_settings()["DATABASE_URL"])
+    runtime.create_schema()
+    return runtime
+
+
+def _fail(error):
+    lines = [error.message] + [f"  {path}: {'; '.join(msgs)}" for path, msgs in error.errors.items()]
+    raise click.ClickException("\n".join(lines))
+
+
+@click.group()
+def main():
+    """Tessera: a metadata-driven platform for CRM and sales performance."""
+
+
+@main.command()
+def init():
+    """Create the database tables and the administrator ``admin``."""
+    runtime = _runtime()
+    with runtime.write() as conn:
+        if find_user(conn, "admin") is None:
+            create_user(conn, "admin", display_name="Administrator", is_admin=True)
+            click.echo("created user admin", err=True)
+        else:
+            click.echo("already initialised", err=True)
+
+
+@main.group()
+def token():
+    """API tokens."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", default="cli", help="What the token is for.")
+def token_create(username, name):
+    """Print a new token for USERNAME as the only line on standard output."""
+    runtime = _runtime()
+    with runtime.write() as conn:
+        found = find_user(conn, username)
+        if found is None:
+            raise click.ClickException(f'no user "{username}" (run "tessera init" first?)')
+        if not found["active"]:
+            raise click.ClickException(f'user "{username}" is deactivated')
+        click.echo(create_token(conn, found["id"], name))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host, port):
+    """Run the development server."""
+    from .app import create_app
+
+    create_app().run(host=host, port=port)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst):
+    """Run a background worker (needs TESSERA_REDIS_URL)."""
+    from tessera.runtime.jobs import run_worker
+
+    url = _settings()["REDIS_URL"]
+    if not url:
+        raise click.ClickException("TESSERA_REDIS_URL is not set: without Redis, jobs run inline")
+    run_worker(url, burst=burst)
+
+
+@main.group()
+def metadata():
+    """Metadata documents: apply drafts, plan and publish."""
+
+
+def _documents_in(path):
+    path = Path(path)
+    files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
+    for file in files:
+        try:
+            doc = json.loads(file.read_text("utf-8"))
+        except (OSError, ValueError) as error:
+            raise click.ClickException(f"{file}: {error}") from None
+        for item in doc if isinstance(doc, list) else [doc]:
+            if not isinstance(item, dict) or "kind" not in item or "name" not in item:
+                raise click.ClickException(f"{file}: each document needs a kind and a name")
+            yield file, item
+
+
+@metadata.command("apply")
+@click.argument("path", type=click.Path(exists=True))
+def metadata_apply(path):
+    """Save every document in PATH (a JSON file or a folder of them) as drafts."""
+    runtime = _runtime()
+    with runtime.write() as conn:
+        for file, doc in _documents_in(path):
+            try:
+                version = store.save_draft(conn, doc["kind"], doc["name"], doc, "admin")
+            except MetadataError as error:
+                error.message = f"{file}: {error.message}"
+                _fail(error)
+            click.echo(f"{doc['kind']}/{doc['name']}: draft version {version}")
+
+
+@metadata.command("plan")
+def metadata_plan():
+    """Show what the next publish would do, as JSON."""
+    runtime = _runtime()
+    try:
+        with runtime.read() as conn:
+            result = publishing.plan(conn, runtime.model(conn))
+    except MetadataError as error:
+        _fail(error)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+
+
+@metadata.command("publish")
+@click.option("--confirm-data-loss", is_flag=True, help="Allow steps that lose data.")
+def metadata_publish(confirm_data_loss):
+    """Check and publish every pending draft."""
+    runtime = _runtime()
+    try:
+        with runtime.write() as conn:
+            result = publishing.publish(conn, runtime.model(conn), "admin", confirm_data_loss=confirm_data_loss)
+    except MetadataError as error:
+        _fail(error)
+    click.echo(f"published revision {result['revision']} ({len(result['steps'])} storage steps)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Load the demo and exit.")
+def demo(host, port, no_serve):
+    """Initialise a database, publish the example model, load samples and serve."""
+    from .demo import load_demo
+
+    runtime = _runtime()
+    try:
+        secret = load_demo(runtime)
+    except (MetadataError, RuntimeFailure) as error:
+        _fail(error)
+    click.echo(f"Demo ready. Token for admin:\n{secret}\n", err=True)
+    click.echo(f'Try: curl -H "Authorization: Bearer {secret}" http://{host}:{port}/api/v1/objects/opportunity/records', err=True)
+    if not no_serve:
+        from .app import create_app
+
+        create_app().run(host=host, port=port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Settings: declared once, with defaults and help; unknown settings are refused.
+
+Each setting comes from the ``config`` mapping given to ``create_app`` or from an
+environment variable named ``TESSERA_<NAME>``.
+"""
+
+import os
+from dataclasses import dataclass
+
+
+class ConfigError(Exception):
+    """A setting is unknown or its value cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default, parser and a line of help."""
+
+    name: str
+    default: object
+    parse: object
+    help: str
+
+
+def _bool(value):
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("1", "true", "yes", "on"):
+        return True
+    if str(value).lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _month(value):
+    month = int(value)
+    if not 1 <= month <= 12:
+        raise ValueError("must be a month number from 1 to 12")
+    return month
+
+
+def _optional(value):
+    return value or None
+
+
+SETTINGS = [
+    Setting("DATABASE_URL", "sqlite:///tessera.db", str, "SQLAlchemy URL of the database (SQLite file or PostgreSQL)."),
+    Setting("REDIS_URL", None, _optional, "Redis URL for rq jobs; without it jobs run inline."),
+    Setting("SECRET_KEY", None, _optional, "Key that signs browser sessions; generated per process when unset."),
+    Setting("MAX_CONTENT_LENGTH", 1024 * 1024, int, "Largest request body accepted, in bytes."),
+    Setting("MAX_BATCH_SIZE", 1000, int, "Most records one batch create may carry."),
+    Setting("TIMEZONE", "UTC", str, "The organisation's time zone (IANA name) for TODAY() and periods."),
+    Setting("FISCAL_YEAR_START_MONTH", 1, _month, "Month (1-12) in which the fiscal year starts."),
+    Setting("DEFAULT_LOCALE", "en", str, "Locale of messages when the request names none (en or zh-CN)."),
+    Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
+    Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
+]
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def load_settings(overrides=None, environ=None):
+    """Return {name: value} from defaults, ``TESSERA_*`` variables and ``overrides``.
+
+    Raises ConfigError for an unknown name in ``overrides`` or a value that does not parse.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME))
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    values = {}
+    for setting in SETTINGS:
+        raw = overrides.get(setting.name, environ.get(f"TESSERA_{setting.name}", setting.default))
+        try:
+            values[setting.name] = setting.parse(raw) if raw is not None else None
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"setting {setting.name}: {error}") from None
+    return values

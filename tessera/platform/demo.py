@@ -1,0 +1,46 @@
+"""The demo: the example CRM model and its sample records, loaded into one database."""
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tessera.metadata import store
+from tessera.runtime import Context
+from tessera.runtime import publish as publishing
+from tessera.runtime.identity import create_token, create_user, find_user
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "crm-basic"
+
+
+def _publish_model(runtime, user, folder):
+    with runtime.write() as conn:
+        for path in sorted((folder / "metadata").glob("*.json")):
+            doc = json.loads(path.read_text("utf-8"))
+            current = store.list_documents(conn, doc["kind"]).get((doc["kind"], doc["name"]))
+            if current != doc:
+                store.save_draft(conn, doc["kind"], doc["name"], doc, user["username"])
+        if store.pending_changes(conn):
+            publishing.publish(conn, runtime.model(conn), user["username"], actor_id=user["id"])
+
+
+def _load_records(runtime, ctx, folder):
+    for path in sorted((folder / "data").glob("*.json")):
+        batch = json.loads(path.read_text("utf-8"))
+        with runtime.read() as conn:
+            _, obj = runtime.object_for(conn, batch["object"])
+            count = conn.execute(select(func.count()).select_from(obj.table)).scalar_one()
+        if count == 0:
+            runtime.records.create_many(ctx, batch["object"], batch["records"])
+
+
+def load_demo(runtime, folder=EXAMPLE):
+    """Make sure ``admin`` exists, publish the example model, load samples once; return a new token."""
+    with runtime.write() as conn:
+        if find_user(conn, "admin") is None:
+            create_user(conn, "admin", display_name="Administrator", is_admin=True)
+        user = find_user(conn, "admin")
+    _publish_model(runtime, user, folder)
+    _load_records(runtime, Context(user_id=user["id"], username="admin", is_admin=True), folder)
+    with runtime.write() as conn:
+        return create_token(conn, user["id"], "demo")

@@ -1,0 +1,26 @@
+"""Plugin hooks. Plugins implement these with ``tessera.platform.hookimpl``."""
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("tessera")
+hookimpl = pluggy.HookimplMarker("tessera")
+
+
+@hookspec
+def tessera_register_field_types():
+    """Return a list of FieldTypeSpec to add to the metadata language."""
+
+
+@hookspec
+def tessera_register_routes(app):
+    """Add routes or blueprints to the Flask app."""
+
+
+@hookspec
+def tessera_startup(app):
+    """Run once when an app has been created."""
+
+
+@hookspec
+def tessera_cli_commands():
+    """Return click commands to add to the ``tessera`` command."""

@@ -1,0 +1,98 @@
+"""The one place where exceptions become RFC 9457 problem documents.
+
+Every error response of the API has this shape:
+``{"type", "title", "status", "detail", "code", "instance", "errors"?}``, served as
+``application/problem+json``. ``errors`` maps a field path to its messages.
+"""
+
+import json
+import logging
+
+from flask import Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from tessera.formula.errors import FormulaError
+from tessera.metadata.errors import MetadataError
+from tessera.runtime.errors import RuntimeFailure
+
+from .i18n import pick_locale, title, translate
+
+log = logging.getLogger("tessera")
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
+    405: "method_not_allowed", 412: "precondition_failed", 413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+class ApiProblem(Exception):
+    """An error found by the HTTP layer itself (bad JSON, bad header)."""
+
+    def __init__(self, status, code, message, errors=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, errors or {}
+
+
+def request_locale(default="en"):
+    """The locale of the current request: Accept-Language, else the user's, else the default."""
+    ctx = getattr(g, "ctx", None)
+    fallback = ctx.locale if ctx is not None else default
+    return pick_locale(request.headers.get("Accept-Language"), fallback)
+
+
+def problem_response(status, code, detail, errors=None, headers=None):
+    """Build the problem+json response in the request's locale."""
+    locale = request_locale()
+    body = {
+        "type": f"/problems/{code}",
+        "title": title(code, locale),
+        "status": status,
+        "detail": translate(detail, locale),
+        "code": code,
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = {path: [translate(m, locale) for m in messages] for path, messages in errors.items()}
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
+    response.headers["Content-Language"] = locale
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _formula_problem(error):
+    errors = {}
+    for d in error.diagnostics:
+        errors.setdefault(getattr(d, "path", None) or "expression", []).append(str(d))
+    return problem_response(400, "formula_error", str(error).splitlines()[0] if str(error) else "formula error", errors)
+
+
+def init_app(app):
+    """Register the handlers that turn every error into a problem document."""
+
+    @app.errorhandler(MetadataError)
+    @app.errorhandler(RuntimeFailure)
+    @app.errorhandler(ApiProblem)
+    def typed_problem(error):
+        headers = {"WWW-Authenticate": 'Bearer realm="tessera"'} if error.status == 401 else None
+        return problem_response(error.status, error.code, error.message, error.errors, headers)
+
+    @app.errorhandler(FormulaError)
+    def formula_problem(error):
+        return _formula_problem(error)
+
+    @app.errorhandler(HTTPException)
+    def http_problem(error):
+        code = HTTP_CODES.get(error.code, "bad_request")
+        detail = error.description or title(code, "en")
+        if error.code == 413:
+            detail = f"the request is larger than {app.config['MAX_CONTENT_LENGTH']} bytes"
+        return problem_response(error.code, code, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        if app.config.get("TESTING"):
+            raise error
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return problem_response(500, "internal_error", "an unexpected error occurred; it has been logged")

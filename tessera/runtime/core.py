@@ -1,0 +1,69 @@
+"""The Runtime: one database, its compiled model cache and the services built on them."""
+
+from contextlib import contextmanager
+
+from tessera.metadata import store
+from tessera.metadata.tables import metadata_schema
+
+from .access import AccessPolicy
+from .db import make_engine, writer
+from .errors import ObjectNotFound
+from .model import ModelCache
+from .records import RecordService
+from .systables import field_history, outbox, runtime_schema
+
+
+def _load_published(conn):
+    return store.current_revision(conn), store.list_documents(conn, published=True)
+
+
+class Runtime:
+    """Interprets published metadata against one database.
+
+    Web processes, workers and the CLI each build one; they share nothing but the
+    database, and each notices a newer revision on its next operation.
+    """
+
+    outbox_table = outbox
+    history_table = field_history
+
+    def __init__(self, database_url, *, access=None, engine_options=None):
+        self.engine = make_engine(database_url, **(engine_options or {}))
+        self.write_engine = writer(self.engine)
+        self.access = access or AccessPolicy()
+        self.models = ModelCache(_load_published)
+        self.records = RecordService(self)
+
+    def create_schema(self):
+        """Create the system tables if they do not exist yet (idempotent)."""
+        with self.write_engine.begin() as conn:
+            metadata_schema.create_all(conn)
+            runtime_schema.create_all(conn)
+
+    @contextmanager
+    def read(self):
+        """A read transaction."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self):
+        """A write transaction: commits on success, rolls back on any error."""
+        with self.write_engine.begin() as conn:
+            yield conn
+
+    def model(self, conn):
+        """The compiled model of the newest published revision."""
+        return self.models.get(conn, store.current_revision(conn))
+
+    def object_for(self, conn, name):
+        """Return (model, object model) for published object ``name`` or raise ObjectNotFound."""
+        model = self.model(conn)
+        obj = model.objects.get(name)
+        if obj is None:
+            raise ObjectNotFound(f'no published object "{name}"')
+        return model, obj
+
+    def dispose(self):
+        """Close every pooled connection."""
+        self.engine.dispose()

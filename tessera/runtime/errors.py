@@ -1,0 +1,76 @@
+"""Exceptions raised by the runtime when a record operation cannot go ahead."""
+
+
+class RuntimeFailure(Exception):
+    """Base class: a stable ``code``, an HTTP-like ``status`` and errors keyed by field path."""
+
+    code = "runtime_error"
+    status = 400
+
+    def __init__(self, message, *, errors=None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class ObjectNotFound(RuntimeFailure):
+    """No published object has that name (or the actor may not know it exists)."""
+
+    code = "object_not_found"
+    status = 404
+
+
+class RecordNotFound(RuntimeFailure):
+    """No record with that id exists, or the actor cannot see it."""
+
+    code = "record_not_found"
+    status = 404
+
+
+class RecordInvalid(RuntimeFailure):
+    """The input does not fit the object's fields; ``errors`` names each field."""
+
+    code = "validation_failed"
+    status = 422
+
+
+class StaleVersion(RuntimeFailure):
+    """The record changed since the client read it."""
+
+    code = "stale_version"
+    status = 409
+
+
+class RecordInUse(RuntimeFailure):
+    """Other records still refer to this one through a restricting lookup."""
+
+    code = "record_in_use"
+    status = 409
+
+
+class PermissionDenied(RuntimeFailure):
+    """The actor may not do this."""
+
+    code = "permission_denied"
+    status = 403
+
+
+class InvalidQuery(RuntimeFailure):
+    """A list query names an unknown field, a bad sort, a bad cursor or a bad filter value."""
+
+    code = "invalid_query"
+    status = 400
+
+
+class AuthenticationFailed(RuntimeFailure):
+    """Credentials are missing, wrong, expired or revoked."""
+
+    code = "unauthenticated"
+    status = 401
+
+
+class ConflictingValue(RuntimeFailure):
+    """A unique field already holds that value in another record."""
+
+    code = "unique_violation"
+    status = 409

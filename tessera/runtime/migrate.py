@@ -1,0 +1,93 @@
+"""Applying a migration plan to the database with Alembic's operations.
+
+Each step kind has one applier; all run on the caller's connection, inside the publish
+transaction, so a failure anywhere leaves schema and metadata as they were.
+"""
+
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import func, select, update
+
+from .columns import column_type, field_column, index_name, system_columns, table_name
+from .datachecks import condition_for
+
+
+def _create_table(ops, step, ctx):
+    doc = step["definition"]
+    stored = [f for f in doc["fields"] if f["name"] in ctx["new"].objects[step["object"]].stored_fields]
+    ops.create_table(table_name(step["object"]), *system_columns(), *[field_column(f) for f in stored])
+
+
+def _add_column(ops, step, ctx):
+    ops.add_column(table_name(step["object"]), field_column(step["definition"]))
+
+
+def _drop_column(ops, step, ctx):
+    ops.drop_column(table_name(step["object"]), step["field"])
+
+
+def _drop_table(ops, step, ctx):
+    ops.drop_table(table_name(step["object"]))
+
+
+def _repair_rows(ops, step, ctx):
+    """Before a confirmed lossy change, make the stored values fit the new definition."""
+    if not step.get("lossy"):
+        return
+    old_table = ctx["old"].objects[step["object"]].table
+    column, where = condition_for(old_table, step)
+    kind = step["data_check"]["kind"]
+    conn = ops.get_bind()
+    if kind == "longer_than":
+        value = func.substr(column, 1, step["data_check"]["length"])
+    elif kind == "multi_value_in":
+        return _strip_multi_values(conn, old_table, step, where)
+    else:
+        value = None
+    conn.execute(update(old_table).where(where).values({column.name: value}))
+
+
+def _strip_multi_values(conn, table, step, where):
+    column = table.c[step["field"]]
+    removed = set(step["data_check"]["values"])
+    for row in conn.execute(select(table.c.id, column).where(where)).all():
+        kept = [v for v in row[1].split(";") if v not in removed]
+        conn.execute(update(table).where(table.c.id == row[0]).values({column.name: ";".join(kept) or None}))
+
+
+def _alter_column(ops, step, ctx):
+    _repair_rows(ops, step, ctx)
+    if ops.get_bind().dialect.name == "sqlite":
+        return  # SQLite does not enforce declared lengths or precision: nothing to rewrite.
+    field_doc = ctx["new"].objects[step["object"]].fields[step["field"]]
+    ops.alter_column(table_name(step["object"]), step["field"], type_=column_type(field_doc))
+
+
+def _create_index(ops, step, ctx):
+    name = index_name(step["object"], step["columns"], step["unique"])
+    ops.create_index(name, table_name(step["object"]), step["columns"], unique=step["unique"])
+
+
+def _drop_index(ops, step, ctx):
+    name = index_name(step["object"], step["columns"], step["unique"])
+    ops.drop_index(name, table_name=table_name(step["object"]))
+
+
+APPLIERS = {
+    "create_table": _create_table,
+    "add_column": _add_column,
+    "drop_column": _drop_column,
+    "drop_table": _drop_table,
+    "alter_column": _alter_column,
+    "restrict_values": _repair_rows,
+    "create_index": _create_index,
+    "drop_index": _drop_index,
+}
+
+
+def apply_plan(conn, steps, old_model, new_model):
+    """Apply ``steps`` on ``conn`` (inside the caller's transaction)."""
+    ops = Operations(MigrationContext.configure(conn))
+    ctx = {"old": old_model, "new": new_model}
+    for step in steps:
+        APPLIERS[step["op"]](ops, step, ctx)

@@ -1,0 +1,35 @@
+"""The events outbox: every write appends its event in the same transaction."""
+
+import uuid
+
+from sqlalchemy import insert
+
+from tessera.metadata.store import utcnow
+
+from .systables import outbox
+
+
+def event_row(event_type, object_name, record_id, payload, actor_id, now=None):
+    """Return the outbox row for one event, with a fresh idempotency key."""
+    return {
+        "event_type": event_type,
+        "object": object_name,
+        "record_id": record_id,
+        "payload": payload,
+        "actor_id": actor_id,
+        "created_at": now or utcnow(),
+        "idempotency_key": uuid.uuid4().hex,
+        "attempts": 0,
+    }
+
+
+def append_event(conn, event_type, object_name, record_id, payload, actor_id):
+    """Append one event to the outbox on ``conn``; return its id."""
+    row = event_row(event_type, object_name, record_id, payload, actor_id)
+    return conn.execute(insert(outbox).returning(outbox.c.id), [row]).scalar_one()
+
+
+def append_events(conn, rows):
+    """Append many prepared event rows at once."""
+    if rows:
+        conn.execute(insert(outbox), rows)

@@ -1,0 +1,141 @@
+"""List queries: field selection, equality filters, sorting and keyset pagination."""
+
+import base64
+import binascii
+import json
+
+from sqlalchemy import and_, false, or_, select, true
+
+from .errors import InvalidQuery
+from .serialize import SORTABLE_SYSTEM, SYSTEM_TYPES, parse_value, record_json, to_json
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+
+
+def check_field_names(obj, names, readable, *, label):
+    """Raise InvalidQuery naming every entry of ``names`` that is not a readable field."""
+    allowed = set(readable) | SORTABLE_SYSTEM
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        raise InvalidQuery(f"{label}: unknown field(s) {', '.join(unknown)} on {obj.name}",
+                           errors={label: [f'unknown field "{n}"' for n in unknown]})
+
+
+def parse_sort(obj, text, readable):
+    """Parse ``-amount,title`` into [(name, descending)], always ending with id."""
+    keys = []
+    for part in filter(None, (text or "").split(",")):
+        name = part.strip().lstrip("-")
+        keys.append((name, part.strip().startswith("-")))
+    check_field_names(obj, [n for n, _ in keys], readable, label="sort")
+    if not any(n == "id" for n, _ in keys):
+        keys.append(("id", keys[-1][1] if keys else False))
+    return keys
+
+
+def field_type(obj, name):
+    """The metadata type of a field or system column."""
+    return SYSTEM_TYPES.get(name) or obj.fields[name]["type"]
+
+
+def _sort_terms(table, keys):
+    """Each sort key becomes (null flag, value) so NULLs sort last ascending, first descending."""
+    terms = []
+    for name, descending in keys:
+        column = table.c[name]
+        if name != "id" and column.nullable:
+            terms.append((column.is_(None), descending, name, "null"))
+        terms.append((column, descending, name, "value"))
+    return terms
+
+
+def _cursor_values(row, terms):
+    values = []
+    for _, _, name, part in terms:
+        values.append(row[name] is None if part == "null" else to_json(row[name]))
+    return values
+
+
+def encode_cursor(values):
+    """An opaque, URL-safe cursor holding the last row's sort values."""
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(text, expected):
+    """Return the sort values inside ``text``, or raise InvalidQuery."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, binascii.Error):
+        values = None
+    if not isinstance(values, list) or len(values) != expected:
+        raise InvalidQuery("cursor is not valid for this query", errors={"cursor": ["not a valid cursor"]})
+    return values
+
+
+def keyset_condition(obj, terms, values):
+    """Rows strictly after the cursor position in the sort order."""
+    clauses, equal_so_far = [], []
+    for (expr, descending, name, part), value in zip(terms, values):
+        if part == "null":
+            flag = true() if value else false()
+            after = expr < flag if descending else expr > flag
+            clauses.append(and_(*equal_so_far, after))
+            equal_so_far.append(expr == flag)
+            continue
+        if value is None:
+            equal_so_far.append(expr.is_(None))
+            continue
+        typed = parse_value(field_type(obj, name), value, label="cursor")
+        after = expr < typed if descending else expr > typed
+        clauses.append(and_(*equal_so_far, after))
+        equal_so_far.append(expr == typed)
+    return or_(*clauses) if clauses else false()
+
+
+def parse_limit(text):
+    """Parse ``limit`` (1..MAX_LIMIT, default DEFAULT_LIMIT)."""
+    if text in (None, ""):
+        return DEFAULT_LIMIT
+    if not str(text).isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise InvalidQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}",
+                           errors={"limit": [f"must be from 1 to {MAX_LIMIT}"]})
+    return int(text)
+
+
+def equality_filters(obj, filters, readable):
+    """Turn {field: text} into SQL conditions on typed values."""
+    check_field_names(obj, list(filters), readable, label="filter")
+    conditions = []
+    for name, text in filters.items():
+        column = obj.table.c[name]
+        if text in ("", "null"):
+            conditions.append(column.is_(None))
+        else:
+            conditions.append(column == parse_value(field_type(obj, name), text, label=name))
+    return conditions
+
+
+def list_page(conn, obj, readable, *, filters=None, sort=None, fields=None, limit=None, cursor=None,
+              row_filter=None, extra_conditions=()):
+    """Return {"items", "next_cursor"} for one page of ``obj``'s records."""
+    if fields:
+        check_field_names(obj, fields, readable, label="fields")
+    names = [n for n in (fields or readable) if n in obj.fields]
+    keys = parse_sort(obj, sort, readable)
+    size = parse_limit(limit)
+    terms = _sort_terms(obj.table, keys)
+    query = select(obj.table)
+    conditions = equality_filters(obj, filters or {}, readable) + list(extra_conditions)
+    if row_filter is not None:
+        conditions.append(row_filter)
+    if cursor:
+        conditions.append(keyset_condition(obj, terms, decode_cursor(cursor, len(terms))))
+    if conditions:
+        query = query.where(*conditions)
+    order = [expr.desc() if desc else expr.asc() for expr, desc, _, _ in terms]
+    rows = conn.execute(query.order_by(*order).limit(size + 1)).mappings().all()
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = encode_cursor(_cursor_values(rows[-1], terms)) if more and rows else None
+    return {"items": [record_json(obj, row, names) for row in rows], "next_cursor": next_cursor}

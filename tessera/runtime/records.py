@@ -1,0 +1,227 @@
+"""The records service: create, read, update and delete records of published objects.
+
+Every operation takes a Context, asks the access policy, validates through the object's
+generated loaders and writes the record, its field history and its outbox event in one
+transaction.
+"""
+
+from marshmallow import ValidationError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tessera.metadata.store import utcnow
+
+from .autonumber import fill_auto_numbers
+from .errors import ConflictingValue, RecordInvalid, RecordNotFound, StaleVersion
+from .history import history_rows, read_history
+from .outbox import append_events, event_row
+from .query import check_field_names, list_page
+from .references import check_references, delete_actions
+from .serialize import record_json, to_json
+
+
+def load_input(loader, payload, *, index=None):
+    """Validate and coerce one payload; raise RecordInvalid keyed by field path."""
+    if not isinstance(payload, dict):
+        raise RecordInvalid("a record must be a JSON object", errors={"$": ["not an object"]})
+    try:
+        return loader.load(payload)
+    except ValidationError as error:
+        prefix = "" if index is None else f"[{index}]."
+        errors = {f"{prefix}{k}": (v if isinstance(v, list) else [str(v)]) for k, v in error.messages.items()}
+        raise RecordInvalid("the record is not valid", errors=errors) from None
+
+
+def with_defaults(obj, payload):
+    """Return ``payload`` with each missing field's static default filled in."""
+    if not isinstance(payload, dict):
+        return payload
+    missing = {n: f["default"] for n, f in obj.fields.items() if "default" in f and n not in payload}
+    return {**missing, **payload} if missing else payload
+
+
+class RecordService:
+    """Record operations over the compiled model of the current revision."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self.access = runtime.access
+
+    # -- reading -------------------------------------------------------------------
+
+    def get(self, ctx, object_name, record_id, *, fields=None):
+        """Return the record as JSON, or raise RecordNotFound if ``ctx`` cannot see it."""
+        with self.runtime.read() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "read")
+            names = self._output_fields(ctx, obj, fields)
+            row = self._fetch(conn, ctx, obj, record_id)
+            return record_json(obj, row, names)
+
+    def list(self, ctx, object_name, *, filters=None, sort=None, fields=None, limit=None, cursor=None):
+        """Return one page {"items", "next_cursor"} of the records ``ctx`` may see."""
+        with self.runtime.read() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "read")
+            return list_page(conn, obj, self.access.readable_fields(ctx, obj), filters=filters, sort=sort,
+                             fields=fields, limit=limit, cursor=cursor,
+                             row_filter=self.access.row_filter(ctx, obj))
+
+    def _output_fields(self, ctx, obj, requested):
+        readable = self.access.readable_fields(ctx, obj)
+        if not requested:
+            return readable
+        check_field_names(obj, requested, readable, label="fields")
+        return [n for n in requested if n in obj.fields]
+
+    def _fetch(self, conn, ctx, obj, record_id, *, for_update=False):
+        table = obj.table
+        query = select(table).where(table.c.id == record_id)
+        row_filter = self.access.row_filter(ctx, obj)
+        if row_filter is not None:
+            query = query.where(row_filter)
+        if for_update:
+            query = query.with_for_update()
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            raise RecordNotFound(f"no {obj.name} record with id {record_id}")
+        return row
+
+    def history(self, ctx, object_name, record_id):
+        """Return the record's field history, oldest first, starting with its creation."""
+        with self.runtime.read() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "read")
+            row = self._fetch(conn, ctx, obj, record_id)
+            return read_history(conn, obj, row, self.access.readable_fields(ctx, obj))
+
+    # -- creating ------------------------------------------------------------------
+
+    def create(self, ctx, object_name, payload):
+        """Validate ``payload`` and store it as a new record owned by the actor; return it."""
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            ids = self._insert(conn, ctx, model, obj, [payload], single=True)
+            row = self._fetch(conn, ctx, obj, ids[0])
+            return record_json(obj, row, self.access.readable_fields(ctx, obj))
+
+    def create_many(self, ctx, object_name, payloads):
+        """Create every record in ``payloads`` in one transaction, or none; return their ids."""
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            return self._insert(conn, ctx, model, obj, payloads, single=False)
+
+    def _insert(self, conn, ctx, model, obj, payloads, *, single):
+        self.access.check_object(ctx, obj, "create")
+        rows = [load_input(obj.create_loader, with_defaults(obj, p), index=None if single else i)
+                for i, p in enumerate(payloads)]
+        for row in rows:
+            self.access.check_editable(ctx, obj, row.keys())
+        path = (lambda i, n: n) if single else (lambda i, n: f"[{i}].{n}")
+        check_references(conn, model, obj, rows, path=path)
+        if single:
+            self._check_unique(conn, obj, rows[0], None)
+        now = utcnow()
+        fill_auto_numbers(conn, obj, rows, now)
+        system = {"owner_id": ctx.user_id, "created_by": ctx.user_id, "created_at": now,
+                  "updated_by": ctx.user_id, "updated_at": now, "version": 1}
+        blank = dict.fromkeys(obj.stored_fields)
+        full = [{**blank, **system, **row} for row in rows]
+        ids = self._execute_insert(conn, obj, full)
+        events = [event_row("record.created", obj.name, rid,
+                            {"values": {k: to_json(v, obj.fields[k]["type"]) for k, v in row.items()}},
+                            ctx.user_id, now) for rid, row in zip(ids, rows)]
+        append_events(conn, events)
+        return ids
+
+    def _execute_insert(self, conn, obj, rows):
+        table = obj.table
+        try:
+            with conn.begin_nested():
+                result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+                return list(result.scalars())
+        except IntegrityError:
+            raise ConflictingValue(f"a unique field of {obj.name} already holds one of these values") from None
+
+    def _check_unique(self, conn, obj, values, record_id):
+        errors = {}
+        for name, field_doc in obj.fields.items():
+            if not field_doc.get("unique") or values.get(name) is None:
+                continue
+            query = select(obj.table.c.id).where(obj.table.c[name] == values[name])
+            if record_id is not None:
+                query = query.where(obj.table.c.id != record_id)
+            if conn.execute(query.limit(1)).first():
+                errors[name] = ["another record already has this value"]
+        if errors:
+            raise ConflictingValue("a unique field already holds this value", errors=errors)
+
+    # -- updating ------------------------------------------------------------------
+
+    def update(self, ctx, object_name, record_id, payload, *, expected_version=None):
+        """Apply the fields in ``payload``; a stale ``version`` raises StaleVersion. Return the record."""
+        if isinstance(payload, dict) and "version" in payload:
+            payload = dict(payload)
+            expected_version = _version(payload.pop("version"), expected_version)
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "edit")
+            values = load_input(obj.update_loader, payload)
+            self.access.check_editable(ctx, obj, values.keys())
+            current = self._fetch(conn, ctx, obj, record_id, for_update=True)
+            if expected_version is not None and current["version"] != expected_version:
+                raise StaleVersion(
+                    f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
+            check_references(conn, model, obj, [values])
+            self._check_unique(conn, obj, values, record_id)
+            self._write_changes(conn, ctx, obj, current, values)
+            row = self._fetch(conn, ctx, obj, record_id)
+            return record_json(obj, row, self.access.readable_fields(ctx, obj))
+
+    def _write_changes(self, conn, ctx, obj, current, values):
+        changed = {k: v for k, v in values.items() if current[k] != v}
+        if not changed:
+            return
+        table, now = obj.table, utcnow()
+        result = conn.execute(
+            update(table)
+            .where(table.c.id == current["id"], table.c.version == current["version"])
+            .values(**changed, version=current["version"] + 1, updated_by=ctx.user_id, updated_at=now)
+        )
+        if result.rowcount != 1:
+            raise StaleVersion(f"{obj.name} {current['id']} changed while it was being updated")
+        diff = {k: {"old": to_json(current[k], obj.fields[k]["type"]), "new": to_json(v, obj.fields[k]["type"])}
+                for k, v in changed.items()}
+        event = event_row("record.updated", obj.name, current["id"], {"changes": diff}, ctx.user_id, now)
+        event_id = conn.execute(insert(self.runtime.outbox_table).returning(self.runtime.outbox_table.c.id), [event]).scalar_one()
+        conn.execute(insert(self.runtime.history_table), history_rows(obj, current["id"], diff, ctx.user_id, now, event_id))
+
+    # -- deleting ------------------------------------------------------------------
+
+    def delete(self, ctx, object_name, record_id, *, expected_version=None):
+        """Delete the record, applying each child lookup's on-delete rule, all or nothing."""
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "delete")
+            current = self._fetch(conn, ctx, obj, record_id, for_update=True)
+            if expected_version is not None and current["version"] != expected_version:
+                raise StaleVersion(f"{obj.name} {record_id} is at version {current['version']}")
+            self._delete_row(conn, ctx, model, obj, current)
+
+    def _delete_row(self, conn, ctx, model, obj, current):
+        for child, field_doc, action, ids in delete_actions(conn, model, obj, current["id"]):
+            for child_id in ids:
+                child_row = self._fetch(conn, ctx, child, child_id, for_update=True)
+                if action == "cascade":
+                    self._delete_row(conn, ctx, model, child, child_row)
+                else:
+                    self._write_changes(conn, ctx, child, child_row, {field_doc["name"]: None})
+        conn.execute(delete(obj.table).where(obj.table.c.id == current["id"]))
+        values = {k: to_json(current[k], obj.fields[k]["type"]) for k in obj.stored_fields}
+        append_events(conn, [event_row("record.deleted", obj.name, current["id"], {"values": values}, ctx.user_id)])
+
+
+def _version(value, fallback):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RecordInvalid("version must be an integer", errors={"version": ["must be an integer"]})
+    return value if fallback is None else fallback

@@ -1,0 +1,66 @@
+"""Turning stored rows into JSON-ready records, and back for cursors and filters."""
+
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+
+from .errors import InvalidQuery
+
+SYSTEM_OUTPUT = ("id", "version", "owner_id", "created_at", "created_by", "updated_at", "updated_by")
+SORTABLE_SYSTEM = {"id", "created_at", "updated_at", "owner_id", "version"}
+SYSTEM_TYPES = {
+    "id": "lookup", "owner_id": "user", "created_by": "user", "updated_by": "user",
+    "created_at": "datetime", "updated_at": "datetime", "version": "number",
+}
+
+
+def to_json(value, field_type=None):
+    """Render one stored value as JSON: exact decimals as strings, UTC datetimes with Z."""
+    if value is None:
+        return None
+    if field_type == "multi_picklist":
+        return value.split(";") if value else []
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds").removesuffix(".000000") + "Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def record_json(model, row, names):
+    """Return the JSON form of ``row`` with the system columns and the fields in ``names``."""
+    out = {"id": row["id"], "version": row["version"], "owner": row["owner_id"]}
+    for key in ("created_at", "created_by", "updated_at", "updated_by"):
+        out[key] = to_json(row[key])
+    for name in names:
+        if name in row:
+            out[name] = to_json(row[name], model.fields[name]["type"])
+    return out
+
+
+def _parse_datetime(text):
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+PARSERS = {
+    "number": Decimal, "currency": Decimal, "percent": Decimal,
+    "lookup": int, "master_detail": int, "user": int,
+    "boolean": lambda t: {"true": True, "false": False, "1": True, "0": False}[str(t).lower()],
+    "date": date.fromisoformat,
+    "datetime": _parse_datetime,
+}
+
+
+def parse_value(field_type, text, *, label):
+    """Parse a query-string or cursor value into the stored Python type of ``field_type``."""
+    if text is None:
+        return None
+    try:
+        return PARSERS.get(field_type, str)(text)
+    except (ValueError, KeyError, TypeError, InvalidOperation):
+        raise InvalidQuery(f"{label}: {text!r} is not a valid {field_type} value",
+                           errors={label: [f"not a valid {field_type} value"]}) from None

@@ -1,0 +1,78 @@
+"""System tables of the runtime: users, tokens, the events outbox, field history, counters."""
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+
+from .columns import ID_TYPE
+
+runtime_schema = MetaData()
+
+user = Table(
+    "tessera_user",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("username", String(150), nullable=False, unique=True),
+    Column("display_name", String(255), nullable=False),
+    Column("email", String(255), nullable=True),
+    Column("locale", String(16), nullable=False, default="en"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("password_hash", String(255), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+token = Table(
+    "tessera_token",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("user_id", ID_TYPE, nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime, nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+outbox = Table(
+    "tessera_outbox",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("event_type", String(63), nullable=False),
+    Column("object", String(63), nullable=True),
+    Column("record_id", ID_TYPE, nullable=True),
+    Column("payload", JSON, nullable=False),
+    Column("actor_id", ID_TYPE, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("delivered_at", DateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Index("ix_outbox_pending", "delivered_at", "id"),
+)
+
+field_history = Table(
+    "tessera_field_history",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("object", String(63), nullable=False),
+    Column("record_id", ID_TYPE, nullable=False),
+    Column("field", String(63), nullable=False),
+    Column("old_value", JSON, nullable=True),
+    Column("new_value", JSON, nullable=True),
+    Column("actor_id", ID_TYPE, nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+    Column("event_id", ID_TYPE, nullable=True),
+    Index("ix_history_record", "object", "record_id", "id"),
+)
+
+counter = Table(
+    "tessera_counter",
+    runtime_schema,
+    Column("name", String(200), primary_key=True),
+    Column("value", ID_TYPE, nullable=False),
+)
+
+setting = Table(
+    "tessera_setting",
+    runtime_schema,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
