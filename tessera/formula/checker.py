@@ -227,8 +227,7 @@ class _Checker:
             self.error(target, exc.code, name=spec.name, index=index + 1, expected=en,
                        expected_zh=zh, got=got)
         else:
-            self.error(target, exc.code, name=spec.name, got=got, **exc.args[0]
-                       if isinstance(exc.args[0], dict) else {})
+            self.error(target, exc.code, name=spec.name, got=got, **exc.params)
 
 
 def _find_field(fields, name: str) -> FieldInfo | None:
@@ -265,6 +264,7 @@ def check(source: str, scope: Scope, *, context: str = "field",
     final = wanted if wanted is not None else result
     if final == T.NULL:
         final = T.TEXT
+    _refine_null(tree, final)
     return CheckedFormula(final, source, frozenset(checker.references),
                           not checker.python_only, context, tree, scope,
                           frozenset(checker.python_only))

@@ -94,3 +94,24 @@ def unary_type(op: str, operand: T) -> T | None:
     if operand == T.NULL:
         return T.NUMBER
     return operand if operand in NUMERIC_TYPES else None
+
+
+def unify(types: list[T]) -> T | None:
+    """The common type of branch values (IF, CASE, COALESCE...), or None if they clash.
+
+    NULLs are ignored; numeric types promote (any CURRENCY -> CURRENCY, all
+    PERCENT -> PERCENT, else NUMBER); mixing PICKLIST and TEXT gives TEXT.
+    """
+    real = [t for t in types if t != T.NULL]
+    if not real:
+        return T.NULL
+    kinds = set(real)
+    if len(kinds) == 1:
+        return real[0]
+    if kinds <= NUMERIC_TYPES:
+        if T.CURRENCY in kinds:
+            return T.CURRENCY
+        return T.NUMBER
+    if kinds <= TEXT_TYPES:
+        return T.TEXT
+    return None

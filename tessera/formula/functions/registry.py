@@ -24,9 +24,9 @@ PARAM_CLASSES: dict[str, tuple[frozenset, str, str]] = {
 class ArgumentError(Exception):
     """Raised by a type rule: argument `index` (0-based) does not fit."""
 
-    def __init__(self, index: int, expected: str, code: str = "argument_type"):
+    def __init__(self, index: int, expected: str, code: str = "argument_type", **params):
         super().__init__(expected)
-        self.index, self.expected, self.code = index, expected, code
+        self.index, self.expected, self.code, self.params = index, expected, code, params
 
 
 @dataclass

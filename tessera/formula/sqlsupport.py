@@ -1,0 +1,131 @@
+"""Dialect-aware building blocks for the SQL compiler and the functions' SQL forms.
+
+Only SQLAlchemy constructs that render on both SQLite and PostgreSQL are used;
+where the dialects differ the helpers branch on `dialect`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from .types import EvalEnv, FormulaType as T
+
+SA_TYPES = {
+    T.NUMBER: sa.Numeric(), T.CURRENCY: sa.Numeric(), T.PERCENT: sa.Numeric(),
+    T.TEXT: sa.String(), T.PICKLIST: sa.String(), T.MULTI_PICKLIST: sa.String(),
+    T.BOOLEAN: sa.Boolean(), T.DATE: sa.Date(), T.DATETIME: sa.DateTime(),
+    T.LOOKUP: sa.Integer(),
+}
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%f"  # plus "000": SQLAlchemy's microsecond layout
+
+
+def sa_type(ftype: T | None) -> Any:
+    """The SQLAlchemy type used for values of `ftype` (NullType for NULL)."""
+    return SA_TYPES.get(ftype, sa.types.NULLTYPE)
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """Naive UTC form of `moment` (aware values are converted, naive ones kept)."""
+    if moment.tzinfo is not None:
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+@dataclass
+class SqlContext:
+    """Per-compilation state: dialect, binder and environment, plus helpers."""
+
+    dialect: str
+    binder: Any
+    env: EvalEnv
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    # literals -----------------------------------------------------------
+    def literal(self, value: Any, ftype: T) -> Any:
+        """A bound parameter (never inlined text) of the given formula type."""
+        if value is None:
+            return sa.null() if ftype == T.NULL else sa.cast(sa.null(), sa_type(ftype))
+        if ftype == T.BOOLEAN:
+            return sa.true() if value else sa.false()
+        if ftype == T.MULTI_PICKLIST and not isinstance(value, str):
+            value = ";".join(value) or None
+        if ftype == T.DATETIME:
+            value = utc_naive(value)
+        return sa.literal(value, sa_type(ftype))
+
+    def num(self, value: int | Decimal | str) -> Any:
+        return sa.literal(Decimal(value), sa.Numeric())
+
+    def int(self, value: int) -> Any:
+        return sa.literal(int(value), sa.Integer())
+
+    def text(self, value: str) -> Any:
+        return sa.literal(value, sa.String())
+
+    # numbers ------------------------------------------------------------
+    def numeric(self, expr: Any) -> Any:
+        """Force decimal (PostgreSQL) / floating (SQLite) arithmetic on `expr`."""
+        return sa.cast(expr, sa.Float() if self.sqlite else sa.Numeric())
+
+    def snap(self, expr: Any) -> Any:
+        """On SQLite, round float noise away after arithmetic (exact decimals elsewhere)."""
+        return sa.func.round(expr, 10) if self.sqlite else expr
+
+    def round10(self, expr: Any) -> Any:
+        return sa.type_coerce(sa.func.round(expr, 10), sa.Numeric())
+
+    def int_arg(self, expr: Any, low: int = -1_000_000, high: int = 1_000_000) -> Any:
+        """Truncate toward zero and clamp to [low, high] as an SQL integer."""
+        if self.sqlite:
+            return sa.cast(sa.func.max(sa.func.min(expr, high), low), sa.Integer())
+        clamped = sa.func.greatest(sa.func.least(expr, high), low)
+        return sa.cast(sa.func.trunc(clamped), sa.Integer())
+
+    def divide(self, a: Any, b: Any) -> Any:
+        """a / b rounded to 10 places, NULL for a zero divisor."""
+        return self.round10(self.numeric(a) / sa.func.nullif(self.numeric(b), 0))
+
+    # text ---------------------------------------------------------------
+    def ordered(self, expr: Any, ftype: T | None) -> Any:
+        """Make text compare by code point on PostgreSQL whatever the database collation."""
+        if not self.sqlite and ftype in (T.TEXT, T.PICKLIST):
+            return sa.collate(expr, "C")
+        return expr
+
+    def position(self, haystack: Any, needle: Any) -> Any:
+        """1-based position of needle in haystack (0 when absent), case-sensitive."""
+        fn = sa.func.instr(haystack, needle) if self.sqlite else sa.func.strpos(haystack, needle)
+        return sa.type_coerce(fn, sa.Integer())
+
+    def concat(self, *parts: Any) -> Any:
+        expr = parts[0]
+        for part in parts[1:]:
+            expr = expr.op("||")(part)
+        return sa.type_coerce(expr, sa.String())
+
+    # dates --------------------------------------------------------------
+    def valid_date(self, expr: Any) -> Any:
+        """`expr` if it lies within 0001-01-01..9999-12-31, else NULL."""
+        low, high = sa.literal(date(1, 1, 1), sa.Date()), sa.literal(date(9999, 12, 31), sa.Date())
+        return sa.case((sa.and_(expr >= low, expr <= high), expr), else_=sa.null())
+
+    def sqlite_datetime(self, *args: Any) -> Any:
+        """SQLite datetime text in SQLAlchemy's layout (microseconds as milliseconds + 000)."""
+        return self.concat(sa.func.strftime(SQLITE_DATETIME, *args), sa.literal_column("'000'"))
+
+    def epoch_seconds(self, expr: Any) -> Any:
+        """Seconds since 1970 (fractional) of a datetime expression."""
+        if self.sqlite:
+            whole = sa.cast(sa.func.strftime("%s", expr), sa.Integer())
+            frac = sa.cast(sa.func.strftime("%f", expr), sa.Float()) - sa.cast(
+                sa.func.strftime("%S", expr), sa.Integer())
+            return whole + frac
+        return sa.extract("epoch", expr)
