@@ -227,7 +227,7 @@ class _Checker:
             self.error(target, exc.code, name=spec.name, index=index + 1, expected=en,
                        expected_zh=zh, got=got)
         else:
-            self.error(target, exc.code, name=spec.name, got=got, **exc.params)
+            self.error(target, exc.code, name=spec.name, **{"got": got, **exc.params})
 
 
 def _find_field(fields, name: str) -> FieldInfo | None:

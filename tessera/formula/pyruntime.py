@@ -5,10 +5,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import FormulaEvalError, make_diagnostic
-from .sqlsupport import utc_naive
+from .sqlsupport import DAY_LIMIT, utc_naive
 
-MIN_DATE, MAX_DATE = date(1, 1, 1), date(9999, 12, 31)
-DAY_LIMIT = 3_660_000  # offsets beyond this many days cannot stay within years 1..9999
 _SECONDS_PER_DAY = Decimal(86400)
 
 

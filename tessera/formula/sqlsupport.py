@@ -129,3 +129,44 @@ class SqlContext:
                 sa.func.strftime("%S", expr), sa.Integer())
             return whole + frac
         return sa.extract("epoch", expr)
+
+
+DAY_LIMIT = 3_660_000  # day offsets beyond this cannot stay within years 1..9999
+_SQLITE_DT_LOW, _SQLITE_DT_HIGH = "0001-01-01 00:00:00.000000", "9999-12-31 23:59:59.999999"
+
+
+def difference(ctx: SqlContext, left: Any, right: Any, ftype: T) -> Any:
+    """left - right in days: whole for dates, fractional (10 places) for datetimes."""
+    if ftype == T.DATE:
+        if ctx.sqlite:
+            return sa.cast(sa.func.julianday(left) - sa.func.julianday(right), sa.Integer())
+        return sa.cast(left - right, sa.Numeric())
+    return ctx.divide(ctx.epoch_seconds(left) - ctx.epoch_seconds(right), ctx.num(86400))
+
+
+def shift(ctx: SqlContext, moment: Any, days: Any, ftype: T) -> Any:
+    """date/datetime plus a (possibly negative) number of days; NULL when out of range.
+
+    Dates move by whole days (truncated toward zero), datetimes by `days * 86400`
+    seconds rounded to the nearest second.
+    """
+    in_range = sa.func.abs(days) < DAY_LIMIT
+    if ftype == T.DATE:
+        if ctx.sqlite:
+            shifted = sa.func.date(sa.func.julianday(moment) + sa.cast(days, sa.Integer()))
+            shifted = sa.case((shifted >= "0001-01-01", shifted), else_=sa.null())
+        else:
+            safe_days = sa.case((in_range, days), else_=sa.null())
+            shifted = ctx.valid_date(moment + sa.cast(sa.func.trunc(safe_days), sa.Integer()))
+        return sa.case((in_range, shifted), else_=sa.null())
+    seconds = sa.cast(sa.func.round(sa.case((in_range, days), else_=sa.null()) * 86400),
+                      sa.Integer() if ctx.sqlite else sa.BigInteger())
+    if ctx.sqlite:
+        modifier = ctx.concat(sa.cast(seconds, sa.String()), sa.literal_column("' seconds'"))
+        shifted = ctx.sqlite_datetime(moment, modifier)
+        ok = sa.and_(shifted >= _SQLITE_DT_LOW, shifted <= _SQLITE_DT_HIGH)
+    else:
+        shifted = moment + sa.func.make_interval(0, 0, 0, 0, 0, 0, seconds)
+        ok = sa.and_(shifted >= datetime(1, 1, 1),
+                     shifted <= datetime(9999, 12, 31, 23, 59, 59, 999999))
+    return sa.case((in_range, sa.case((ok, shifted), else_=sa.null())), else_=sa.null())

@@ -1,6 +1,7 @@
 """Metadata documents: schemas, the versioned store, publish checks and migration plans."""
 
-from . import objects  # noqa: F401  (registers the object kind)
+from . import formula_checks, objects  # noqa: F401  (register the object kind and formula checks)
+from . import permission_sets, sharing_rules  # noqa: F401  (register the security kinds)
 from .errors import (
     ConcurrentPublish,
     DocumentNotFound,

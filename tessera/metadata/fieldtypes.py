@@ -40,6 +40,10 @@ _SPECS = [
     FieldTypeSpec("master_detail", "lookup", frozenset({"target"}), frozenset({"target"})),
     FieldTypeSpec("auto_number", "text", frozenset({"format"}), frozenset({"format"})),
     FieldTypeSpec("user", "lookup", frozenset({"on_delete"})),
+    FieldTypeSpec("formula", "", frozenset({"expression", "returns", "scale"}),
+                  frozenset({"expression", "returns"}), stored=False),
+    FieldTypeSpec("rollup", "", frozenset({"child", "via", "function", "of", "filter", "scale"}),
+                  frozenset({"child", "via", "function"})),
 ]
 
 FIELD_TYPES = {spec.name: spec for spec in _SPECS}
@@ -47,8 +51,8 @@ FIELD_TYPES = {spec.name: spec for spec in _SPECS}
 #: Default sizes, written down once so validation and storage agree.
 DEFAULT_TEXT_LENGTH = 255
 DEFAULT_LONG_TEXT_LENGTH = 32000
-DEFAULT_SCALE = {"number": 2, "currency": 2, "percent": 4}
-DEFAULT_PRECISION = {"number": 18, "currency": 18, "percent": 9}
+DEFAULT_SCALE = {"number": 2, "currency": 2, "percent": 4, "rollup": 2}
+DEFAULT_PRECISION = {"number": 18, "currency": 18, "percent": 9, "rollup": 18}
 
 
 def register_field_type(spec):

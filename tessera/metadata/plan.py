@@ -5,6 +5,7 @@ The plan is computed from metadata alone. Steps that may lose data carry a
 """
 
 from .fieldtypes import FIELD_TYPES, lookup_target, numeric_shape, text_length
+from .formulas import storage_doc
 from .objects import option_values
 
 TEXT_FAMILY = {"text", "long_text", "email", "phone", "url", "picklist", "auto_number"}
@@ -17,9 +18,25 @@ def _step(op, obj, field=None, **extra):
     return {"op": op, "object": obj, "field": field, "target": target, **extra}
 
 
-def stored_fields(doc):
-    """Return the fields of an object document that have a column, by name."""
-    return {f["name"]: f for f in doc["fields"] if FIELD_TYPES[f["type"]].stored}
+def stored_fields(doc, documents):
+    """Return the storage documents of the fields of ``doc`` that have a column, by name."""
+    return {f["name"]: storage_doc(f, documents) for f in doc["fields"] if FIELD_TYPES[f["type"]].stored}
+
+
+ROLLUP_KEYS = ("child", "via", "function", "of", "filter")
+
+
+def _rollup_steps(name, old_doc, new_doc):
+    """Roll-ups that are new or defined differently must be recomputed for every parent."""
+    before = {f["name"]: f for f in (old_doc or {"fields": []})["fields"] if f["type"] == "rollup"}
+    steps = []
+    for field_doc in new_doc["fields"]:
+        if field_doc["type"] != "rollup":
+            continue
+        old = before.get(field_doc["name"])
+        if old is None or any(old.get(k) != field_doc.get(k) for k in ROLLUP_KEYS):
+            steps.append(_step("recompute_rollup", name, field_doc["name"]))
+    return steps
 
 
 def _text_change(obj, old, new):
@@ -90,13 +107,15 @@ def _index_steps(obj, old_doc, new_doc):
     return steps
 
 
-def object_steps(name, old_doc, new_doc):
-    """Return the steps for one object going from ``old_doc`` to ``new_doc`` (either may be None)."""
+def object_steps(name, old_set, new_set):
+    """Return the steps for one object going from the old set to the new one."""
+    old_doc, new_doc = old_set.get(("object", name)), new_set.get(("object", name))
     if new_doc is None:
         return [_step("drop_table", name, data_check={"kind": "any_rows"})]
     if old_doc is None:
-        return [_step("create_table", name, definition=new_doc)] + _index_steps(name, None, new_doc)
-    old_fields, new_fields = stored_fields(old_doc), stored_fields(new_doc)
+        return ([_step("create_table", name, definition=new_doc)] + _index_steps(name, None, new_doc)
+                + _rollup_steps(name, None, new_doc))
+    old_fields, new_fields = stored_fields(old_doc, old_set), stored_fields(new_doc, new_set)
     steps = []
     for field_name, field_doc in old_fields.items():
         if field_name not in new_fields:
@@ -106,7 +125,7 @@ def object_steps(name, old_doc, new_doc):
             steps.append(_step("add_column", name, field_name, definition=field_doc))
         else:
             steps.extend(field_change(name, old_fields[field_name], field_doc))
-    return steps + _index_steps(name, old_doc, new_doc)
+    return steps + _index_steps(name, old_doc, new_doc) + _rollup_steps(name, old_doc, new_doc)
 
 
 def compute_plan(old_set, new_set):
@@ -114,7 +133,8 @@ def compute_plan(old_set, new_set):
     names = sorted({n for k, n in old_set if k == "object"} | {n for k, n in new_set if k == "object"})
     steps = []
     for name in names:
-        steps.extend(object_steps(name, old_set.get(("object", name)), new_set.get(("object", name))))
+        steps.extend(object_steps(name, old_set, new_set))
     order = {"drop_index": 0, "create_table": 1, "drop_column": 2, "add_column": 3,
-             "alter_column": 4, "restrict_values": 5, "create_index": 6, "drop_table": 7}
+             "alter_column": 4, "restrict_values": 5, "create_index": 6, "drop_table": 7,
+             "recompute_rollup": 8}
     return sorted(steps, key=lambda s: order[s["op"]])

@@ -28,7 +28,8 @@ def create_app(config=None, *, plugins=()):
 
     manager = make_plugin_manager(plugins)
     install_field_types(manager)
-    runtime = Runtime(settings["DATABASE_URL"], engine_options={"echo": settings["SQL_ECHO"]})
+    runtime = Runtime(settings["DATABASE_URL"], engine_options={"echo": settings["SQL_ECHO"]},
+                      timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"])
     runtime.create_schema()
     app.extensions["tessera"] = runtime
     app.extensions["tessera.plugins"] = manager

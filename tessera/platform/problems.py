@@ -11,7 +11,7 @@ import logging
 from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from tessera.formula.errors import FormulaError
+from tessera.formula import FormulaError
 from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
@@ -41,7 +41,7 @@ def request_locale(default="en"):
     return pick_locale(request.headers.get("Accept-Language"), fallback)
 
 
-def problem_response(status, code, detail, errors=None, headers=None):
+def problem_response(status, code, detail, errors=None, headers=None, extra=None):
     """Build the problem+json response in the request's locale."""
     locale = request_locale()
     body = {
@@ -54,6 +54,7 @@ def problem_response(status, code, detail, errors=None, headers=None):
     }
     if errors:
         body["errors"] = {path: [translate(m, locale) for m in messages] for path, messages in errors.items()}
+    body.update(extra or {})
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
     response.headers["Content-Language"] = locale
     for key, value in (headers or {}).items():
@@ -62,10 +63,11 @@ def problem_response(status, code, detail, errors=None, headers=None):
 
 
 def _formula_problem(error):
-    errors = {}
-    for d in error.diagnostics:
-        errors.setdefault(getattr(d, "path", None) or "expression", []).append(str(d))
-    return problem_response(400, "formula_error", str(error).splitlines()[0] if str(error) else "formula error", errors)
+    locale = request_locale()
+    messages = [f"{d.line}:{d.column} {d.message_zh if locale == 'zh-CN' else d.message}" for d in error.diagnostics]
+    detail = messages[0] if messages else "formula error"
+    diagnostics = [d.to_dict() for d in error.diagnostics]
+    return problem_response(400, "formula_error", detail, {"expression": messages}, extra={"diagnostics": diagnostics})
 
 
 def init_app(app):

@@ -5,12 +5,25 @@ from contextlib import contextmanager
 from tessera.metadata import store
 from tessera.metadata.tables import metadata_schema
 
+from tessera.formula import EvalEnv
+
 from .access import AccessPolicy
+from .computed import Fetcher
 from .db import make_engine, writer
 from .errors import ObjectNotFound
+from .formulas import org_clock
 from .model import ModelCache
 from .records import RecordService
 from .systables import field_history, outbox, runtime_schema
+
+
+def user_values(ctx):
+    """What ``$user`` means for ``ctx`` inside formulas."""
+    if ctx is None:
+        return {}
+    return {"id": ctx.user_id, "name": ctx.username, "username": ctx.username, "locale": ctx.locale,
+            "roles": list(getattr(ctx, "roles", ()) or ()), "team": getattr(ctx, "team", None),
+            "manager": getattr(ctx, "manager_id", None)}
 
 
 def _load_published(conn):
@@ -27,7 +40,10 @@ class Runtime:
     outbox_table = outbox
     history_table = field_history
 
-    def __init__(self, database_url, *, access=None, engine_options=None):
+    def __init__(self, database_url, *, access=None, engine_options=None, timezone="UTC",
+                 fiscal_year_start_month=1):
+        self.timezone = timezone
+        self.fiscal_year_start_month = fiscal_year_start_month
         self.engine = make_engine(database_url, **(engine_options or {}))
         self.write_engine = writer(self.engine)
         self.access = access or AccessPolicy()
@@ -63,6 +79,17 @@ class Runtime:
         if obj is None:
             raise ObjectNotFound(f'no published object "{name}"')
         return model, obj
+
+    def eval_env(self, ctx=None, conn=None, model=None, *, is_new=False):
+        """The formula environment for ``ctx`` now: org date, UTC time, $user, lookups via ``conn``."""
+        today, now = org_clock(self.timezone)
+        env = EvalEnv(today=today, now=now, user=user_values(ctx),
+                      fiscal_year_start_month=self.fiscal_year_start_month, is_new=is_new)
+        if conn is not None:
+            fetcher = Fetcher(conn, model or self.model(conn))
+            fetcher.env = env
+            env.fetch = fetcher
+        return env
 
     def dispose(self):
         """Close every pooled connection."""

@@ -4,9 +4,11 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-#: Functions to call on every new SQLite DBAPI connection (the formula language
-#: registers the scalar functions SQLite lacks here).
-SQLITE_CONNECT_HOOKS = []
+from tessera.formula import install_sqlite_functions
+
+#: Functions to call on every new SQLite DBAPI connection: the formula language
+#: registers the scalar functions SQLite lacks.
+SQLITE_CONNECT_HOOKS = [install_sqlite_functions]
 
 
 def _sqlite_setup(engine):

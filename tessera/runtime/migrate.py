@@ -9,12 +9,16 @@ from alembic.operations import Operations
 from sqlalchemy import func, select, update
 
 from .columns import column_type, field_column, index_name, system_columns, table_name
+from tessera.metadata.formulas import storage_doc
+
 from .datachecks import condition_for
+from .rollups import recompute_all
 
 
 def _create_table(ops, step, ctx):
-    doc = step["definition"]
-    stored = [f for f in doc["fields"] if f["name"] in ctx["new"].objects[step["object"]].stored_fields]
+    new = ctx["new"]
+    stored = [storage_doc(f, new.documents) for f in step["definition"]["fields"]
+              if f["name"] in new.objects[step["object"]].stored_fields]
     ops.create_table(table_name(step["object"]), *system_columns(), *[field_column(f) for f in stored])
 
 
@@ -59,7 +63,7 @@ def _alter_column(ops, step, ctx):
     _repair_rows(ops, step, ctx)
     if ops.get_bind().dialect.name == "sqlite":
         return  # SQLite does not enforce declared lengths or precision: nothing to rewrite.
-    field_doc = ctx["new"].objects[step["object"]].fields[step["field"]]
+    field_doc = storage_doc(ctx["new"].objects[step["object"]].fields[step["field"]], ctx["new"].documents)
     ops.alter_column(table_name(step["object"]), step["field"], type_=column_type(field_doc))
 
 
@@ -73,6 +77,11 @@ def _drop_index(ops, step, ctx):
     ops.drop_index(name, table_name=table_name(step["object"]))
 
 
+def _recompute_rollup(ops, step, ctx):
+    parent = ctx["new"].objects[step["object"]]
+    recompute_all(ops.get_bind(), ctx["new"], parent, parent.fields[step["field"]])
+
+
 APPLIERS = {
     "create_table": _create_table,
     "add_column": _add_column,
@@ -82,6 +91,7 @@ APPLIERS = {
     "restrict_values": _repair_rows,
     "create_index": _create_index,
     "drop_index": _drop_index,
+    "recompute_rollup": _recompute_rollup,
 }
 
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Index, MetaData, Table
 
 from tessera.metadata.fieldtypes import FIELD_TYPES, lookup_target
+from tessera.metadata.formulas import storage_doc
 
 from .columns import field_column, index_name, system_columns, table_name
+from .formulas import compile_object_formulas
 from .loaders import build_loader
 
 
@@ -26,6 +28,10 @@ class ObjectModel:
     create_loader: object
     update_loader: object
     children: list = field(default_factory=list)  # (child object, field doc)
+    formulas: dict = field(default_factory=dict)  # formula field name -> CompiledFormula
+    default_formulas: dict = field(default_factory=dict)
+    rules: list = field(default_factory=list)  # (rule doc, CompiledFormula)
+    rollups_fed: list = field(default_factory=list)  # (parent object, roll-up field doc) this object feeds
 
     @property
     def stored_fields(self):
@@ -46,6 +52,7 @@ class CompiledModel:
     documents: dict
     objects: dict
     schema: MetaData
+    cache: dict = field(default_factory=dict)  # derived things built once per revision
 
 
 def _indexes(name, doc, table):
@@ -59,9 +66,9 @@ def _indexes(name, doc, table):
         Index(index_name(name, spec["fields"], unique), *[table.c[c] for c in spec["fields"]], unique=unique)
 
 
-def build_table(name, doc, schema):
+def build_table(name, doc, schema, documents):
     """Return the Table of object ``name`` described by ``doc`` inside ``schema``."""
-    stored = [f for f in doc["fields"] if FIELD_TYPES[f["type"]].stored]
+    stored = [storage_doc(f, documents) for f in doc["fields"] if FIELD_TYPES[f["type"]].stored]
     table = Table(table_name(name), schema, *system_columns(), *[field_column(f) for f in stored])
     _indexes(name, doc, table)
     return table
@@ -75,10 +82,14 @@ def build_model(revision, documents):
         if kind != "object":
             continue
         field_docs = doc["fields"]
+        formulas, defaults, rules = compile_object_formulas(documents, name, doc)
         objects[name] = ObjectModel(
             name=name,
             doc=doc,
-            table=build_table(name, doc, schema),
+            table=build_table(name, doc, schema, documents),
+            formulas=formulas,
+            default_formulas=defaults,
+            rules=rules,
             fields={f["name"]: f for f in field_docs},
             create_loader=build_loader(name, field_docs, partial=False),
             update_loader=build_loader(name, field_docs, partial=True),
@@ -88,6 +99,8 @@ def build_model(revision, documents):
             target = lookup_target(field_doc)
             if target in objects:
                 objects[target].children.append((model.name, field_doc))
+            if field_doc["type"] == "rollup" and field_doc["child"] in objects:
+                objects[field_doc["child"]].rollups_fed.append((model.name, field_doc))
     return CompiledModel(revision=revision, documents=documents, objects=objects, schema=schema)
 
 

@@ -39,12 +39,18 @@ def field_type(obj, name):
     return SYSTEM_TYPES.get(name) or obj.fields[name]["type"]
 
 
-def _sort_terms(table, keys):
+def _sort_terms(obj, binder, keys):
     """Each sort key becomes (null flag, value) so NULLs sort last ascending, first descending."""
     terms = []
     for name, descending in keys:
-        column = table.c[name]
-        if name != "id" and column.nullable:
+        if name in obj.formulas:
+            if not obj.formulas[name].pushable:
+                raise InvalidQuery(f"sort: {name} cannot be computed in the database",
+                                   errors={"sort": [f"{name} is not sortable"]})
+            column = binder.expression(name)
+        else:
+            column = obj.table.c[name]
+        if name != "id" and (name in obj.formulas or column.nullable):
             terms.append((column.is_(None), descending, name, "null"))
         terms.append((column, descending, name, "value"))
     return terms
@@ -116,16 +122,26 @@ def equality_filters(obj, filters, readable):
     return conditions
 
 
-def list_page(conn, obj, readable, *, filters=None, sort=None, fields=None, limit=None, cursor=None,
+def _formula_columns(obj, binder, names, keys):
+    """Labelled SQL of the pushable formula fields shown or sorted on."""
+    wanted = dict.fromkeys([n for n in names if n in obj.formulas] + [n for n, _ in keys if n in obj.formulas])
+    return [binder.expression(n).label(n) for n in wanted if obj.formulas[n].pushable]
+
+
+def list_page(conn, obj, readable, *, binder, filters=None, sort=None, fields=None, limit=None, cursor=None,
               row_filter=None, extra_conditions=()):
-    """Return {"items", "next_cursor"} for one page of ``obj``'s records."""
+    """Return {"items", "next_cursor"} for one page of ``obj``'s records, plus rows for in-memory formulas.
+
+    Formula fields are computed in the SELECT through ``binder`` (a TableBinder); the
+    page's ``rows`` are returned under "_rows" so the caller can compute the rest.
+    """
     if fields:
         check_field_names(obj, fields, readable, label="fields")
     names = [n for n in (fields or readable) if n in obj.fields]
     keys = parse_sort(obj, sort, readable)
     size = parse_limit(limit)
-    terms = _sort_terms(obj.table, keys)
-    query = select(obj.table)
+    terms = _sort_terms(obj, binder, keys)
+    query = select(obj.table, *_formula_columns(obj, binder, names, keys))
     conditions = equality_filters(obj, filters or {}, readable) + list(extra_conditions)
     if row_filter is not None:
         conditions.append(row_filter)
@@ -133,9 +149,11 @@ def list_page(conn, obj, readable, *, filters=None, sort=None, fields=None, limi
         conditions.append(keyset_condition(obj, terms, decode_cursor(cursor, len(terms))))
     if conditions:
         query = query.where(*conditions)
+    query = query.select_from(binder.from_clause)
     order = [expr.desc() if desc else expr.asc() for expr, desc, _, _ in terms]
     rows = conn.execute(query.order_by(*order).limit(size + 1)).mappings().all()
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = encode_cursor(_cursor_values(rows[-1], terms)) if more and rows else None
-    return {"items": [record_json(obj, row, names) for row in rows], "next_cursor": next_cursor}
+    return {"items": [record_json(obj, row, names) for row in rows], "next_cursor": next_cursor,
+            "_rows": rows, "_names": names}

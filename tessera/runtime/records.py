@@ -12,11 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from tessera.metadata.store import utcnow
 
 from .autonumber import fill_auto_numbers
+from .computed import RecordView, apply_default_formulas, check_rules
 from .errors import ConflictingValue, RecordInvalid, RecordNotFound, StaleVersion
+from .formulas import TableBinder, formula_filter
 from .history import history_rows, read_history
 from .outbox import append_events, event_row
 from .query import check_field_names, list_page
 from .references import check_references, delete_actions
+from .rollups import refresh_parents
 from .serialize import record_json, to_json
 
 
@@ -36,7 +39,8 @@ def with_defaults(obj, payload):
     """Return ``payload`` with each missing field's static default filled in."""
     if not isinstance(payload, dict):
         return payload
-    missing = {n: f["default"] for n, f in obj.fields.items() if "default" in f and n not in payload}
+    missing = {n: f["default"] for n, f in obj.fields.items()
+               if "default" in f and not isinstance(f["default"], dict) and n not in payload}
     return {**missing, **payload} if missing else payload
 
 
@@ -56,16 +60,46 @@ class RecordService:
             self.access.check_object(ctx, obj, "read")
             names = self._output_fields(ctx, obj, fields)
             row = self._fetch(conn, ctx, obj, record_id)
-            return record_json(obj, row, names)
+            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
-    def list(self, ctx, object_name, *, filters=None, sort=None, fields=None, limit=None, cursor=None):
-        """Return one page {"items", "next_cursor"} of the records ``ctx`` may see."""
+    def _with_formulas(self, conn, ctx, model, obj, row, names):
+        wanted = [n for n in names if n in obj.formulas]
+        if not wanted:
+            return row
+        env = self.runtime.eval_env(ctx, conn, model)
+        view = RecordView(obj, dict(row), env)
+        return {**row, **{n: view[n] for n in wanted}}
+
+    def list(self, ctx, object_name, *, filters=None, formula=None, sort=None, fields=None, limit=None,
+             cursor=None):
+        """Return one page {"items", "next_cursor"} of the records ``ctx`` may see.
+
+        ``filters`` maps field names to values (equality); ``formula`` is a boolean
+        formula run in SQL; formula fields are computed in the SELECT.
+        """
         with self.runtime.read() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             self.access.check_object(ctx, obj, "read")
-            return list_page(conn, obj, self.access.readable_fields(ctx, obj), filters=filters, sort=sort,
-                             fields=fields, limit=limit, cursor=cursor,
-                             row_filter=self.access.row_filter(ctx, obj))
+            readable = self.access.readable_fields(ctx, obj)
+            binder = TableBinder(model, obj, self.runtime.eval_env(ctx), conn.dialect.name)
+            extra = []
+            if formula:
+                extra.append(formula_filter(self.runtime, conn, model, obj, formula, ctx, readable, binder))
+            page = list_page(conn, obj, readable, binder=binder, filters=filters, sort=sort, fields=fields,
+                             limit=limit, cursor=cursor, row_filter=self.access.row_filter(ctx, obj),
+                             extra_conditions=extra)
+            rows, names = page.pop("_rows"), page.pop("_names")
+            self._fill_python_formulas(conn, ctx, model, obj, page["items"], rows, names)
+            return page
+
+    def _fill_python_formulas(self, conn, ctx, model, obj, items, rows, names):
+        pending = [n for n in names if n in obj.formulas and not obj.formulas[n].pushable]
+        if not pending:
+            return
+        env = self.runtime.eval_env(ctx, conn, model)
+        for item, row in zip(items, rows):
+            view = RecordView(obj, dict(row), env)
+            item.update({n: to_json(view[n]) for n in pending})
 
     def _output_fields(self, ctx, obj, requested):
         readable = self.access.readable_fields(ctx, obj)
@@ -103,7 +137,8 @@ class RecordService:
             model, obj = self.runtime.object_for(conn, object_name)
             ids = self._insert(conn, ctx, model, obj, [payload], single=True)
             row = self._fetch(conn, ctx, obj, ids[0])
-            return record_json(obj, row, self.access.readable_fields(ctx, obj))
+            names = self.access.readable_fields(ctx, obj)
+            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
     def create_many(self, ctx, object_name, payloads):
         """Create every record in ``payloads`` in one transaction, or none; return their ids."""
@@ -119,6 +154,8 @@ class RecordService:
             self.access.check_editable(ctx, obj, row.keys())
         path = (lambda i, n: n) if single else (lambda i, n: f"[{i}].{n}")
         check_references(conn, model, obj, rows, path=path)
+        if obj.default_formulas or obj.rules:
+            self._apply_formulas_on_create(conn, ctx, model, obj, rows, single)
         if single:
             self._check_unique(conn, obj, rows[0], None)
         now = utcnow()
@@ -126,13 +163,24 @@ class RecordService:
         system = {"owner_id": ctx.user_id, "created_by": ctx.user_id, "created_at": now,
                   "updated_by": ctx.user_id, "updated_at": now, "version": 1}
         blank = dict.fromkeys(obj.stored_fields)
+        blank.update({n: 0 for n, f in obj.fields.items()
+                      if f["type"] == "rollup" and f["function"] in ("COUNT", "SUM")})
         full = [{**blank, **system, **row} for row in rows]
         ids = self._execute_insert(conn, obj, full)
         events = [event_row("record.created", obj.name, rid,
                             {"values": {k: to_json(v, obj.fields[k]["type"]) for k, v in row.items()}},
                             ctx.user_id, now) for rid, row in zip(ids, rows)]
         append_events(conn, events)
+        if obj.rollups_fed:
+            refresh_parents(conn, model, obj, [], rows)
         return ids
+
+    def _apply_formulas_on_create(self, conn, ctx, model, obj, rows, single):
+        env = self.runtime.eval_env(ctx, conn, model, is_new=True)
+        for index, row in enumerate(rows):
+            apply_default_formulas(obj, row, env)
+            view = RecordView(obj, {"owner_id": ctx.user_id, "created_by": ctx.user_id, **row}, env)
+            check_rules(obj, view, env, ctx.locale, path="" if single else f"[{index}].")
 
     def _execute_insert(self, conn, obj, rows):
         table = obj.table
@@ -174,9 +222,17 @@ class RecordService:
                     f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
             check_references(conn, model, obj, [values])
             self._check_unique(conn, obj, values, record_id)
+            candidate = {**current, **values}
+            if obj.rules:
+                env = self.runtime.eval_env(ctx, conn, model)
+                env.prior = RecordView(obj, dict(current), env)
+                check_rules(obj, RecordView(obj, candidate, env), env, ctx.locale)
             self._write_changes(conn, ctx, obj, current, values)
+            if obj.rollups_fed:
+                refresh_parents(conn, model, obj, [current], [candidate])
             row = self._fetch(conn, ctx, obj, record_id)
-            return record_json(obj, row, self.access.readable_fields(ctx, obj))
+            names = self.access.readable_fields(ctx, obj)
+            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
     def _write_changes(self, conn, ctx, obj, current, values):
         changed = {k: v for k, v in values.items() if current[k] != v}
@@ -217,6 +273,8 @@ class RecordService:
                 else:
                     self._write_changes(conn, ctx, child, child_row, {field_doc["name"]: None})
         conn.execute(delete(obj.table).where(obj.table.c.id == current["id"]))
+        if obj.rollups_fed:
+            refresh_parents(conn, model, obj, [current], [])
         values = {k: to_json(current[k], obj.fields[k]["type"]) for k in obj.stored_fields}
         append_events(conn, [event_row("record.deleted", obj.name, current["id"], {"values": values}, ctx.user_id)])
 

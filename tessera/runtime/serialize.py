@@ -1,7 +1,7 @@
 """Turning stored rows into JSON-ready records, and back for cursors and filters."""
 
 from datetime import date, datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import InvalidQuery
 
@@ -28,6 +28,18 @@ def to_json(value, field_type=None):
     return value
 
 
+NUMERIC_RETURNS = {"number": 10, "currency": 2, "percent": 4}
+
+
+def formula_value(field_doc, value):
+    """A formula field's value as shown: numbers rounded (half away from zero) to its scale."""
+    scale = NUMERIC_RETURNS.get(field_doc.get("returns"))
+    if scale is None or value is None:
+        return value
+    scale = field_doc.get("scale", scale)
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+
+
 def record_json(model, row, names):
     """Return the JSON form of ``row`` with the system columns and the fields in ``names``."""
     out = {"id": row["id"], "version": row["version"], "owner": row["owner_id"]}
@@ -35,7 +47,9 @@ def record_json(model, row, names):
         out[key] = to_json(row[key])
     for name in names:
         if name in row:
-            out[name] = to_json(row[name], model.fields[name]["type"])
+            field_doc = model.fields[name]
+            value = formula_value(field_doc, row[name]) if field_doc["type"] == "formula" else row[name]
+            out[name] = to_json(value, field_doc["type"])
     return out
 
 

@@ -1,4 +1,8 @@
-"""System tables of the runtime: users, tokens, the events outbox, field history, counters."""
+"""System tables of the runtime: users, tokens, the events outbox, field history, counters.
+
+The directory (teams, roles, assignments), record shares, sessions, login attempts and
+the audit log live in ``directory_tables`` on the same MetaData.
+"""
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
 
@@ -17,7 +21,10 @@ user = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("is_admin", Boolean, nullable=False, default=False),
     Column("password_hash", String(255), nullable=True),
+    Column("team_id", ID_TYPE, nullable=True, index=True),
+    Column("manager_id", ID_TYPE, nullable=True, index=True),
     Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=True),
 )
 
 token = Table(
@@ -27,7 +34,10 @@ token = Table(
     Column("user_id", ID_TYPE, nullable=False, index=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("name", String(255), nullable=False),
+    Column("scope", String(16), nullable=False, default="read_write"),
+    Column("objects", JSON, nullable=True),
     Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=True),
     Column("last_used_at", DateTime, nullable=True),
     Column("revoked_at", DateTime, nullable=True),
 )
@@ -76,3 +86,5 @@ setting = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+from . import directory_tables  # noqa: E402,F401  (adds the directory tables to runtime_schema)

@@ -31,7 +31,7 @@ def list_records(object_name):
     args = request.args
     filters = {k: v for k, v in args.items() if k not in LIST_PARAMETERS}
     page = runtime().records.list(
-        ctx(), object_name, filters=filters, sort=args.get("sort"), fields=comma_list(args.get("fields")),
+        ctx(), object_name, filters=filters, formula=args.get("filter"), sort=args.get("sort"), fields=comma_list(args.get("fields")),
         limit=args.get("limit"), cursor=args.get("cursor"),
     )
     return json_response(page)

@@ -1,0 +1,176 @@
+"""Bulk insert: RecordService.create_many versus a raw SQLAlchemy Core executemany.
+
+Both sides insert the same records, in batches of the same size, one transaction per
+batch, into tables with the same columns and indexes in the same database. The service
+side gets what an API client sends and does everything a real create does (marshmallow
+validation and coercion, lookup checks, system columns, INSERT ... RETURNING, one outbox
+event per record); the raw side gets the already-typed rows and only inserts them.
+
+    .venv/bin/python bench/records_insert.py --database sqlite
+    .venv/bin/python bench/records_insert.py --database postgresql --rows 100000
+    .venv/bin/python bench/records_insert.py --database both --rows 100000 --profile
+
+Target: the service rate is at least 30% of the raw rate.
+"""
+
+import cProfile
+import pstats
+import time
+
+import sqlalchemy as sa
+
+from common import (argument_parser, backends, median, new_runtime, opportunity_payload, publish_crm,
+                    scratch_database, typed_row, verdict)
+from tessera.metadata.store import utcnow
+
+TARGET = 0.30
+
+def raw_table(service_table):
+    """A plain table with the columns and indexes of ``service_table``."""
+    metadata = sa.MetaData()
+    table = sa.Table(f"raw_{service_table.name}", metadata,
+                     *[sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
+                                 autoincrement=c.autoincrement)
+                       for c in service_table.columns])
+    for index in service_table.indexes:
+        sa.Index(f"raw_{index.name}", *[table.c[c.name] for c in index.columns], unique=index.unique)
+    return table
+
+
+def clear(runtime, tables):
+    """Empty ``tables`` (ours only) so every repetition starts alike."""
+    with runtime.write() as conn:
+        for table in tables:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"TRUNCATE {table.name} RESTART IDENTITY")
+            else:
+                conn.execute(table.delete())
+
+
+def run_service(runtime, ctx, batches):
+    """Insert every batch through the records service; return seconds."""
+    start = time.perf_counter()
+    for batch in batches:
+        runtime.records.create_many(ctx, "opportunity", batch)
+    return time.perf_counter() - start
+
+
+def run_raw(runtime, table, batches):
+    """Insert every batch with one Core executemany per transaction; return seconds."""
+    start = time.perf_counter()
+    for batch in batches:
+        with runtime.write() as conn:
+            conn.execute(table.insert(), batch)
+    return time.perf_counter() - start
+
+
+def top_functions(profile, total, count=12):
+    """Print the functions with the most own time in a profiled service run."""
+    stats = pstats.Stats(profile)
+    print(f"    profiled service run: {total:.3f} s; top functions by own time:")
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:count]
+    for (filename, line, funcname), (_, calls, tottime, cumulative, _) in rows:
+        short = filename.split("site-packages/")[-1].split("/tessera/", 1)[-1]
+        print(f"      {tottime:7.3f} s own {cumulative:7.3f} s cum {calls:>9} calls  {funcname} ({short}:{line})")
+
+
+def stage_costs(runtime, ctx, obj, payloads, typed, raw):
+    """Time each stage of a create in isolation, with the functions the service uses; print µs per record."""
+    from tessera.runtime.outbox import event_row
+    from tessera.runtime.records import with_defaults
+    from tessera.runtime.serialize import to_json
+
+    flat = [p for batch in payloads for p in batch]
+    n = len(flat)
+    costs = {}
+    start = time.perf_counter()
+    loaded = [obj.create_loader.load(with_defaults(obj, p)) for p in flat]
+    costs["marshmallow load (validate + coerce)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    for i, row in enumerate(loaded):
+        event_row("record.created", obj.name, i, {"values": {k: to_json(v, obj.fields[k]["type"])
+                                                             for k, v in row.items()}}, ctx.user_id)
+    costs["outbox event rows (to_json, uuid4)"] = time.perf_counter() - start
+    events = [[event_row("record.created", obj.name, i, {"values": {k: to_json(v, obj.fields[k]["type"])
+                                                                    for k, v in row.items() if k in obj.fields}},
+                         ctx.user_id)
+               for i, row in enumerate(batch)] for batch in typed]
+    returning = sa.insert(raw).returning(raw.c.id, sort_by_parameter_order=True)
+    for label, statement, batches in [
+        ("INSERT ... RETURNING id (sorted), as the service", returning, typed),
+        ("plain executemany (the raw side)", raw.insert(), typed),
+        ("outbox INSERT executemany", sa.insert(runtime.outbox_table), events),
+    ]:
+        clear(runtime, [raw, runtime.outbox_table])
+        start = time.perf_counter()
+        for batch in batches:
+            with runtime.write() as conn:
+                result = conn.execute(statement, batch)
+                if result.returns_rows:
+                    result.all()
+        costs[label] = time.perf_counter() - start
+    print("    stage costs measured in isolation (µs per record):")
+    for label, seconds in costs.items():
+        print(f"      {label:<50} {seconds / n * 1e6:8.1f}")
+
+
+def bench_backend(backend, args):
+    """Run the comparison on one backend and print its figures."""
+    with scratch_database(backend, args.postgres_url) as url:
+        runtime, ctx = new_runtime(url)
+        try:
+            account_ids = publish_crm(runtime, ctx)
+            with runtime.read() as conn:
+                _, obj = runtime.object_for(conn, "opportunity")
+            raw = raw_table(obj.table)
+            with runtime.write() as conn:
+                raw.metadata.create_all(conn)
+            now = utcnow()
+            sizes = range(0, args.rows, args.batch)
+            payloads = [[opportunity_payload(i, account_ids) for i in range(s, min(s + args.batch, args.rows))]
+                        for s in sizes]
+            typed = [[typed_row(i, account_ids, ctx.user_id, now) for i in range(s, min(s + args.batch, args.rows))]
+                     for s in sizes]
+            service_rates, raw_rates, ratios = [], [], []
+            for rep in range(args.repeat):
+                clear(runtime, [obj.table, raw, runtime.outbox_table])
+                if rep % 2 == 0:
+                    service_s = run_service(runtime, ctx, payloads)
+                    raw_s = run_raw(runtime, raw, typed)
+                else:
+                    raw_s = run_raw(runtime, raw, typed)
+                    service_s = run_service(runtime, ctx, payloads)
+                service_rates.append(args.rows / service_s)
+                raw_rates.append(args.rows / raw_s)
+                ratios.append(raw_s / service_s)
+                print(f"  [{backend}] rep {rep + 1}: service {args.rows / service_s:9.0f} rows/s   "
+                      f"raw {args.rows / raw_s:9.0f} rows/s   ratio {raw_s / service_s:6.1%}", flush=True)
+            ratio = median(ratios)
+            print(f"{backend}: {args.rows} rows in batches of {args.batch}, median of {args.repeat}")
+            print(f"  service create_many : {median(service_rates):10.0f} rows/s")
+            print(f"  raw Core executemany: {median(raw_rates):10.0f} rows/s")
+            print(f"  ratio service/raw   : {ratio:10.1%}   target >= {TARGET:.0%}: {verdict(ratio >= TARGET)}")
+            if args.profile:
+                clear(runtime, [obj.table, runtime.outbox_table])
+                profile = cProfile.Profile()
+                profile.enable()
+                seconds = run_service(runtime, ctx, payloads)
+                profile.disable()
+                top_functions(profile, seconds)
+                stage_costs(runtime, ctx, obj, payloads, typed, raw)
+        finally:
+            runtime.dispose()
+
+
+def main():
+    parser = argument_parser(__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=20_000, help="records per repetition (full figure: 100000)")
+    parser.add_argument("--batch", type=int, default=1000, help="records per create_many call")
+    parser.add_argument("--profile", action="store_true", help="show where the service's time goes (cProfile and isolated stage costs)")
+    args = parser.parse_args()
+    for backend in backends(args):
+        bench_backend(backend, args)
+
+
+if __name__ == "__main__":
+    main()

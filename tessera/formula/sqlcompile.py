@@ -1,0 +1,117 @@
+"""CheckedFormula -> SQLAlchemy Core expression for SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from .checker import CheckedFormula
+from .errors import FormulaError, make_diagnostic
+from .nodes import Binary, Call, FieldRef, GlobalRef, Literal, Node, Unary
+from .sqlsupport import SqlContext, difference, sa_type, shift, utc_naive
+from .types import EvalEnv, FormulaType as T
+
+_TEMPORAL = (T.DATE, T.DATETIME)
+
+
+@dataclass
+class SqlCall:
+    """What a function's SQL form receives: compiled arguments, their nodes and the context."""
+
+    ctx: SqlContext
+    args: list[Any]
+    nodes: list[Node]
+
+    @property
+    def types(self) -> list[T]:
+        return [n.type for n in self.nodes]
+
+
+class _Compiler:
+    def __init__(self, ctx: SqlContext):
+        self.ctx = ctx
+
+    def expr(self, node: Node) -> Any:
+        result = getattr(self, "_" + type(node).__name__)(node)
+        if node.type in (None, T.NULL):
+            return result
+        return sa.type_coerce(result, sa_type(node.type))
+
+    def _Literal(self, node: Literal) -> Any:
+        return self.ctx.literal(node.value, node.type or node.literal_type)
+
+    def _FieldRef(self, node: FieldRef) -> Any:
+        return self.ctx.binder.column(node.path)
+
+    def _GlobalRef(self, node: GlobalRef) -> Any:
+        env = self.ctx.env
+        if node.name == "today":
+            return self.ctx.literal(env.today, T.DATE)
+        if node.name == "now":
+            return self.ctx.literal(utc_naive(env.now), T.DATETIME)
+        return self.ctx.literal((env.user or {}).get(node.name[5:]), node.type)
+
+    def _Unary(self, node: Unary) -> Any:
+        operand = self.expr(node.operand)
+        return operand if node.op == "+" else -operand
+
+    def _Binary(self, node: Binary) -> Any:
+        op = node.op
+        if op == "and":
+            return sa.and_(self.expr(node.left), self.expr(node.right))
+        if op == "or":
+            return sa.or_(self.expr(node.left), self.expr(node.right))
+        if op == "&":
+            parts = [self.expr(n) if isinstance(n, Literal) and n.value is not None
+                     else sa.func.coalesce(self.expr(n), "") for n in (node.left, node.right)]
+            return self.ctx.concat(*parts)
+        if op in ("=", "!=", "<", "<=", ">", ">="):
+            return self._compare(node)
+        return self._arithmetic(node)
+
+    def _compare(self, node: Binary) -> Any:
+        if any(isinstance(n, Literal) and n.value is None for n in (node.left, node.right)):
+            return self.ctx.literal(None, T.BOOLEAN)
+        left, right = self.expr(node.left), self.expr(node.right)
+        if node.op not in ("=", "!="):
+            left = self.ctx.ordered(left, node.left.type)
+            right = self.ctx.ordered(right, node.right.type)
+        return left.op(node.op if node.op != "!=" else "<>", is_comparison=True)(right)
+
+    def _arithmetic(self, node: Binary) -> Any:
+        op, lt, rt = node.op, node.left.type, node.right.type
+        left, right = self.expr(node.left), self.expr(node.right)
+        if lt in _TEMPORAL and rt in _TEMPORAL:
+            return difference(self.ctx, left, right, lt)
+        if lt in _TEMPORAL or rt in _TEMPORAL:
+            if rt in _TEMPORAL:
+                left, right, lt = right, left, rt
+            return shift(self.ctx, left, right if op == "+" else -right, lt)
+        if op == "/":
+            return self.ctx.divide(left, right)
+        if op == "^":
+            from .functions.math import power_sql
+            return power_sql(self.ctx, left, right)
+        ops = {"+": sa.sql.operators.add, "-": sa.sql.operators.sub, "*": sa.sql.operators.mul}
+        return self.ctx.snap(ops[op](left, right))
+
+    def _Call(self, node: Call) -> Any:
+        args = [self.expr(arg) for arg in node.args]
+        return node.spec.sql(SqlCall(self.ctx, args, node.args))
+
+
+def compile_sql(checked: CheckedFormula, binder: Any, env: EvalEnv) -> Any:
+    """Translate a checked formula into a SQLAlchemy ColumnElement for `binder`'s dialect.
+
+    Field paths are resolved through `binder.column(path)`; `$user`, `$today`,
+    `$now`, TODAY() and NOW() become bound parameters taken from `env`. Raises
+    FormulaError (code "not_pushable") when the formula uses a Python-only function.
+    SQLite needs install_sqlite_functions() on each connection.
+    """
+    if not checked.pushable:
+        names = ", ".join(sorted(checked.python_only))
+        raise FormulaError([make_diagnostic(checked.source, "not_pushable", 1, 1, 2, "",
+                                            names=names)])
+    ctx = SqlContext(binder.dialect_name, binder, env)
+    return sa.type_coerce(_Compiler(ctx).expr(checked.tree), sa_type(checked.type))

@@ -1,0 +1,80 @@
+"""Formula routes: check an expression against an object, evaluate it for a record."""
+
+from tessera.formula import FormulaType, check
+from tessera.metadata.formulas import scope_for
+from tessera.runtime.computed import RecordView
+from tessera.runtime.formulas import compile_formula
+from tessera.runtime.records import load_input
+from tessera.runtime.serialize import to_json
+
+from ..jsonio import json_body, json_response
+from ..problems import ApiProblem
+from .common import ctx, runtime
+
+CONTEXTS = ("field", "filter", "validation", "aggregate")
+
+
+def _request():
+    body = json_body()
+    if not isinstance(body, dict) or not isinstance(body.get("expression"), str):
+        raise ApiProblem(400, "bad_request", "send {\"object\": ..., \"expression\": ...}",
+                         {"expression": ["required text"]})
+    if not isinstance(body.get("object"), str):
+        raise ApiProblem(400, "bad_request", "send {\"object\": ..., \"expression\": ...}", {"object": ["required"]})
+    context = body.get("context", "field")
+    if context not in CONTEXTS:
+        raise ApiProblem(400, "bad_request", f"context must be one of {', '.join(CONTEXTS)}", {"context": list(CONTEXTS)})
+    returns = body.get("returns")
+    try:
+        expected = FormulaType(returns) if returns else None
+    except ValueError:
+        raise ApiProblem(400, "bad_request", f"unknown type {returns!r}", {"returns": ["unknown type"]}) from None
+    return body, context, expected
+
+
+def _scope(rt, conn, object_name):
+    model, obj = rt.object_for(conn, object_name)
+    rt.access.check_object(ctx(), obj, "read")
+    readable = rt.access.readable_fields(ctx(), obj)
+    return model, obj, scope_for(model.documents, obj.name, readable)
+
+
+def check_formula():
+    """Type-check an expression: its type, references and whether it runs in SQL."""
+    body, context, expected = _request()
+    rt = runtime()
+    with rt.read() as conn:
+        _, _, scope = _scope(rt, conn, body["object"])
+    checked = check(body["expression"], scope, context=context, expected=expected)
+    return json_response({"valid": True, "type": checked.type.value, "pushable": checked.pushable,
+                          "references": sorted(list(p) for p in checked.references)})
+
+
+def evaluate_formula():
+    """Evaluate an expression for a stored record (``record_id``) or given values (``record``)."""
+    body, context, expected = _request()
+    rt = runtime()
+    with rt.read() as conn:
+        model, obj, scope = _scope(rt, conn, body["object"])
+        compiled = compile_formula(body["expression"], scope, context=context, expected=expected)
+        view = _record_view(rt, conn, model, obj, body)
+        value = compiled.evaluate(view, view.env)
+    return json_response({"value": to_json(value), "type": compiled.checked.type.value})
+
+
+def _record_view(rt, conn, model, obj, body):
+    env = rt.eval_env(ctx(), conn, model)
+    if "record_id" in body:
+        record_id = body["record_id"]
+        if isinstance(record_id, bool) or not isinstance(record_id, int):
+            raise ApiProblem(400, "bad_request", "record_id must be an integer", {"record_id": ["integer"]})
+        row = rt.records._fetch(conn, ctx(), obj, record_id)
+        return RecordView(obj, dict(row), env)
+    values = load_input(obj.update_loader, body.get("record") or {})
+    return RecordView(obj, {"owner_id": ctx().user_id, **values}, env)
+
+
+def register(bp):
+    """Add the formula routes to ``bp``."""
+    bp.add_url_rule("/formula/check", "formula_check", check_formula, methods=["POST"])
+    bp.add_url_rule("/formula/evaluate", "formula_evaluate", evaluate_formula, methods=["POST"])

@@ -1,0 +1,103 @@
+"""Tables of the directory and of security: teams, roles, assignments, shares, sessions, audit."""
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Index, String, Table, UniqueConstraint
+
+from .columns import ID_TYPE
+from .systables import runtime_schema
+
+team = Table(
+    "tessera_team",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("name", String(63), nullable=False, unique=True),
+    Column("label", JSON, nullable=True),
+    Column("parent_id", ID_TYPE, nullable=True, index=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+role = Table(
+    "tessera_role",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("name", String(63), nullable=False, unique=True),
+    Column("label", JSON, nullable=True),
+    Column("parent_id", ID_TYPE, nullable=True, index=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+user_role = Table(
+    "tessera_user_role",
+    runtime_schema,
+    Column("user_id", ID_TYPE, primary_key=True),
+    Column("role_id", ID_TYPE, primary_key=True),
+    Index("ix_user_role_role", "role_id", "user_id"),
+)
+
+user_permission_set = Table(
+    "tessera_user_permission_set",
+    runtime_schema,
+    Column("user_id", ID_TYPE, primary_key=True),
+    Column("permission_set", String(63), primary_key=True),
+)
+
+record_share = Table(
+    "tessera_record_share",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("object", String(63), nullable=False),
+    Column("record_id", ID_TYPE, nullable=False),
+    Column("grantee_type", String(8), nullable=False),  # user | team | role
+    Column("grantee_id", ID_TYPE, nullable=False),
+    Column("access", String(8), nullable=False),  # read | edit
+    Column("created_by", ID_TYPE, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("object", "record_id", "grantee_type", "grantee_id", name="uq_record_share"),
+    Index("ix_share_grantee", "object", "grantee_type", "grantee_id", "record_id", "access"),
+)
+
+login_attempt = Table(
+    "tessera_login_attempt",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("username", String(150), nullable=False),
+    Column("ip", String(64), nullable=True),
+    Column("succeeded", Boolean, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_login_attempt_user", "username", "at"),
+    Index("ix_login_attempt_ip", "ip", "at"),
+)
+
+web_session = Table(
+    "tessera_session",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("user_id", ID_TYPE, nullable=False, index=True),
+    Column("ip", String(64), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+audit_log = Table(
+    "tessera_audit",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("event", String(63), nullable=False),
+    Column("outcome", String(16), nullable=False),  # success | failure
+    Column("actor_id", ID_TYPE, nullable=True),
+    Column("actor", String(150), nullable=True),
+    Column("token_id", ID_TYPE, nullable=True),
+    Column("ip", String(64), nullable=True),
+    Column("object", String(63), nullable=True),
+    Column("record_id", ID_TYPE, nullable=True),
+    Column("subject", String(255), nullable=True),
+    Column("details", JSON, nullable=True),
+    Index("ix_audit_event", "event", "id"),
+    Index("ix_audit_actor", "actor_id", "id"),
+    Index("ix_audit_record", "object", "record_id", "id"),
+    Index("ix_audit_at", "at"),
+)

@@ -1,0 +1,285 @@
+"""Every field type survives a round trip through the API, and bad input for each is refused.
+
+A refused record answers 422 ``validation_failed`` with ``errors`` keyed by the field
+name, and writes neither a row nor an outbox event.
+"""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.helpers import define, object_doc
+from tests.platform.support import assert_problem, create, raw_rows, record_events, records, row_count
+
+FIELDS = [
+    {"name": "title", "type": "text", "required": True, "max_length": 20},
+    {"name": "notes", "type": "long_text", "max_length": 50},
+    {"name": "quantity", "type": "number", "precision": 10, "scale": 3},
+    {"name": "amount", "type": "currency", "scale": 2},
+    {"name": "rate", "type": "percent"},
+    {"name": "active", "type": "boolean"},
+    {"name": "due", "type": "date"},
+    {"name": "signed_at", "type": "datetime"},
+    {"name": "stage", "type": "picklist", "options": ["Open", "Won", "Lost"]},
+    {"name": "products", "type": "multi_picklist", "options": ["Pumps", "Valves", "Sensors"]},
+    {"name": "contact", "type": "email"},
+    {"name": "phone", "type": "phone"},
+    {"name": "website", "type": "url"},
+    {"name": "account", "type": "lookup", "target": "account"},
+    {"name": "rep", "type": "user"},
+    {"name": "number", "type": "auto_number", "format": "CT-{YYYY}-{0000}"},
+]
+ACCOUNT = object_doc("account", {"name": "name", "type": "text", "required": True})
+LINE = object_doc("line", {"name": "account", "type": "master_detail", "target": "account"},
+                  {"name": "qty", "type": "number"})
+
+
+@pytest.fixture
+def model(api):
+    """Published ``account``, ``specimen`` (every field type) and ``line`` (a detail of account)."""
+    response = define(api, ACCOUNT, object_doc("specimen", *FIELDS), LINE)
+    assert response.status_code == 200, response.get_json()
+    account = create(api, "account", {"name": "ACME"})
+    return {"account": account["id"], "admin": account["owner"]}
+
+
+def this_year():
+    return datetime.now(timezone.utc).year
+
+
+def full_payload(model):
+    return {
+        "title": "Pump retrofit",
+        "notes": "Second floor, 长期客户",
+        "quantity": "1234567.891",
+        "amount": "1234567890123.45",
+        "rate": "0.15",
+        "active": False,
+        "due": "2026-10-02",
+        "signed_at": "2026-10-02T09:30:00+08:00",
+        "stage": "Won",
+        "products": ["Valves", "Pumps"],
+        "contact": "buyer@example.com",
+        "phone": "+86 (21) 5555-0100",
+        "website": "https://example.com/acme?x=1",
+        "account": model["account"],
+        "rep": model["admin"],
+    }
+
+
+EXPECTED = {
+    "title": "Pump retrofit",
+    "notes": "Second floor, 长期客户",
+    "quantity": "1234567.891",
+    "amount": "1234567890123.45",
+    "rate": "0.1500",
+    "active": False,
+    "due": "2026-10-02",
+    "signed_at": "2026-10-02T01:30:00Z",
+    "stage": "Won",
+    "products": ["Valves", "Pumps"],
+    "contact": "buyer@example.com",
+    "phone": "+86 (21) 5555-0100",
+    "website": "https://example.com/acme?x=1",
+}
+
+
+def test_every_field_type_round_trips_through_create_get_and_list(api, model):
+    created = create(api, "specimen", full_payload(model))
+    expected = {**EXPECTED, "account": model["account"], "rep": model["admin"],
+                "number": f"CT-{this_year()}-0001"}
+    assert {k: created[k] for k in expected} == expected
+    fetched = api.get(f"/api/v1/objects/specimen/records/{created['id']}").get_json()
+    assert fetched == created
+    assert records(api, "specimen") == [created]
+
+
+def test_a_record_carries_its_system_fields(api, model):
+    created = create(api, "specimen", {"title": "Bare"})
+    assert created["id"] >= 1 and created["version"] == 1
+    assert created["owner"] == created["created_by"] == created["updated_by"] == model["admin"]
+    assert created["created_at"].endswith("Z") and created["updated_at"].endswith("Z")
+
+
+def test_optional_fields_left_out_come_back_as_null(api, model):
+    created = create(api, "specimen", {"title": "Bare"})
+    for field in FIELDS:
+        if field["name"] not in ("title", "number"):
+            assert created[field["name"]] is None, field["name"]
+
+
+def test_optional_fields_may_be_set_to_null(api, model):
+    payload = {name: None for name in EXPECTED if name != "title"}
+    created = create(api, "specimen", {"title": "Nulls", **payload, "account": None, "rep": None})
+    assert all(created[name] is None for name in payload)
+
+
+@pytest.mark.parametrize("sent, returned", [
+    (12.5, "12.50"), ("0.1", "0.10"), (100, "100.00"), ("-7.25", "-7.25"), ("999999999999.99", "999999999999.99"),
+])
+def test_currency_is_exact_and_written_as_a_decimal_string(api, model, sent, returned):
+    created = create(api, "specimen", {"title": "Money", "amount": sent})
+    assert created["amount"] == returned
+    assert api.get(f"/api/v1/objects/specimen/records/{created['id']}").get_json()["amount"] == returned
+
+
+def test_money_arithmetic_stays_exact_across_records(api, model):
+    for value in ("0.10", "0.20", "0.30"):
+        create(api, "specimen", {"title": "cents", "amount": value})
+    from decimal import Decimal
+    total = sum(Decimal(item["amount"]) for item in records(api, "specimen"))
+    assert total == Decimal("0.60")
+
+
+def test_number_keeps_its_declared_scale(api, model):
+    assert create(api, "specimen", {"title": "n", "quantity": "0.5"})["quantity"] == "0.500"
+    assert create(api, "specimen", {"title": "n", "quantity": -42})["quantity"] == "-42.000"
+
+
+def test_percent_is_a_fraction_with_four_decimals(api, model):
+    assert create(api, "specimen", {"title": "p", "rate": "0.125"})["rate"] == "0.1250"
+
+
+@pytest.mark.parametrize("sent, returned", [
+    ("2026-10-02T09:30:00+08:00", "2026-10-02T01:30:00Z"),
+    ("2026-12-31T22:00:00-05:00", "2027-01-01T03:00:00Z"),
+    ("2026-10-02T09:30:00Z", "2026-10-02T09:30:00Z"),
+    ("2026-10-02T09:30:00", "2026-10-02T09:30:00Z"),
+    ("2026-10-02T09:30:00.250+00:00", "2026-10-02T09:30:00.250000Z"),
+])
+def test_datetimes_with_offsets_are_stored_and_returned_in_utc(api, model, sent, returned):
+    created = create(api, "specimen", {"title": "t", "signed_at": sent})
+    assert created["signed_at"] == returned
+    assert api.get(f"/api/v1/objects/specimen/records/{created['id']}").get_json()["signed_at"] == returned
+
+
+def test_boolean_true_and_false_are_both_kept(api, model):
+    assert create(api, "specimen", {"title": "yes", "active": True})["active"] is True
+    assert create(api, "specimen", {"title": "no", "active": False})["active"] is False
+
+
+def test_multi_picklist_goes_in_and_out_as_a_list(api, model):
+    created = create(api, "specimen", {"title": "m", "products": ["Sensors"]})
+    assert created["products"] == ["Sensors"]
+    patched = api.patch(f"/api/v1/objects/specimen/records/{created['id']}",
+                        json={"products": ["Pumps", "Valves", "Sensors"]})
+    assert patched.get_json()["products"] == ["Pumps", "Valves", "Sensors"]
+    assert create(api, "specimen", {"title": "none", "products": []})["products"] == []
+
+
+def test_auto_numbers_follow_the_format_and_increase(api, model):
+    numbers = [create(api, "specimen", {"title": f"r{i}"})["number"] for i in range(3)]
+    assert numbers == [f"CT-{this_year()}-000{i}" for i in (1, 2, 3)]
+    batch = api.post("/api/v1/objects/specimen/records", json=[{"title": "b1"}, {"title": "b2"}])
+    assert batch.status_code == 201
+    assert [item["number"] for item in records(api, "specimen")][-2:] == [
+        f"CT-{this_year()}-0004", f"CT-{this_year()}-0005"]
+
+
+def test_a_failed_create_does_not_use_up_an_auto_number(api, model):
+    create(api, "specimen", {"title": "first"})
+    assert_problem(api.post("/api/v1/objects/specimen/records", json={"title": "bad", "rep": 999}), 422)
+    assert create(api, "specimen", {"title": "second"})["number"] == f"CT-{this_year()}-0002"
+
+
+def test_auto_number_is_read_only(api, model):
+    created = create(api, "specimen", {"title": "r"})
+    body = assert_problem(api.post("/api/v1/objects/specimen/records", json={"title": "x", "number": "CT-1"}),
+                          422, "validation_failed")
+    assert list(body["errors"]) == ["number"]
+    body = assert_problem(api.patch(f"/api/v1/objects/specimen/records/{created['id']}", json={"number": "CT-1"}),
+                          422, "validation_failed")
+    assert list(body["errors"]) == ["number"]
+    assert api.get(f"/api/v1/objects/specimen/records/{created['id']}").get_json()["number"] == created["number"]
+
+
+def test_lookup_user_and_master_detail_hold_record_ids(api, model):
+    line = create(api, "line", {"account": model["account"], "qty": 3})
+    assert line["account"] == model["account"]
+    specimen = create(api, "specimen", {"title": "rel", "account": model["account"], "rep": model["admin"]})
+    assert (specimen["account"], specimen["rep"]) == (model["account"], model["admin"])
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+BAD_VALUES = [
+    ("title", 123), ("title", "x" * 21), ("title", ["a"]),
+    ("notes", "x" * 51), ("notes", {"a": 1}),
+    ("quantity", "abc"), ("quantity", "12345678"), ("quantity", True),
+    ("amount", "abc"), ("amount", "NaN"), ("amount", "Infinity"), ("amount", [1]),
+    ("rate", "abc"), ("rate", "15%"),
+    ("active", "maybe"), ("active", 2),
+    ("due", "2026-13-01"), ("due", "yesterday"), ("due", 20261002),
+    ("signed_at", "not a time"), ("signed_at", "2026-02-30T10:00:00Z"),
+    ("stage", "Maybe"), ("stage", "won"), ("stage", 5),
+    ("products", "Pumps"), ("products", ["Pumps", "Nope"]), ("products", ["Pumps", "Pumps"]),
+    ("contact", "not-an-email"), ("contact", 5),
+    ("phone", "call me maybe"),
+    ("website", "not a url"),
+    ("account", 999), ("account", "abc"), ("account", 0), ("account", 1.5),
+    ("rep", 999), ("rep", "admin"),
+    ("number", "CT-2026-9999"),
+    ("colour", "red"),
+]
+
+
+@pytest.mark.parametrize("field, value", BAD_VALUES, ids=[f"{f}={v!r}"[:40] for f, v in BAD_VALUES])
+def test_bad_input_is_refused_by_field_and_writes_nothing(api, app, model, field, value):
+    rows, events = row_count(app, "specimen"), len(record_events(app))
+    response = api.post("/api/v1/objects/specimen/records", json={"title": "ok", field: value})
+    body = assert_problem(response, 422, "validation_failed")
+    assert list(body["errors"]) == [field]
+    assert (row_count(app, "specimen"), len(record_events(app))) == (rows, events)
+
+
+def test_a_missing_required_field_is_refused(api, app, model):
+    body = assert_problem(api.post("/api/v1/objects/specimen/records", json={"notes": "no title"}), 422,
+                          "validation_failed")
+    assert list(body["errors"]) == ["title"]
+    body = assert_problem(api.post("/api/v1/objects/specimen/records", json={"title": None}), 422,
+                          "validation_failed")
+    assert list(body["errors"]) == ["title"]
+    assert row_count(app, "specimen") == 0
+    assert [e for e in record_events(app) if e["object"] == "specimen"] == []
+
+
+def test_every_bad_field_of_one_record_is_reported_at_once(api, app, model):
+    response = api.post("/api/v1/objects/specimen/records",
+                        json={"amount": "abc", "stage": "Maybe", "colour": "red"})
+    body = assert_problem(response, 422, "validation_failed")
+    assert set(body["errors"]) == {"title", "amount", "stage", "colour"}
+    assert row_count(app, "specimen") == 0
+
+
+@pytest.mark.parametrize("field, value", [
+    ("title", "x" * 21), ("amount", "abc"), ("stage", "Maybe"), ("account", 999), ("title", None),
+    ("colour", "red"), ("number", "CT-1"),
+])
+def test_bad_input_to_patch_is_refused_and_changes_nothing(api, app, model, field, value):
+    created = create(api, "specimen", {"title": "keep", "amount": "5.00", "stage": "Open",
+                                       "account": model["account"]})
+    events = len(record_events(app))
+    response = api.patch(f"/api/v1/objects/specimen/records/{created['id']}", json={field: value})
+    body = assert_problem(response, 422, "validation_failed")
+    assert list(body["errors"]) == [field]
+    assert api.get(f"/api/v1/objects/specimen/records/{created['id']}").get_json() == created
+    assert len(record_events(app)) == events
+
+
+def test_a_detail_record_needs_its_master(api, app, model):
+    body = assert_problem(api.post("/api/v1/objects/line/records", json={"qty": 1}), 422, "validation_failed")
+    assert list(body["errors"]) == ["account"]
+    body = assert_problem(api.post("/api/v1/objects/line/records", json={"account": None, "qty": 1}), 422,
+                          "validation_failed")
+    assert list(body["errors"]) == ["account"]
+    body = assert_problem(api.post("/api/v1/objects/line/records", json={"account": 999}), 422,
+                          "validation_failed")
+    assert list(body["errors"]) == ["account"]
+    assert row_count(app, "line") == 0
+
+
+def test_stored_values_have_the_declared_column_types(api, app, model):
+    create(api, "specimen", full_payload(model))
+    [row] = raw_rows(app, "specimen", "products", "active")
+    assert row["products"] == "Valves;Pumps"
+    assert row["active"] in (False, 0)
