@@ -27,7 +27,12 @@ if str(ROOT) not in sys.path:
 from tessera.metadata import store  # noqa: E402
 from tessera.runtime import Context, Runtime  # noqa: E402
 from tessera.runtime import publish as publishing  # noqa: E402
-from tessera.runtime.identity import create_token, create_user  # noqa: E402
+from tessera.runtime.identity import create_user  # noqa: E402
+
+try:  # tokens moved out of identity as the platform grew
+    from tessera.runtime.tokens import create_token  # noqa: E402
+except ImportError:  # pragma: no cover
+    from tessera.runtime.identity import create_token  # noqa: E402
 
 DEFAULT_POSTGRES_URL = os.environ.get(
     "TESSERA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -174,7 +179,7 @@ def fill_opportunities(runtime, table_name, count, start, account_id, user_id):
     else:
         series = ""
         source = f"FROM generate_series({start}::bigint, {start + count - 1}::bigint) AS seq(n)"
-        now, day, truth = "(now() at time zone 'utc')", "(date '2024-01-01' + (n % 700))", "(n % 3 = 0)"
+        now, day, truth = "(now() at time zone 'utc')", "(date '2024-01-01' + (n % 700)::int)", "(n % 3 = 0)"
     stages = "CASE n % 5 " + " ".join(f"WHEN {k} THEN '{s}'" for k, s in enumerate(STAGES)) + " END"
     sql = (
         f"INSERT INTO {table_name} (owner_id, created_by, created_at, updated_by, updated_at, version, "
@@ -184,6 +189,8 @@ def fill_opportunities(runtime, table_name, count, start, account_id, user_id):
         f"(n % 30) / 100.0, {stages}, {day}, {account_id}, {truth}, "
         f"'Call the buyer about item ' || n || ' and send the revised quote.' {source}"
     )
+    if dialect != "sqlite":
+        sql = sql.replace("%", "%%")  # the driver takes % for a placeholder
     with runtime.write() as conn:
         conn.exec_driver_sql(sql)
     analyze(runtime, table_name)

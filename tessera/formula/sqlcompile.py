@@ -36,6 +36,9 @@ class _Compiler:
         result = getattr(self, "_" + type(node).__name__)(node)
         if node.type in (None, T.NULL):
             return result
+        if node.type == T.BOOLEAN:
+            # SQLAlchemy negates a type-coerced clause without parentheses; group it first.
+            result = sa.sql.elements.Grouping(result)
         return sa.type_coerce(result, sa_type(node.type))
 
     def _Literal(self, node: Literal) -> Any:
@@ -58,6 +61,8 @@ class _Compiler:
 
     def _Binary(self, node: Binary) -> Any:
         op = node.op
+        if op not in ("and", "or", "&") and _has_null_literal(node.children()):
+            return self.ctx.literal(None, node.type)  # NULL in, NULL out: fold statically
         if op == "and":
             return sa.and_(self.expr(node.left), self.expr(node.right))
         if op == "or":
@@ -97,8 +102,14 @@ class _Compiler:
         return self.ctx.snap(ops[op](left, right))
 
     def _Call(self, node: Call) -> Any:
+        if node.spec.strict and not node.spec.aggregate and _has_null_literal(node.args):
+            return self.ctx.literal(None, node.type)
         args = [self.expr(arg) for arg in node.args]
         return node.spec.sql(SqlCall(self.ctx, args, node.args))
+
+
+def _has_null_literal(nodes: list[Node]) -> bool:
+    return any(isinstance(n, Literal) and n.value is None for n in nodes)
 
 
 def compile_sql(checked: CheckedFormula, binder: Any, env: EvalEnv) -> Any:

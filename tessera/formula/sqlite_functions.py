@@ -40,6 +40,8 @@ def _tessera_value(text):
 FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "tessera_round": (2, _strict(lambda x, d: _out(M.round_py(_dec(x), _dec(d))))),
     "tessera_trunc": (2, _strict(lambda x, d: _out(M.trunc_py(_dec(x), _dec(d))))),
+    "tessera_floor": (1, _strict(lambda x: _out(D.floor(_dec(x))))),
+    "tessera_ceil": (1, _strict(lambda x: _out(D.ceiling(_dec(x))))),
     "tessera_mod": (2, _strict(lambda a, b: _out(D.mod(_dec(a), _dec(b))))),
     "tessera_num_text": (1, _strict(lambda x: D.number_text(_dec(x)))),
     "tessera_value": (1, _strict(_tessera_value)),
@@ -58,21 +60,19 @@ MATH_FALLBACKS: dict[str, tuple[int, Callable]] = {
     "ln": (1, _strict(lambda x: float(D.CTX.ln(_dec(x))) if x > 0 else None)),
     "log": (1, _strict(lambda x: float(D.CTX.log10(_dec(x))) if x > 0 else None)),
     "power": (2, _strict(lambda a, b: float(D.CTX.power(_dec(a), _dec(b))))),
-    "floor": (1, _strict(lambda x: _out(D.floor(_dec(x))))),
-    "ceil": (1, _strict(lambda x: _out(D.ceiling(_dec(x))))),
 }
 
 
 def install_sqlite_functions(dbapi_connection: Any) -> None:
     """Register Tessera's SQL helpers on a sqlite3 connection (call it on every connect).
 
-    Needed by ROUND, TRUNC, MOD, TEXT(number), VALUE, ISNUMBER, UPPER, LOWER,
+    Needed by ROUND, TRUNC, FLOOR, CEILING, POWER, MOD, TEXT(number), VALUE, ISNUMBER, UPPER, LOWER,
     INITCAP, REVERSE, LPAD and RPAD on SQLite; also supplies sqrt/exp/ln/log/
-    power/floor/ceil when the SQLite build was compiled without math functions.
+    power when the SQLite build was compiled without math functions.
     """
     functions = dict(FUNCTIONS)
     try:
-        dbapi_connection.execute("select sqrt(4), ln(1), power(2, 2), ceil(1.5)").fetchall()
+        dbapi_connection.execute("select sqrt(4), ln(1), power(2, 2), exp(0), log(1)").fetchall()
     except Exception:  # noqa: BLE001 - any failure means the math functions are missing
         functions.update(MATH_FALLBACKS)
     for name, (arity, fn) in functions.items():

@@ -82,6 +82,16 @@ class SqlContext:
     def round10(self, expr: Any) -> Any:
         return sa.type_coerce(sa.func.round(expr, 10), sa.Numeric())
 
+    def floor(self, expr: Any) -> Any:
+        # SQLAlchemy's pysqlite dialect replaces SQLite's floor() with math.floor,
+        # which fails on NULL; use our installed function there.
+        if self.sqlite:
+            return sa.func.tessera_floor(expr)
+        return sa.func.floor(self.numeric(expr))
+
+    def ceil(self, expr: Any) -> Any:
+        return sa.func.tessera_ceil(expr) if self.sqlite else sa.func.ceil(self.numeric(expr))
+
     def int_arg(self, expr: Any, low: int = -1_000_000, high: int = 1_000_000) -> Any:
         """Truncate toward zero and clamp to [low, high] as an SQL integer."""
         if self.sqlite:

@@ -87,3 +87,8 @@ def numeric_shape(field_doc):
         field_doc.get("precision", DEFAULT_PRECISION[kind]),
         field_doc.get("scale", DEFAULT_SCALE[kind]),
     )
+
+
+def option_values(field_doc):
+    """Return the list of allowed values of a picklist field."""
+    return [o if isinstance(o, str) else o["value"] for o in field_doc.get("options", [])]

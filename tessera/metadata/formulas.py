@@ -8,7 +8,7 @@ document, the field path and the line and column inside the expression.
 from tessera.formula import FieldInfo, FormulaType, Scope
 
 from .fieldtypes import FIELD_TYPES, lookup_target
-from .objects import option_values
+from .fieldtypes import option_values
 
 USER_FIELDS = {
     "id": FieldInfo("id", FormulaType.LOOKUP, target="user"),

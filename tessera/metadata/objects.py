@@ -1,15 +1,11 @@
 """The ``object`` kind: custom objects, their fields, indexes and validation rules."""
 
-from .fieldtypes import COMMON_PROPERTIES, FIELD_TYPES, lookup_target
+from .defaults import default_problem
+from .fieldtypes import COMMON_PROPERTIES, FIELD_TYPES, lookup_target, option_values
 from .kinds import KindSpec, register_kind
 from .names import field_name_problem, name_problem
 
 FORMULA_PROPERTIES = frozenset({"expression", "returns"})
-
-
-def option_values(field_doc):
-    """Return the list of allowed values of a picklist field."""
-    return [o if isinstance(o, str) else o["value"] for o in field_doc.get("options", [])]
 
 
 def _field_errors(index, field_doc):
@@ -32,6 +28,10 @@ def _field_errors(index, field_doc):
         errors[f"{path}.options"] = ["options must be unique"]
     if "precision" in field_doc and field_doc.get("scale", 0) > field_doc["precision"]:
         errors[f"{path}.scale"] = ["scale cannot exceed precision"]
+    if not errors:
+        problem = default_problem(field_doc)
+        if problem:
+            errors[f"{path}.default"] = [problem]
     return errors
 
 

@@ -6,7 +6,7 @@ The plan is computed from metadata alone. Steps that may lose data carry a
 
 from .fieldtypes import FIELD_TYPES, lookup_target, numeric_shape, text_length
 from .formulas import storage_doc
-from .objects import option_values
+from .fieldtypes import option_values
 
 TEXT_FAMILY = {"text", "long_text", "email", "phone", "url", "picklist", "auto_number"}
 NUMERIC_FAMILY = {"number", "currency", "percent"}

@@ -7,10 +7,10 @@ from flask import Flask
 from tessera.runtime import Runtime
 
 from . import problems
-from .api import PUBLIC_ENDPOINTS, create_blueprint
-from .auth import TokenAuthenticator, require_authentication
+from .api import create_blueprint
 from .config import load_settings
 from .plugins import install_field_types, make_plugin_manager
+from .security import install_security
 
 
 def create_app(config=None, *, plugins=()):
@@ -35,9 +35,8 @@ def create_app(config=None, *, plugins=()):
     app.extensions["tessera.plugins"] = manager
 
     problems.init_app(app)
-    blueprint = create_blueprint()
-    blueprint.before_request(require_authentication(TokenAuthenticator(runtime), PUBLIC_ENDPOINTS))
-    app.register_blueprint(blueprint)
+    app.register_blueprint(create_blueprint())
     manager.hook.tessera_register_routes(app=app)
+    install_security(app, runtime)
     manager.hook.tessera_startup(app=app)
     return app

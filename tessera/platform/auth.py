@@ -1,53 +1,135 @@
-"""Authentication of API requests: a Bearer token names the acting user.
+"""Authentication of API requests: a Bearer token or a browser session cookie names the user.
 
-The HTTP layer only authenticates; what the user may do is the runtime's decision.
+The HTTP layer only authenticates — and enforces what belongs to the credential itself:
+the CSRF token of cookie sessions and the scope of API tokens. What the user may do is
+the runtime's decision.
 """
 
 import time
 
 from flask import g, request
 
+from tessera.runtime import audit
 from tessera.runtime.errors import AuthenticationFailed
-from tessera.runtime.identity import authenticate_token, touch_token
+from tessera.runtime.principal import context_for_user
+from tessera.runtime.security_errors import ScopeExceeded
+from tessera.runtime.sessions import csrf_matches, find_session, touch_session
+from tessera.runtime.tokens import authenticate_token, touch_token
 
-#: Seconds between two writes of a token's last-used time (keeps reads read-only).
+from .problems import ApiProblem
+
+#: Seconds between two writes of a token's or session's last-used time (keeps reads read-only).
 TOUCH_INTERVAL = 60
+SESSION_COOKIE = "tessera_session"
+CSRF_COOKIE = "tessera_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Endpoints an object-scoped token may call besides the records of its objects.
+SCOPED_TOKEN_ENDPOINTS = frozenset({"api.users_me", "api.openapi"})
 
 
-class TokenAuthenticator:
-    """Turns the Authorization header into a Context, remembering recent token use."""
+def client_ip():
+    """The address the request came from (put ProxyFix in front when behind a proxy)."""
+    return request.remote_addr
+
+
+class Authenticator:
+    """Turns the Authorization header or the session cookie into a Context."""
 
     def __init__(self, runtime):
         self.runtime = runtime
         self._touched = {}
 
     def context_for_request(self):
-        """Return the Context of the request's bearer token or raise AuthenticationFailed."""
-        header = request.headers.get("Authorization", "")
+        """Return the Context of the request's credential or raise AuthenticationFailed."""
+        header = request.headers.get("Authorization")
+        if header is not None:
+            return self._from_token(header)
+        secret = request.cookies.get(SESSION_COOKIE)
+        if secret:
+            return self._from_session(secret)
+        raise AuthenticationFailed("an Authorization: Bearer token is required")
+
+    def _from_token(self, header):
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise AuthenticationFailed("an Authorization: Bearer token is required")
-        with self.runtime.read() as conn:
-            ctx = authenticate_token(conn, secret.strip())
-        self._touch(ctx.token_id)
+        try:
+            with self.runtime.read() as conn:
+                row = authenticate_token(conn, secret.strip())
+                ctx = context_for_user(conn, self.runtime.model(conn), row["user_id"], token=row, ip=client_ip())
+        except AuthenticationFailed as error:
+            self._note_rejection(error)
+            raise
+        if self._due(("token", ctx.token_id)):
+            with self.runtime.write() as conn:
+                touch_token(conn, ctx.token_id)
+                audit.record(conn, "token.used", ctx, subject=f"token {ctx.token_id}")
         return ctx
 
-    def _touch(self, token_id):
+    def _note_rejection(self, error):
+        token_id = getattr(error, "token_id", None)
+        if token_id is not None and self._due(("rejected", token_id)):
+            with self.runtime.write() as conn:
+                audit.record(conn, "token.rejected", outcome="failure", actor_id=error.user_id, ip=client_ip(),
+                             subject=f"token {token_id}", details={"reason": error.message})
+
+    def _from_session(self, secret):
+        with self.runtime.read() as conn:
+            session = find_session(conn, secret)
+            ctx = context_for_user(conn, self.runtime.model(conn), session["user_id"], session_id=session["id"],
+                                   ip=client_ip())
+        if request.method not in SAFE_METHODS and not csrf_matches(session, request.headers.get(CSRF_HEADER)):
+            raise ApiProblem(403, "csrf_failed", "a valid X-CSRF-Token header is required")
+        if self._due(("session", session["id"])):
+            with self.runtime.write() as conn:
+                touch_session(conn, session["id"])
+        return ctx
+
+    def _due(self, key):
         now = time.monotonic()
-        if now - self._touched.get(token_id, -TOUCH_INTERVAL) < TOUCH_INTERVAL:
-            return
-        self._touched[token_id] = now
-        with self.runtime.write() as conn:
-            touch_token(conn, token_id)
+        if now - self._touched.get(key, -TOUCH_INTERVAL) < TOUCH_INTERVAL:
+            return False
+        if len(self._touched) > 10000:
+            self._touched.clear()
+        self._touched[key] = now
+        return True
+
+
+def check_token_scope(ctx):
+    """Raise ScopeExceeded when the request goes beyond what the caller's token allows."""
+    scope = ctx.scope
+    if scope is None:
+        return
+    if scope.read_only and request.method not in SAFE_METHODS:
+        raise ScopeExceeded("this token is read-only")
+    if scope.objects is None:
+        return
+    object_name = (request.view_args or {}).get("object_name")
+    if object_name is None and request.endpoint not in SCOPED_TOKEN_ENDPOINTS:
+        raise ScopeExceeded("this token may only reach the records of its objects")
+    if object_name is not None and object_name not in scope.objects:
+        raise ScopeExceeded(f"this token may not reach {object_name} records")
 
 
 def require_authentication(authenticator, public_endpoints):
-    """Return a before_request hook that authenticates all but ``public_endpoints``."""
+    """Return a before_request hook that authenticates every endpoint but ``public_endpoints``.
+
+    An unknown path under /api/ needs authentication too, so anonymous callers cannot
+    map the API by probing (they get 401, not 404 or 405).
+    """
 
     def authenticate():
-        if request.endpoint in public_endpoints or request.endpoint is None:
+        if request.endpoint in public_endpoints:
+            return None
+        if request.endpoint is None and not request.path.startswith("/api/"):
             return None
         g.ctx = authenticator.context_for_request()
+        check_token_scope(g.ctx)
         return None
 
     return authenticate
+
+
+#: The name the app factory used before sessions existed.
+TokenAuthenticator = Authenticator

@@ -8,11 +8,12 @@ import click
 
 from tessera.metadata import store
 from tessera.metadata.errors import MetadataError
-from tessera.runtime import Context, Runtime
+from tessera.runtime import Context, Runtime, audit
 from tessera.runtime import publish as publishing
 from tessera.runtime.errors import RuntimeFailure
-from tessera.runtime.identity import create_token, create_user, find_user
+from tessera.runtime.identity import create_user, find_user
 
+from .cli_identity import token, user
 from .config import ConfigError, load_settings
 
 
@@ -51,24 +52,8 @@ def init():
             click.echo("already initialised", err=True)
 
 
-@main.group()
-def token():
-    """API tokens."""
-
-
-@token.command("create")
-@click.argument("username")
-@click.option("--name", default="cli", help="What the token is for.")
-def token_create(username, name):
-    """Print a new token for USERNAME as the only line on standard output."""
-    runtime = _runtime()
-    with runtime.write() as conn:
-        found = find_user(conn, username)
-        if found is None:
-            raise click.ClickException(f'no user "{username}" (run "tessera init" first?)')
-        if not found["active"]:
-            raise click.ClickException(f'user "{username}" is deactivated')
-        click.echo(create_token(conn, found["id"], name))
+main.add_command(user)
+main.add_command(token)
 
 
 @main.command()
@@ -147,6 +132,8 @@ def metadata_publish(confirm_data_loss):
     try:
         with runtime.write() as conn:
             result = publishing.publish(conn, runtime.model(conn), "admin", confirm_data_loss=confirm_data_loss)
+            audit.record(conn, "metadata.published", actor="cli", subject=f"revision {result['revision']}",
+                         details={"revision": result["revision"], "changes": result["changes"]})
     except MetadataError as error:
         _fail(error)
     click.echo(f"published revision {result['revision']} ({len(result['steps'])} storage steps)")

@@ -35,6 +35,11 @@ TITLES = {
     "formula_error": ("Formula error", "公式错误"),
     "metadata_error": ("Metadata error", "元数据错误"),
     "runtime_error": ("Request failed", "请求失败"),
+    "login_throttled": ("Too many failed logins", "登录失败次数过多"),
+    "csrf_failed": ("CSRF check failed", "CSRF 校验失败"),
+    "field_access_denied": ("Field access denied", "没有字段权限"),
+    "token_scope_exceeded": ("Outside the token's scope", "超出访问令牌的范围"),
+    "directory_conflict": ("Directory conflict", "组织架构冲突"),
 }
 
 # (English pattern, Chinese template): the shapes of the messages the layers raise.
@@ -77,6 +82,54 @@ _PATTERNS = [
     (r"you may not (?P<a>\w+) (?P<o>\w+) records", "你无权对 {o} 记录执行 {a}"),
     (r"the request is larger than (?P<n>\d+) bytes", "请求超过 {n} 字节"),
     (r"an unexpected error occurred; it has been logged", "发生意外错误，已记录日志"),
+    # identity, permissions and sharing
+    (r"the username or password is wrong", "用户名或密码错误"),
+    (r"too many failed logins; try again in (?P<n>\d+) seconds", "登录失败次数过多，请在 {n} 秒后重试"),
+    (r"the bearer token has been revoked", "访问令牌已被吊销"),
+    (r"the bearer token has expired", "访问令牌已过期"),
+    (r"the session has ended; log in again", "会话已结束，请重新登录"),
+    (r"a valid X-CSRF-Token header is required", "需要有效的 X-CSRF-Token 请求头"),
+    (r"this token is read-only", "此访问令牌为只读"),
+    (r"this token may only reach the records of its objects", "此访问令牌只能访问其指定对象的记录"),
+    (r"this token may not reach (?P<o>\w+) records", "此访问令牌不能访问 {o} 记录"),
+    (r"this token may not (?P<a>\w+) (?P<o>\w+) records", "此访问令牌不能对 {o} 记录执行 {a}"),
+    (r"(?P<l>\w+): you may not use a field you cannot read", "{l}：不能使用你无权读取的字段"),
+    (r"names a field you may not read", "包含你无权读取的字段"),
+    (r"you may not write a field you cannot read", "不能写入你无权读取的字段"),
+    (r"you may not edit this field", "你无权编辑此字段"),
+    (r"you may not edit (?P<f>\w+)", "你无权编辑字段 {f}"),
+    (r"the owner changes only through a transfer", "所有者只能通过转移来更改"),
+    (r"use the transfer action to change the owner", "请使用转移操作更改所有者"),
+    (r"you may not (?P<a>\w+) this (?P<o>\w+) record", "你无权对此 {o} 记录执行 {a}"),
+    (r"you may not create (?P<o>\w+) records: a required field is not editable for you",
+     "你无权创建 {o} 记录：有必填字段你无权编辑"),
+    (r"only administrators may do this", "只有管理员可以执行此操作"),
+    (r"only administrators may read other users", "只有管理员可以查看其他用户"),
+    (r"you may change only your display name, email and locale", "你只能修改自己的显示名称、电子邮件和语言"),
+    (r"only an administrator may change this", "只有管理员可以修改此项"),
+    (r"you cannot deactivate yourself or drop your own administrator right", "你不能停用自己或撤销自己的管理员权限"),
+    (r"a password needs from (?P<a>\d+) to (?P<b>\d+) characters", "密码长度须为 {a} 到 {b} 个字符"),
+    (r"must have from (?P<a>\d+) to (?P<b>\d+) characters", "长度须为 {a} 到 {b} 个字符"),
+    (r"the current password is wrong", "当前密码错误"),
+    (r"no user with id (?P<id>\d+)", "不存在 id 为 {id} 的用户"),
+    (r"no token with id (?P<id>\d+)", "不存在 id 为 {id} 的访问令牌"),
+    (r"no team with that name", "不存在该名称的团队"),
+    (r"no role with that name", "不存在该名称的角色"),
+    (r"a team with that name already exists", "已存在同名团队"),
+    (r"a role with that name already exists", "已存在同名角色"),
+    (r"a (?P<k>team|role) cannot sit below itself", "不能把它放在自身之下"),
+    (r"this (?P<k>team|role) still has (?P<n>\d+) sub-unit\(s\)", "仍有 {n} 个下级单元"),
+    (r"would make a cycle", "会形成循环"),
+    (r"the new owner may not read (?P<o>\w+) records", "新所有者无权读取 {o} 记录"),
+    (r"the new owner is not an active user", "新所有者不是有效用户"),
+    (r"the record is not shared with them", "该记录并未共享给对方"),
+    (r"a transfer names the new owner and nothing else", "转移只需指定新所有者"),
+    (r"name exactly one of user, team or role", "请指定且只指定用户、团队或角色之一"),
+    (r"the (?P<w>username|user|token request) is not valid", "输入无效"),
+    (r'object "(?P<o>[^"]*)" does not exist', "对象“{o}”不存在"),
+    (r'object "(?P<o>[^"]*)" has no field "(?P<f>[^"]*)"', "对象“{o}”没有字段“{f}”"),
+    (r"a field that may be edited must be readable", "可编辑的字段必须可读"),
+    (r"a permission set is not published", "权限集尚未发布"),
 ]
 _COMPILED = [(re.compile(f"^{p}$"), zh) for p, zh in _PATTERNS]
 
@@ -107,6 +160,9 @@ def title(code, locale):
 
 def translate(message, locale):
     """Render an English message in ``locale`` when its shape is known."""
+    translations = getattr(message, "translations", None)
+    if translations:
+        return translations.get(locale) or str(message)
     if locale != "zh-CN" or not isinstance(message, str):
         return message
     for pattern, template in _COMPILED:

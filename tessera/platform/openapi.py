@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document: static routes plus every published object's records."""
 
-from tessera.metadata.objects import option_values
+from tessera.metadata.fieldtypes import option_values
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}

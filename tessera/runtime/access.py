@@ -1,31 +1,174 @@
 """Access decisions the records service asks for on every operation.
 
-The foundation knows one kind of user with rights: administrators. Everyone else is
-refused. Permission sets, sharing and field-level security replace this policy without
-changing its callers (``check_object``, ``readable_fields``, ``row_filter``).
+Object rights and field-level security come from the Context's Rights (the union of the
+user's permission sets); record-level access is a SQL condition (``row_filter``) that
+the records service and the query builder put inside every SELECT. Administrators
+(``ctx.is_admin``) pass every check; a token's scope limits even them.
 """
 
-from .errors import PermissionDenied
+import weakref
+
+from sqlalchemy import delete, select
+
+from .directory_tables import record_share
+from .errors import PermissionDenied, RecordNotFound
+from .formulas import filter_condition
+from .rights import NO_RIGHTS
+from .security_errors import FieldAccessDenied, ScopeExceeded
+from .sharing import EDIT, FULL, READ, applicable_rules, rule_conditions, sharing_model, visibility_condition
 
 ACTIONS = ("create", "read", "edit", "delete")
+OWNER_KEYS = frozenset({"owner", "owner_id"})
+#: Record-level level needed for each record action beyond reading.
+ROW_LEVELS = {"read": READ, "edit": EDIT, "delete": FULL, "transfer": FULL, "share": FULL}
+
+
+def _rights(ctx):
+    return ctx.rights or NO_RIGHTS
 
 
 class AccessPolicy:
     """Decides object-, field- and row-level access for a Context."""
 
+    def __init__(self):
+        self.runtime = None
+        self._model_ref = None
+
+    def bind(self, runtime):
+        """Attach the runtime whose published sharing rules apply; return self."""
+        self.runtime = runtime
+        return self
+
+    # -- objects -------------------------------------------------------------------
+
     def check_object(self, ctx, model, action):
         """Raise PermissionDenied unless ``ctx`` may ``action`` records of ``model``."""
-        if not ctx.is_admin:
-            raise PermissionDenied(f'you may not {action} {model.name} records')
+        if ctx.scope is not None and not ctx.scope.allows(model.name, action):
+            raise ScopeExceeded(f"this token may not {action} {model.name} records")
+        if ctx.is_admin:
+            return
+        if not _rights(ctx).can(model.name, action):
+            raise PermissionDenied(f"you may not {action} {model.name} records")
+        if action == "create":
+            self._check_required_writable(ctx, model)
+
+    def _check_required_writable(self, ctx, model):
+        editable = _rights(ctx).on(model.name).editable
+        blocked = [n for n, f in model.fields.items()
+                   if f.get("required") and "default" not in f and n not in editable]
+        if blocked:
+            raise PermissionDenied(f"you may not create {model.name} records: a required field is not editable for you")
+
+    # -- fields --------------------------------------------------------------------
 
     def readable_fields(self, ctx, model):
-        """Return the names of the fields ``ctx`` may read."""
-        return list(model.fields)
+        """Return the names of the fields ``ctx`` may read, in document order."""
+        if ctx.is_admin:
+            return list(model.fields)
+        readable = _rights(ctx).on(model.name).readable
+        return [n for n in model.fields if n in readable]
+
+    def editable_fields(self, ctx, model):
+        """Return the names of the fields ``ctx`` may write, in document order."""
+        if ctx.is_admin:
+            return list(model.fields)
+        editable = _rights(ctx).on(model.name).editable
+        return [n for n in model.fields if n in editable]
+
+    def history_fields(self, ctx, model):
+        """The history entries ``ctx`` may see: readable fields and ownership changes."""
+        return [*self.readable_fields(ctx, model), "owner"]
 
     def check_editable(self, ctx, model, names):
-        """Raise PermissionDenied naming the first field ``ctx`` may not write."""
-        return None
+        """Raise PermissionDenied naming the first field ``ctx`` may not write.
 
-    def row_filter(self, ctx, model):
-        """Return a SQL condition limiting rows to those ``ctx`` may see, or None for all."""
-        return None
+        The owner changes only through a transfer; a field the actor may not even read is
+        refused without being named.
+        """
+        names = list(names)
+        if OWNER_KEYS & set(names):
+            raise FieldAccessDenied("the owner changes only through a transfer",
+                                    errors={"owner": ["use the transfer action to change the owner"]})
+        if ctx.is_admin:
+            return
+        rights = _rights(ctx).on(model.name)
+        if any(n in model.fields and n not in rights.readable for n in names):
+            raise FieldAccessDenied("you may not write a field you cannot read")
+        locked = [n for n in names if n in model.fields and n not in rights.editable]
+        if locked:
+            raise FieldAccessDenied(f"you may not edit {locked[0]}",
+                                    errors={n: ["you may not edit this field"] for n in locked})
+
+    # -- records -------------------------------------------------------------------
+
+    def row_filter(self, ctx, model, conn=None, *, action="read"):
+        """Return a SQL condition limiting rows to those ``ctx`` may ``action``, or None for all.
+
+        ``conn`` is the caller's connection; sharing rules compile against it (without it,
+        one is opened for the compilation).
+        """
+        level = ROW_LEVELS[action]
+        if self._sees_all(ctx, model, level):
+            return None
+        rule_sql = () if level == FULL else self._rule_sql(ctx, model, conn, edit_only=level == EDIT)
+        return visibility_condition(model.table, model.name, ctx, level, rule_sql)
+
+    def _sees_all(self, ctx, model, level):
+        if ctx.is_admin:
+            return True
+        actions, sharing = _rights(ctx).on(model.name).actions, sharing_model(model)
+        if level == READ:
+            return "view_all" in actions or sharing != "private"
+        if level == EDIT:
+            return "modify_all" in actions or sharing == "public_read_write"
+        return "modify_all" in actions
+
+    def check_row(self, conn, ctx, model, row, action):
+        """Raise PermissionDenied unless ``ctx`` may ``action`` (edit, delete, transfer, share) ``row``."""
+        if row["owner_id"] == ctx.user_id:
+            return
+        condition = self.row_filter(ctx, model, conn, action=action)
+        if condition is None:
+            return
+        table = model.table
+        if conn.execute(select(table.c.id).where(table.c.id == row["id"], condition)).first() is None:
+            raise PermissionDenied(f"you may not {action} this {model.name} record")
+
+    def visible_row(self, conn, ctx, model, record_id, *, for_update=False):
+        """The row ``record_id`` of ``model`` if ``ctx`` may read it, else raise RecordNotFound."""
+        table = model.table
+        query = select(table).where(table.c.id == record_id)
+        condition = self.row_filter(ctx, model, conn)
+        if condition is not None:
+            query = query.where(condition)
+        row = conn.execute(query.with_for_update() if for_update else query).mappings().first()
+        if row is None:
+            raise RecordNotFound(f"no {model.name} record with id {record_id}")
+        return row
+
+    def forget_record(self, conn, model, record_id):
+        """Drop the manual shares of a record that is being deleted."""
+        conn.execute(delete(record_share).where(record_share.c.object == model.name,
+                                                record_share.c.record_id == record_id))
+
+    # -- sharing rules -------------------------------------------------------------
+
+    def _rule_sql(self, ctx, model, conn, *, edit_only):
+        if self.runtime is None:
+            return ()
+        if conn is None:
+            with self.runtime.read() as own:
+                return self._rule_sql(ctx, model, own, edit_only=edit_only)
+        compiled = self._model_of(model, conn)
+        rules = applicable_rules(compiled.documents, model.name, ctx, edit_only=edit_only)
+        if not rules:
+            return ()
+        return rule_conditions(lambda source: filter_condition(self.runtime, conn, compiled, model, source, ctx), rules)
+
+    def _model_of(self, model, conn):
+        cached = self._model_ref() if self._model_ref else None
+        if cached is not None and cached.objects.get(model.name) is model:
+            return cached
+        compiled = self.runtime.model(conn)
+        self._model_ref = weakref.ref(compiled)
+        return compiled

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
-from .errors import RecordInvalid
+from .errors import LocalText, RecordInvalid
 from .systables import user as user_table
 
 
@@ -70,20 +70,19 @@ def apply_default_formulas(obj, values, env):
     return values
 
 
-def failed_rules(obj, record, env, locale):
+def failed_rules(obj, record, env):
     """Return {path: [message]} for every validation rule whose error_when holds."""
     errors = {}
     for rule, compiled in obj.rules:
         if compiled.evaluate(record, env) is True:
-            messages = rule.get("message") or {}
-            text = messages.get(locale) or messages.get("en") or f"validation rule {rule['name']} failed"
+            text = LocalText(rule.get("message") or {}, f"validation rule {rule['name']} failed")
             errors.setdefault(rule.get("field") or f"$rules.{rule['name']}", []).append(text)
     return errors
 
 
-def check_rules(obj, record, env, locale, *, path=""):
+def check_rules(obj, record, env, *, path=""):
     """Raise RecordInvalid listing every failed validation rule of ``record``."""
-    errors = failed_rules(obj, record, env, locale)
+    errors = failed_rules(obj, record, env)
     if errors:
         raise RecordInvalid("the record breaks validation rules",
                             errors={f"{path}{k}": v for k, v in errors.items()})

@@ -1,6 +1,16 @@
 """Exceptions raised by the runtime when a record operation cannot go ahead."""
 
 
+class LocalText(str):
+    """A message that also knows its translations ({"en": ..., "zh-CN": ...}), e.g. from metadata."""
+
+    def __new__(cls, translations, fallback=""):
+        text = translations.get("en") or fallback or next(iter(translations.values()), "")
+        self = super().__new__(cls, text)
+        self.translations = dict(translations)
+        return self
+
+
 class RuntimeFailure(Exception):
     """Base class: a stable ``code``, an HTTP-like ``status`` and errors keyed by field path."""
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate
 
 from tessera.metadata.fieldtypes import numeric_shape, text_length
-from tessera.metadata.objects import option_values
+from tessera.metadata.fieldtypes import option_values
 
 PHONE = r"^\+?[0-9 ()./-]{3,40}$"
 
@@ -73,9 +73,9 @@ def _loader_fields(field_docs, *, partial):
     for field_doc in field_docs:
         if field_doc["type"] in READ_ONLY_TYPES or field_doc["type"] not in BUILDERS:
             continue
-        required = bool(field_doc.get("required")) and not partial
         must_have = bool(field_doc.get("required")) or field_doc["type"] == "master_detail"
-        options = {"required": required and "default" not in field_doc, "allow_none": not must_have}
+        required = must_have and not partial and "default" not in field_doc
+        options = {"required": required, "allow_none": not must_have}
         result[field_doc["name"]] = BUILDERS[field_doc["type"]](field_doc, options)
     return result
 

@@ -4,9 +4,10 @@ import base64
 import binascii
 import json
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, false, not_, or_, select
 
 from .errors import InvalidQuery
+from .security_errors import FieldAccessDenied
 from .serialize import SORTABLE_SYSTEM, SYSTEM_TYPES, parse_value, record_json, to_json
 
 DEFAULT_LIMIT = 50
@@ -14,8 +15,12 @@ MAX_LIMIT = 1000
 
 
 def check_field_names(obj, names, readable, *, label):
-    """Raise InvalidQuery naming every entry of ``names`` that is not a readable field."""
+    """Raise InvalidQuery naming every entry of ``names`` that is not a field, or
+    FieldAccessDenied (naming none) when one is a field the reader may not read."""
     allowed = set(readable) | SORTABLE_SYSTEM
+    if any(n in obj.fields and n not in allowed for n in names):
+        raise FieldAccessDenied(f"{label}: you may not use a field you cannot read",
+                                errors={label: ["names a field you may not read"]})
     unknown = [n for n in names if n not in allowed]
     if unknown:
         raise InvalidQuery(f"{label}: unknown field(s) {', '.join(unknown)} on {obj.name}",
@@ -35,8 +40,11 @@ def parse_sort(obj, text, readable):
 
 
 def field_type(obj, name):
-    """The metadata type of a field or system column."""
-    return SYSTEM_TYPES.get(name) or obj.fields[name]["type"]
+    """The metadata type of a field or system column (a formula field: the type it returns)."""
+    if name in SYSTEM_TYPES:
+        return SYSTEM_TYPES[name]
+    field_doc = obj.fields[name]
+    return field_doc["returns"] if field_doc["type"] == "formula" else field_doc["type"]
 
 
 def _sort_terms(obj, binder, keys):
@@ -84,10 +92,10 @@ def keyset_condition(obj, terms, values):
     clauses, equal_so_far = [], []
     for (expr, descending, name, part), value in zip(terms, values):
         if part == "null":
-            flag = true() if value else false()
-            after = expr < flag if descending else expr > flag
+            # expr is "column IS NULL": False sorts before True.
+            after = (not_(expr) if value else false()) if descending else (false() if value else expr)
             clauses.append(and_(*equal_so_far, after))
-            equal_so_far.append(expr == flag)
+            equal_so_far.append(expr if value else not_(expr))
             continue
         if value is None:
             equal_so_far.append(expr.is_(None))

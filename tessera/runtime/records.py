@@ -49,7 +49,7 @@ class RecordService:
 
     def __init__(self, runtime):
         self.runtime = runtime
-        self.access = runtime.access
+        self.access = runtime.access.bind(runtime)
 
     # -- reading -------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ class RecordService:
             if formula:
                 extra.append(formula_filter(self.runtime, conn, model, obj, formula, ctx, readable, binder))
             page = list_page(conn, obj, readable, binder=binder, filters=filters, sort=sort, fields=fields,
-                             limit=limit, cursor=cursor, row_filter=self.access.row_filter(ctx, obj),
+                             limit=limit, cursor=cursor, row_filter=self.access.row_filter(ctx, obj, conn),
                              extra_conditions=extra)
             rows, names = page.pop("_rows"), page.pop("_names")
             self._fill_python_formulas(conn, ctx, model, obj, page["items"], rows, names)
@@ -111,7 +111,7 @@ class RecordService:
     def _fetch(self, conn, ctx, obj, record_id, *, for_update=False):
         table = obj.table
         query = select(table).where(table.c.id == record_id)
-        row_filter = self.access.row_filter(ctx, obj)
+        row_filter = self.access.row_filter(ctx, obj, conn)
         if row_filter is not None:
             query = query.where(row_filter)
         if for_update:
@@ -127,7 +127,7 @@ class RecordService:
             model, obj = self.runtime.object_for(conn, object_name)
             self.access.check_object(ctx, obj, "read")
             row = self._fetch(conn, ctx, obj, record_id)
-            return read_history(conn, obj, row, self.access.readable_fields(ctx, obj))
+            return read_history(conn, obj, row, self.access.history_fields(ctx, obj))
 
     # -- creating ------------------------------------------------------------------
 
@@ -148,10 +148,10 @@ class RecordService:
 
     def _insert(self, conn, ctx, model, obj, payloads, *, single):
         self.access.check_object(ctx, obj, "create")
+        for payload in payloads:
+            self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
         rows = [load_input(obj.create_loader, with_defaults(obj, p), index=None if single else i)
                 for i, p in enumerate(payloads)]
-        for row in rows:
-            self.access.check_editable(ctx, obj, row.keys())
         path = (lambda i, n: n) if single else (lambda i, n: f"[{i}].{n}")
         check_references(conn, model, obj, rows, path=path)
         if obj.default_formulas or obj.rules:
@@ -180,7 +180,7 @@ class RecordService:
         for index, row in enumerate(rows):
             apply_default_formulas(obj, row, env)
             view = RecordView(obj, {"owner_id": ctx.user_id, "created_by": ctx.user_id, **row}, env)
-            check_rules(obj, view, env, ctx.locale, path="" if single else f"[{index}].")
+            check_rules(obj, view, env, path="" if single else f"[{index}].")
 
     def _execute_insert(self, conn, obj, rows):
         table = obj.table
@@ -214,9 +214,10 @@ class RecordService:
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             self.access.check_object(ctx, obj, "edit")
+            self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
             values = load_input(obj.update_loader, payload)
-            self.access.check_editable(ctx, obj, values.keys())
             current = self._fetch(conn, ctx, obj, record_id, for_update=True)
+            self.access.check_row(conn, ctx, obj, current, "edit")
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(
                     f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
@@ -226,7 +227,7 @@ class RecordService:
             if obj.rules:
                 env = self.runtime.eval_env(ctx, conn, model)
                 env.prior = RecordView(obj, dict(current), env)
-                check_rules(obj, RecordView(obj, candidate, env), env, ctx.locale)
+                check_rules(obj, RecordView(obj, candidate, env), env)
             self._write_changes(conn, ctx, obj, current, values)
             if obj.rollups_fed:
                 refresh_parents(conn, model, obj, [current], [candidate])
@@ -260,6 +261,7 @@ class RecordService:
             model, obj = self.runtime.object_for(conn, object_name)
             self.access.check_object(ctx, obj, "delete")
             current = self._fetch(conn, ctx, obj, record_id, for_update=True)
+            self.access.check_row(conn, ctx, obj, current, "delete")
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(f"{obj.name} {record_id} is at version {current['version']}")
             self._delete_row(conn, ctx, model, obj, current)
@@ -272,6 +274,7 @@ class RecordService:
                     self._delete_row(conn, ctx, model, child, child_row)
                 else:
                     self._write_changes(conn, ctx, child, child_row, {field_doc["name"]: None})
+        self.access.forget_record(conn, obj, current["id"])
         conn.execute(delete(obj.table).where(obj.table.c.id == current["id"]))
         if obj.rollups_fed:
             refresh_parents(conn, model, obj, [current], [])

@@ -17,8 +17,6 @@ class LoginThrottled(RuntimeFailure):
 class LoginFailed(AuthenticationFailed):
     """The username or password is wrong, or the user may not log in (one message for all)."""
 
-    code = "login_failed"
-
 
 class FieldAccessDenied(PermissionDenied):
     """A field the actor may not read or edit was named in a query or a write."""

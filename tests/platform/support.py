@@ -127,3 +127,20 @@ def state_snapshot(app, api, *object_names):
         "columns": {n: column_names(app, n) for n in object_names},
         "records": {n: records(api, n) for n in object_names},
     }
+
+
+def check_each(cases, check):
+    """Run ``check(case)`` for every case and fail once, listing every case that did not hold.
+
+    Many small cases share one (slow to build) database this way, and a failure still
+    names each case that broke, not just the first.
+    """
+    broken = []
+    for case in cases:
+        try:
+            check(case)
+        except AssertionError as error:
+            broken.append(f"{case!r}: {str(error).splitlines()[0] if str(error) else 'assertion failed'}")
+        except Exception as error:  # an unexpected error is a failure of this case too
+            broken.append(f"{case!r}: raised {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+    assert not broken, f"{len(broken)} of {len(cases)} case(s) failed:\n" + "\n".join(broken)

@@ -108,6 +108,11 @@ def _not_py(value):
     return not value
 
 
+def _not_sql(call):
+    # Explicit grouping: SQLAlchemy negates a type-coerced clause without parentheses.
+    return sa.not_(sa.sql.elements.Grouping(call.args[0]))
+
+
 # ISBLANK / ISNULL / BLANKVALUE / NULLVALUE / COALESCE ---------------------
 def _blank_test(em, node, value):
     """Python test of blankness for a value of `node`'s type."""
@@ -230,7 +235,7 @@ def _register() -> None:
                      signature="OR(a, b, ...)", summary="three-valued logical or",
                      example='OR(stage = "Won", stage = "Lost")'),
         FunctionSpec("NOT", "logical", ("boolean",), returns=T.BOOLEAN, python=_not_py,
-                     sql=lambda c: sa.not_(c.args[0]), signature="NOT(a)",
+                     sql=_not_sql, signature="NOT(a)",
                      summary="logical negation; NOT(NULL) is NULL", example="NOT(active)"),
         FunctionSpec("ISBLANK", "logical", ("any",), type_rule=_any_type, strict=False,
                      never_null=True,

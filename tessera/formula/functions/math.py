@@ -65,12 +65,12 @@ def power_sql(ctx, base, exponent):
     if not ctx.sqlite:
         base, exponent = ctx.numeric(base), ctx.numeric(exponent)
     size = exponent * sa.func.ln(sa.func.abs(sa.func.nullif(base, 0)))
-    defined = sa.and_(sa.or_(base > 0, exponent == sa.func.floor(exponent)), size < 35, size > -35)
+    defined = sa.and_(sa.or_(base > 0, exponent == ctx.floor(exponent)), size < 35, size > -35)
     raw = sa.func.power(sa.case((defined, base), else_=sa.null()), exponent)
     capped = sa.case((sa.func.abs(raw) >= D.LIMIT, sa.null()), else_=ctx.round10(raw))
     return sa.case(
         (base == 0, sa.case((exponent > 0, ctx.num(0)), (exponent == 0, ctx.num(1)), else_=sa.null())),
-        (sa.and_(base < 0, exponent != sa.func.floor(exponent)), sa.null()),
+        (sa.and_(base < 0, exponent != ctx.floor(exponent)), sa.null()),
         (size >= 35, sa.null()),
         (size <= -35, ctx.num(0)),
         else_=capped,
@@ -121,7 +121,8 @@ def _minmax_sql(sqlite_fn, pg_fn):
         if not ctx.sqlite:
             return getattr(sa.func, pg_fn)(*args)
         # SQLite's scalar min/max return NULL if any argument is NULL: substitute the others
-        filled = [sa.func.coalesce(a, *[b for b in args if b is not a]) for a in args]
+        filled = [sa.func.coalesce(a, *[b for j, b in enumerate(args) if j != i])
+                  for i, a in enumerate(args)]
         return getattr(sa.func, sqlite_fn)(*filled)
     return build
 
@@ -136,9 +137,9 @@ def _register() -> None:
     num = lambda c: c.ctx.numeric(c.args[0])  # noqa: E731 - tiny adapter
     specs = [
         _num_spec("ABS", abs, lambda c: sa.func.abs(c.args[0]), "absolute value", "ABS(-3) = 3"),
-        _num_spec("CEILING", D.ceiling, lambda c: sa.func.ceil(num(c)),
+        _num_spec("CEILING", D.ceiling, lambda c: c.ctx.ceil(c.args[0]),
                   "smallest integer >= number", "CEILING(2.1) = 3"),
-        _num_spec("FLOOR", D.floor, lambda c: sa.func.floor(num(c)),
+        _num_spec("FLOOR", D.floor, lambda c: c.ctx.floor(c.args[0]),
                   "largest integer <= number", "FLOOR(-2.1) = -3"),
         _num_spec("ROUND", round_py, _round_sql,
                   "round half away from zero to digits places (digits may be negative, clamped to +-18)",

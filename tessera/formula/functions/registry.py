@@ -21,6 +21,11 @@ PARAM_CLASSES: dict[str, tuple[frozenset, str, str]] = {
 }
 
 
+_CANONICAL = {"number": T.NUMBER, "text": T.TEXT, "boolean": T.BOOLEAN, "date": T.DATE,
+              "datetime": T.DATETIME, "temporal": T.DATE, "picklist": T.PICKLIST,
+              "multi": T.MULTI_PICKLIST}
+
+
 class ArgumentError(Exception):
     """Raised by a type rule: argument `index` (0-based) does not fit."""
 
@@ -43,6 +48,9 @@ class TypeCall:
         actual = self.types[index]
         if actual != T.NULL and actual not in PARAM_CLASSES[cls][0]:
             raise ArgumentError(index, cls)
+        node = self.nodes[index]
+        if actual == T.NULL and cls in _CANONICAL and getattr(node, "value", 0) is None:
+            node.type = _CANONICAL[cls]  # an untyped NULL literal takes the parameter's type
         return actual
 
     def literal(self, index: int, cls: str) -> Any:

@@ -3,14 +3,16 @@
 from flask import Blueprint
 
 from . import formula, health, metadata, openapi_route, records
+from . import audit_log, directory, record_sharing, session_auth, tokens, users
 
 
 def create_blueprint():
     """Return the /api/v1 blueprint with every resource's routes registered."""
     blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-    for module in (health, metadata, records, formula, openapi_route):
+    for module in (health, metadata, records, formula, openapi_route,
+                   session_auth, users, directory, tokens, audit_log, record_sharing):
         module.register(blueprint)
     return blueprint
 
-#: Endpoints reachable without a token.
-PUBLIC_ENDPOINTS = frozenset({"api.health"})
+#: Endpoints reachable without authentication.
+PUBLIC_ENDPOINTS = frozenset({"api.health", "api.auth_login"})

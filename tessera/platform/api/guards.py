@@ -1,0 +1,29 @@
+"""What the identity and security routes share: the admin check and JSON-object bodies."""
+
+from tessera.runtime.errors import PermissionDenied, RecordInvalid
+
+from ..jsonio import json_body
+from .common import ctx
+
+
+def admin_only():
+    """Raise PermissionDenied unless the caller holds the administrator right."""
+    if not ctx().is_admin:
+        raise PermissionDenied("only administrators may do this")
+
+
+def object_body():
+    """The request body, which must be a JSON object."""
+    body = json_body()
+    if not isinstance(body, dict):
+        raise RecordInvalid("the request body must be a JSON object", errors={"$": ["not an object"]})
+    return body
+
+
+def page_after(text):
+    """The id a user-list cursor points after (0 for the first page)."""
+    if text in (None, ""):
+        return 0
+    if not text.isdigit():
+        raise RecordInvalid("cursor is not valid", errors={"cursor": ["not a valid cursor"]})
+    return int(text)

@@ -1,0 +1,54 @@
+"""Record ownership and sharing: transfer a record, list, add and remove its manual shares."""
+
+from flask import Response, request
+
+from tessera.runtime import ownership, shares
+from tessera.runtime.errors import RecordInvalid
+
+from ..jsonio import json_response
+from .common import ctx, runtime
+from .guards import object_body
+
+
+def transfer(object_name, record_id):
+    """Give the record to another user: ``{"owner": user_id}``."""
+    body = object_body()
+    unknown = sorted(set(body) - {"owner"})
+    if unknown or "owner" not in body:
+        raise RecordInvalid("a transfer names the new owner and nothing else",
+                            errors={"owner": ["required"], **{k: ["Unknown field."] for k in unknown}})
+    return json_response(ownership.transfer(runtime(), ctx(), object_name, record_id, body["owner"]))
+
+
+def list_shares(object_name, record_id):
+    """Who the record is shared with, beyond its owner and the role hierarchy."""
+    return json_response({"items": shares.list_shares(runtime(), ctx(), object_name, record_id)})
+
+
+def add_share(object_name, record_id):
+    """Share the record: ``{"user": id}``, ``{"team": name}`` or ``{"role": name}``, with ``access``."""
+    return json_response(shares.share(runtime(), ctx(), object_name, record_id, object_body()), 201)
+
+
+def _grantee_from_query():
+    grantee = {k: v for k, v in request.args.items() if k in ("user", "team", "role")}
+    if "user" in grantee:
+        if not grantee["user"].isdigit():
+            raise RecordInvalid("user must be a user id", errors={"user": ["must be a user id"]})
+        grantee["user"] = int(grantee["user"])
+    return grantee
+
+
+def remove_share(object_name, record_id):
+    """Stop sharing the record with ``?user=id``, ``?team=name`` or ``?role=name``."""
+    shares.unshare(runtime(), ctx(), object_name, record_id, _grantee_from_query())
+    return Response(status=204)
+
+
+def register(bp):
+    """Add the transfer and share routes to ``bp``."""
+    one = "/objects/<object_name>/records/<int:record_id>"
+    bp.add_url_rule(f"{one}/transfer", "records_transfer", transfer, methods=["POST"])
+    bp.add_url_rule(f"{one}/share", "records_shares", list_shares, methods=["GET"])
+    bp.add_url_rule(f"{one}/share", "records_share", add_share, methods=["POST"])
+    bp.add_url_rule(f"{one}/share", "records_unshare", remove_share, methods=["DELETE"])

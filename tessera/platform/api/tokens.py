@@ -1,0 +1,59 @@
+"""Personal API token routes: a user lists, creates and revokes their own tokens."""
+
+from flask import Response, request
+
+from tessera.runtime import audit
+from tessera.runtime.errors import RecordInvalid
+from tessera.runtime.tokens import issue_token, list_tokens, revoke_token, token_json
+from tessera.runtime.systables import token
+
+from ..jsonio import json_response
+from .common import ctx, runtime
+from .guards import object_body
+
+FIELDS = {"name", "scope", "objects", "expires_in_days"}
+
+
+def list_mine():
+    """The caller's tokens (never their secrets), newest first."""
+    with runtime().read() as conn:
+        return json_response({"items": list_tokens(conn, ctx().user_id)})
+
+
+def _check_objects(model, objects):
+    if isinstance(objects, list):
+        missing = [o for o in objects if isinstance(o, str) and o not in model.objects]
+        if missing:
+            raise RecordInvalid("the token names objects that do not exist",
+                                errors={"objects": [f'no published object "{o}"' for o in missing]})
+
+
+def create_mine():
+    """Create a token for the caller; the answer holds its secret, shown this once."""
+    body, caller, rt = object_body(), ctx(), runtime()
+    unknown = sorted(set(body) - FIELDS)
+    if unknown:
+        raise RecordInvalid("unknown token field(s)", errors={k: ["Unknown field."] for k in unknown})
+    with rt.write() as conn:
+        _check_objects(rt.model(conn), body.get("objects"))
+        token_id, secret = issue_token(conn, caller.user_id, body.get("name", "api"), scope=body.get("scope", "read_write"),
+                                       objects=body.get("objects"), expires_in_days=body.get("expires_in_days"))
+        audit.record(conn, "token.created", caller, subject=f"token {token_id}",
+                     details={"scope": body.get("scope", "read_write"), "objects": body.get("objects")})
+        row = conn.execute(token.select().where(token.c.id == token_id)).mappings().one()
+    return json_response({**token_json(row), "token": secret}, 201, {"Location": f"{request.path}/{token_id}"})
+
+
+def revoke(token_id):
+    """Revoke one of the caller's tokens (administrators may revoke anyone's)."""
+    caller = ctx()
+    with runtime().write() as conn:
+        revoke_token(conn, caller, token_id, owner_id=None if caller.is_admin else caller.user_id)
+    return Response(status=204)
+
+
+def register(bp):
+    """Add the token routes to ``bp``."""
+    bp.add_url_rule("/tokens", "tokens_list", list_mine, methods=["GET"])
+    bp.add_url_rule("/tokens", "tokens_create", create_mine, methods=["POST"])
+    bp.add_url_rule("/tokens/<int:token_id>", "tokens_revoke", revoke, methods=["DELETE"])

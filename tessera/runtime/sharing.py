@@ -1,0 +1,85 @@
+"""Record-level access as SQL: which rows of a private object a user reaches, and how.
+
+Every condition here is built for the database to evaluate once per query, not per row
+in Python: ownership is ``owner_id = me OR owner_id IN (users holding a role below
+mine)``, manual shares are ``id IN (record ids shared with me, my roles or my teams)``
+over an indexed table, and sharing rules are their criteria compiled to plain SQL.
+"""
+
+import logging
+
+from sqlalchemy import false, or_, select
+
+from .directory_tables import record_share, user_role
+
+log = logging.getLogger("tessera.sharing")
+
+SHARING_MODELS = ("private", "public_read", "public_read_write")
+READ, EDIT, FULL = "read", "edit", "full"
+
+
+def sharing_model(obj):
+    """The object's sharing model: private (the default), public_read or public_read_write."""
+    return obj.doc.get("sharing") or "private"
+
+
+def owned_conditions(table, ctx):
+    """Rows the user owns, or that are owned by users in a role below theirs."""
+    conditions = [table.c.owner_id == ctx.user_id]
+    if ctx.reach.subordinate_role_ids:
+        below = select(user_role.c.user_id).where(user_role.c.role_id.in_(sorted(ctx.reach.subordinate_role_ids)))
+        conditions.append(table.c.owner_id.in_(below))
+    return conditions
+
+
+def grantee_condition(ctx):
+    """The share rows addressed to the user: to them, a role they cover or a team they are in."""
+    share = record_share.c
+    found = [(share.grantee_type == "user") & (share.grantee_id == ctx.user_id)]
+    if ctx.reach.covered_role_ids:
+        found.append((share.grantee_type == "role") & share.grantee_id.in_(sorted(ctx.reach.covered_role_ids)))
+    if ctx.reach.team_ids:
+        found.append((share.grantee_type == "team") & share.grantee_id.in_(sorted(ctx.reach.team_ids)))
+    return or_(*found)
+
+
+def shared_condition(table, object_name, ctx, *, edit_only):
+    """Rows shared manually with the user (with edit access only, when ``edit_only``)."""
+    query = select(record_share.c.record_id).where(record_share.c.object == object_name, grantee_condition(ctx))
+    if edit_only:
+        query = query.where(record_share.c.access == "edit")
+    return table.c.id.in_(query)
+
+
+def applicable_rules(documents, object_name, ctx, *, edit_only):
+    """The active sharing rules on ``object_name`` whose role or team reaches the user."""
+    found = []
+    for (kind, _), doc in sorted(documents.items()):
+        if kind != "sharing_rule" or doc["object"] != object_name or doc.get("active") is False:
+            continue
+        if edit_only and doc["access"] != "edit":
+            continue
+        target = doc["share_with"]
+        if target.get("role") in ctx.reach.covered_role_names or target.get("team") in ctx.reach.team_names:
+            found.append(doc)
+    return found
+
+
+def rule_conditions(compile_rule, rules):
+    """Compile each rule's criteria; a rule that no longer compiles opens nothing (and is logged)."""
+    conditions = []
+    for doc in rules:
+        try:
+            conditions.append(compile_rule(doc["criteria"]))
+        except Exception:  # a broken rule must fail closed, never open or break the query
+            log.exception("sharing rule %s does not compile; it grants nothing", doc["name"])
+    return conditions
+
+
+def visibility_condition(table, object_name, ctx, level, rule_sql=()):
+    """The OR of every way the user reaches a row at ``level`` (read, edit or full)."""
+    conditions = owned_conditions(table, ctx)
+    if level != FULL:
+        conditions.append(shared_condition(table, object_name, ctx, edit_only=level == EDIT))
+        conditions.extend(rule_sql)
+    return or_(*conditions) if conditions else false()

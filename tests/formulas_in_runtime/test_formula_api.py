@@ -1,0 +1,38 @@
+"""POST /api/v1/formula/check and /evaluate, for the designer's live check."""
+
+from tests.formulas_in_runtime.conftest import new_deal
+
+
+def test_check_reports_type_references_and_pushability(sales):
+    body = sales.post("/api/v1/formula/check",
+                      json={"object": "opportunity", "expression": "ROUND(amount * 1.1, 2)"}).get_json()
+    assert body == {"valid": True, "type": "currency", "pushable": True, "references": [["amount"]]}
+
+
+def test_check_error_has_position_suggestion_and_chinese(sales):
+    response = sales.post("/api/v1/formula/check", json={"object": "opportunity", "expression": "amout + 1"},
+                          headers={"Accept-Language": "zh-CN"})
+    body = response.get_json()
+    assert response.status_code == 400 and body["code"] == "formula_error"
+    assert body["diagnostics"][0]["line"] == 1 and body["diagnostics"][0]["column"] == 1
+    assert "amount" in body["detail"] and body["title"] == "公式错误"
+
+
+def test_evaluate_against_a_stored_record(sales):
+    deal = new_deal(sales, amount="80", margin="20")
+    body = sales.post("/api/v1/formula/evaluate", json={"object": "opportunity", "record_id": deal["id"],
+                                                        "expression": "margin_pct * 100"}).get_json()
+    assert body["type"] == "number" and body["value"].startswith("25")
+
+
+def test_evaluate_against_given_values(sales):
+    body = sales.post("/api/v1/formula/evaluate", json={"object": "opportunity",
+                                                        "record": {"amount": "10", "stage": "Won"},
+                                                        "expression": 'IF(stage = "Won", amount, 0)'}).get_json()
+    assert body["value"] == "10.00" or body["value"] == "10"
+
+
+def test_evaluate_of_a_missing_record_is_404(sales):
+    response = sales.post("/api/v1/formula/evaluate",
+                          json={"object": "opportunity", "record_id": 999, "expression": "amount"})
+    assert response.status_code == 404

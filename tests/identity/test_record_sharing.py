@@ -1,0 +1,204 @@
+"""Record-level access: who sees and changes which opportunity under each sharing model."""
+
+from tests.helpers import define, object_doc
+from tests.identity.conftest import OPPORTUNITY, titles, url
+from tests.platform.support import assert_problem
+
+
+def test_a_rep_sees_only_their_own_records_of_a_private_object(org):
+    org.create("alice", title="alice deal")
+    org.create("bob", title="bob deal")
+    assert titles(org["alice"].get(url())) == ["alice deal"]
+    assert titles(org["bob"].get(url())) == ["bob deal"]
+
+
+def test_a_manager_sees_the_records_of_every_role_below_theirs(org):
+    org.create("alice", title="alice deal")
+    org.create("bob", title="bob deal")
+    org.create("dave", title="dave deal", region="North")
+    assert titles(org["carol"].get(url())) == ["alice deal", "bob deal"]
+    assert titles(org["vera"].get(url())) == ["alice deal", "bob deal", "dave deal"]
+    assert titles(org["wendy"].get(url())) == ["dave deal"]
+
+
+def test_a_subordinate_does_not_see_their_managers_records(org):
+    org.create("carol", title="carol deal")
+    assert titles(org["alice"].get(url())) == []
+
+
+def test_fetching_a_record_one_cannot_see_answers_404_as_if_it_did_not_exist(org):
+    hidden = org.create("bob", title="secret")
+    missing = assert_problem(org["alice"].get(url(hidden)), 404, "record_not_found")
+    absent = assert_problem(org["alice"].get(url(999999)), 404, "record_not_found")
+    assert missing["detail"].replace(str(hidden), "N") == absent["detail"].replace("999999", "N")
+    assert_problem(org["alice"].patch(url(hidden), json={"title": "mine"}), 404, "record_not_found")
+    assert_problem(org["alice"].delete(url(hidden)), 404, "record_not_found")
+    assert_problem(org["alice"].get(url(hidden, suffix="/history")), 404, "record_not_found")
+    assert org["bob"].get(url(hidden)).get_json()["title"] == "secret"
+
+
+def test_a_manager_may_edit_and_delete_a_subordinates_record(org):
+    record = org.create("alice", title="alice deal")
+    assert org["carol"].patch(url(record), json={"amount": "10.00"}).status_code == 200
+    assert org["carol"].delete(url(record)).status_code == 204
+
+
+def test_a_read_share_opens_a_record_for_reading_but_not_editing(org):
+    record = org.create("bob", title="shared")
+    shared = org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "read"})
+    assert shared.status_code == 201, shared.get_json()
+    assert titles(org["alice"].get(url())) == ["shared"]
+    assert org["alice"].get(url(record)).status_code == 200
+    assert_problem(org["alice"].patch(url(record), json={"title": "taken"}), 403, "permission_denied")
+    assert org["bob"].get(url(record)).get_json()["title"] == "shared"
+
+
+def test_an_edit_share_lets_the_grantee_edit_but_not_delete_transfer_or_reshare(org):
+    record = org.create("bob", title="shared")
+    org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "edit"})
+    assert org["alice"].patch(url(record), json={"title": "edited"}).status_code == 200
+    assert_problem(org["alice"].delete(url(record)), 403, "permission_denied")
+    assert_problem(org["alice"].post(url(record, suffix="/transfer"), json={"owner": org.ids["alice"]}), 403)
+    assert_problem(org["alice"].post(url(record, suffix="/share"), json={"user": org.ids["dave"]}), 403)
+
+
+def test_a_share_with_a_team_reaches_its_members_and_the_members_of_its_sub_teams(org):
+    record = org.create("carol", title="for sales")
+    assert org["carol"].post(url(record, suffix="/share"), json={"team": "sales"}).status_code == 201
+    for person in ("alice", "bob", "dave", "wendy"):
+        assert titles(org[person].get(url())) == ["for sales"], person
+
+
+def test_a_share_with_a_team_does_not_reach_other_teams(org):
+    record = org.create("alice", title="east only")
+    org["alice"].post(url(record, suffix="/share"), json={"team": "east"})
+    assert titles(org["bob"].get(url())) == ["east only"]
+    assert titles(org["dave"].get(url())) == []
+
+
+def test_a_share_with_a_role_reaches_its_holders_and_the_roles_above_it(org):
+    record = org.create("alice", title="for west reps")
+    org["alice"].post(url(record, suffix="/share"), json={"role": "west_rep"})
+    assert titles(org["dave"].get(url())) == ["for west reps"]
+    assert titles(org["wendy"].get(url())) == ["for west reps"]
+    assert titles(org["bob"].get(url())) == []
+
+
+def test_shares_can_be_listed_and_removed(org):
+    record = org.create("bob", title="shared")
+    org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "read"})
+    org["bob"].post(url(record, suffix="/share"), json={"team": "west", "access": "edit"})
+    listed = org["bob"].get(url(record, suffix="/share")).get_json()["items"]
+    assert [(s.get("user"), s.get("team"), s["access"]) for s in listed] == [
+        (org.ids["alice"], None, "read"), (None, "west", "edit")]
+    assert org["bob"].delete(url(record, suffix=f"/share?user={org.ids['alice']}")).status_code == 204
+    assert_problem(org["alice"].get(url(record)), 404)
+    assert_problem(org["bob"].delete(url(record, suffix=f"/share?user={org.ids['alice']}")), 404)
+
+
+def test_sharing_again_with_the_same_grantee_changes_the_access(org):
+    record = org.create("bob", title="shared")
+    org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "read"})
+    org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "edit"})
+    assert len(org["bob"].get(url(record, suffix="/share")).get_json()["items"]) == 1
+    assert org["alice"].patch(url(record), json={"title": "edited"}).status_code == 200
+
+
+def test_a_bad_share_request_is_refused_and_changes_nothing(org):
+    record = org.create("bob", title="shared")
+    for body in ({}, {"user": org.ids["alice"], "team": "east"}, {"user": 99999}, {"team": "nope"},
+                 {"user": org.ids["alice"], "access": "own"}, {"role": "x'; DROP TABLE tessera_role;--"}):
+        assert_problem(org["bob"].post(url(record, suffix="/share"), json=body), 422, "validation_failed")
+    assert org["bob"].get(url(record, suffix="/share")).get_json()["items"] == []
+
+
+def test_a_sharing_rule_opens_matching_records_to_its_role_and_the_roles_above(org):
+    org.create("dave", title="west deal", region="West")
+    org.create("dave", title="north deal", region="North")
+    assert titles(org["carol"].get(url())) == ["west deal"]
+    assert titles(org["alice"].get(url())) == []
+    assert titles(org["vera"].get(url())) == ["north deal", "west deal"]
+
+
+def test_a_sharing_rule_for_reading_does_not_allow_editing(org):
+    record = org.create("dave", title="west deal", region="West")
+    assert_problem(org["carol"].patch(url(record), json={"title": "mine"}), 403, "permission_denied")
+
+
+def test_a_record_leaves_a_rules_reach_when_it_stops_matching(org):
+    record = org.create("dave", title="west deal", region="West")
+    org["dave"].patch(url(record), json={"region": "North"})
+    assert titles(org["carol"].get(url())) == []
+
+
+def test_an_edit_sharing_rule_lets_its_team_edit_matching_records(org):
+    rule = {"kind": "sharing_rule", "name": "north_for_east", "object": "opportunity",
+            "criteria": 'region = "North"', "access": "edit", "share_with": {"team": "east"}}
+    assert define(org.admin, rule).status_code == 200
+    record = org.create("dave", title="north deal", region="North")
+    assert org["alice"].patch(url(record), json={"title": "helped"}).status_code == 200
+
+
+def test_public_read_lets_everyone_read_but_only_owners_edit(org):
+    define(org.admin, {**OPPORTUNITY, "sharing": "public_read"})
+    record = org.create("bob", title="open")
+    assert titles(org["dave"].get(url())) == ["open"]
+    assert_problem(org["dave"].patch(url(record), json={"title": "mine"}), 403, "permission_denied")
+
+
+def test_public_read_write_lets_everyone_edit_but_not_delete(org):
+    define(org.admin, {**OPPORTUNITY, "sharing": "public_read_write"})
+    record = org.create("bob", title="open")
+    assert org["dave"].patch(url(record), json={"title": "edited"}).status_code == 200
+    assert_problem(org["dave"].delete(url(record)), 403, "permission_denied")
+
+
+def test_view_all_and_modify_all_bypass_sharing_for_their_object(org):
+    auditor = {"kind": "permission_set", "name": "auditor",
+               "objects": {"opportunity": {"view_all": True}}}
+    fixer = {"kind": "permission_set", "name": "fixer", "objects": {"opportunity": {"modify_all": True}}}
+    define(org.admin, auditor, fixer)
+    record = org.create("bob", title="bob deal")
+    org.admin.patch(f"/api/v1/users/{org.ids['dave']}", json={"permission_sets": ["sales_rep", "auditor"]})
+    assert titles(org["dave"].get(url())) == ["bob deal"]
+    assert_problem(org["dave"].patch(url(record), json={"title": "x"}), 403, "permission_denied")
+    org.admin.patch(f"/api/v1/users/{org.ids['dave']}", json={"permission_sets": ["sales_rep", "fixer"]})
+    assert org["dave"].patch(url(record), json={"title": "fixed"}).status_code == 200
+    assert org["dave"].delete(url(record)).status_code == 204
+
+
+def test_an_administrator_sees_every_record(org):
+    org.create("alice", title="a")
+    org.create("dave", title="d")
+    assert titles(org.admin.get(url())) == ["a", "d"]
+
+
+def test_deleting_a_record_drops_its_shares(org):
+    record = org.create("bob", title="gone")
+    org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"]})
+    assert org["bob"].delete(url(record)).status_code == 204
+    from sqlalchemy import func, select
+
+    from tessera.runtime.directory_tables import record_share
+
+    with org.runtime.read() as conn:
+        assert conn.execute(select(func.count()).select_from(record_share)).scalar_one() == 0
+
+
+def test_a_new_role_assignment_changes_what_a_user_sees_at_once(org):
+    org.create("alice", title="alice deal")
+    assert titles(org["dave"].get(url())) == []
+    org.admin.patch(f"/api/v1/users/{org.ids['dave']}", json={"roles": ["east_manager"]})
+    assert titles(org["dave"].get(url())) == ["alice deal"]
+
+
+def test_a_private_object_without_a_sharing_setting_is_private(org):
+    define(org.admin, object_doc("note", {"name": "body", "type": "text"}))
+    org.admin.put("/api/v1/metadata/permission_set/notes", json={
+        "kind": "permission_set", "name": "notes", "objects": {"note": {"create": True, "read": True}}})
+    org.admin.post("/api/v1/metadata/publish", json={})
+    for person in ("alice", "bob"):
+        org.admin.patch(f"/api/v1/users/{org.ids[person]}", json={"permission_sets": ["sales_rep", "notes"]})
+    alice, bob = org.client_for("alice"), org.client_for("bob")
+    assert alice.post(url(object_name="note"), json={"body": "mine"}).status_code == 201
+    assert bob.get(url(object_name="note")).get_json()["items"] == []

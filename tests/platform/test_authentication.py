@@ -1,0 +1,142 @@
+"""Authentication: every route but the health check needs a live bearer token."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tessera.runtime.identity import create_token, create_user
+from tessera.runtime.systables import token as token_table
+from tessera.runtime.systables import user as user_table
+from tests.helpers import define, object_doc
+from tests.platform.support import assert_problem, row_count
+
+#: The API routes anyone may call: the health check, and logging in (which is how one gets
+#: credentials in the first place).
+PUBLIC = {"/api/v1/health", "/api/v1/auth/login"}
+SAMPLE_VALUES = {"kind": "object", "name": "deal", "object_name": "deal"}
+
+
+def concrete(match):
+    converter, name = match.group(1), match.group(2)
+    return "1" if converter == "int" else SAMPLE_VALUES.get(name, "x")
+
+
+def every_route(app):
+    """(method, concrete path) for every API rule and method of the app."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        path = re.sub(r"<(?:([^:>]+):)?([^>]+)>", concrete, rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append((method, path))
+    return routes
+
+
+def call(client, method, path, headers):
+    return client.open(path, method=method, json={"title": "x"} if method in ("POST", "PUT", "PATCH") else None,
+                       headers=headers)
+
+
+@pytest.fixture
+def published(api, app):
+    define(api, object_doc("deal", {"name": "title", "type": "text"}))
+    response = api.post("/api/v1/objects/deal/records", json={"title": "kept"})
+    assert response.status_code == 201
+    return app
+
+
+def revoke(app, secret):
+    from tessera.runtime.identity import hash_token
+    from tessera.metadata.store import utcnow
+
+    with app.extensions["tessera"].write() as conn:
+        conn.execute(sa.update(token_table).where(token_table.c.token_hash == hash_token(secret))
+                     .values(revoked_at=utcnow()))
+
+
+def test_the_route_walk_covers_the_api(app):
+    paths = {path for _, path in every_route(app)}
+    assert {"/api/v1/objects/deal/records", "/api/v1/objects/deal/records/1", "/api/v1/metadata/publish",
+            "/api/v1/metadata/plan", "/api/v1/openapi.json"} <= paths
+
+
+@pytest.mark.parametrize("credentials", ["none", "wrong", "malformed", "other scheme", "revoked"])
+def test_every_route_except_health_answers_401_without_a_live_token(published, admin_token, credentials):
+    app = published
+    client = app.test_client()
+    if credentials == "revoked":
+        with app.extensions["tessera"].write() as conn:
+            user_id = conn.execute(sa.select(user_table.c.id).where(user_table.c.username == "admin")).scalar_one()
+            secret = create_token(conn, user_id, "to revoke")
+        revoke(app, secret)
+        headers = {"Authorization": f"Bearer {secret}"}
+    else:
+        headers = {
+            "none": {},
+            "wrong": {"Authorization": "Bearer tsr_" + "A" * 43},
+            "malformed": {"Authorization": "Bearer not-a-token"},
+            "other scheme": {"Authorization": f"Basic {admin_token}"},
+        }[credentials]
+    checked = 0
+    for method, path in every_route(app):
+        if path in PUBLIC:
+            continue
+        response = call(client, method, path, headers)
+        assert_problem(response, 401, "unauthenticated")
+        checked += 1
+    assert checked >= 10
+    assert row_count(app, "deal") == 1
+    assert client.get("/api/v1/objects/deal/records/1",
+                      headers={"Authorization": f"Bearer {admin_token}"}).get_json()["title"] == "kept"
+
+
+def test_health_needs_no_token(app):
+    response = app.test_client().get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "ok"
+
+
+def test_a_live_token_is_accepted_on_every_kind_of_route(api):
+    assert api.get("/api/v1/metadata/revisions").status_code == 200
+    assert api.get("/api/v1/openapi.json").status_code == 200
+    assert api.get("/api/v1/metadata/plan").status_code == 200
+
+
+def test_the_scheme_name_is_case_insensitive(app, admin_token):
+    response = app.test_client().get("/api/v1/metadata/revisions", headers={"Authorization": f"bearer {admin_token}"})
+    assert response.status_code == 200
+
+
+def test_a_revoked_token_stops_working_at_once(app, api, admin_token):
+    assert api.get("/api/v1/metadata/revisions").status_code == 200
+    revoke(app, admin_token)
+    assert_problem(api.get("/api/v1/metadata/revisions"), 401, "unauthenticated")
+
+
+def test_a_deactivated_users_token_stops_working(app, api):
+    with app.extensions["tessera"].write() as conn:
+        conn.execute(sa.update(user_table).where(user_table.c.username == "admin").values(active=False))
+    assert_problem(api.get("/api/v1/metadata/revisions"), 401, "unauthenticated")
+
+
+def test_tokens_are_stored_only_as_hashes(app, admin_token):
+    with app.extensions["tessera"].read() as conn:
+        stored = conn.execute(sa.select(token_table.c.token_hash)).scalars().all()
+    assert stored and admin_token not in stored
+    assert all(admin_token not in value for value in stored)
+
+
+def test_a_non_admin_user_may_not_change_metadata_or_records(app, api):
+    define(api, object_doc("deal", {"name": "title", "type": "text"}))
+    with app.extensions["tessera"].write() as conn:
+        secret = create_token(conn, create_user(conn, "rep"))
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert_problem(client.put("/api/v1/metadata/object/x", json=object_doc("x"), headers=headers), 403,
+                   "permission_denied")
+    assert_problem(client.post("/api/v1/metadata/publish", headers=headers), 403, "permission_denied")
+    assert_problem(client.post("/api/v1/objects/deal/records", json={"title": "x"}, headers=headers), 403,
+                   "permission_denied")
+    assert row_count(app, "deal") == 0
