@@ -101,7 +101,7 @@ def bench_backend(backend, args):
                   f"page 1 vs page {args.pages}, median of {args.repeat} calls each")
             with runtime.read() as conn:
                 _, obj = runtime.object_for(conn, "opportunity")
-            for sort in (None, "-amount"):
+            for sort in args.sorts:
                 label = sort or "default (id)"
                 cursor, walking = walk(runtime, ctx, sort, args.limit, args.pages)
                 first, last = page_times(runtime, ctx, sort, [None, cursor], args.limit, args.repeat)
@@ -132,10 +132,13 @@ def main():
     parser.add_argument("--rows", type=int, default=60_000, help="rows in the table (at least pages * limit + 1)")
     parser.add_argument("--pages", type=int, default=1000, help="the far page to compare with page 1")
     parser.add_argument("--limit", type=int, default=50, help="page size")
+    parser.add_argument("--sort", dest="sorts", action="append", choices=["id", "-amount"],
+                        help="sort to measure (repeatable; default: id and -amount)")
     parser.set_defaults(repeat=31)
     parser.add_argument("--no-offset", dest="offset", action="store_false", help="skip the LIMIT/OFFSET comparison")
     parser.add_argument("--explain", action="store_true", help="print the query plans of page 1 and page N")
     args = parser.parse_args()
+    args.sorts = [None if s == "id" else s for s in (args.sorts or ["id", "-amount"])]
     for backend in backends(args):
         bench_backend(backend, args)
 

@@ -3,6 +3,8 @@
 Every change is audited with the actor ``cli``.
 """
 
+import sys
+
 import click
 
 from tessera.runtime import Runtime, audit
@@ -46,7 +48,7 @@ def _user(conn, username, *, active=True):
 
 def _password(from_stdin):
     if from_stdin:
-        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+        return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
 
 

@@ -69,8 +69,16 @@ def system_columns():
 
 
 def table_name(object_name):
-    """The physical table of an object: a prefix keeps it apart from system tables."""
-    return f"obj_{object_name}"
+    """The physical table of an object: a prefix keeps it apart from system tables.
+
+    Names that would pass PostgreSQL's 63-byte identifier limit end in a hash instead,
+    so two long names never share a table.
+    """
+    name = f"obj_{object_name}"
+    if len(name) > 63:
+        digest = hashlib.sha1(object_name.encode()).hexdigest()[:10]
+        name = f"obj_{object_name[:48]}_{digest}"
+    return name
 
 
 def index_name(object_name, columns, unique):

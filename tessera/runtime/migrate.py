@@ -19,7 +19,8 @@ def _create_table(ops, step, ctx):
     new = ctx["new"]
     stored = [storage_doc(f, new.documents) for f in step["definition"]["fields"]
               if f["name"] in new.objects[step["object"]].stored_fields]
-    ops.create_table(table_name(step["object"]), *system_columns(), *[field_column(f) for f in stored])
+    ops.create_table(table_name(step["object"]), *system_columns(), *[field_column(f) for f in stored],
+                     sqlite_autoincrement=True)  # ids of deleted records are never reused
 
 
 def _add_column(ops, step, ctx):

@@ -69,7 +69,8 @@ def _indexes(name, doc, table):
 def build_table(name, doc, schema, documents):
     """Return the Table of object ``name`` described by ``doc`` inside ``schema``."""
     stored = [storage_doc(f, documents) for f in doc["fields"] if FIELD_TYPES[f["type"]].stored]
-    table = Table(table_name(name), schema, *system_columns(), *[field_column(f) for f in stored])
+    table = Table(table_name(name), schema, *system_columns(), *[field_column(f) for f in stored],
+                  sqlite_autoincrement=True)
     _indexes(name, doc, table)
     return table
 

@@ -101,7 +101,10 @@ def keyset_condition(obj, terms, values):
             equal_so_far.append(expr.is_(None))
             continue
         typed = parse_value(field_type(obj, name), value, label="cursor")
-        after = expr < typed if descending else expr > typed
+        if isinstance(typed, bool):  # SQL compares booleans only with "=": False sorts first
+            after = false() if typed != descending else expr == (not typed)
+        else:
+            after = expr < typed if descending else expr > typed
         clauses.append(and_(*equal_so_far, after))
         equal_so_far.append(expr == typed)
     return or_(*clauses) if clauses else false()

@@ -26,13 +26,27 @@ from .serialize import record_json, to_json
 def load_input(loader, payload, *, index=None):
     """Validate and coerce one payload; raise RecordInvalid keyed by field path."""
     if not isinstance(payload, dict):
-        raise RecordInvalid("a record must be a JSON object", errors={"$": ["not an object"]})
+        path = "$" if index is None else f"[{index}]"
+        raise RecordInvalid("a record must be a JSON object", errors={path: ["not an object"]})
     try:
         return loader.load(payload)
     except ValidationError as error:
         prefix = "" if index is None else f"[{index}]."
         errors = {f"{prefix}{k}": (v if isinstance(v, list) else [str(v)]) for k, v in error.messages.items()}
         raise RecordInvalid("the record is not valid", errors=errors) from None
+
+
+def load_all(obj, payloads, single):
+    """Load every payload, collecting the errors of all of them before refusing the batch."""
+    rows, errors = [], {}
+    for index, payload in enumerate(payloads):
+        try:
+            rows.append(load_input(obj.create_loader, with_defaults(obj, payload), index=None if single else index))
+        except RecordInvalid as error:
+            errors.update(error.errors)
+    if errors:
+        raise RecordInvalid("the record is not valid" if single else "some records are not valid", errors=errors)
+    return rows
 
 
 def with_defaults(obj, payload):
@@ -150,8 +164,7 @@ class RecordService:
         self.access.check_object(ctx, obj, "create")
         for payload in payloads:
             self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
-        rows = [load_input(obj.create_loader, with_defaults(obj, p), index=None if single else i)
-                for i, p in enumerate(payloads)]
+        rows = load_all(obj, payloads, single)
         path = (lambda i, n: n) if single else (lambda i, n: f"[{i}].{n}")
         check_references(conn, model, obj, rows, path=path)
         if obj.default_formulas or obj.rules:

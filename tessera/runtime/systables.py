@@ -56,6 +56,7 @@ outbox = Table(
     Column("delivered_at", DateTime, nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
     Index("ix_outbox_pending", "delivered_at", "id"),
+    sqlite_autoincrement=True,
 )
 
 field_history = Table(
@@ -71,6 +72,7 @@ field_history = Table(
     Column("changed_at", DateTime, nullable=False),
     Column("event_id", ID_TYPE, nullable=True),
     Index("ix_history_record", "object", "record_id", "id"),
+    sqlite_autoincrement=True,
 )
 
 counter = Table(

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from tessera.metadata.tables import document_head, revision
+from tessera.runtime.columns import table_name
 from tessera.runtime.systables import outbox
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "instance"}
@@ -48,13 +49,13 @@ def column_names(app, object_name):
     """The physical columns of an object's table."""
     rt = runtime_of(app)
     with rt.engine.connect() as conn:
-        return {c["name"] for c in sa.inspect(conn).get_columns(f"obj_{object_name}")}
+        return {c["name"] for c in sa.inspect(conn).get_columns(table_name(object_name))}
 
 
 def raw_rows(app, object_name, *columns):
     """Every stored row of an object's table (selected columns), ordered by id."""
     rt = runtime_of(app)
-    table = sa.table(f"obj_{object_name}", *[sa.column(c) for c in ("id", *columns)])
+    table = sa.table(table_name(object_name), *[sa.column(c) for c in ("id", *columns)])
     with rt.engine.connect() as conn:
         return [dict(r) for r in conn.execute(sa.select(table).order_by(table.c.id)).mappings()]
 
@@ -63,7 +64,7 @@ def row_count(app, object_name):
     """How many rows an object's table holds."""
     rt = runtime_of(app)
     with rt.engine.connect() as conn:
-        return conn.execute(sa.text(f"SELECT COUNT(*) FROM obj_{object_name}")).scalar_one()
+        return conn.execute(sa.select(sa.func.count()).select_from(sa.table(table_name(object_name)))).scalar_one()
 
 
 def outbox_events(app, event_type=None):

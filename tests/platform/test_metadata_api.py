@@ -68,22 +68,20 @@ def test_two_long_object_names_that_differ_only_at_the_end_are_two_tables(api):
     assert api.get(f"/api/v1/objects/{second}/records").get_json()["items"] == []
 
 
-def test_an_unknown_field_type_is_refused_with_the_field_path(api):
-    body = assert_problem(put(api, object_doc("deal", TITLE, {"name": "pic", "type": "image"})), 422,
-                          "invalid_document")
-    assert list(body["errors"]) == ["fields[1].type"]
+def test_type_errors_duplicates_and_foreign_properties_are_refused_with_the_field_path(api):
+    def check(case):
+        field, path = case
+        body = assert_problem(put(api, object_doc("deal", TITLE, field)), 422, "invalid_document")
+        assert list(body["errors"]) == [path]
 
-
-def test_a_duplicate_field_is_refused_with_the_field_path(api):
-    body = assert_problem(put(api, object_doc("deal", TITLE, {"name": "title", "type": "long_text"})), 422,
-                          "invalid_document")
-    assert list(body["errors"]) == ["fields[1].name"]
-
-
-def test_a_property_foreign_to_the_field_type_is_refused(api):
-    body = assert_problem(put(api, object_doc("deal", {"name": "flag", "type": "boolean", "max_length": 5})),
-                          422, "invalid_document")
-    assert list(body["errors"]) == ["fields[0].max_length"]
+    check_each([
+        ({"name": "pic", "type": "image"}, "fields[1].type"),
+        ({"name": "title", "type": "long_text"}, "fields[1].name"),
+        ({"name": "flag", "type": "boolean", "max_length": 5}, "fields[1].max_length"),
+        ({"name": "stage", "type": "picklist"}, "fields[1].options"),
+        ({"name": "qty", "type": "number", "precision": 4, "scale": 6}, "fields[1].scale"),
+    ], check)
+    assert_problem(api.get("/api/v1/metadata/object/deal"), 404, "document_not_found")
 
 
 def test_an_invalid_draft_leaves_the_previous_draft_in_place(api):
@@ -93,13 +91,24 @@ def test_an_invalid_draft_leaves_the_previous_draft_in_place(api):
     assert found["version"] == 1 and found["body"]["fields"] == [TITLE]
 
 
-def test_an_unknown_kind_answers_404(api):
+def test_a_body_whose_name_or_kind_differs_from_its_address_is_refused(api):
+    """A client that PUTs "account" at .../object/deal made a mistake; saving it as "deal" hides it."""
+    body = assert_problem(api.put("/api/v1/metadata/object/deal", json=object_doc("account", TITLE)), 422,
+                          "invalid_document")
+    assert "name" in body["errors"]
+    assert_problem(api.get("/api/v1/metadata/object/deal"), 404)
+    assert_problem(api.get("/api/v1/metadata/object/account"), 404)
+    wrong_kind = {**object_doc("deal", TITLE), "kind": "approval_flow"}
+    body = assert_problem(api.put("/api/v1/metadata/object/deal", json=wrong_kind), 422, "invalid_document")
+    assert "kind" in body["errors"]
+    assert_problem(api.get("/api/v1/metadata/object/deal"), 404)
+
+
+def test_unknown_kinds_and_missing_documents_answer_404(api):
     assert_problem(api.get("/api/v1/metadata/spaceship"), 404, "unknown_kind")
     assert_problem(api.put("/api/v1/metadata/spaceship/x", json={"name": "x"}), 404, "unknown_kind")
-
-
-def test_a_missing_document_answers_404(api):
     assert_problem(api.get("/api/v1/metadata/object/ghost"), 404, "document_not_found")
+    assert_problem(api.delete("/api/v1/metadata/object/ghost"), 404, "document_not_found")
 
 
 def test_state_must_be_draft_or_published(api):
@@ -166,7 +175,7 @@ def test_a_never_published_draft_has_no_published_state(api):
     assert_problem(api.get("/api/v1/objects/deal/records"), 404, "object_not_found")
 
 
-def test_publish_answers_the_new_revision_its_changes_and_steps(api):
+def test_publish_answers_the_new_revision_its_changes_and_steps_and_writes_one_event(api):
     response = define(api, ACCOUNT, object_doc("deal", TITLE))
     assert response.status_code == 200
     result = response.get_json()
@@ -176,6 +185,8 @@ def test_publish_answers_the_new_revision_its_changes_and_steps(api):
     assert [(s["op"], s["target"]) for s in result["steps"]] == [("create_table", "account"), ("create_table", "deal")]
     assert result["lossy"] is False
     assert {"obj_account", "obj_deal"} <= table_names(api.client.application)
+    events = outbox_events(api.client.application, "metadata.published")
+    assert [e["payload"]["revision"] for e in events] == [1]
 
 
 def test_revisions_are_listed_newest_first_with_their_changes(api):
@@ -191,13 +202,6 @@ def test_revisions_are_listed_newest_first_with_their_changes(api):
         [{"kind": "object", "name": "account", "action": "create"}],
     ]
     assert all(r["author"] == "admin" for r in items)
-
-
-def test_publish_writes_one_metadata_event(api):
-    define(api, ACCOUNT)
-    events = outbox_events(api.client.application, "metadata.published")
-    assert len(events) == 1
-    assert events[0]["payload"]["revision"] == 1
 
 
 def test_deleting_a_draft_document_drops_the_object_at_publish(api):

@@ -128,7 +128,12 @@ def remove_valves():
     return deal(CODE, STAGE, {**PRODUCTS, "options": ["Pumps", "Sensors"]}, AMOUNT)
 
 
+def fewer_decimals():
+    return deal(CODE, STAGE, PRODUCTS, {**AMOUNT, "scale": 0})
+
+
 LOSSY = {
+    "keep fewer decimals than the values have": (fewer_decimals, "deal.amount", 1),
     "drop a field with data": (drop_code, "deal.code", 2),
     "narrow a text field below existing values": (narrow_code, "deal.code", 1),
     "remove a used picklist option": (remove_lost, "deal.stage", 1),

@@ -1,0 +1,115 @@
+"""Field-level security: a hidden field never reaches the user; a read-only one is refused on write."""
+
+import json
+
+from tests.helpers import define
+from tests.identity.conftest import url
+from tests.platform.support import assert_problem
+
+
+def _deal(org):
+    record = org.create("alice", title="deal", amount="100.00", region="East")
+    org.admin.patch(url(record), json={"margin": "42.00", "discount": "0.1000"})
+    return record
+
+
+def test_a_hidden_field_is_absent_from_reads_and_lists(org):
+    record = _deal(org)
+    one = org["alice"].get(url(record)).get_json()
+    assert "margin" not in one and one["discount"] == "0.1000"
+    for item in org["alice"].get(url()).get_json()["items"]:
+        assert "margin" not in item
+    assert org.admin.get(url(record)).get_json()["margin"] == "42.00"
+
+
+def test_asking_for_a_hidden_field_is_refused_with_403_without_naming_it(org):
+    record = _deal(org)
+    for response in (org["alice"].get(url(record) + "?fields=title,margin"),
+                     org["alice"].get(url() + "?fields=margin"),
+                     org["alice"].get(url() + "?sort=-margin"),
+                     org["alice"].get(url() + "?margin=42.00")):
+        body = assert_problem(response, 403, "field_access_denied")
+        assert "margin" not in json.dumps(body)
+        assert "42" not in json.dumps(body)
+
+
+def test_an_unknown_field_is_still_a_400(org):
+    _deal(org)
+    assert_problem(org["alice"].get(url() + "?sort=nonsense"), 400, "invalid_query")
+
+
+def test_a_formula_filter_on_a_hidden_field_is_refused(org):
+    _deal(org)
+    response = org["alice"].get(url(), query_string={"filter": "margin > 1"})
+    assert_problem(response, 403)
+
+
+def test_history_never_shows_a_hidden_field(org):
+    record = _deal(org)
+    org.admin.patch(url(record), json={"margin": "50.00", "notes": "seen"})
+    history = org["alice"].get(url(record, suffix="/history")).get_json()["items"]
+    assert {entry["field"] for entry in history} == {None, "discount", "notes"}
+    assert "margin" not in json.dumps(history)
+
+
+def test_writing_a_read_only_field_is_refused_naming_the_field(org):
+    record = _deal(org)
+    body = assert_problem(org["alice"].patch(url(record), json={"discount": "0.5"}), 403, "field_access_denied")
+    assert "discount" in body["detail"] and "discount" in body["errors"]
+    assert org.admin.get(url(record)).get_json()["discount"] == "0.1000"
+    create = org["alice"].post(url(), json={"title": "t", "discount": "0.2"})
+    assert_problem(create, 403, "field_access_denied")
+
+
+def test_writing_a_hidden_field_is_refused_without_naming_it(org):
+    record = _deal(org)
+    body = assert_problem(org["alice"].patch(url(record), json={"margin": "1.00"}), 403, "field_access_denied")
+    assert "margin" not in json.dumps(body)
+    assert org.admin.get(url(record)).get_json()["margin"] == "42.00"
+
+
+def test_the_openapi_document_a_user_fetches_leaves_out_hidden_fields_and_objects(org):
+    define(org.admin, {"kind": "object", "name": "salary", "fields": [{"name": "amount", "type": "currency"}]})
+    mine = org["alice"].get("/api/v1/openapi.json").get_json()
+    props = mine["components"]["schemas"]["opportunity"]["properties"]
+    assert "margin" not in props and "discount" in props
+    assert "salary" not in mine["components"]["schemas"]
+    assert not [p for p in mine["paths"] if "/objects/salary/" in p]
+    assert "margin" not in json.dumps(mine)
+    full = org.admin.get("/api/v1/openapi.json").get_json()
+    assert "margin" in full["components"]["schemas"]["opportunity"]["properties"]
+    assert "salary" in full["components"]["schemas"]
+
+
+def test_the_field_defaults_of_a_permission_set_can_hide_every_unlisted_field(org):
+    narrow = {"kind": "permission_set", "name": "narrow", "objects": {"opportunity": {
+        "read": True, "field_default": "none", "fields": {"title": {"read": True}}}}}
+    define(org.admin, narrow)
+    org.admin.patch(f"/api/v1/users/{org.ids['dave']}", json={"permission_sets": ["narrow"]})
+    item = org.admin.post(url(), json={"title": "admin deal", "amount": "5.00"}).get_json()
+    org.admin.post(url(item["id"], suffix="/share"), json={"user": org.ids["dave"]})
+    seen = org.client_for("dave").get(url(item["id"])).get_json()
+    assert "title" in seen and "amount" not in seen and "region" not in seen
+
+
+def test_rights_are_the_union_of_the_permission_sets(org):
+    reader = {"kind": "permission_set", "name": "margin_reader",
+              "objects": {"opportunity": {"read": True, "field_default": "none", "fields": {"margin": {"read": True}}}}}
+    define(org.admin, reader)
+    record = _deal(org)
+    org.admin.patch(f"/api/v1/users/{org.ids['alice']}", json={"permission_sets": ["sales_rep", "margin_reader"]})
+    seen = org.client_for("alice").get(url(record)).get_json()
+    assert seen["margin"] == "42.00" and seen["title"] == "deal"
+
+
+def test_a_user_without_a_permission_set_for_an_object_may_not_touch_it(org):
+    org.admin.patch(f"/api/v1/users/{org.ids['dave']}", json={"permission_sets": []})
+    dave = org.client_for("dave")
+    assert_problem(dave.get(url()), 403, "permission_denied")
+    assert_problem(dave.post(url(), json={"title": "x"}), 403, "permission_denied")
+
+
+def test_my_profile_reports_the_fields_i_may_read_and_edit(org):
+    rights = org["alice"].get("/api/v1/users/me").get_json()["permissions"]["objects"]["opportunity"]
+    assert "margin" not in rights["readable_fields"]
+    assert "discount" in rights["readable_fields"] and "discount" not in rights["editable_fields"]
