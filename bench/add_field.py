@@ -87,7 +87,7 @@ def bench_backend(backend, args):
                 medians[size] = median(times)
                 note = " TABLE REWRITTEN" if rewritten else (" (table file unchanged)" if before is not None else "")
                 print(f"  {size:>9} rows (filled in {fill_s:5.1f} s): publish {fmt_ms(medians[size])}  "
-                      f"[min {fmt_ms(min(times))}, max {fmt_ms(max(times))}] steps: {', '.join(steps)}{note}",
+                      f"[min {fmt_ms(min(times))}, max {fmt_ms(max(times))}] last publish: {', '.join(steps)}{note}",
                       flush=True)
             smallest, largest = min(medians), max(medians)
             ratio = medians[largest] / medians[smallest]

@@ -10,6 +10,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "formula nests deeper than {limit} levels",
         "公式嵌套层数超过上限 {limit}",
     ),
+    "too_deep_for_sql": (
+        "formula nests deeper than {limit} levels, too deep to run in SQLite",
+        "公式嵌套超过 {limit} 层，无法在 SQLite 中执行",
+    ),
     "too_many_nodes": (
         "formula has more than {limit} elements",
         "公式元素数量超过上限 {limit}",

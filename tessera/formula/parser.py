@@ -17,7 +17,7 @@ from .nodes import Binary, Call, FieldRef, GlobalRef, Literal, Node, Pos, Unary
 from .types import FormulaType
 
 MAX_SOURCE_LENGTH = 4000
-MAX_DEPTH = 64
+MAX_DEPTH = 48
 MAX_NODES = 1000
 
 _OPERATORS = {"==": "=", "<>": "!=", "&&": "and", "||": "or"}

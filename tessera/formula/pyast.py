@@ -52,5 +52,9 @@ def call(func: ast.expr, *args: ast.expr) -> ast.Call:
     return ast.Call(func, list(args), [])
 
 
+def attr(value: ast.expr, name: str) -> ast.Attribute:
+    return ast.Attribute(value, name, ast.Load())
+
+
 def binop(left: ast.expr, op: ast.operator, right: ast.expr) -> ast.BinOp:
     return ast.BinOp(left, op, right)

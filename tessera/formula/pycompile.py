@@ -152,9 +152,10 @@ class Emitter:
 
     def _arithmetic(self, node: Binary, op: str, lt: T, rt: T) -> ast.expr:
         pair = [node.left, node.right]
-        if lt in (T.DATE, T.DATETIME) and rt in (T.DATE, T.DATETIME):
-            fn = R.days_between if lt == T.DATE else R.days_between_dt
-            return self.strict(pair, lambda v: self.call_impl(fn, v))
+        if lt == T.DATE and rt == T.DATE:
+            return self.strict(pair, lambda v: self.days(v[0], v[1]))
+        if lt == T.DATETIME and rt == T.DATETIME:
+            return self.strict(pair, lambda v: self.call_impl(R.days_between_dt, v))
         if lt in (T.DATE, T.DATETIME) or rt in (T.DATE, T.DATETIME):
             if rt in (T.DATE, T.DATETIME):  # number + date
                 pair, lt = pair[::-1], rt
@@ -165,6 +166,11 @@ class Emitter:
         if op == "^":
             return self.strict(pair, lambda v: self.call_impl(D.power, v))
         return self.strict(pair, lambda v: P.binop(v[0], _ARITH[op](), v[1]))
+
+    def days(self, later: ast.expr, earlier: ast.expr) -> ast.expr:
+        """Decimal((later - earlier).days) for two dates."""
+        delta = P.binop(later, ast.Sub(), earlier)
+        return P.call(self.const(Decimal), ast.Attribute(delta, "days", ast.Load()))
 
     def _divide(self, node: Binary) -> ast.expr:
         left = self.expr(node.left)

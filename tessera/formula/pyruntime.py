@@ -59,11 +59,6 @@ def sub_days_dt(moment: datetime, n: Decimal) -> datetime | None:
     return add_days_dt(moment, -n)
 
 
-def days_between(a: date, b: date) -> Decimal:
-    """a - b in whole days."""
-    return Decimal((a - b).days)
-
-
 def days_between_dt(a: datetime, b: datetime) -> Decimal:
     """a - b in days, fractional, rounded to 10 places."""
     from .functions._decimal import div

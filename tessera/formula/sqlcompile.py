@@ -8,11 +8,12 @@ import sqlalchemy as sa
 
 from .checker import CheckedFormula
 from .errors import FormulaError, make_diagnostic
-from .nodes import Binary, Call, FieldRef, GlobalRef, Literal, Node, Unary
+from .nodes import Binary, Call, FieldRef, GlobalRef, Literal, Node, Unary, walk
 from .sqlsupport import SqlContext, difference, sa_type, shift, utc_naive
 from .types import EvalEnv, FormulaType as T
 
 _TEMPORAL = (T.DATE, T.DATETIME)
+SQLITE_MAX_DEPTH = 16  # SQLite's parser stack overflows on deeper nested CASE expressions
 
 
 @dataclass
@@ -29,8 +30,9 @@ class SqlCall:
 
 
 class _Compiler:
-    def __init__(self, ctx: SqlContext):
+    def __init__(self, ctx: SqlContext, tree: Node):
         self.ctx = ctx
+        self.parents = {id(child): node for node in walk(tree) for child in node.children()}
 
     def expr(self, node: Node) -> Any:
         result = getattr(self, "_" + type(node).__name__)(node)
@@ -99,13 +101,34 @@ class _Compiler:
             from .functions.math import power_sql
             return power_sql(self.ctx, left, right)
         ops = {"+": sa.sql.operators.add, "-": sa.sql.operators.sub, "*": sa.sql.operators.mul}
-        return self.ctx.snap(ops[op](left, right))
+        result = ops[op](left, right)
+        # On SQLite a chain of + - * is snapped once, by its outermost operator.
+        return result if self._in_chain(node) else self.ctx.snap(result)
+
+    def _in_chain(self, node: Binary) -> bool:
+        parent = self.parents.get(id(node))
+        return (isinstance(parent, Binary) and parent.op in ("+", "-", "*")
+                and parent.left.type not in _TEMPORAL and parent.right.type not in _TEMPORAL)
 
     def _Call(self, node: Call) -> Any:
         if node.spec.strict and not node.spec.aggregate and _has_null_literal(node.args):
             return self.ctx.literal(None, node.type)
         args = [self.expr(arg) for arg in node.args]
         return node.spec.sql(SqlCall(self.ctx, args, node.args))
+
+
+def sql_depth(node: Node) -> int:
+    """Nesting depth of the generated SQL: an IF/IFS in the else branch of another is
+    merged into one CASE and so adds no depth."""
+    kids = node.children()
+    if not kids:
+        return 1
+    depths = [sql_depth(k) for k in kids]
+    if isinstance(node, Call) and node.name in ("IF", "IFS") and (len(kids) % 2 == 1):
+        last = kids[-1]
+        if isinstance(last, Call) and last.name in ("IF", "IFS"):
+            depths[-1] -= 1
+    return 1 + max(depths)
 
 
 def _has_null_literal(nodes: list[Node]) -> bool:
@@ -124,5 +147,10 @@ def compile_sql(checked: CheckedFormula, binder: Any, env: EvalEnv) -> Any:
         names = ", ".join(sorted(checked.python_only))
         raise FormulaError([make_diagnostic(checked.source, "not_pushable", 1, 1, 2, "",
                                             names=names)])
+    if binder.dialect_name == "sqlite" and sql_depth(checked.tree) > SQLITE_MAX_DEPTH:
+        p = checked.tree.pos
+        raise FormulaError([make_diagnostic(checked.source, "too_deep_for_sql", p.line, p.column,
+                                            p.end_column, p.token, limit=SQLITE_MAX_DEPTH)])
     ctx = SqlContext(binder.dialect_name, binder, env)
-    return sa.type_coerce(_Compiler(ctx).expr(checked.tree), sa_type(checked.type))
+    compiler = _Compiler(ctx, checked.tree)
+    return sa.type_coerce(compiler.expr(checked.tree), sa_type(checked.type))

@@ -116,9 +116,10 @@ class SqlContext:
         return sa.type_coerce(fn, sa.Integer())
 
     def concat(self, *parts: Any) -> Any:
-        expr = parts[0]
+        # String "+" renders as a flat, left-associative || chain.
+        expr = sa.type_coerce(parts[0], sa.String())
         for part in parts[1:]:
-            expr = expr.op("||")(part)
+            expr = expr + sa.type_coerce(part, sa.String())
         return sa.type_coerce(expr, sa.String())
 
     # dates --------------------------------------------------------------

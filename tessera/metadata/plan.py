@@ -82,12 +82,14 @@ def field_change(obj, old, new):
         return _numeric_change(obj, old, new)
     if a == b == "multi_picklist":
         return _multi_change(obj, old, new)
-    if a in RELATION_FAMILY and b in RELATION_FAMILY and lookup_target(old) == lookup_target(new):
+    same_target = lookup_target(old) == lookup_target(new)
+    if a in RELATION_FAMILY and b in RELATION_FAMILY and same_target:
         return []
-    if a == b:
+    if a == b and same_target:
         return []
+    reason = f"type changes from {a} to {b}" if a != b else "the lookup points at another object"
     return [
-        _step("drop_column", obj, new["name"], reason=f"type changes from {a} to {b}", data_check={"kind": "non_null"}),
+        _step("drop_column", obj, new["name"], reason=reason, data_check={"kind": "non_null"}),
         _step("add_column", obj, new["name"], definition=new),
     ]
 

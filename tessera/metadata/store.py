@@ -45,7 +45,7 @@ def save_draft(conn, kind, name, body, author):
     A ``body`` of None records a deletion, to take effect at the next publish.
     """
     if body is not None:
-        body = validate_document(kind, name, {**body, "kind": kind, "name": name})
+        body = validate_document(kind, name, {"kind": kind, "name": name, **body} if isinstance(body, dict) else body)
     head = _head(conn, kind, name)
     if head is None and body is None:
         raise DocumentNotFound(f'{kind} "{name}" does not exist')

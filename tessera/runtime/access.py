@@ -14,8 +14,10 @@ from .directory_tables import record_share
 from .errors import PermissionDenied, RecordNotFound
 from .formulas import filter_condition
 from .rights import NO_RIGHTS
+from .rule_cache import RuleCache
 from .security_errors import FieldAccessDenied, ScopeExceeded
-from .sharing import EDIT, FULL, READ, applicable_rules, rule_conditions, sharing_model, visibility_condition
+from .sharing import (EDIT, FULL, READ, applicable_rules, rule_conditions, rules_by_object, sharing_model,
+                      visibility_condition)
 
 ACTIONS = ("create", "read", "edit", "delete")
 OWNER_KEYS = frozenset({"owner", "owner_id"})
@@ -33,6 +35,7 @@ class AccessPolicy:
     def __init__(self):
         self.runtime = None
         self._model_ref = None
+        self._rules = RuleCache()
 
     def bind(self, runtime):
         """Attach the runtime whose published sharing rules apply; return self."""
@@ -111,7 +114,12 @@ class AccessPolicy:
         if self._sees_all(ctx, model, level):
             return None
         rule_sql = () if level == FULL else self._rule_sql(ctx, model, conn, edit_only=level == EDIT)
-        return visibility_condition(model.table, model.name, ctx, level, rule_sql)
+        return visibility_condition(model.table, model.name, ctx, level, rule_sql, dialect=self._dialect(conn))
+
+    def _dialect(self, conn):
+        if conn is not None:
+            return conn.dialect.name
+        return self.runtime.engine.dialect.name if self.runtime is not None else "postgresql"
 
     def _sees_all(self, ctx, model, level):
         if ctx.is_admin:
@@ -159,16 +167,21 @@ class AccessPolicy:
         if conn is None:
             with self.runtime.read() as own:
                 return self._rule_sql(ctx, model, own, edit_only=edit_only)
-        compiled = self._model_of(model, conn)
-        rules = applicable_rules(compiled.documents, model.name, ctx, edit_only=edit_only)
+        compiled, rules_of = self._model_of(model, conn)
+        rules = applicable_rules(rules_of.get(model.name, ()), ctx, edit_only=edit_only)
         if not rules:
             return ()
-        return rule_conditions(lambda source: filter_condition(self.runtime, conn, compiled, model, source, ctx), rules)
+
+        def compile_rule(source):
+            return filter_condition(self.runtime, conn, compiled, model, source, ctx)
+
+        return rule_conditions(lambda doc: self._rules.get(compiled.revision, doc, ctx, compile_rule), rules)
 
     def _model_of(self, model, conn):
-        cached = self._model_ref() if self._model_ref else None
+        """The compiled model ``model`` belongs to, and its sharing rules by object."""
+        cached = self._model_ref[0]() if self._model_ref else None
         if cached is not None and cached.objects.get(model.name) is model:
-            return cached
+            return cached, self._model_ref[1]
         compiled = self.runtime.model(conn)
-        self._model_ref = weakref.ref(compiled)
-        return compiled
+        self._model_ref = (weakref.ref(compiled), rules_by_object(compiled.documents))
+        return compiled, self._model_ref[1]

@@ -67,8 +67,3 @@ class Context:
     def system(cls, user_id):
         """A context for platform-internal work (jobs, demo loading) acting as ``user_id``."""
         return cls(user_id=user_id, username="system", is_admin=True)
-
-    @property
-    def via_session(self):
-        """True when the caller authenticated with a browser session cookie."""
-        return self.session_id is not None

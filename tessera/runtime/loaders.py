@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from tessera.metadata.fieldtypes import numeric_shape, text_length
-from tessera.metadata.fieldtypes import option_values
+from tessera.metadata.fieldtypes import numeric_shape, option_values, text_length
+
+from .fastload import FastLoader
 
 PHONE = r"^\+?[0-9 ()./-]{3,40}$"
 
@@ -28,7 +29,7 @@ class MultiPicklist(fields.List):
         values = super()._deserialize(value, attr, data, **kwargs)
         if len(set(values)) != len(values):
             raise ValidationError("values must not repeat")
-        return ";".join(values)
+        return ";".join(values) or None  # an empty selection is stored as NULL
 
 
 def _numeric(field_doc, options):
@@ -81,7 +82,7 @@ def _loader_fields(field_docs, *, partial):
 
 
 def build_loader(object_name, field_docs, *, partial):
-    """Return a marshmallow Schema instance for creating (or, partial, updating) records.
+    """Return a loader (marshmallow Schema behind a fast path) for creating or updating records.
 
     It refuses unknown fields, coerces each value to its stored Python type and keys
     every error by field name.
@@ -89,4 +90,4 @@ def build_loader(object_name, field_docs, *, partial):
     attrs = _loader_fields(field_docs, partial=partial)
     suffix = "Update" if partial else "Create"
     schema_class = Schema.from_dict(attrs, name=f"{object_name}{suffix}")
-    return schema_class()
+    return FastLoader(schema_class(), field_docs, partial=partial)

@@ -7,6 +7,9 @@ transaction, so a failure anywhere leaves schema and metadata as they were.
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tessera.metadata.errors import PublishRefused
 
 from .columns import column_type, field_column, index_name, system_columns, table_name
 from tessera.metadata.formulas import storage_doc
@@ -70,7 +73,15 @@ def _alter_column(ops, step, ctx):
 
 def _create_index(ops, step, ctx):
     name = index_name(step["object"], step["columns"], step["unique"])
-    ops.create_index(name, table_name(step["object"]), step["columns"], unique=step["unique"])
+    try:
+        with ops.get_bind().begin_nested():
+            ops.create_index(name, table_name(step["object"]), step["columns"], unique=step["unique"])
+    except IntegrityError:
+        fields = ", ".join(step["columns"])
+        raise PublishRefused(
+            f"{step['object']}.{fields} cannot be unique: some records share a value; nothing was published",
+            errors={f"object/{step['object']}:{fields}": ["records share a value"]},
+        ) from None
 
 
 def _drop_index(ops, step, ctx):

@@ -16,6 +16,7 @@ from .computed import RecordView, apply_default_formulas, check_rules
 from .errors import ConflictingValue, RecordInvalid, RecordNotFound, StaleVersion
 from .formulas import TableBinder, formula_filter
 from .history import history_rows, read_history
+from .ids import reserve_ids
 from .outbox import append_events, event_row
 from .query import check_field_names, list_page
 from .references import check_references, delete_actions
@@ -197,10 +198,13 @@ class RecordService:
 
     def _execute_insert(self, conn, obj, rows):
         table = obj.table
+        ids = reserve_ids(conn, table, len(rows))
+        for record_id, row in zip(ids, rows):
+            row["id"] = record_id
         try:
             with conn.begin_nested():
-                result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-                return list(result.scalars())
+                conn.execute(insert(table), rows)
+                return ids
         except IntegrityError:
             raise ConflictingValue(f"a unique field of {obj.name} already holds one of these values") from None
 

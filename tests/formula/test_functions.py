@@ -258,3 +258,7 @@ def test_aggregates_of_an_empty_row_set(evaluate):
     assert evaluate("SUM(amount)", [], context="aggregate") == [None]
     assert evaluate("COUNT()", [], context="aggregate") == [D(0)]
     assert evaluate("COUNTIF(active)", [], context="aggregate") == [D(0)]
+
+
+def test_right_longer_than_the_text_returns_all_of_it(evaluate):
+    assert evaluate('RIGHT("ab", 3)', [{}]) == ["ab"]

@@ -202,3 +202,13 @@ def test_a_private_object_without_a_sharing_setting_is_private(org):
     alice, bob = org.client_for("alice"), org.client_for("bob")
     assert alice.post(url(object_name="note"), json={"body": "mine"}).status_code == 201
     assert bob.get(url(object_name="note")).get_json()["items"] == []
+
+
+def test_filter_values_with_sql_metacharacters_never_widen_what_a_rep_sees(org):
+    org.create("alice", title="mine")
+    org.create("bob", title="x' OR '1'='1")
+    for value in ("x' OR '1'='1", "' OR 1=1 --", "mine'; DELETE FROM obj_opportunity; --"):
+        assert titles(org["alice"].get(url(), query_string={"title": value})) == []
+    assert titles(org["alice"].get(url(), query_string={"filter": "title = \"x' OR '1'='1\""})) == []
+    assert titles(org["bob"].get(url(), query_string={"title": "x' OR '1'='1"})) == ["x' OR '1'='1"]
+    assert titles(org.admin.get(url())) == ["mine", "x' OR '1'='1"]

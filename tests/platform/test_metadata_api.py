@@ -1,7 +1,5 @@
 """The metadata API: drafts, versions, publishing, cross-checks, the plan and revisions."""
 
-import pytest
-
 from tests.helpers import define, object_doc
 from tests.platform.support import (
     assert_problem, check_each, create, current_revision, outbox_events, published_pointers, table_names,

@@ -132,7 +132,12 @@ def fewer_decimals():
     return deal(CODE, STAGE, PRODUCTS, {**AMOUNT, "scale": 0})
 
 
+def code_to_picklist():
+    return deal({"name": "code", "type": "picklist", "options": ["SP-2", "XX-1"]}, STAGE, PRODUCTS, AMOUNT)
+
+
 LOSSY = {
+    "turn a text field into a picklist missing stored values": (code_to_picklist, "deal.code", 1),
     "keep fewer decimals than the values have": (fewer_decimals, "deal.amount", 1),
     "drop a field with data": (drop_code, "deal.code", 2),
     "narrow a text field below existing values": (narrow_code, "deal.code", 1),
@@ -251,3 +256,32 @@ def test_a_lossy_refusal_in_zh_cn_explains_in_chinese(api, deals):
     body = assert_problem(response, 409, "lossy_change_refused")
     assert body["title"] == "变更会丢失数据"
     assert body["detail"] == "此次发布会丢失数据；请检查计划并确认后再发布"
+
+
+# -- changes that must not silently corrupt data ------------------------------------------------
+
+def test_pointing_a_lookup_at_another_object_is_treated_as_lossy(api, app):
+    """Stored ids would otherwise name records of the new target that were never chosen."""
+    account = object_doc("account", {"name": "name", "type": "text"})
+    partner = object_doc("partner", {"name": "name", "type": "text"})
+    define(api, account, partner, deal({"name": "owner_account", "type": "lookup", "target": "account"}))
+    acme = create(api, "account", {"name": "ACME"})
+    create(api, "partner", {"name": "Unrelated partner"})
+    create(api, "deal", {"title": "Pumps", "owner_account": acme["id"]})
+    before = state_snapshot(app, api, "deal")
+
+    api.put("/api/v1/metadata/object/deal", json=deal({"name": "owner_account", "type": "lookup", "target": "partner"}))
+    body = assert_problem(api.post("/api/v1/metadata/publish", json={}), 409, "lossy_change_refused")
+    assert "deal.owner_account" in body["errors"]
+    assert state_snapshot(app, api, "deal") == before
+
+
+def test_making_a_field_unique_while_records_share_a_value_is_refused_and_changes_nothing(api, app, deals):
+    create(api, "deal", {"title": "Twin", "code": "SP-2"})
+    before = state_snapshot(app, api, "deal")
+    api.put("/api/v1/metadata/object/deal", json=deal({**CODE, "unique": True}, STAGE, PRODUCTS, AMOUNT))
+    response = api.post("/api/v1/metadata/publish", json={"confirm_data_loss": True})
+    body = assert_problem(response, response.status_code)
+    assert response.status_code in (409, 422), body
+    assert "code" in " ".join(body.get("errors", {})) + body["detail"]
+    assert state_snapshot(app, api, "deal") == before

@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from .. import pyruntime as R
+from ..nodes import GlobalRef
 from ..sqlsupport import difference, shift
 from ..types import FormulaType as T
 from . import _decimal as D
@@ -206,6 +207,14 @@ def _fiscal_sql(call):
     return year + bump
 
 
+def _today_py(em, node):
+    return em.expr(GlobalRef(node.pos, "today"))
+
+
+def _now_py(em, node):
+    return em.expr(GlobalRef(node.pos, "now"))
+
+
 def _diff_type(call: TypeCall) -> T:
     first = call.require(0, "temporal")
     second = call.require(1, "temporal")
@@ -245,7 +254,7 @@ def _register() -> None:
            never_null=True),
         _d("NOW", (), T.DATETIME, R.now, lambda c: c.ctx.literal(c.ctx.env.now, T.DATETIME),
            "NOW()", "the current UTC datetime (EvalEnv.now)", "NOW() - created_at",
-           needs_env=True, never_null=True),
+           needs_env=True, never_null=True, inline_python=_now_py),
         _d("DATE", ("number", "number", "number"), T.DATE, make_date,
            lambda c: date_sql(c.ctx, *c.args), "DATE(year, month, day)",
            "the date; NULL when it does not exist", "DATE(2024, 2, 29)"),
@@ -282,9 +291,8 @@ def _register() -> None:
            "ADDDAYS(DATE(2024, 2, 28), 2) = 2024-03-01"),
         FunctionSpec("DATEDIFF", "date", ("temporal", "temporal"), type_rule=_diff_type,
                      inline_python=lambda em, n: em.strict(
-                         n.args, lambda v: em.call_impl(
-                             R.days_between if n.args[0].type == T.DATE else R.days_between_dt,
-                             [v[1], v[0]])),
+                         n.args, lambda v: em.days(v[1], v[0]) if n.args[0].type == T.DATE
+                         else em.call_impl(R.days_between_dt, [v[1], v[0]])),
                      sql=lambda c: difference(c.ctx, c.args[1], c.args[0],
                                               T.DATE if c.types[0] == T.DATE else T.DATETIME),
                      signature="DATEDIFF(start, end)",

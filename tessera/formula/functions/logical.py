@@ -39,9 +39,19 @@ def _if_py(em, node):
     return P.if_(em.expr(cond), em.expr(then), other)
 
 
+def _flat_case(whens, other):
+    """One searched CASE, absorbing a CASE in the ELSE branch (SQLite's parser stack is small)."""
+    inner = getattr(other, "clause", other)
+    inner = getattr(inner, "element", inner)  # through a Grouping
+    if isinstance(inner, sa.sql.elements.Case) and inner.value is None:
+        return sa.case(*whens, *inner.whens,
+                       else_=inner.else_ if inner.else_ is not None else sa.null())
+    return sa.case(*whens, else_=other)
+
+
 def _if_sql(call):
     other = call.args[2] if len(call.args) > 2 else sa.null()
-    return sa.case((call.args[0], call.args[1]), else_=other)
+    return _flat_case([(call.args[0], call.args[1])], other)
 
 
 # IFS ------------------------------------------------------------------
@@ -64,7 +74,7 @@ def _ifs_py(em, node):
 def _ifs_sql(call):
     args = call.args
     whens = [(args[i], args[i + 1]) for i in range(0, len(args) - 1, 2)]
-    return sa.case(*whens, else_=args[-1] if len(args) % 2 else sa.null())
+    return _flat_case(whens, args[-1] if len(args) % 2 else sa.null())
 
 
 # CASE -----------------------------------------------------------------
@@ -83,11 +93,13 @@ def _case_py(em, node):
     result = em.expr(args[-1]) if len(args) % 2 == 0 else P.NONE
     pairs = list(range(1, len(args) - 1, 2))
     for i in reversed(pairs):
-        test = P.and_(P.is_not_none(P.name(subject)),
-                      P.compare(P.name(subject), ast.Eq(), em.expr(args[i])))
+        # the first comparison binds the subject; later ones reuse it
+        value = P.walrus(subject, em.expr(args[0])) if i == 1 else P.name(subject)
+        test = P.compare(value, ast.Eq(), em.expr(args[i]))
+        if not em.never_null(args[i]):  # NULL never matches, not even NULL
+            test = P.and_(test, P.is_not_none(P.name(subject)))
         result = P.if_(test, em.expr(args[i + 1]), result)
-    # bind the subject once, before the first comparison is evaluated
-    return P.if_(P.or_(P.is_none(P.walrus(subject, em.expr(args[0]))), P.TRUE), result, P.NONE)
+    return result
 
 
 def _case_sql(call):

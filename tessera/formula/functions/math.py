@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from .. import pyast as P
 from ..operators import unify
 from ..types import NUMERIC_TYPES, TEMPORAL_TYPES, TEXT_TYPES, FormulaType as T
 from . import _decimal as D
@@ -27,6 +28,18 @@ def trunc_py(value: Decimal, digits: Decimal | None = None) -> Decimal:
 
 def sign_py(value: Decimal) -> Decimal:
     return Decimal((value > 0) - (value < 0))
+
+
+def _round_py(em, node):
+    """ROUND with literal (or no) digits becomes value.quantize(<constant>, HALF_UP, CTX)."""
+    digits = node.args[1] if len(node.args) > 1 else None
+    if digits is not None and not (type(digits).__name__ == "Literal" and digits.value is not None):
+        return em.strict(node.args, lambda v: em.call_impl(round_py, v))
+    exponent = Decimal(1).scaleb(-_digits(digits.value if digits is not None else None))
+    mode = em.const(D.ROUND_HALF_UP)
+    return em.strict(node.args[:1], lambda v: P.call(
+        P.attr(v[0], "quantize"), em.const(exponent), mode,
+        em.const(D.CTX)))
 
 
 def _digits_sql(call):
@@ -144,7 +157,8 @@ def _register() -> None:
         _num_spec("ROUND", round_py, _round_sql,
                   "round half away from zero to digits places (digits may be negative, clamped to +-18)",
                   "ROUND(2.5) = 3, ROUND(-2.5) = -3, ROUND(1234.5, -2) = 1200",
-                  params=("number", "number"), min_args=1, signature="ROUND(number, [digits])"),
+                  params=("number", "number"), min_args=1, signature="ROUND(number, [digits])",
+                  inline_python=_round_py),
         _num_spec("TRUNC", trunc_py, _trunc_sql, "cut toward zero at digits places",
                   "TRUNC(-2.7) = -2, TRUNC(2.789, 2) = 2.78", params=("number", "number"),
                   min_args=1, signature="TRUNC(number, [digits])"),

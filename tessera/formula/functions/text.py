@@ -1,7 +1,7 @@
 """Text functions. Positions are 1-based; lengths and positions are truncated to integers."""
 from __future__ import annotations
 
-from datetime import date, datetime
+import ast
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -51,12 +51,43 @@ def left_py(text, n):
 
 def right_py(text, n):
     k = _n(n, 0)
-    return text[len(text) - k:] if k else ""
+    return text[max(len(text) - k, 0):] if k else ""
 
 
 def mid_py(text, start, length):
     s, n = _n(start, 1), _n(length, 0)
     return text[s - 1:s - 1 + n]
+
+
+def _literal_ints(nodes, lows):
+    """The truncated/clamped ints of literal number arguments, or None if any is not literal."""
+    values = []
+    for node, low in zip(nodes, lows):
+        if type(node).__name__ != "Literal" or node.value is None:
+            return None
+        values.append(_n(node.value, low))
+    return values
+
+
+def _slice_emitter(python, lows, make_slice):
+    """LEFT/RIGHT/MID: with literal lengths the slice is computed at compile time."""
+    def emit(em, node):
+        ints = _literal_ints(node.args[1:], lows)
+        if ints is None:
+            return em.strict(node.args, lambda v: em.call_impl(python, v))
+        return em.strict(node.args[:1], lambda v: make_slice(v[0], *ints))
+    return emit
+
+
+def _subscript(value, lower, upper):
+    bound = lambda x: None if x is None else ast.Constant(x)  # noqa: E731
+    return ast.Subscript(value, ast.Slice(bound(lower), bound(upper)), ast.Load())
+
+
+def _right_slice(value, k):
+    if k == 0:
+        return ast.Constant("")
+    return _subscript(value, -k, None)
 
 
 def find_py(needle, text, start=None):
@@ -184,13 +215,16 @@ def _register() -> None:
            "number of characters", 'LEN("héllo") = 5'),
         _t("LEFT", ("text", "number"), T.TEXT, left_py,
            lambda c: sa.func.substr(c.args[0], 1, _int(c, 1, 0)), "LEFT(text, n)",
-           "first n characters (n < 0 counts as 0)", 'LEFT("Tessera", 3) = "Tes"'),
+           "first n characters (n < 0 counts as 0)", 'LEFT("Tessera", 3) = "Tes"',
+           inline_python=_slice_emitter(left_py, (0,), lambda v, k: _subscript(v, None, k))),
         _t("RIGHT", ("text", "number"), T.TEXT, right_py, _right_sql, "RIGHT(text, n)",
-           "last n characters", 'RIGHT("Tessera", 3) = "era"'),
+           "last n characters", 'RIGHT("Tessera", 3) = "era"',
+           inline_python=_slice_emitter(right_py, (0,), _right_slice)),
         _t("MID", ("text", "number", "number"), T.TEXT, mid_py,
            lambda c: sa.func.substr(c.args[0], _int(c, 1, 1), _int(c, 2, 0)),
            "MID(text, start, length)", "length characters from 1-based start (start < 1 is 1)",
-           'MID("Tessera", 2, 3) = "ess"'),
+           'MID("Tessera", 2, 3) = "ess"', inline_python=_slice_emitter(
+               mid_py, (1, 0), lambda v, st, n: _subscript(v, st - 1, st - 1 + n))),
         _t("UPPER", ("text",), T.TEXT, lambda s: simple_case(s, True),
            _sqlite_or("tessera_upper", lambda c: sa.func.upper(c.args[0])), "UPPER(text)",
            "upper case (one-to-one mapping: ß stays ß)", 'UPPER("abc") = "ABC"'),

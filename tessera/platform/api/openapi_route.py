@@ -4,19 +4,15 @@ from ..jsonio import json_response
 from ..openapi import build_document
 from .common import runtime
 
-_cache = {}
-
 
 def openapi_document():
-    """The OpenAPI document of the current revision (built once per revision)."""
+    """The OpenAPI document of the current revision (built once per revision, kept on the model)."""
     rt = runtime()
     with rt.read() as conn:
         model = rt.model(conn)
-    key = (id(rt), model.revision)
-    if key not in _cache:
-        _cache.clear()
-        _cache[key] = build_document(model)
-    return json_response(_cache[key])
+    if "openapi" not in model.cache:
+        model.cache["openapi"] = build_document(model)
+    return json_response(model.cache["openapi"])
 
 
 def register(bp):
