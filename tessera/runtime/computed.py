@@ -24,7 +24,7 @@ class RecordView(Mapping):
             return self.values.get("owner_id")
         value = self.values.get(name)
         if isinstance(value, str) and self.obj.fields.get(name, {}).get("type") == "multi_picklist":
-            return value.split(";")
+            return value.split(";") if value else None  # formulas see an empty selection as NULL
         return value
 
     def __iter__(self):

@@ -5,6 +5,8 @@ from contextlib import contextmanager
 from tessera.metadata import store
 from tessera.metadata.tables import metadata_schema
 
+from sqlalchemy import func, select
+
 from tessera.formula import EvalEnv
 
 from .access import AccessPolicy
@@ -15,6 +17,10 @@ from .formulas import org_clock
 from .model import ModelCache
 from .records import RecordService
 from .systables import field_history, outbox, runtime_schema
+
+
+#: PostgreSQL advisory lock key taken while creating system tables ("TSRA" in ASCII).
+SCHEMA_LOCK_KEY = 0x54535241
 
 
 def user_values(ctx):
@@ -51,8 +57,11 @@ class Runtime:
         self.records = RecordService(self)
 
     def create_schema(self):
-        """Create the system tables if they do not exist yet (idempotent)."""
+        """Create the system tables if they do not exist yet (idempotent, safe when several
+        processes start at once)."""
         with self.write_engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
             metadata_schema.create_all(conn)
             runtime_schema.create_all(conn)
 

@@ -29,7 +29,7 @@ class MultiPicklist(fields.List):
         values = super()._deserialize(value, attr, data, **kwargs)
         if len(set(values)) != len(values):
             raise ValidationError("values must not repeat")
-        return ";".join(values) or None  # an empty selection is stored as NULL
+        return ";".join(values)
 
 
 def _numeric(field_doc, options):

@@ -15,10 +15,10 @@ SYSTEM_TYPES = {
 
 def to_json(value, field_type=None):
     """Render one stored value as JSON: exact decimals as strings, UTC datetimes with Z."""
-    if field_type == "multi_picklist":
-        return value.split(";") if value else []
     if value is None:
         return None
+    if field_type == "multi_picklist":
+        return value.split(";") if value else []
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime):
