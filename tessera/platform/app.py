@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Flask
+from flask import Flask, g
 
 from tessera.runtime import Runtime
 
@@ -34,9 +34,25 @@ def create_app(config=None, *, plugins=()):
     app.extensions["tessera"] = runtime
     app.extensions["tessera.plugins"] = manager
 
+    _install_request_scope(app, runtime)
     problems.init_app(app)
     app.register_blueprint(create_blueprint())
     manager.hook.tessera_register_routes(app=app)
     install_security(app, runtime)
     manager.hook.tessera_startup(app=app)
     return app
+
+
+def _install_request_scope(app, runtime):
+    """Read the published revision once per request, however many services ask for it."""
+
+    @app.before_request
+    def open_scope():
+        g.tessera_scope = runtime.request_scope()
+        g.tessera_scope.__enter__()
+
+    @app.teardown_request
+    def close_scope(_error):
+        scope = g.pop("tessera_scope", None)
+        if scope is not None:
+            scope.__exit__(None, None, None)

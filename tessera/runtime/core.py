@@ -1,6 +1,7 @@
 """The Runtime: one database, its compiled model cache and the services built on them."""
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from tessera.metadata import store
 from tessera.metadata.tables import metadata_schema
@@ -18,6 +19,8 @@ from .model import ModelCache
 from .records import RecordService
 from .systables import field_history, outbox, runtime_schema
 
+
+_request_memo = ContextVar("tessera_request_memo", default=None)
 
 #: PostgreSQL advisory lock key taken while creating system tables ("TSRA" in ASCII).
 SCHEMA_LOCK_KEY = 0x54535241
@@ -78,8 +81,28 @@ class Runtime:
             yield conn
 
     def model(self, conn):
-        """The compiled model of the newest published revision."""
-        return self.models.get(conn, store.current_revision(conn))
+        """The compiled model of the newest published revision (read once per request scope)."""
+        memo = _request_memo.get()
+        if memo is None:
+            return self.models.get(conn, store.current_revision(conn))
+        if "revision" not in memo:
+            memo["revision"] = store.current_revision(conn)
+        return self.models.get(conn, memo["revision"])
+
+    @contextmanager
+    def request_scope(self):
+        """Within this scope (one web request) the published revision is read only once."""
+        token = _request_memo.set({})
+        try:
+            yield
+        finally:
+            _request_memo.reset(token)
+
+    def forget_revision(self):
+        """Make the next model() read the revision again (after a publish inside the scope)."""
+        memo = _request_memo.get()
+        if memo is not None:
+            memo.pop("revision", None)
 
     def object_for(self, conn, name):
         """Return (model, object model) for published object ``name`` or raise ObjectNotFound."""

@@ -90,6 +90,7 @@ def publish():
     with rt.write() as conn:
         result = publishing.publish(conn, rt.model(conn), ctx().username,
                                     confirm_data_loss=confirm, actor_id=ctx().user_id)
+    rt.forget_revision()
     return json_response(result)
 
 
