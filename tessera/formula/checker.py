@@ -122,7 +122,7 @@ class _Checker:
             return None
         result = operators.unary_type(node.op, operand)
         if result is None:
-            self.error(node, "unary_type", op=node.op, operand=operand)
+            self.error(node, "unary_type", op=_spelling(node), operand=operand)
         _refine_null(node.operand, result)
         return result
 
@@ -136,8 +136,7 @@ class _Checker:
                 bad = left if left not in (T.TEXT, T.PICKLIST, T.NULL) else right
                 self.error(node, "concat_type", got=bad)
             else:
-                op = {"and": "&&", "or": "||"}.get(node.op, node.op)
-                self.error(node, "operator_type", op=op, left=left, right=right)
+                self.error(node, "operator_type", op=_spelling(node), left=left, right=right)
             return None
         self._refine_binary(node, left, right, result)
         return result
@@ -228,6 +227,13 @@ class _Checker:
                        expected_zh=zh, got=got)
         else:
             self.error(target, exc.code, name=spec.name, **{"got": got, **exc.params})
+
+
+def _spelling(node: Unary | Binary) -> str:
+    """The operator as the user wrote it in messages: "&&" or AND, "-", NOT ("==" shows as "=")."""
+    if node.op in operators.LOGICAL or node.op == "not":
+        return node.pos.token.upper()
+    return node.op
 
 
 def _find_field(fields, name: str) -> FieldInfo | None:

@@ -23,8 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "意外的字符 {token}",
     ),
     "unexpected_token": (
-        "unexpected {token}; expected {expected}",
-        "意外的 {token}；应为 {expected_zh}",
+        "unexpected {token}; expected {expected}{hint}",
+        "意外的 {token}；应为 {expected_zh}{hint_zh}",
     ),
     "unexpected_end": (
         "formula ends unexpectedly; expected {expected}",

@@ -90,7 +90,9 @@ def comparable(op: str, left: T, right: T) -> bool:
 
 
 def unary_type(op: str, operand: T) -> T | None:
-    """Result type of unary `op operand`, or None when not applicable."""
+    """Result type of unary `op operand` ("-", "+" or "not"), or None when not applicable."""
+    if op == "not":
+        return T.BOOLEAN if operand in (T.BOOLEAN, T.NULL) else None
     if operand == T.NULL:
         return T.NUMBER
     return operand if operand in NUMERIC_TYPES else None

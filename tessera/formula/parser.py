@@ -21,9 +21,11 @@ MAX_DEPTH = 48
 MAX_NODES = 1000
 
 _OPERATORS = {"==": "=", "<>": "!=", "&&": "and", "||": "or"}
+KEYWORDS = ("and", "or", "not")  # infix/prefix logical keywords, any case
 _ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t", "r": "\r"}
-_VALUE_START = {"NUMBER", "STRING", "NAME", "GLOBAL", "LPAR", "TRUE", "FALSE", "NULL", "MINUS", "PLUS"}
-_OPERATOR = {"STAR", "SLASH", "CARET", "AMP", "CMP", "AND", "OR"}
+_VALUE_START = {"NUMBER", "STRING", "NAME", "GLOBAL", "LPAR", "TRUE", "FALSE", "NULL", "MINUS", "PLUS",
+                "NOT_KW"}
+_OPERATOR = {"STAR", "SLASH", "CARET", "AMP", "CMP", "AND", "OR", "AND_KW", "OR_KW"}
 _SYMBOLS = {"RPAR": ")", "COMMA": ",", "DOT": "."}
 
 
@@ -118,11 +120,17 @@ class _Builder(Transformer):
 
     def binary(self, c):
         left, op, right = c
-        return _sized(Binary(_tok_pos(op), _OPERATORS.get(str(op), str(op)), left, right))
+        return _sized(Binary(_tok_pos(op), _operator(op), left, right))
 
     def unary(self, c):
         op, operand = c
-        return _sized(Unary(_tok_pos(op), str(op), operand))
+        return _sized(Unary(_tok_pos(op), _operator(op), operand))
+
+
+def _operator(tok: Token) -> str:
+    """The operator's canonical spelling: "==" is "=", "&&" and AND are "and", NOT is "not"."""
+    text = str(tok)
+    return text.lower() if text.isalpha() else _OPERATORS.get(text, text)
 
 
 _PARSER = Lark(
@@ -186,12 +194,38 @@ def _syntax_error(source: str, exc: UnexpectedInput) -> FormulaError:
         return fail(source, code, exc.line, exc.column, exc.column + 1, char)
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
+        keyword = _stray_keyword(exc)
+        if keyword is not None:
+            return _keyword_error(source, keyword)
         if tok.type == "$END":
             line, col = _end_position(source)
             return fail(source, "unexpected_end", line, col, col + 1, "", **_expected(exc.expected))
         return fail(source, "unexpected_token", tok.line, tok.column, tok.end_column, str(tok),
                     **_expected(exc.expected))
     return fail(source, "unexpected_end", *_end_position(source), **_expected(()))
+
+
+def _stray_keyword(exc: UnexpectedToken) -> Token | None:
+    """A logical keyword the parser had to read as a name just before the error.
+
+    AND/OR where a value must come (`AND amount`, `a AND OR b`) and NOT after an
+    operator that binds tighter (`a = NOT b`) lex as NAME; the real mistake is
+    the keyword, not the token after it.
+    """
+    stack = getattr(exc.state, "value_stack", None) or []
+    last = stack[-1] if stack else None
+    if isinstance(last, Token) and last.type == "NAME" and last.lower() in KEYWORDS:
+        return last
+    return None
+
+
+def _keyword_error(source: str, tok: Token) -> FormulaError:
+    word = str(tok).upper()
+    hint = ({"hint": f' (write "({word} ...)" in parentheses to negate here)',
+             "hint_zh": f'（如需在此取反，请写成 "({word} ...)"）'}
+            if word == "NOT" else {})
+    return fail(source, "unexpected_token", tok.line, tok.column, tok.end_column, str(tok),
+                expected="a value", expected_zh="值", **hint)
 
 
 def _end_position(source: str) -> tuple[int, int]:

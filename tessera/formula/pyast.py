@@ -16,15 +16,20 @@ def walrus(identifier: str, value: ast.expr) -> ast.NamedExpr:
     return ast.NamedExpr(ast.Name(identifier, ast.Store()), value)
 
 
-def is_none(value: ast.expr) -> ast.Compare:
-    return ast.Compare(value, [ast.Is()], [ast.Constant(None)])
+def is_none(value: ast.expr) -> ast.expr:
+    return is_(value, None)
 
 
-def is_not_none(value: ast.expr) -> ast.Compare:
+def is_not_none(value: ast.expr) -> ast.expr:
+    if isinstance(value, ast.Constant):
+        return ast.Constant(value.value is not None)
     return ast.Compare(value, [ast.IsNot()], [ast.Constant(None)])
 
 
-def is_(value: ast.expr, constant) -> ast.Compare:
+def is_(value: ast.expr, constant) -> ast.expr:
+    """`value is constant`; folded when value is itself a constant ("1 is None" warns)."""
+    if isinstance(value, ast.Constant):
+        return ast.Constant(value.value is constant)
     return ast.Compare(value, [ast.Is()], [ast.Constant(constant)])
 
 

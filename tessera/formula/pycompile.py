@@ -135,7 +135,8 @@ class Emitter:
     def _Unary(self, node: Unary) -> ast.expr:
         if node.op == "+":
             return self.expr(node.operand)
-        return self.strict([node.operand], lambda v: ast.UnaryOp(ast.USub(), v[0]))
+        op = ast.Not() if node.op == "not" else ast.USub()
+        return self.strict([node.operand], lambda v: ast.UnaryOp(op, v[0]))
 
     def _Binary(self, node: Binary) -> ast.expr:
         op, lt, rt = node.op, node.left.type, node.right.type

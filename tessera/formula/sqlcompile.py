@@ -59,6 +59,9 @@ class _Compiler:
 
     def _Unary(self, node: Unary) -> Any:
         operand = self.expr(node.operand)
+        if node.op == "not":
+            # Explicit grouping: SQLAlchemy negates a type-coerced clause without parentheses.
+            return sa.not_(sa.sql.elements.Grouping(operand))
         return operand if node.op == "+" else -operand
 
     def _Binary(self, node: Binary) -> Any:

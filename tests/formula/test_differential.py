@@ -129,6 +129,10 @@ def _bool(d, n):
         f'ISPICKVAL(stage, "{d(st.sampled_from(STAGES))}")',
         f'INCLUDES(tags, "{d(st.sampled_from(TAGS + ("A;B", "")))}")', f"ISNUMBER({t})",
         f"IF({p}, {q}, NOT({q}))",
+        # infix keywords, unparenthesised so that precedence is exercised too
+        f"({a} {op} {b} AND {p})", f"({p} OR {a} {op} {b})", f"(NOT {a} {op} {b})",
+        f"({p} and NOT {q} Or {a} {op} {b})", f"(NOT {p} && {q} OR NOT ({q}))",
+        f"({p} AND({q}))", f"(not {p} || {q} AND {t} = {sub(d, 'text', n)})",
     ]))
 
 

@@ -12,7 +12,8 @@ TOKENS = ["(", ")", ",", ".", "+", "-", "*", "/", "^", "&", "&&", "||", "=", "==
           "<", "<=", ">", ">=", "1", "2.5", ".5", '"x"', "'y'", '"\\n"', '"\\q"', "TRUE", "null",
           "amount", "account", "region", "owner", "$user", "$user.id", "$today", "$bogus", "IF",
           "ROUND", "CASE", "SUM", "ISCHANGED", "TEXT", "MIN", "INCLUDES", "tags", "stage",
-          "close", "/*", "*/", " ", "\n", "\t", "$", "#", "@", "`", "'", '"', "\\", "é", "中"]
+          "close", "/*", "*/", " ", "\n", "\t", "$", "#", "@", "`", "'", '"', "\\", "é", "中",
+          "AND", "or", "Not", "NOT(", "and(", "OR(", "active", "android", "notes"]
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -123,3 +124,11 @@ def test_string_contents_are_data_not_code():
 
 def test_padding_is_capped():
     assert python_eval('LEN(LPAD("x", 1000000000))', [{}]) == [10000]
+
+
+@pytest.mark.parametrize("source", ['ISNULL("x")', "ISNULL(1)", 'COALESCE("a", "b")', "NOT ISNULL(TRUE)"])
+def test_generated_code_compiles_without_warnings(source):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. SyntaxWarning for `"x" is None`
+        compile_python(check(source, SCOPE))
