@@ -75,9 +75,12 @@ def object_fields(documents, object_name, readable=None):
 
 
 def scope_for(documents, root, readable=None):
-    """The Scope of formulas evaluated on ``root`` records (optionally limited to ``readable``)."""
-    objects = {name: object_fields(documents, name) for kind, name in documents if kind == "object"}
-    if readable is not None:
-        objects[root] = object_fields(documents, root, readable)
+    """The Scope of formulas evaluated on ``root`` records.
+
+    ``readable`` optionally maps object names to the field names a reader may see; the
+    scope then holds only those fields.
+    """
+    objects = {name: object_fields(documents, name, None if readable is None else readable.get(name, ()))
+               for kind, name in documents if kind == "object"}
     objects["user"] = USER_FIELDS
     return Scope(objects=objects, root=root)

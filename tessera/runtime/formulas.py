@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from tessera.formula import FormulaType, check, compile_python, compile_sql
+from tessera.formula import FormulaError, FormulaType, check, compile_python, compile_sql
 from tessera.metadata.fieldtypes import lookup_target
 from tessera.metadata.formulas import formula_type_of, scope_for
 
-from .errors import InvalidQuery, PermissionDenied
+from .errors import InvalidQuery
+from .security_errors import FieldAccessDenied
 from .systables import user as user_table
 
 SYSTEM_COLUMN = {"owner": "owner_id"}
@@ -120,18 +121,55 @@ def org_clock(timezone_name):
     return now.astimezone(ZoneInfo(timezone_name)).date(), now.replace(tzinfo=None)
 
 
+SYSTEM_FIELDS = frozenset({"id", "owner", "created_at", "updated_at", "created_by", "updated_by"})
+
+
+def _readable_map(runtime, model, ctx):
+    return {name: set(runtime.access.readable_fields(ctx, obj)) | SYSTEM_FIELDS
+            for name, obj in model.objects.items()}
+
+
+def _hidden_reference(model, root, path, readable):
+    """True when some hop of ``path`` names a field the reader may not read."""
+    obj = model.objects.get(root)
+    for hop in path:
+        if obj is None:
+            return False  # the user object: its public fields only
+        if hop not in readable[obj.name]:
+            return True
+        target = _target_of(obj, hop) if hop in obj.fields or hop in SYSTEM_TARGETS else None
+        obj = model.objects.get(target) if target else None
+    return False
+
+
+def check_for_reader(runtime, model, obj, source, ctx=None, **options):
+    """Check ``source`` over ``obj`` as ``ctx`` sees the model.
+
+    A formula that reads a field the reader may not read, on the object or across a
+    lookup, raises FieldAccessDenied without naming it; error suggestions come only from
+    readable fields. With no ``ctx`` (system work) every field is visible.
+    """
+    scope = scope_for(model.documents, obj.name)
+    if ctx is None:
+        return check(source, scope, **options)
+    readable = _readable_map(runtime, model, ctx)
+    try:
+        checked = check(source, scope, **options)
+    except FormulaError:
+        check(source, scope_for(model.documents, obj.name, readable=readable), **options)
+        raise
+    if any(_hidden_reference(model, obj.name, path, readable) for path in checked.references):
+        raise FieldAccessDenied("the formula reads a field you may not read",
+                                errors={"expression": ["reads a field you may not read"]})
+    return checked
+
+
 def formula_filter(runtime, conn, model, obj, source, ctx=None, readable=None, binder=None):
     """Compile a boolean formula over ``obj`` into a condition on ``binder``'s joins.
 
-    A formula that reads a field outside ``readable`` is refused with PermissionDenied.
+    A formula that reads a field ``ctx`` may not read is refused with FieldAccessDenied.
     """
-    scope = scope_for(model.documents, obj.name)
-    checked = check(source, scope, context="filter")
-    if readable is not None:
-        hidden = sorted({path[0] for path in checked.references} - set(readable) - {"id", "owner", "created_at",
-                                                                                       "updated_at", "created_by", "updated_by"})
-        if hidden:
-            raise PermissionDenied(f"you may not filter on {', '.join(hidden)}", errors={"filter": hidden})
+    checked = check_for_reader(runtime, model, obj, source, ctx, context="filter")
     if not checked.pushable:
         raise InvalidQuery("this filter uses functions that cannot run in the database",
                            errors={"filter": ["not pushable to SQL"]})

@@ -2,8 +2,8 @@
 
 import json
 
-from tests.helpers import define
-from tests.identity.conftest import url
+from tests.helpers import define, object_doc
+from tests.identity.conftest import OPPORTUNITY, SALES_REP, url
 from tests.platform.support import assert_problem
 
 
@@ -113,3 +113,29 @@ def test_my_profile_reports_the_fields_i_may_read_and_edit(org):
     rights = org["alice"].get("/api/v1/users/me").get_json()["permissions"]["objects"]["opportunity"]
     assert "margin" not in rights["readable_fields"]
     assert "discount" in rights["readable_fields"] and "discount" not in rights["editable_fields"]
+
+
+def test_a_formula_filter_cannot_reach_a_hidden_field_through_a_lookup(org):
+    account = object_doc("account", {"name": "name", "type": "text"}, {"name": "secret", "type": "text"},
+                         sharing="public_read")
+    opportunity = {**OPPORTUNITY, "fields": OPPORTUNITY["fields"] + [
+        {"name": "account", "type": "lookup", "target": "account"}]}
+    rights = {**SALES_REP, "objects": {**SALES_REP["objects"], "account": {
+        "read": True, "fields": {"secret": {"read": False}}}}}
+    assert define(org.admin, account, opportunity, rights).status_code == 200
+    response = org["alice"].get("/api/v1/objects/opportunity/records",
+                                query_string={"filter": 'account.secret = "x"'})
+    assert response.status_code == 403
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_formula_error_suggestions_never_name_a_hidden_field(org):
+    response = org["alice"].post("/api/v1/formula/check", json={"object": "opportunity", "expression": "margn > 1"})
+    assert response.status_code == 400
+    assert "margin" not in response.get_data(as_text=True)
+
+
+def test_formula_evaluate_refuses_a_hidden_field(org):
+    response = org["alice"].post("/api/v1/formula/evaluate",
+                                 json={"object": "opportunity", "expression": "margin * 2", "record": {}})
+    assert response.status_code == 403 and "margin" not in response.get_data(as_text=True)

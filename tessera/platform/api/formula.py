@@ -1,9 +1,8 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
-from tessera.formula import FormulaType, check
-from tessera.metadata.formulas import scope_for
+from tessera.formula import FormulaType, compile_python
 from tessera.runtime.computed import RecordView
-from tessera.runtime.formulas import compile_formula
+from tessera.runtime.formulas import check_for_reader
 from tessera.runtime.records import load_input
 from tessera.runtime.serialize import to_json
 
@@ -32,11 +31,11 @@ def _request():
     return body, context, expected
 
 
-def _scope(rt, conn, object_name):
-    model, obj = rt.object_for(conn, object_name)
+def _checked(rt, conn, body, context, expected):
+    model, obj = rt.object_for(conn, body["object"])
     rt.access.check_object(ctx(), obj, "read")
-    readable = rt.access.readable_fields(ctx(), obj)
-    return model, obj, scope_for(model.documents, obj.name, readable)
+    checked = check_for_reader(rt, model, obj, body["expression"], ctx(), context=context, expected=expected)
+    return model, obj, checked
 
 
 def check_formula():
@@ -44,8 +43,7 @@ def check_formula():
     body, context, expected = _request()
     rt = runtime()
     with rt.read() as conn:
-        _, _, scope = _scope(rt, conn, body["object"])
-    checked = check(body["expression"], scope, context=context, expected=expected)
+        _, _, checked = _checked(rt, conn, body, context, expected)
     return json_response({"valid": True, "type": checked.type.value, "pushable": checked.pushable,
                           "references": sorted(list(p) for p in checked.references)})
 
@@ -55,11 +53,10 @@ def evaluate_formula():
     body, context, expected = _request()
     rt = runtime()
     with rt.read() as conn:
-        model, obj, scope = _scope(rt, conn, body["object"])
-        compiled = compile_formula(body["expression"], scope, context=context, expected=expected)
+        model, obj, checked = _checked(rt, conn, body, context, expected)
         view = _record_view(rt, conn, model, obj, body)
-        value = compiled.evaluate(view, view.env)
-    return json_response({"value": to_json(value), "type": compiled.checked.type.value})
+        value = compile_python(checked)(view, view.env)
+    return json_response({"value": to_json(value), "type": checked.type.value})
 
 
 def _record_view(rt, conn, model, obj, body):
