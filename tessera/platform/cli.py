@@ -160,5 +160,16 @@ def demo(host, port, no_serve):
         create_app().run(host=host, port=port)
 
 
+def add_plugin_commands(extra_plugins=()):
+    """Add the click commands that plugins offer through ``tessera_cli_commands``."""
+    from .plugins import make_plugin_manager
+
+    for commands in make_plugin_manager(extra_plugins).hook.tessera_cli_commands():
+        for command in commands or ():
+            main.add_command(command)
+
+
+add_plugin_commands()
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -70,19 +70,25 @@ def apply_default_formulas(obj, values, env):
     return values
 
 
-def failed_rules(obj, record, env):
-    """Return {path: [message]} for every validation rule whose error_when holds."""
+def failed_rules(obj, record, env, readable=None):
+    """Return {path: [message]} for every validation rule whose error_when holds.
+
+    A rule attached to a field outside ``readable`` is keyed by its own name instead,
+    so the error never names a field the reader may not see.
+    """
     errors = {}
     for rule, compiled in obj.rules:
         if compiled.evaluate(record, env) is True:
             text = LocalText(rule.get("message") or {}, f"validation rule {rule['name']} failed")
-            errors.setdefault(rule.get("field") or f"$rules.{rule['name']}", []).append(text)
+            field = rule.get("field")
+            visible = field and (readable is None or field in readable)
+            errors.setdefault(field if visible else f"$rules.{rule['name']}", []).append(text)
     return errors
 
 
-def check_rules(obj, record, env, *, path=""):
+def check_rules(obj, record, env, *, path="", readable=None):
     """Raise RecordInvalid listing every failed validation rule of ``record``."""
-    errors = failed_rules(obj, record, env)
+    errors = failed_rules(obj, record, env, readable)
     if errors:
         raise RecordInvalid("the record breaks validation rules",
                             errors={f"{path}{k}": v for k, v in errors.items()})

@@ -194,7 +194,8 @@ class RecordService:
         for index, row in enumerate(rows):
             apply_default_formulas(obj, row, env)
             view = RecordView(obj, {"owner_id": ctx.user_id, "created_by": ctx.user_id, **row}, env)
-            check_rules(obj, view, env, path="" if single else f"[{index}].")
+            check_rules(obj, view, env, path="" if single else f"[{index}].",
+                        readable=self.access.readable_fields(ctx, obj))
 
     def _execute_insert(self, conn, obj, rows):
         table = obj.table
@@ -244,7 +245,7 @@ class RecordService:
             if obj.rules:
                 env = self.runtime.eval_env(ctx, conn, model)
                 env.prior = RecordView(obj, dict(current), env)
-                check_rules(obj, RecordView(obj, candidate, env), env)
+                check_rules(obj, RecordView(obj, candidate, env), env, readable=self.access.readable_fields(ctx, obj))
             self._write_changes(conn, ctx, obj, current, values)
             if obj.rollups_fed:
                 refresh_parents(conn, model, obj, [current], [candidate])
