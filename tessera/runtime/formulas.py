@@ -5,6 +5,7 @@ a lookup hop adds a LEFT OUTER JOIN (once per path prefix); a formula field is i
 compiled SQL. The query builder selects from ``binder.from_clause``.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -142,19 +143,35 @@ def _hidden_reference(model, root, path, readable):
     return False
 
 
+CHECK_CACHE_SIZE = 512
+
+
+def _cached_check(model, root, source, options):
+    """check() over the full scope of ``root``, remembered per revision (LRU, bounded)."""
+    cache = model.cache.setdefault("checked_formulas", OrderedDict())
+    key = (root, source, tuple(sorted(options.items())))
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    checked = check(source, scope_for(model.documents, root), **options)
+    cache[key] = checked
+    if len(cache) > CHECK_CACHE_SIZE:
+        cache.popitem(last=False)
+    return checked
+
+
 def check_for_reader(runtime, model, obj, source, ctx=None, **options):
-    """Check ``source`` over ``obj`` as ``ctx`` sees the model.
+    """Check ``source`` over ``obj`` as ``ctx`` sees the model (cached per revision).
 
     A formula that reads a field the reader may not read, on the object or across a
     lookup, raises FieldAccessDenied without naming it; error suggestions come only from
     readable fields. With no ``ctx`` (system work) every field is visible.
     """
-    scope = scope_for(model.documents, obj.name)
     if ctx is None:
-        return check(source, scope, **options)
+        return _cached_check(model, obj.name, source, options)
     readable = _readable_map(runtime, model, ctx)
     try:
-        checked = check(source, scope, **options)
+        checked = _cached_check(model, obj.name, source, options)
     except FormulaError:
         check(source, scope_for(model.documents, obj.name, readable=readable), **options)
         raise
