@@ -8,7 +8,7 @@ the records service and the query builder put inside every SELECT. Administrator
 
 import weakref
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from .directory_tables import record_share
 from .errors import PermissionDenied, RecordNotFound
@@ -114,7 +114,26 @@ class AccessPolicy:
         if self._sees_all(ctx, model, level):
             return None
         rule_sql = () if level == FULL else self._rule_sql(ctx, model, conn, edit_only=level == EDIT)
-        return visibility_condition(model.table, model.name, ctx, level, rule_sql, dialect=self._dialect(conn))
+        own = visibility_condition(model.table, model.name, ctx, level, rule_sql, dialect=self._dialect(conn))
+        inherited = self._through_master(ctx, model, conn, action)
+        return own if inherited is None else or_(own, inherited)
+
+    def _through_master(self, ctx, model, conn, action):
+        """Detail records are visible (editable, ...) wherever their master record is."""
+        masters = [f for f in model.fields.values() if f["type"] == "master_detail"]
+        if not masters or self.runtime is None or conn is None:
+            return None
+        compiled = self.runtime.model(conn)
+        conditions = []
+        for field_doc in masters:
+            master = compiled.objects.get(field_doc["target"])
+            if master is None or master.name == model.name:
+                continue
+            condition = self.row_filter(ctx, master, conn, action="read" if action == "read" else "edit")
+            column = model.table.c[field_doc["name"]]
+            conditions.append(column.is_not(None) if condition is None
+                              else column.in_(select(master.table.c.id).where(condition)))
+        return or_(*conditions) if conditions else None
 
     def _dialect(self, conn):
         if conn is not None:

@@ -287,7 +287,10 @@ class RecordService:
     def _delete_row(self, conn, ctx, model, obj, current):
         for child, field_doc, action, ids in delete_actions(conn, model, obj, current["id"]):
             for child_id in ids:
-                child_row = self._fetch(conn, ctx, child, child_id, for_update=True)
+                # Referential actions are consequences of the delete: they reach children
+                # whether or not the actor can see them.
+                child_row = conn.execute(
+                    select(child.table).where(child.table.c.id == child_id).with_for_update()).mappings().one()
                 if action == "cascade":
                     self._delete_row(conn, ctx, model, child, child_row)
                 else:

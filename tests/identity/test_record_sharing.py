@@ -1,7 +1,7 @@
 """Record-level access: who sees and changes which opportunity under each sharing model."""
 
 from tests.helpers import define, object_doc
-from tests.identity.conftest import OPPORTUNITY, titles, url
+from tests.identity.conftest import OPPORTUNITY, SALES_REP, titles, url
 from tests.platform.support import assert_problem
 
 
@@ -212,3 +212,16 @@ def test_filter_values_with_sql_metacharacters_never_widen_what_a_rep_sees(org):
     assert titles(org["alice"].get(url(), query_string={"filter": "title = \"x' OR '1'='1\""})) == []
     assert titles(org["bob"].get(url(), query_string={"title": "x' OR '1'='1"})) == ["x' OR '1'='1"]
     assert titles(org.admin.get(url())) == ["mine", "x' OR '1'='1"]
+
+
+def test_detail_records_follow_the_access_to_their_master(org):
+    visit = object_doc("visit", {"name": "title", "type": "text"},
+                       {"name": "opportunity", "type": "master_detail", "target": "opportunity"}, sharing="private")
+    rights = {**SALES_REP, "objects": {**SALES_REP["objects"], "visit": {"read": True, "edit": True}}}
+    assert define(org.admin, visit, rights).status_code == 200
+    deal = org.create("alice", title="alice deal")
+    created = org.admin.post(url(object_name="visit"), json={"title": "site visit", "opportunity": deal})
+    assert created.status_code == 201, created.get_json()
+    assert titles(org["alice"].get(url(object_name="visit"))) == ["site visit"]
+    assert titles(org["bob"].get(url(object_name="visit"))) == []
+    assert org["bob"].get(url(created.get_json()["id"], "visit")).status_code == 404
