@@ -22,6 +22,13 @@ SA_TYPES = {
 }
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%f"  # plus "000": SQLAlchemy's microsecond layout
 
+# Rounding to 10 places on SQLite (see sqlite_round10 and docs/formulas.md, "SQLite arithmetic").
+SCALED_ROUND_LIMIT = 131072.0   # 2**17: below it, round(x * 1e10) / 1e10 rounds exactly enough
+COARSE_LIMIT = 524288.0         # 2**19: from here doubles are spaced wider than 1e-10
+_SCALE_UP = 1e10 + 2.0 ** -19   # 10**10 plus one unit in its last place: decimal ties round away
+REPEAT_LIMIT = 200              # SQL elements of an operand that may be evaluated more than once
+_CHEAP_FUNCTIONS = frozenset({"round", "abs", "coalesce", "nullif"})
+
 
 def sa_type(ftype: T | None) -> Any:
     """The SQLAlchemy type used for values of `ftype` (NullType for NULL)."""
@@ -77,10 +84,12 @@ class SqlContext:
 
     def snap(self, expr: Any) -> Any:
         """On SQLite, round float noise away after arithmetic (exact decimals elsewhere)."""
-        return sa.func.round(expr, 10) if self.sqlite else expr
+        return self.round10(expr) if self.sqlite else expr
 
     def round10(self, expr: Any) -> Any:
-        return sa.type_coerce(sa.func.round(expr, 10), sa.Numeric())
+        """`expr` rounded half away from zero to 10 places, typed Numeric."""
+        rounded = sqlite_round10(expr) if self.sqlite else sa.func.round(expr, 10)
+        return sa.type_coerce(rounded, sa.Numeric())
 
     def floor(self, expr: Any) -> Any:
         # SQLAlchemy's pysqlite dialect replaces SQLite's floor() with math.floor,
@@ -101,6 +110,9 @@ class SqlContext:
 
     def divide(self, a: Any, b: Any) -> Any:
         """a / b rounded to 10 places, NULL for a zero divisor."""
+        if self.sqlite:
+            # SQLite divides by zero to NULL itself; a REAL dividend rules out integer division.
+            return self.round10(real_divide(self.numeric(a), b))
         return self.round10(self.numeric(a) / sa.func.nullif(self.numeric(b), 0))
 
     # text ---------------------------------------------------------------
@@ -140,6 +152,60 @@ class SqlContext:
                 sa.func.strftime("%S", expr), sa.Integer())
             return whole + frac
         return sa.extract("epoch", expr)
+
+
+def sqlite_round10(x: Any) -> Any:
+    """SQLite: REAL `x` rounded half away from zero to 10 places, avoiding printf where exact.
+
+    SQLite's round(x, 10) prints x with printf and parses the text back, several times
+    the cost of arithmetic, while round(y) with no digits is arithmetic. So:
+
+    * |x| < 2**17: round(x * _SCALE_UP) / 10**10. For x nearest to a decimal d of at most
+      10 places the product is within 0.45 of d * 10**10 (x's own error < 0.08, the
+      multiplication's < 0.13, the nudge < 0.25), so d maps back to x. The nudge of one
+      unit in the last place of 10**10 makes decimal ties that the double holds a hair
+      low (0.0003 / 128) round away from zero;
+    * 2**17 <= |x| < 2**19: round(x, 10), where the product is not precise enough;
+    * |x| >= 2**19: x itself. Doubles there are spaced wider than 1e-10, so x is the
+      double nearest to its own 10-place rounding.
+
+    x appears four times; operands that are large or costly to evaluate again
+    (subqueries, other functions) get plain round(x, 10) instead.
+    """
+    if not repeatable(x):
+        return sa.func.round(x, 10)
+    scaled = real_divide(sa.func.round(x * sa.literal(_SCALE_UP, sa.Float())),
+                         sa.literal(1e10, sa.Float()))
+    return sa.case(
+        (x.between(-SCALED_ROUND_LIMIT, SCALED_ROUND_LIMIT), scaled),
+        (x.between(-COARSE_LIMIT, COARSE_LIMIT), sa.func.round(x, 10)),
+        else_=x,
+    )
+
+
+# Precedence of "/" (0, "always parenthesise", if SQLAlchemy ever stops exposing it).
+_DIVISION = getattr(sa.sql.operators, "_PRECEDENCE", {}).get(sa.sql.operators.truediv, 0)
+
+
+def real_divide(a: Any, b: Any) -> Any:
+    """SQLite `a / b` for a REAL `a`, without the "+ 0.0" SQLAlchemy adds to every divisor."""
+    divisor = b.self_group(against=sa.sql.operators.truediv)
+    return sa.type_coerce(a.op("/", precedence=_DIVISION)(divisor), sa.Float())
+
+
+_SUBQUERIES = (sa.sql.selectable.ScalarSelect, sa.sql.selectable.SelectBase)
+
+
+def repeatable(expr: Any) -> bool:
+    """Whether evaluating `expr` several times is cheap: at most REPEAT_LIMIT elements,
+    no subquery and no function call other than a few inexpensive built-ins."""
+    for count, element in enumerate(sa.sql.visitors.iterate(expr), 1):
+        if count > REPEAT_LIMIT or isinstance(element, _SUBQUERIES):
+            return False
+        if (isinstance(element, sa.sql.functions.FunctionElement)
+                and element.name.lower() not in _CHEAP_FUNCTIONS):
+            return False
+    return True
 
 
 DAY_LIMIT = 3_660_000  # day offsets beyond this cannot stay within years 1..9999

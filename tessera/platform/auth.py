@@ -11,10 +11,10 @@ from flask import g, request
 
 from tessera.runtime import audit
 from tessera.runtime.errors import AuthenticationFailed
-from tessera.runtime.principal import context_for_user
+from tessera.runtime.principal import PrincipalCache, user_with_version
 from tessera.runtime.security_errors import ScopeExceeded
 from tessera.runtime.sessions import csrf_matches, find_session, touch_session
-from tessera.runtime.tokens import authenticate_token, touch_token
+from tessera.runtime.tokens import authenticate_token_with_user, touch_token
 
 from .problems import ApiProblem
 
@@ -34,10 +34,17 @@ def client_ip():
 
 
 class Authenticator:
-    """Turns the Authorization header or the session cookie into a Context."""
+    """Turns the Authorization header or the session cookie into a Context.
 
-    def __init__(self, runtime):
+    One read transaction per request: the token (or session) row, its user row and the
+    directory version, then the published revision. The user's directory facts come from
+    a per-process ``PrincipalCache`` keyed by the directory version, so a revoked token,
+    a deactivated user or a changed assignment acts on the very next request.
+    """
+
+    def __init__(self, runtime, principals=None):
         self.runtime = runtime
+        self.principals = principals or PrincipalCache()
         self._touched = {}
 
     def context_for_request(self):
@@ -56,8 +63,9 @@ class Authenticator:
             raise AuthenticationFailed("an Authorization: Bearer token is required")
         try:
             with self.runtime.read() as conn:
-                row = authenticate_token(conn, secret.strip())
-                ctx = context_for_user(conn, self.runtime.model(conn), row["user_id"], token=row, ip=client_ip())
+                row, user_row, version = authenticate_token_with_user(conn, secret.strip())
+                model = self._model(conn)
+                ctx = self.principals.context(conn, model, user_row, version, token=row, ip=client_ip())
         except AuthenticationFailed as error:
             self._note_rejection(error)
             raise
@@ -66,6 +74,12 @@ class Authenticator:
                 touch_token(conn, ctx.token_id)
                 audit.record(conn, "token.used", ctx, subject=f"token {ctx.token_id}")
         return ctx
+
+    def _model(self, conn):
+        """The request's compiled model, kept on ``g`` for the after-request audit hook."""
+        model = self.runtime.model(conn)
+        g.tessera_model = model
+        return model
 
     def _note_rejection(self, error):
         token_id = getattr(error, "token_id", None)
@@ -77,8 +91,9 @@ class Authenticator:
     def _from_session(self, secret):
         with self.runtime.read() as conn:
             session = find_session(conn, secret)
-            ctx = context_for_user(conn, self.runtime.model(conn), session["user_id"], session_id=session["id"],
-                                   ip=client_ip())
+            user_row, version = user_with_version(conn, session["user_id"])
+            ctx = self.principals.context(conn, self._model(conn), user_row, version, session_id=session["id"],
+                                          ip=client_ip())
         if request.method not in SAFE_METHODS and not csrf_matches(session, request.headers.get(CSRF_HEADER)):
             raise ApiProblem(403, "csrf_failed", "a valid X-CSRF-Token header is required")
         if self._due(("session", session["id"])):

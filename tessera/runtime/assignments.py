@@ -6,7 +6,7 @@ from sqlalchemy import delete, insert, select
 
 from tessera.metadata import store
 
-from . import audit
+from . import audit, directory_version
 from .directory import find_unit
 from .directory_tables import user_permission_set, user_role
 from .errors import PermissionDenied, RecordInvalid
@@ -64,7 +64,14 @@ def _check_manager(conn, user_id, manager_id):
 
 
 def _assign(conn, user_id, changes):
+    """Apply the assignment part of ``changes``; return the user-row values to write.
+
+    Role and permission-set assignments move the directory version on, so every
+    process's cached principal of this user is rebuilt on its next request.
+    """
     values = {}
+    if any(k in changes for k in ("roles", "permission_sets")):
+        directory_version.bump(conn)
     if "team" in changes:
         values["team_id"] = None if changes["team"] is None else find_unit(conn, "team", changes["team"])["id"]
     if "manager" in changes:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from tessera.metadata.names import name_problem
 from tessera.metadata.store import utcnow
 
+from . import directory_version
 from .directory_tables import role, team, user_role
 from .errors import RecordInvalid
 from .security_errors import DirectoryConflict, DirectoryEntryNotFound
@@ -106,6 +107,7 @@ def create_unit(conn, kind, name, *, label=None, parent=None):
         raise DirectoryConflict(f"a {kind} with that name already exists", errors={"name": ["already taken"]})
     values = {"name": name, "label": label, "parent_id": _parent_id(conn, kind, parent), "created_at": utcnow()}
     conn.execute(insert(table).values(**values))
+    directory_version.bump(conn)
     return get_unit(conn, kind, name)
 
 
@@ -126,6 +128,7 @@ def update_unit(conn, kind, name, changes):
         values["parent_id"] = parent_id
     if values:
         conn.execute(update(table).where(table.c.id == row["id"]).values(**values))
+        directory_version.bump(conn)
     return get_unit(conn, kind, name)
 
 
@@ -140,4 +143,5 @@ def delete_unit(conn, kind, name):
     else:
         conn.execute(update(user).where(user.c.team_id == row["id"]).values(team_id=None))
     conn.execute(delete(table).where(table.c.id == row["id"]))
+    directory_version.bump(conn)
     return row["id"]

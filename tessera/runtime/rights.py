@@ -1,10 +1,11 @@
 """A user's rights: the union of their published permission sets, per object and field.
 
 Rights depend only on the published revision and the names of the sets, so they are
-computed once per (revision, sets) and shared by every request that needs them.
+computed once per (compiled model, sets) and shared by every request that needs them.
 """
 
 import threading
+import weakref
 from dataclasses import dataclass, field
 
 OBJECT_ACTIONS = ("create", "read", "edit", "delete", "view_all", "modify_all")
@@ -94,23 +95,39 @@ def compute_rights(documents, set_names):
 
 
 class RightsCache:
-    """Rights per (revision, set names), computed once each; bounded in size."""
+    """Rights per (compiled model, set names), computed once each; bounded in size.
+
+    Entries hang off the model object itself (weakly), not its revision number, so two
+    databases served by one process (tests, several apps) never share rights.
+    """
 
     def __init__(self, size=_CACHE_SIZE):
         self._size = size
-        self._entries = {}
+        self._models = {}
         self._lock = threading.Lock()
+
+    def _entries(self, model):
+        """The entries of ``model`` (keyed by identity, checked through a weak reference)."""
+        slot = self._models.get(id(model))
+        if slot is not None and slot[0]() is model:
+            return slot[1]
+        entries = {}
+        with self._lock:
+            self._models = {k: v for k, v in self._models.items() if v[0]() is not None}
+            self._models[id(model)] = (weakref.ref(model), entries)
+        return entries
 
     def get(self, model, set_names):
         """The Rights of ``set_names`` under compiled ``model``."""
-        key = (model.revision, frozenset(set_names))
-        found = self._entries.get(key)
+        key = frozenset(set_names)
+        entries = self._entries(model)
+        found = entries.get(key)
         if found is None:
-            found = compute_rights(model.documents, sorted(key[1]))
+            found = compute_rights(model.documents, sorted(key))
             with self._lock:
-                if len(self._entries) >= self._size:
-                    self._entries.clear()
-                self._entries[key] = found
+                if len(entries) >= self._size:
+                    entries.clear()
+                entries[key] = found
         return found
 
 

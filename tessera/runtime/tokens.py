@@ -5,16 +5,17 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from tessera.metadata.names import name_problem
 from tessera.metadata.store import utcnow
 
-from . import audit
+from . import audit, directory_version
 from .errors import AuthenticationFailed, RecordInvalid
 from .security_errors import DirectoryEntryNotFound
+from .principal import CONTEXT_USER_COLUMNS
 from .serialize import to_json
-from .systables import token
+from .systables import token, user
 
 TOKEN_PREFIX = "tsr_"
 TOKEN_SHAPE = re.compile(r"^tsr_[A-Za-z0-9_-]{20,100}$")
@@ -61,12 +62,23 @@ def create_token(conn, user_id, name="cli", **options):
     return issue_token(conn, user_id, name, **options)[1]
 
 
-def authenticate_token(conn, secret):
-    """Return the live token row of ``secret`` or raise AuthenticationFailed (malformed, unknown,
-    revoked or expired). Whether its user may still act is the caller's check."""
+#: The user columns a request needs, prefixed so they cannot clash with the token's own.
+USER_PREFIX = "u_"
+_BY_HASH = select(token).where(token.c.token_hash == bindparam("token_hash"))
+_WITH_USER = (
+    select(token, *[user.c[name].label(USER_PREFIX + name) for name in CONTEXT_USER_COLUMNS],
+           directory_version.version_column().label("directory_version"))
+    .select_from(token.outerjoin(user, user.c.id == token.c.user_id))
+    .where(token.c.token_hash == bindparam("token_hash"))
+)
+
+
+def _check_secret(secret):
     if not isinstance(secret, str) or not TOKEN_SHAPE.match(secret):
         raise AuthenticationFailed("the bearer token is malformed")
-    row = conn.execute(select(token).where(token.c.token_hash == hash_token(secret))).mappings().first()
+
+
+def _check_live(row):
     if row is None:
         raise AuthenticationFailed("the bearer token is not valid")
     if row["revoked_at"] is not None:
@@ -74,6 +86,28 @@ def authenticate_token(conn, secret):
     if row["expires_at"] is not None and row["expires_at"] <= utcnow():
         raise _rejected("the bearer token has expired", row)
     return row
+
+
+def authenticate_token(conn, secret):
+    """Return the live token row of ``secret`` or raise AuthenticationFailed (malformed, unknown,
+    revoked or expired). Whether its user may still act is the caller's check."""
+    _check_secret(secret)
+    return _check_live(conn.execute(_BY_HASH, {"token_hash": hash_token(secret)}).mappings().first())
+
+
+def authenticate_token_with_user(conn, secret):
+    """Like ``authenticate_token``, in one query that also reads the user and the directory version.
+
+    Returns (token row, user row or None, directory version). The user row holds only the
+    columns a Context needs; whether the user may still act is the caller's check.
+    """
+    _check_secret(secret)
+    row = _check_live(conn.execute(_WITH_USER, {"token_hash": hash_token(secret)}).mappings().first())
+    token_row = {c.name: row[c.name] for c in token.c}
+    user_row = None
+    if row[USER_PREFIX + "id"] is not None:
+        user_row = {name: row[USER_PREFIX + name] for name in CONTEXT_USER_COLUMNS}
+    return token_row, user_row, row["directory_version"]
 
 
 def _rejected(message, row):

@@ -1,0 +1,157 @@
+"""The per-process principal cache and coalesced override audits never serve stale security.
+
+Every change below is made through a second Runtime on the same database (as the CLI or
+another web process would), after the app has cached the caller's principal; the very
+next request must see it.
+"""
+
+import pytest
+from sqlalchemy import func, select
+
+from tessera.runtime import Runtime, directory_version
+from tessera.runtime.assignments import update_user
+from tessera.runtime.audit_windows import AuditWindows
+from tessera.runtime.context import Context
+from tessera.runtime.directory import create_unit, delete_unit, update_unit
+from tessera.runtime.identity import set_active
+from tessera.runtime.systables import token
+from tessera.runtime.tokens import revoke_token
+from tests.identity.conftest import url
+
+
+@pytest.fixture
+def other(org):
+    """A second Runtime on the org's database, and the system context acting in it."""
+    runtime = Runtime(org.app.config["DATABASE_URL"])
+    yield runtime, Context.system(org.ids["admin"])
+    runtime.dispose()
+
+
+def test_the_directory_version_moves_with_every_assignment_and_unit_write(org, other):
+    runtime, system = other
+    with runtime.read() as conn:
+        before = directory_version.current(conn)
+    with runtime.write() as conn:
+        update_user(conn, system, org.ids["bob"], {"roles": ["vp"]})
+        update_unit(conn, "team", "east", {"label": {"en": "East"}})
+    with runtime.read() as conn:
+        assert directory_version.current(conn) == before + 2
+
+
+def test_a_role_change_elsewhere_acts_on_the_next_request(org, other):
+    runtime, system = other
+    record = org.create("alice", title="alice's")
+    assert org["bob"].get(url(record)).status_code == 404
+    with runtime.write() as conn:
+        update_user(conn, system, org.ids["bob"], {"roles": ["east_manager"]})
+    assert org["bob"].get(url(record)).status_code == 200
+    with runtime.write() as conn:
+        update_user(conn, system, org.ids["bob"], {"roles": ["east_rep"]})
+    assert org["bob"].get(url(record)).status_code == 404
+
+
+def test_a_permission_set_change_elsewhere_acts_on_the_next_request(org, other):
+    runtime, system = other
+    assert org["bob"].get(url()).status_code == 200
+    with runtime.write() as conn:
+        update_user(conn, system, org.ids["bob"], {"permission_sets": []})
+    assert org["bob"].get(url()).status_code == 403
+
+
+def test_moving_or_deleting_a_team_elsewhere_acts_on_the_next_request(org, other):
+    runtime, _ = other
+    record = org.create("dave", title="west deal")
+    assert org["dave"].post(url(record, suffix="/share"), json={"team": "west"}).status_code in (200, 201)
+    assert org["bob"].get(url(record)).status_code == 404
+    with runtime.write() as conn:
+        update_unit(conn, "team", "east", {"parent": "west"})
+    assert org["bob"].get(url(record)).status_code == 200
+    with runtime.write() as conn:
+        update_unit(conn, "team", "east", {"parent": "sales"})
+    assert org["bob"].get(url(record)).status_code == 404
+
+
+def test_deleting_a_role_elsewhere_acts_on_the_next_request(org, other):
+    runtime, system = other
+    with runtime.write() as conn:
+        create_unit(conn, "role", "lead", parent="vp")
+        update_user(conn, system, org.ids["bob"], {"roles": ["east_rep", "lead"]})
+    record = org.create("dave", title="west deal")
+    assert org["dave"].post(url(record, suffix="/share"), json={"role": "lead"}).status_code in (200, 201)
+    assert org["bob"].get(url(record)).status_code == 200
+    with runtime.write() as conn:
+        delete_unit(conn, "role", "lead")
+    assert org["bob"].get(url(record)).status_code == 404
+
+
+def test_deactivation_and_revocation_elsewhere_act_on_the_next_request(org, other):
+    runtime, system = other
+    assert org["bob"].get("/api/v1/users/me").status_code == 200
+    with runtime.write() as conn:
+        set_active(conn, system, org.ids["bob"], False)
+    assert org["bob"].get("/api/v1/users/me").status_code == 401
+    alice = org.client_for("alice")
+    assert alice.get("/api/v1/users/me").status_code == 200
+    with runtime.read() as conn:
+        token_id = conn.execute(select(func.max(token.c.id)).where(token.c.user_id == org.ids["alice"])).scalar_one()
+    with runtime.write() as conn:
+        revoke_token(conn, system, token_id)
+    assert alice.get("/api/v1/users/me").status_code == 401
+
+
+def test_an_admin_flag_change_elsewhere_acts_on_the_next_request(org, other):
+    runtime, system = other
+    assert org["bob"].get("/api/v1/audit").status_code == 403
+    with runtime.write() as conn:
+        update_user(conn, system, org.ids["bob"], {"is_admin": True})
+    assert org["bob"].get("/api/v1/audit").status_code == 200
+
+
+def _overrides(org, record):
+    response = org.admin.get("/api/v1/audit", query_string={"event": "admin.override", "record_id": str(record)})
+    return response.get_json()["items"]
+
+
+def _override_audit(org):
+    return next(f for f in org.app.after_request_funcs[None] if hasattr(f, "overrides")).overrides
+
+
+def test_repeated_admin_reads_are_written_once_and_then_counted(org):
+    record = org.create("alice", title="alice's")
+    for _ in range(3):
+        assert org.admin.get(url(record)).status_code == 200
+    assert [e["details"] for e in _overrides(org, record)] == [{"action": "read"}]
+    _override_audit(org).flush(force=True)
+    newest = _overrides(org, record)[0]
+    assert (newest["details"]["action"], newest["details"]["count"]) == ("read", 2)
+    assert newest["actor_id"] == org.ids["admin"] and newest["object"] == "opportunity"
+
+
+def test_each_record_gets_its_own_first_read_row(org):
+    first, second = org.create("alice", title="one"), org.create("alice", title="two")
+    org.admin.get(url(first))
+    org.admin.get(url(second))
+    assert _overrides(org, first) and _overrides(org, second)
+
+
+def test_admin_edits_of_others_records_are_audited_one_by_one(org):
+    record = org.create("alice", title="alice's")
+    for title in ("a", "b"):
+        assert org.admin.patch(url(record), json={"title": title}).status_code == 200
+    edits = [e for e in _overrides(org, record) if e["details"] == {"action": "edit"}]
+    assert len(edits) == 2
+
+
+def test_audit_windows_close_after_their_time():
+    now = [0.0]
+    windows = AuditWindows(window=10, clock=lambda: now[0])
+    assert windows.note("k", "actor") is True
+    assert windows.note("k", "actor") is False and windows.note("k", "actor") is False
+    assert windows.take_due() == []
+    now[0] = 11.0
+    assert windows.note("k", "actor") is True
+    due = windows.take_due()
+    assert [(key, w.repeats) for key, w in due] == [("k", 2)]
+    now[0] = 30.0
+    assert windows.take_due() == []
+    assert windows.pending() == 0
