@@ -20,9 +20,12 @@ def utcnow():
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+_NEWEST_REVISION = select(func.coalesce(func.max(revision.c.revision), 0))
+
+
 def current_revision(conn):
     """The number of the newest published revision (0 before the first publish)."""
-    return conn.execute(select(func.coalesce(func.max(revision.c.revision), 0))).scalar_one()
+    return conn.execute(_NEWEST_REVISION).scalar_one()
 
 
 def _head(conn, kind, name):

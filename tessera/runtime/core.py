@@ -70,8 +70,20 @@ class Runtime:
 
     @contextmanager
     def read(self):
-        """A read transaction."""
-        with self.engine.begin() as conn:
+        """A read transaction (inside a request scope, on the request's one reading connection)."""
+        memo = _request_memo.get()
+        if memo is None:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        conn = memo.get("conn")
+        if conn is None:
+            conn = memo["conn"] = self.engine.connect()
+        elif conn.in_transaction():  # a read inside a read: give it its own connection
+            with self.engine.begin() as other:
+                yield other
+            return
+        with conn.begin():
             yield conn
 
     @contextmanager
@@ -96,7 +108,10 @@ class Runtime:
         try:
             yield
         finally:
+            conn = _request_memo.get().pop("conn", None)
             _request_memo.reset(token)
+            if conn is not None:
+                conn.close()
 
     def forget_revision(self):
         """Make the next model() read the revision again (after a publish inside the scope)."""
