@@ -21,7 +21,7 @@ from .outbox import append_events, event_row
 from .query import check_field_names, list_page
 from .references import check_references, delete_actions
 from .rollups import refresh_parents
-from .serialize import record_json, to_json
+from .serialize import record_json, to_json, values_json
 
 
 def load_input(loader, payload, *, index=None):
@@ -182,7 +182,7 @@ class RecordService:
         full = [{**blank, **system, **row} for row in rows]
         ids = self._execute_insert(conn, obj, full)
         events = [event_row("record.created", obj.name, rid,
-                            {"values": {k: to_json(v, obj.fields[k]["type"]) for k, v in row.items()}},
+                            {"values": values_json(obj, row)},
                             ctx.user_id, now) for rid, row in zip(ids, rows)]
         append_events(conn, events)
         if obj.rollups_fed:

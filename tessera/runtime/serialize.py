@@ -28,6 +28,19 @@ def to_json(value, field_type=None):
     return value
 
 
+_PLAIN = (str, int, bool)
+
+
+def values_json(obj, values):
+    """The JSON form of a mapping of field values (event payloads), fast for plain values."""
+    out = {}
+    for name, value in values.items():
+        kind = obj.fields[name]["type"]
+        plain = value is None or (type(value) in _PLAIN and kind != "multi_picklist")
+        out[name] = value if plain else to_json(value, kind)
+    return out
+
+
 NUMERIC_RETURNS = {"number": 10, "currency": 2, "percent": 4}
 
 
