@@ -1,11 +1,17 @@
 """Benchmark: compiled Tessera formulas vs hand-written lambdas vs simpleeval.
 
 Run: .venv/bin/python bench/formula_eval.py [--records N] [--repeat R]
+
+With --sql, times SQLite lists instead: a WHERE + ORDER BY query on an in-memory table of
+--records rows for each formula in SQL_FORMULAS, as compiled by Tessera, as compiled with
+SQLite's printf-based round(x, 10) everywhere (the form before scaled rounding), and as
+hand-written SQLAlchemy without any rounding. CPU time, best of --repeat medians.
 """
 from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import statistics
 import sys
 import time
@@ -15,9 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import sqlalchemy as sa  # noqa: E402
+
 from tessera.formula import (  # noqa: E402
-    EvalEnv, FieldInfo, FormulaType as T, Scope, check, compile_python,
+    EvalEnv, FieldInfo, FormulaType as T, Scope, check, compile_python, compile_sql,
 )
+from tessera.formula import sqlsupport  # noqa: E402
 from tessera.formula.functions._decimal import div  # noqa: E402
 
 FIELDS = {
@@ -157,11 +166,85 @@ def simpleeval_runner(source):
     return run
 
 
+# (name, tessera source, the same value hand-written in SQLAlchemy Core without rounding)
+SQL_FORMULAS = [
+    ("margin ratio", "IF(amount > 0, cost / amount, NULL)",
+     lambda c: sa.case((c.amount > 0, c.cost / c.amount))),
+    ("margin pct", "(amount - cost) / amount * 100", lambda c: (c.amount - c.cost) / c.amount * 100),
+    ("weighted amount", "amount * probability", lambda c: c.amount * c.probability),
+    ("unit price", "amount / qty", lambda c: c.amount / c.qty),
+]
+
+
+def sqlite_table(n: int):
+    """An in-memory SQLite engine with a `deal` table of n rows from make_records."""
+    engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+    table = sa.Table("deal", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                     *(sa.Column(name, sa.Numeric(18, 4)) for name in ("amount", "cost", "probability", "qty")))
+    table.metadata.create_all(engine)
+    rows = [{k: r[k] for k in ("amount", "cost", "probability", "qty")} for r in make_records(n)]
+    with engine.begin() as conn:
+        conn.execute(table.insert(), rows)
+    return engine, table
+
+
+def list_query(table, value):
+    """The list a formula column drives: filter on it, sort by it (NULLs last), one page."""
+    value = value.label("v")
+    return (sa.select(table.c.id, value).where(value > 0.2)
+            .order_by(value.is_(None).desc(), value.desc(), table.c.id.desc()).limit(50))
+
+
+def sql_cpu_ms(engine, query, repeat: int) -> float:
+    """Best of `repeat` medians of 5 runs of the compiled query through the raw sqlite3 cursor."""
+    compiled = query.compile(engine)
+    params = [float(v) if isinstance(v, Decimal) else v
+              for v in (compiled.params[k] for k in compiled.positiontup)]
+    raw: sqlite3.Connection = engine.raw_connection().driver_connection
+    sql = str(compiled)
+
+    def once():
+        start = time.process_time()
+        raw.execute(sql, params).fetchall()
+        return time.process_time() - start
+    return min(statistics.median(once() for _ in range(5)) for _ in range(repeat)) * 1e3
+
+
+class _Binder:
+    dialect_name = "sqlite"
+
+    def __init__(self, table):
+        self.table = table
+
+    def column(self, path):
+        return self.table.c[path[0]]
+
+
+def sql_main(args) -> None:
+    engine, table = sqlite_table(args.records)
+    print(f"SQLite list (WHERE + ORDER BY + LIMIT 50) over {args.records} rows, CPU ms\n")
+    print(f"{'formula':<18}{'tessera':>9}{'printf round':>14}{'hand-written':>14}{'ratio':>8}")
+    binder, printf_only = _Binder(table), (lambda expr: False)
+    for name, source, hand in SQL_FORMULAS:
+        checked = check(source, SCOPE)
+        ours = sql_cpu_ms(engine, list_query(table, compile_sql(checked, binder, ENV)), args.repeat)
+        scaled_rounding, sqlsupport.repeatable = sqlsupport.repeatable, printf_only
+        try:
+            before = sql_cpu_ms(engine, list_query(table, compile_sql(checked, binder, ENV)), args.repeat)
+        finally:
+            sqlsupport.repeatable = scaled_rounding
+        base = sql_cpu_ms(engine, list_query(table, hand(table.c)), args.repeat)
+        print(f"{name:<18}{ours:>9.1f}{before:>14.1f}{base:>14.1f}{ours / base:>7.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sql", action="store_true", help="time SQLite lists instead")
     args = parser.parse_args()
+    if args.sql:
+        return sql_main(args)
     records = make_records(args.records)
     print(f"{len(FORMULAS)} formulas x {args.records} records, median of {args.repeat} runs\n")
     print(f"{'formula':<18}{'tessera ms':>11}{'lambda ms':>11}{'simpleeval ms':>15}"

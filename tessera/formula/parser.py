@@ -21,7 +21,7 @@ MAX_DEPTH = 48
 MAX_NODES = 1000
 
 _OPERATORS = {"==": "=", "<>": "!=", "&&": "and", "||": "or"}
-KEYWORDS = ("and", "or", "not")  # infix/prefix logical keywords, any case
+_KEYWORDS = ("and", "or", "not")  # infix/prefix logical keywords, any case
 _ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t", "r": "\r"}
 _VALUE_START = {"NUMBER", "STRING", "NAME", "GLOBAL", "LPAR", "TRUE", "FALSE", "NULL", "MINUS", "PLUS",
                 "NOT_KW"}
@@ -214,12 +214,13 @@ def _stray_keyword(exc: UnexpectedToken) -> Token | None:
     """
     stack = getattr(exc.state, "value_stack", None) or []
     last = stack[-1] if stack else None
-    if isinstance(last, Token) and last.type == "NAME" and last.lower() in KEYWORDS:
+    if isinstance(last, Token) and last.type == "NAME" and last.lower() in _KEYWORDS:
         return last
     return None
 
 
 def _keyword_error(source: str, tok: Token) -> FormulaError:
+    """"unexpected AND; expected a value", located at the keyword (NOT adds a hint)."""
     word = str(tok).upper()
     hint = ({"hint": f' (write "({word} ...)" in parentheses to negate here)',
              "hint_zh": f'（如需在此取反，请写成 "({word} ...)"）'}

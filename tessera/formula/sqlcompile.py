@@ -68,10 +68,9 @@ class _Compiler:
         op = node.op
         if op not in ("and", "or", "&") and _has_null_literal(node.children()):
             return self.ctx.literal(None, node.type)  # NULL in, NULL out: fold statically
-        if op == "and":
-            return sa.and_(self.expr(node.left), self.expr(node.right))
-        if op == "or":
-            return sa.or_(self.expr(node.left), self.expr(node.right))
+        if op in ("and", "or"):
+            terms = [self.expr(n) for n in _operands(node, op)]
+            return self.ctx.all_of(*terms) if op == "and" else self.ctx.any_of(*terms)
         if op == "&":
             parts = [self.expr(n) if isinstance(n, Literal) and n.value is not None
                      else sa.func.coalesce(self.expr(n), "") for n in (node.left, node.right)]
@@ -132,6 +131,13 @@ def sql_depth(node: Node) -> int:
         if isinstance(last, Call) and last.name in ("IF", "IFS"):
             depths[-1] -= 1
     return 1 + max(depths)
+
+
+def _operands(node: Node, op: str) -> list[Node]:
+    """The operands of a chain of one logical operator: a && b AND c -> [a, b, c]."""
+    if isinstance(node, Binary) and node.op == op:
+        return _operands(node.left, op) + _operands(node.right, op)
+    return [node]
 
 
 def _has_null_literal(nodes: list[Node]) -> bool:

@@ -115,6 +115,21 @@ class SqlContext:
             return self.round10(real_divide(self.numeric(a), b))
         return self.round10(self.numeric(a) / sa.func.nullif(self.numeric(b), 0))
 
+    # logic --------------------------------------------------------------
+    def all_of(self, *terms: Any) -> Any:
+        """Three-valued AND of `terms`, cheapest first on SQLite (see cheap_first)."""
+        return sa.and_(*self.cheap_first(terms))
+
+    def any_of(self, *terms: Any) -> Any:
+        """Three-valued OR of `terms`, cheapest first on SQLite (see cheap_first)."""
+        return sa.or_(*self.cheap_first(terms))
+
+    def cheap_first(self, terms) -> list:
+        """`terms` by estimated cost on SQLite, which evaluates AND/OR operands left to right
+        and stops at the first decisive one. AND and OR are commutative in SQL's three-valued
+        logic, so only the work changes; PostgreSQL orders conditions by cost itself."""
+        return sorted(terms, key=sql_cost) if self.sqlite else list(terms)
+
     # text ---------------------------------------------------------------
     def ordered(self, expr: Any, ftype: T | None) -> Any:
         """Make text compare by code point on PostgreSQL whatever the database collation."""
@@ -206,6 +221,20 @@ def repeatable(expr: Any) -> bool:
                 and element.name.lower() not in _CHEAP_FUNCTIONS):
             return False
     return True
+
+
+def sql_cost(expr: Any) -> int:
+    """Rough evaluation cost: one per SQL element, 100 more per subquery and 200 more per
+    call of a Python-defined tessera_* function (each call crosses into Python)."""
+    cost = 0
+    for element in sa.sql.visitors.iterate(expr):
+        cost += 1
+        if isinstance(element, _SUBQUERIES):
+            cost += 100
+        elif (isinstance(element, sa.sql.functions.FunctionElement)
+              and element.name.lower().startswith("tessera_")):
+            cost += 200
+    return cost
 
 
 DAY_LIMIT = 3_660_000  # day offsets beyond this cannot stay within years 1..9999

@@ -115,3 +115,23 @@ def test_nested_divisions_at_the_sqlite_depth_limit_stay_small_and_agree(sqlite_
     record = [{"amount": D("1234.56"), "qty": D("3"), "rate": D("0.15")}]
     [expected], [actual] = python_eval(source, record), sqlite_db.evaluate(source, record)
     assert abs(actual - expected) <= D("1e-9") * max(D(1), abs(expected))
+
+
+def test_sqlite_evaluates_cheap_conditions_first(sqlite_db):
+    # SQLite stops at the first decisive AND/OR operand, in written order; both are
+    # commutative in three-valued logic, so the cheap comparison goes first.
+    sql = sqlite_sql('amount / qty > 0.2 && stage = "Won" AND UPPER(name) = "X"', sqlite_db)
+    assert sql.startswith("((stage = 'Won') AND (CASE WHEN")
+    assert sql.endswith("AND (tessera_upper(name) = 'X'))")
+    sql = sqlite_sql('OR(account.region = "EMEA", active)', sqlite_db)
+    assert sql.startswith("((active) OR ((SELECT")
+
+
+def test_reordering_keeps_three_valued_results(evaluate):
+    records = [{"amount": a, "qty": D(2), "stage": s} for a in (D(1), D(-1), None)
+               for s in ("Won", "Lost", None)]
+    written = evaluate('amount / qty > 0.2 && stage = "Won"', records)
+    assert written == evaluate('stage = "Won" AND amount / qty > 0.2', records)
+    assert written == [True, False, None, False, False, False, None, False, None]
+    assert evaluate('amount / qty > 0.2 || stage = "Won"', records) == [
+        True, True, True, True, False, None, True, None, None]

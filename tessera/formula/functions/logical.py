@@ -237,13 +237,13 @@ def _register() -> None:
         FunctionSpec("AND", "logical", ("boolean",), variadic=True, type_rule=_bool_args,
                      inline_python=lambda em, n: em.logical("and", n.args) if len(n.args) > 1
                      else em.expr(n.args[0]),
-                     sql=lambda c: sa.and_(*c.args), strict=False,
+                     sql=lambda c: c.ctx.all_of(*c.args), strict=False,
                      signature="AND(a, b, ...)", summary="three-valued logical and",
                      example="AND(amount > 0, ISPICKVAL(stage, \"Won\"))"),
         FunctionSpec("OR", "logical", ("boolean",), variadic=True, type_rule=_bool_args,
                      inline_python=lambda em, n: em.logical("or", n.args) if len(n.args) > 1
                      else em.expr(n.args[0]),
-                     sql=lambda c: sa.or_(*c.args), strict=False,
+                     sql=lambda c: c.ctx.any_of(*c.args), strict=False,
                      signature="OR(a, b, ...)", summary="three-valued logical or",
                      example='OR(stage = "Won", stage = "Lost")'),
         FunctionSpec("NOT", "logical", ("boolean",), returns=T.BOOLEAN, python=_not_py,
