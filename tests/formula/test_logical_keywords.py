@@ -73,22 +73,6 @@ def test_keywords_are_whole_words(source, expected):
     assert shape(parse(source)) == expected
 
 
-@pytest.mark.parametrize("left,right,and_result,or_result", [
-    ("TRUE", "NULL", None, True),
-    ("FALSE", "NULL", False, None),
-    ("NULL", "NULL", None, None),
-    ("NULL", "FALSE", False, None),
-    ("NULL", "TRUE", None, True),
-    ("TRUE", "FALSE", False, True),
-])
-def test_keywords_follow_sql_three_valued_logic(evaluate, left, right, and_result, or_result):
-    records = [{"active": {"TRUE": True, "FALSE": False, "NULL": None}[left]}]
-    assert evaluate(f"active AND {right}", records) == [and_result]
-    assert evaluate(f"active and {right}", records) == [and_result]
-    assert evaluate(f"active OR {right}", records) == [or_result]
-    assert evaluate(f"active Or {right}", records) == [or_result]
-
-
 def test_not_negates_and_keeps_null(evaluate):
     records = [{"active": True}, {"active": False}, {}]
     assert evaluate("NOT active", records) == [False, True, None]

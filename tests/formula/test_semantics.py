@@ -59,12 +59,12 @@ def test_if_treats_null_condition_as_false(evaluate):
     ("NULL", "TRUE", None, True),
     ("TRUE", "FALSE", False, True),
 ])
-def test_and_or_follow_sql_three_valued_logic(evaluate, left, right, and_result, or_result):
+def test_and_or_follow_sql_three_valued_logic_in_every_spelling(evaluate, left, right, and_result, or_result):
     records = [{"active": {"TRUE": True, "FALSE": False, "NULL": None}[left]}]
-    assert evaluate(f"active && {right}", records) == [and_result]
-    assert evaluate(f"active || {right}", records) == [or_result]
-    assert evaluate(f"AND(active, {right})", records) == [and_result]
-    assert evaluate(f"OR(active, {right})", records) == [or_result]
+    for spelling in (f"active && {right}", f"AND(active, {right})", f"active AND {right}", f"active and {right}"):
+        assert evaluate(spelling, records) == [and_result], spelling
+    for spelling in (f"active || {right}", f"OR(active, {right})", f"active OR {right}", f"active Or {right}"):
+        assert evaluate(spelling, records) == [or_result], spelling
 
 
 def test_text_comparison_is_case_sensitive_and_by_code_point(evaluate):
