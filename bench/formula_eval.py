@@ -179,10 +179,11 @@ SQL_FORMULAS = [
 def sqlite_table(n: int):
     """An in-memory SQLite engine with a `deal` table of n rows from make_records."""
     engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+    names = ("amount", "cost", "probability", "qty")
     table = sa.Table("deal", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
-                     *(sa.Column(name, sa.Numeric(18, 4)) for name in ("amount", "cost", "probability", "qty")))
+                     *(sa.Column(name, sa.Numeric(18, 4)) for name in names))
     table.metadata.create_all(engine)
-    rows = [{k: r[k] for k in ("amount", "cost", "probability", "qty")} for r in make_records(n)]
+    rows = [{k: r[k] for k in names} for r in make_records(n)]
     with engine.begin() as conn:
         conn.execute(table.insert(), rows)
     return engine, table

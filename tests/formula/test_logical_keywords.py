@@ -140,7 +140,8 @@ def test_not_after_a_tighter_operator_suggests_parentheses():
     with pytest.raises(FormulaError) as info:
         check("active = NOT active", SCOPE)
     d = info.value.diagnostics[0]
-    assert str(info.value) == '1:10 unexpected NOT; expected a value (write "(NOT ...)" in parentheses to negate here)'
+    assert str(info.value) == ('1:10 unexpected NOT; expected a value '
+                               '(write "(NOT ...)" in parentheses to negate here)')
     assert "(NOT ...)" in d.message_zh
     assert d.excerpt == "active = NOT active\n         ^^^"
     assert check("active = (NOT active)", SCOPE).type.name == "BOOLEAN"
