@@ -14,6 +14,7 @@ from tessera.metadata.store import utcnow
 
 from .directory_tables import audit_log
 from .errors import InvalidQuery
+from .query import parse_limit
 from .serialize import parse_value, to_json
 
 DEFAULT_LIMIT = 50
@@ -57,12 +58,7 @@ def _cursor(text):
 
 
 def _limit(text):
-    if text in (None, ""):
-        return DEFAULT_LIMIT
-    if not str(text).isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise InvalidQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}",
-                           errors={"limit": [f"must be from 1 to {MAX_LIMIT}"]})
-    return int(text)
+    return parse_limit(text, default=DEFAULT_LIMIT, most=MAX_LIMIT)
 
 
 def _event_condition(text):

@@ -5,25 +5,21 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, Index, String, Table, Un
 from .columns import ID_TYPE
 from .systables import runtime_schema
 
-team = Table(
-    "tessera_team",
-    runtime_schema,
-    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
-    Column("name", String(63), nullable=False, unique=True),
-    Column("label", JSON, nullable=True),
-    Column("parent_id", ID_TYPE, nullable=True, index=True),
-    Column("created_at", DateTime, nullable=False),
-)
+def _tree_table(name):
+    """A named node with an optional parent: teams and roles are both hierarchies."""
+    return Table(
+        name,
+        runtime_schema,
+        Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+        Column("name", String(63), nullable=False, unique=True),
+        Column("label", JSON, nullable=True),
+        Column("parent_id", ID_TYPE, nullable=True, index=True),
+        Column("created_at", DateTime, nullable=False),
+    )
 
-role = Table(
-    "tessera_role",
-    runtime_schema,
-    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
-    Column("name", String(63), nullable=False, unique=True),
-    Column("label", JSON, nullable=True),
-    Column("parent_id", ID_TYPE, nullable=True, index=True),
-    Column("created_at", DateTime, nullable=False),
-)
+
+team = _tree_table("tessera_team")
+role = _tree_table("tessera_role")
 
 user_role = Table(
     "tessera_user_role",

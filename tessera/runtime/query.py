@@ -110,13 +110,13 @@ def keyset_condition(obj, terms, values):
     return or_(*clauses) if clauses else false()
 
 
-def parse_limit(text):
-    """Parse ``limit`` (1..MAX_LIMIT, default DEFAULT_LIMIT)."""
+def parse_limit(text, *, default=DEFAULT_LIMIT, most=MAX_LIMIT):
+    """Parse a ``limit`` parameter (1..``most``, ``default`` when absent)."""
     if text in (None, ""):
-        return DEFAULT_LIMIT
-    if not str(text).isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise InvalidQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}",
-                           errors={"limit": [f"must be from 1 to {MAX_LIMIT}"]})
+        return default
+    if not str(text).isdigit() or not 1 <= int(text) <= most:
+        raise InvalidQuery(f"limit must be a whole number from 1 to {most}",
+                           errors={"limit": [f"must be from 1 to {most}"]})
     return int(text)
 
 
