@@ -23,6 +23,11 @@ def utcnow():
 _NEWEST_REVISION = select(func.coalesce(func.max(revision.c.revision), 0))
 
 
+def revision_column():
+    """A scalar subquery giving the newest published revision, to read it along with other columns."""
+    return _NEWEST_REVISION.scalar_subquery()
+
+
 def current_revision(conn):
     """The number of the newest published revision (0 before the first publish)."""
     return conn.execute(_NEWEST_REVISION).scalar_one()

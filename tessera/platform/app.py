@@ -3,6 +3,7 @@
 import secrets
 
 from flask import Flask, g
+from flask.sessions import SecureCookieSessionInterface
 
 from tessera.runtime import Runtime
 
@@ -25,6 +26,7 @@ def create_app(config=None, *, plugins=()):
     app.config.update(settings)
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or secrets.token_hex(32)
     app.json.ensure_ascii = False
+    app.session_interface = SignerOnceSessionInterface()
 
     manager = make_plugin_manager(plugins)
     install_field_types(manager)
@@ -41,6 +43,17 @@ def create_app(config=None, *, plugins=()):
     install_security(app, runtime)
     manager.hook.tessera_startup(app=app)
     return app
+
+
+class SignerOnceSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session (for plugins; Tessera's own sessions live in a table),
+    with its signer built once per app instead of on every request."""
+
+    def get_signing_serializer(self, app):
+        signer = app.extensions.get("tessera.session_signer")
+        if signer is None:
+            signer = app.extensions["tessera.session_signer"] = super().get_signing_serializer(app)
+        return signer
 
 
 def _install_request_scope(app, runtime):

@@ -24,6 +24,8 @@ from tessera.runtime.audit_windows import AuditWindows
 from tessera.runtime.serialize import to_json
 from tessera.runtime.sharing import sharing_model
 
+from .jsonio import response_data
+
 RECORD_ACTIONS = {"api.records_get": "read", "api.records_list": "list", "api.records_history": "history",
                   "api.records_patch": "edit", "api.records_delete": "delete"}
 #: Override actions that only read, and are coalesced per window.
@@ -50,7 +52,7 @@ class OverrideAudit:
         obj = self._object(args.get("object_name"))
         if obj is None or sharing_model(obj) != "private":
             return
-        body = response.get_json(silent=True) if action in ("read", "edit") else None
+        body = response_data(response) if action in ("read", "edit") else None
         if isinstance(body, dict) and body.get("owner") == ctx.user_id:
             return
         record_id = args.get("record_id")
@@ -106,7 +108,7 @@ def _metadata(conn, ctx, response):
     args = request.view_args or {}
     details = None
     if event == "metadata.published":
-        body = response.get_json(silent=True) or {}
+        body = response_data(response) or {}
         details = {"revision": body.get("revision"), "changes": body.get("changes")}
         subject = f"revision {body.get('revision')}"
     else:

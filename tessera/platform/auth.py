@@ -63,7 +63,8 @@ class Authenticator:
             raise AuthenticationFailed("an Authorization: Bearer token is required")
         try:
             with self.runtime.read() as conn:
-                row, user_row, version = authenticate_token_with_user(conn, secret.strip())
+                row, user_row, version, revision = authenticate_token_with_user(conn, secret.strip())
+                self.runtime.use_revision(revision)
                 model = self._model(conn)
                 ctx = self.principals.context(conn, model, user_row, version, token=row, ip=client_ip())
         except AuthenticationFailed as error:

@@ -20,9 +20,16 @@ def json_response(data, status=200, headers=None):
     """A JSON response; decimals become strings so no digit is lost."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_default)
     response = Response(body, status=status, mimetype="application/json")
+    response.tessera_data = data  # after-request hooks read this instead of decoding the body
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def response_data(response):
+    """The data a JSON response was made from (decoded from its body if it was not made here)."""
+    data = getattr(response, "tessera_data", None)
+    return data if data is not None else response.get_json(silent=True)
 
 
 def json_body():

@@ -35,6 +35,14 @@ def user_values(ctx):
             "manager": getattr(ctx, "manager_id", None)}
 
 
+def _end_request_read():
+    """Commit the request's open read transaction, if there is one."""
+    memo = _request_memo.get()
+    conn = None if memo is None else memo.get("conn")
+    if conn is not None and conn.in_transaction():
+        conn.commit()
+
+
 def _load_published(conn):
     return store.current_revision(conn), store.list_documents(conn, published=True)
 
@@ -70,7 +78,9 @@ class Runtime:
 
     @contextmanager
     def read(self):
-        """A read transaction (inside a request scope, on the request's one reading connection)."""
+        """A read transaction. Inside a request scope every read shares one transaction on
+        the request's connection, opened by the first read and ended by the scope or by
+        the next write (so reads after a write see it)."""
         memo = _request_memo.get()
         if memo is None:
             with self.engine.begin() as conn:
@@ -79,18 +89,23 @@ class Runtime:
         conn = memo.get("conn")
         if conn is None:
             conn = memo["conn"] = self.engine.connect()
-        elif conn.in_transaction():  # a read inside a read: give it its own connection
-            with self.engine.begin() as other:
-                yield other
-            return
-        with conn.begin():
+        if not conn.in_transaction():
+            conn.begin()
+        try:
             yield conn
+        except BaseException:
+            conn.rollback()
+            raise
 
     @contextmanager
     def write(self):
         """A write transaction: commits on success, rolls back on any error."""
-        with self.write_engine.begin() as conn:
-            yield conn
+        _end_request_read()
+        try:
+            with self.write_engine.begin() as conn:
+                yield conn
+        finally:
+            _end_request_read()
 
     def model(self, conn):
         """The compiled model of the newest published revision (read once per request scope)."""
@@ -108,10 +123,17 @@ class Runtime:
         try:
             yield
         finally:
+            _end_request_read()
             conn = _request_memo.get().pop("conn", None)
             _request_memo.reset(token)
             if conn is not None:
                 conn.close()
+
+    def use_revision(self, revision):
+        """Let the request scope use ``revision``, read by the caller in the scope's transaction."""
+        memo = _request_memo.get()
+        if memo is not None:
+            memo["revision"] = revision
 
     def forget_revision(self):
         """Make the next model() read the revision again (after a publish inside the scope)."""

@@ -6,8 +6,9 @@ marshmallow schemas. Each process keeps one per revision (see ``ModelCache``).
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from sqlalchemy import Index, MetaData, Table
+from sqlalchemy import Index, MetaData, Table, bindparam, select
 
 from tessera.metadata.fieldtypes import FIELD_TYPES, lookup_target
 from tessera.metadata.formulas import storage_doc
@@ -37,6 +38,11 @@ class ObjectModel:
     def stored_fields(self):
         """Names of the fields that are columns of the table, in document order."""
         return [n for n, f in self.fields.items() if FIELD_TYPES[f["type"]].stored]
+
+    @cached_property
+    def select_by_id(self):
+        """SELECT of every column of the row whose id is the ``record_id`` parameter (built once)."""
+        return select(self.table).where(self.table.c.id == bindparam("record_id"))
 
     def label(self, locale="en"):
         """The object's label in ``locale``, falling back to English, then its name."""

@@ -124,14 +124,13 @@ class RecordService:
         return [n for n in requested if n in obj.fields]
 
     def _fetch(self, conn, ctx, obj, record_id, *, for_update=False):
-        table = obj.table
-        query = select(table).where(table.c.id == record_id)
+        query = obj.select_by_id
         row_filter = self.access.row_filter(ctx, obj, conn)
         if row_filter is not None:
             query = query.where(row_filter)
         if for_update:
             query = query.with_for_update()
-        row = conn.execute(query).mappings().first()
+        row = conn.execute(query, {"record_id": record_id}).mappings().first()
         if row is None:
             raise RecordNotFound(f"no {obj.name} record with id {record_id}")
         return row

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, insert, select, update
 
 from tessera.metadata.names import name_problem
-from tessera.metadata.store import utcnow
+from tessera.metadata.store import revision_column, utcnow
 
 from . import audit, directory_version
 from .errors import AuthenticationFailed, RecordInvalid
@@ -67,7 +67,8 @@ USER_PREFIX = "u_"
 _BY_HASH = select(token).where(token.c.token_hash == bindparam("token_hash"))
 _WITH_USER = (
     select(token, *[user.c[name].label(USER_PREFIX + name) for name in CONTEXT_USER_COLUMNS],
-           directory_version.version_column().label("directory_version"))
+           directory_version.version_column().label("directory_version"),
+           revision_column().label("revision"))
     .select_from(token.outerjoin(user, user.c.id == token.c.user_id))
     .where(token.c.token_hash == bindparam("token_hash"))
 )
@@ -96,10 +97,11 @@ def authenticate_token(conn, secret):
 
 
 def authenticate_token_with_user(conn, secret):
-    """Like ``authenticate_token``, in one query that also reads the user and the directory version.
+    """Like ``authenticate_token``, in one query that also reads the user, the directory
+    version and the published metadata revision.
 
-    Returns (token row, user row or None, directory version). The user row holds only the
-    columns a Context needs; whether the user may still act is the caller's check.
+    Returns (token row, user row or None, directory version, revision). The user row holds
+    only the columns a Context needs; whether the user may still act is the caller's check.
     """
     _check_secret(secret)
     row = _check_live(conn.execute(_WITH_USER, {"token_hash": hash_token(secret)}).mappings().first())
@@ -107,7 +109,7 @@ def authenticate_token_with_user(conn, secret):
     user_row = None
     if row[USER_PREFIX + "id"] is not None:
         user_row = {name: row[USER_PREFIX + name] for name in CONTEXT_USER_COLUMNS}
-    return token_row, user_row, row["directory_version"]
+    return token_row, user_row, row["directory_version"], row["revision"]
 
 
 def _rejected(message, row):
