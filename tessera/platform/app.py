@@ -1,11 +1,13 @@
 """The Flask app factory."""
 
 import secrets
+from datetime import timedelta
 
 from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
 
 from tessera.runtime import Runtime
+from tessera.runtime.login_policy import LoginPolicy
 
 from . import problems
 from .api import create_blueprint
@@ -31,7 +33,8 @@ def create_app(config=None, *, plugins=()):
     manager = make_plugin_manager(plugins)
     install_field_types(manager)
     runtime = Runtime(settings["DATABASE_URL"], engine_options={"echo": settings["SQL_ECHO"]},
-                      timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"])
+                      timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
+                      login_policy=login_policy(settings))
     runtime.create_schema()
     app.extensions["tessera"] = runtime
     app.extensions["tessera.plugins"] = manager
@@ -43,6 +46,15 @@ def create_app(config=None, *, plugins=()):
     install_security(app, runtime)
     manager.hook.tessera_startup(app=app)
     return app
+
+
+def login_policy(settings):
+    """The runtime's LoginPolicy from the login and session settings."""
+    return LoginPolicy(failures_per_user=settings["LOGIN_MAX_FAILURES"],
+                       failures_per_address=settings["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+                       failure_window=timedelta(seconds=settings["LOGIN_FAILURE_WINDOW"]),
+                       session_lifetime=timedelta(seconds=settings["SESSION_LIFETIME"]),
+                       session_idle_timeout=timedelta(seconds=settings["SESSION_IDLE_TIMEOUT"]))
 
 
 class SignerOnceSessionInterface(SecureCookieSessionInterface):

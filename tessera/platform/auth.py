@@ -91,7 +91,7 @@ class Authenticator:
 
     def _from_session(self, secret):
         with self.runtime.read() as conn:
-            session = find_session(conn, secret)
+            session = find_session(conn, secret, self.runtime.login_policy)
             user_row, version = user_with_version(conn, session["user_id"])
             ctx = self.principals.context(conn, self._model(conn), user_row, version, session_id=session["id"],
                                           ip=client_ip())

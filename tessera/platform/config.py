@@ -39,6 +39,13 @@ def _month(value):
     return month
 
 
+def _positive(value):
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be a whole number of at least 1")
+    return number
+
+
 def _optional(value):
     return value or None
 
@@ -46,12 +53,19 @@ def _optional(value):
 SETTINGS = [
     Setting("DATABASE_URL", "sqlite:///tessera.db", str, "SQLAlchemy URL of the database (SQLite file or PostgreSQL)."),
     Setting("REDIS_URL", None, _optional, "Redis URL for rq jobs; without it jobs run inline."),
-    Setting("SECRET_KEY", None, _optional, "Key that signs browser sessions; generated per process when unset."),
+    Setting("SECRET_KEY", None, _optional, "Key that signs Flask's cookie session (for plugins); generated per process when unset."),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, int, "Largest request body accepted, in bytes."),
     Setting("MAX_BATCH_SIZE", 1000, int, "Most records one batch create may carry."),
     Setting("TIMEZONE", "UTC", str, "The organisation's time zone (IANA name) for TODAY() and periods."),
     Setting("FISCAL_YEAR_START_MONTH", 1, _month, "Month (1-12) in which the fiscal year starts."),
     Setting("DEFAULT_LOCALE", "en", str, "Locale of messages when the request names none (en or zh-CN)."),
+    Setting("LOGIN_MAX_FAILURES", 5, _positive,
+            "Failed logins for one username, inside the failure window, that lock further attempts."),
+    Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, _positive,
+            "Failed logins from one client address, inside the failure window, that lock it out."),
+    Setting("LOGIN_FAILURE_WINDOW", 900, _positive, "Seconds a failed login counts towards a lockout."),
+    Setting("SESSION_LIFETIME", 43200, _positive, "Seconds a browser session lasts after login, however busy."),
+    Setting("SESSION_IDLE_TIMEOUT", 7200, _positive, "Seconds without a request after which a browser session ends."),
     Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
     Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
 ]

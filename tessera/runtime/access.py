@@ -16,7 +16,7 @@ from .formulas import filter_condition
 from .rights import NO_RIGHTS
 from .rule_cache import RuleCache
 from .security_errors import FieldAccessDenied, ScopeExceeded
-from .sharing import (EDIT, FULL, READ, applicable_rules, rule_conditions, rules_by_object, sharing_model,
+from .sharing import (EDIT, FULL, READ, DirectConditions, applicable_rules, rule_conditions, rules_by_object, sharing_model,
                       visibility_condition)
 
 ACTIONS = ("create", "read", "edit", "delete")
@@ -36,6 +36,7 @@ class AccessPolicy:
         self.runtime = None
         self._model_ref = None
         self._rules = RuleCache()
+        self._direct = DirectConditions()
 
     def bind(self, runtime):
         """Attach the runtime whose published sharing rules apply; return self."""
@@ -114,7 +115,8 @@ class AccessPolicy:
         if self._sees_all(ctx, model, level):
             return None
         rule_sql = () if level == FULL else self._rule_sql(ctx, model, conn, edit_only=level == EDIT)
-        own = visibility_condition(model.table, model.name, ctx, level, rule_sql, dialect=self._dialect(conn))
+        own = visibility_condition(model.table, model.name, ctx, level, rule_sql, dialect=self._dialect(conn),
+                                   direct=self._direct)
         inherited = self._through_master(ctx, model, conn, action)
         return own if inherited is None else or_(own, inherited)
 

@@ -1,7 +1,8 @@
 """The audit log: an append-only record of security-relevant events.
 
 Events are written on the caller's connection, so an audited change and its audit row
-commit together. Nothing in Tessera updates or deletes audit rows.
+commit together. Nothing in Tessera updates or deletes audit rows, and the database
+refuses to (triggers created with the table, see ``directory_tables``).
 """
 
 import base64

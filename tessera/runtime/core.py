@@ -15,6 +15,7 @@ from .computed import Fetcher
 from .db import make_engine, writer
 from .errors import ObjectNotFound
 from .formulas import org_clock
+from .login_policy import LoginPolicy
 from .model import ModelCache
 from .records import RecordService
 from .systables import field_history, outbox, runtime_schema
@@ -58,8 +59,9 @@ class Runtime:
     history_table = field_history
 
     def __init__(self, database_url, *, access=None, engine_options=None, timezone="UTC",
-                 fiscal_year_start_month=1):
+                 fiscal_year_start_month=1, login_policy=None):
         self.timezone = timezone
+        self.login_policy = login_policy or LoginPolicy()
         self.fiscal_year_start_month = fiscal_year_start_month
         self.engine = make_engine(database_url, **(engine_options or {}))
         self.write_engine = writer(self.engine)

@@ -1,6 +1,6 @@
 """Tables of the directory and of security: teams, roles, assignments, shares, sessions, audit."""
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Index, String, Table, UniqueConstraint
+from sqlalchemy import DDL, JSON, Boolean, Column, DateTime, Index, String, Table, UniqueConstraint, event
 
 from .columns import ID_TYPE
 from .systables import runtime_schema
@@ -97,3 +97,28 @@ audit_log = Table(
     Index("ix_audit_record", "object", "record_id", "id"),
     Index("ix_audit_at", "at"),
 )
+
+
+#: The database itself refuses to change or remove audit rows (a guard against bugs and
+#: casual tampering; whoever owns the database can still drop the trigger, and that is
+#: what a retention job would have to do, in the open).
+APPEND_ONLY_MESSAGE = "the audit log is append-only"
+AUDIT_GUARD_DDL = {
+    "sqlite": [
+        f"CREATE TRIGGER tessera_audit_no_update BEFORE UPDATE ON tessera_audit "
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+        f"CREATE TRIGGER tessera_audit_no_delete BEFORE DELETE ON tessera_audit "
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+    ],
+    "postgresql": [
+        f"CREATE OR REPLACE FUNCTION tessera_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END $$",
+        "CREATE TRIGGER tessera_audit_no_change BEFORE UPDATE OR DELETE ON tessera_audit "
+        "FOR EACH ROW EXECUTE FUNCTION tessera_audit_append_only()",
+        "CREATE TRIGGER tessera_audit_no_truncate BEFORE TRUNCATE ON tessera_audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION tessera_audit_append_only()",
+    ],
+}
+for _dialect, _statements in AUDIT_GUARD_DDL.items():
+    for _statement in _statements:
+        event.listen(audit_log, "after_create", DDL(_statement).execute_if(dialect=_dialect))

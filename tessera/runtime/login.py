@@ -27,18 +27,18 @@ def _attempt(conn, runtime, username, password, ip):
     now = utcnow()
     shown = username if isinstance(username, str) else None
     try:
-        check_allowed(conn, username, ip, now)
+        check_allowed(conn, username, ip, now, runtime.login_policy)
     except LoginThrottled as error:
         audit.record(conn, "login.failed", outcome="failure", ip=ip, subject=shown, details={"reason": "throttled"})
         return error
     row = find_user(conn, username)
     reason = _reason(row, verify_password(row["password_hash"] if row else None, password))
-    note_attempt(conn, username, ip, reason is None, now)
+    note_attempt(conn, username, ip, reason is None, now, runtime.login_policy)
     if reason is not None:
         audit.record(conn, "login.failed", outcome="failure", ip=ip, subject=shown, details={"reason": reason},
                      actor_id=row["id"] if row else None)
         return LoginFailed(FAILED)
-    session_id, secret, csrf = open_session(conn, row["id"], ip)
+    session_id, secret, csrf = open_session(conn, row["id"], ip, runtime.login_policy)
     ctx = context_for_user(conn, runtime.model(conn), row["id"], session_id=session_id, ip=ip)
     audit.record(conn, "login.succeeded", ctx, subject=row["username"], details={"session": session_id})
     return ctx, secret, csrf

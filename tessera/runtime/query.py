@@ -4,7 +4,7 @@ import base64
 import binascii
 import json
 
-from sqlalchemy import and_, false, not_, or_, select
+from sqlalchemy import and_, false, literal, or_, select, tuple_
 
 from .errors import InvalidQuery
 from .security_errors import FieldAccessDenied
@@ -48,27 +48,31 @@ def field_type(obj, name):
 
 
 def _sort_terms(obj, binder, keys):
-    """Each sort key becomes (null flag, value) so NULLs sort last ascending, first descending."""
+    """Each sort key as (expression, descending, name, nullable).
+
+    NULLs sort last ascending and first descending (PostgreSQL's default, and what an
+    index on the column serves on both databases).
+    """
     terms = []
     for name, descending in keys:
         if name in obj.formulas:
             if not obj.formulas[name].pushable:
                 raise InvalidQuery(f"sort: {name} cannot be computed in the database",
                                    errors={"sort": [f"{name} is not sortable"]})
-            column = binder.expression(name)
+            terms.append((binder.expression(name), descending, name, True))
         else:
             column = obj.table.c[name]
-        if name != "id" and (name in obj.formulas or column.nullable):
-            terms.append((column.is_(None), descending, name, "null"))
-        terms.append((column, descending, name, "value"))
+            terms.append((column, descending, name, name != "id" and column.nullable))
     return terms
 
 
+def _order_by(terms):
+    return [expr.desc().nulls_first() if descending else expr.asc().nulls_last()
+            for expr, descending, _, _ in terms]
+
+
 def _cursor_values(row, terms):
-    values = []
-    for _, _, name, part in terms:
-        values.append(row[name] is None if part == "null" else to_json(row[name]))
-    return values
+    return [to_json(row[name]) for _, _, name, _ in terms]
 
 
 def encode_cursor(values):
@@ -89,25 +93,45 @@ def decode_cursor(text, expected):
 
 def keyset_condition(obj, terms, values):
     """Rows strictly after the cursor position in the sort order."""
+    typed = [None if value is None else parse_value(field_type(obj, name), value, label="cursor")
+             for (_, _, name, _), value in zip(terms, values)]
+    fast = _row_value_condition(terms, typed)
+    if fast is not None:
+        return fast
     clauses, equal_so_far = [], []
-    for (expr, descending, name, part), value in zip(terms, values):
-        if part == "null":
-            # expr is "column IS NULL": False sorts before True.
-            after = (not_(expr) if value else false()) if descending else (false() if value else expr)
+    for (expr, descending, _, nullable), value in zip(terms, typed):
+        after = _after(expr, descending, nullable, value)
+        if after is not None:
             clauses.append(and_(*equal_so_far, after))
-            equal_so_far.append(expr if value else not_(expr))
-            continue
-        if value is None:
-            equal_so_far.append(expr.is_(None))
-            continue
-        typed = parse_value(field_type(obj, name), value, label="cursor")
-        if isinstance(typed, bool):  # SQL compares booleans only with "=": False sorts first
-            after = false() if typed != descending else expr == (not typed)
-        else:
-            after = expr < typed if descending else expr > typed
-        clauses.append(and_(*equal_so_far, after))
-        equal_so_far.append(expr == typed)
+        equal_so_far.append(expr.is_(None) if value is None else expr == value)
     return or_(*clauses) if clauses else false()
+
+
+def _after(expr, descending, nullable, value):
+    """Rows whose ``expr`` sorts strictly after ``value`` (None when none can)."""
+    if value is None:  # NULLs come last ascending: nothing after; first descending: every value
+        return expr.is_not(None) if descending else None
+    if isinstance(value, bool):  # SQL compares booleans only with "=": False sorts first
+        later = (expr == (not value)) if value == descending else None
+    else:
+        later = expr < value if descending else expr > value
+    if nullable and not descending:  # ascending, NULLs come after every value
+        return expr.is_(None) if later is None else or_(later, expr.is_(None))
+    return later
+
+
+def _row_value_condition(terms, typed):
+    """The one-field-then-id sort as a row comparison ``(field, id) > (:v, :id)``, which both
+    databases answer with an index range scan (the OR form makes PostgreSQL scan from the start)."""
+    if len(terms) != 2 or terms[1][2] != "id" or terms[0][1] != terms[1][1]:
+        return None
+    if typed[0] is None or isinstance(typed[0], bool):
+        return None
+    (expr, descending, _, nullable), (id_column, *_) = terms
+    left, right = tuple_(expr, id_column), tuple_(literal(typed[0], expr.type), typed[1])
+    if descending:
+        return left < right
+    return or_(left > right, expr.is_(None)) if nullable else left > right
 
 
 def parse_limit(text, *, default=DEFAULT_LIMIT, most=MAX_LIMIT):
@@ -161,8 +185,7 @@ def list_page(conn, obj, readable, *, binder, filters=None, sort=None, fields=No
     if conditions:
         query = query.where(*conditions)
     query = query.select_from(binder.from_clause)
-    order = [expr.desc() if desc else expr.asc() for expr, desc, _, _ in terms]
-    rows = conn.execute(query.order_by(*order).limit(size + 1)).mappings().all()
+    rows = conn.execute(query.order_by(*_order_by(terms)).limit(size + 1)).mappings().all()
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = encode_cursor(_cursor_values(rows[-1], terms)) if more and rows else None

@@ -7,6 +7,7 @@ over an indexed table, and sharing rules are their criteria compiled to plain SQ
 """
 
 import logging
+import threading
 
 from sqlalchemy import exists, false, or_, select
 
@@ -92,11 +93,41 @@ def rule_conditions(compile_rule, rules):
     return conditions
 
 
-def visibility_condition(table, object_name, ctx, level, rule_sql=(), *, dialect="postgresql"):
-    """The OR of every way the user reaches a row at ``level`` (read, edit or full)."""
-    conditions = owned_conditions(table, ctx)
-    if level != FULL:
-        conditions.extend(shared_conditions(table, object_name, ctx, edit_only=level == EDIT,
-                                            correlated=dialect == "sqlite"))
-        conditions.extend(rule_sql)
+def visibility_condition(table, object_name, ctx, level, rule_sql=(), *, dialect="postgresql", direct=None):
+    """The OR of every way the user reaches a row at ``level`` (read, edit or full).
+
+    Column tests (ownership, then the sharing rules' criteria) come before the manual
+    share lookup, so a database that evaluates the OR in order probes the share index
+    only for rows nothing cheaper admitted. ``direct`` is a DirectConditions cache.
+    """
+    owned, shared = (direct or DirectConditions()).get(table, object_name, ctx, level, dialect)
+    conditions = [*owned, *(rule_sql if level != FULL else ()), *shared]
     return or_(*conditions) if conditions else false()
+
+
+class DirectConditions:
+    """The ownership and manual-share conditions of (table, user, reach, level, dialect).
+
+    They depend on nothing else, so each is built once and reused until the cache fills
+    (the table key ties an entry to one published revision).
+    """
+
+    def __init__(self, size=2048):
+        self.size = size
+        self._entries = {}
+        self._lock = threading.Lock()
+
+    def get(self, table, object_name, ctx, level, dialect):
+        """Return (ownership conditions, manual-share conditions) for ``ctx`` at ``level``."""
+        key = (table, object_name, ctx.user_id, ctx.reach, level, dialect)
+        found = self._entries.get(key)
+        if found is not None:
+            return found
+        owned = owned_conditions(table, ctx)
+        shared = [] if level == FULL else shared_conditions(
+            table, object_name, ctx, edit_only=level == EDIT, correlated=dialect == "sqlite")
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[key] = (owned, shared)
+        return owned, shared

@@ -6,11 +6,10 @@ from datetime import timedelta
 from sqlalchemy import delete, func, insert, select
 
 from .directory_tables import login_attempt
+from .login_policy import DEFAULT_POLICY
 from .security_errors import LoginThrottled
 
-WINDOW = timedelta(minutes=15)
-USER_LIMIT = 5
-IP_LIMIT = 20
+#: Attempts older than this are forgotten at the user's next successful login (at least the window).
 KEEP = timedelta(days=1)
 
 
@@ -19,37 +18,41 @@ def throttle_key(username):
     return (username if isinstance(username, str) else "").strip().lower()[:150]
 
 
-def _retry_after(conn, condition, limit, now):
+def _retry_after(conn, condition, limit, window, now):
     times = conn.execute(select(login_attempt.c.at).where(condition).order_by(login_attempt.c.at.desc())
                          .limit(limit)).scalars().all()
     if len(times) < limit:
         return None
-    return max(1, int((times[-1] + WINDOW - now).total_seconds()) + 1)
+    return max(1, int((times[-1] + window - now).total_seconds()) + 1)
 
 
-def _user_condition(conn, key, now):
+def _user_condition(conn, key, window, now):
     last_success = conn.execute(select(func.max(login_attempt.c.at)).where(
         login_attempt.c.username == key, login_attempt.c.succeeded.is_(True))).scalar_one()
-    since = max(now - WINDOW, last_success) if last_success else now - WINDOW
+    since = max(now - window, last_success) if last_success else now - window
     return (login_attempt.c.username == key) & login_attempt.c.succeeded.is_(False) & (login_attempt.c.at > since)
 
 
-def check_allowed(conn, username, ip, now):
+def check_allowed(conn, username, ip, now, policy=DEFAULT_POLICY):
     """Raise LoginThrottled when too many recent attempts failed for this user or from ``ip``.
 
-    Failures count for 15 minutes; a successful login clears the user's count.
+    Failures count for ``policy.failure_window``; a successful login clears the user's count.
     """
-    wait = _retry_after(conn, _user_condition(conn, throttle_key(username), now), USER_LIMIT, now)
+    window = policy.failure_window
+    wait = _retry_after(conn, _user_condition(conn, throttle_key(username), window, now),
+                        policy.failures_per_user, window, now)
     if wait is None and ip:
-        by_ip = (login_attempt.c.ip == ip) & login_attempt.c.succeeded.is_(False) & (login_attempt.c.at > now - WINDOW)
-        wait = _retry_after(conn, by_ip, IP_LIMIT, now)
+        by_ip = (login_attempt.c.ip == ip) & login_attempt.c.succeeded.is_(False) & (login_attempt.c.at > now - window)
+        wait = _retry_after(conn, by_ip, policy.failures_per_address, window, now)
     if wait is not None:
         raise LoginThrottled(f"too many failed logins; try again in {wait} seconds", retry_after=wait)
 
 
-def note_attempt(conn, username, ip, succeeded, now):
-    """Remember one attempt; a success also forgets the user's attempts older than a day."""
+def note_attempt(conn, username, ip, succeeded, now, policy=DEFAULT_POLICY):
+    """Remember one attempt; a success also forgets the user's attempts older than a day
+    (or than the failure window, when that is longer)."""
     key = throttle_key(username)
     conn.execute(insert(login_attempt).values(username=key, ip=ip, succeeded=succeeded, at=now))
     if succeeded:
-        conn.execute(delete(login_attempt).where(login_attempt.c.username == key, login_attempt.c.at < now - KEEP))
+        keep = max(KEEP, policy.failure_window)
+        conn.execute(delete(login_attempt).where(login_attempt.c.username == key, login_attempt.c.at < now - keep))

@@ -1,5 +1,9 @@
 """The audit log: what is recorded, who may read it, how it is searched and paged."""
 
+import pytest
+import sqlalchemy as sa
+
+from tessera.runtime.directory_tables import APPEND_ONLY_MESSAGE, audit_log
 from tests.helpers import define
 from tests.identity.conftest import SALES_REP, url
 from tests.platform.support import assert_problem
@@ -75,3 +79,16 @@ def test_the_audit_log_can_be_filtered_by_time_and_outcome(org):
     failed = search(org, outcome="failure")["items"]
     assert [e["event"] for e in failed] == ["login.failed"]
     assert search(org, since="2999-01-01T00:00:00Z")["items"] == []
+
+
+def test_the_database_refuses_to_change_or_remove_audit_rows(org):
+    before = search(org, limit=500)["items"]
+    assert before
+    attempts = [sa.update(audit_log).values(event="tampered"), sa.delete(audit_log)]
+    if org.runtime.engine.dialect.name == "postgresql":
+        attempts.append(sa.text("TRUNCATE tessera_audit"))
+    for statement in attempts:
+        with pytest.raises(sa.exc.DatabaseError, match=APPEND_ONLY_MESSAGE):
+            with org.runtime.write() as conn:
+                conn.execute(statement)
+    assert search(org, limit=500)["items"] == before

@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select, update
 
 from tessera.metadata.store import utcnow
-from tessera.runtime import throttle
+from tessera.platform import create_app
+from tessera.runtime.identity import create_user
+from tessera.runtime.login_policy import DEFAULT_POLICY
 from tessera.runtime.directory_tables import audit_log, login_attempt, web_session
 from tessera.runtime.systables import user
 from tests.identity.conftest import PASSWORD, url
@@ -113,7 +115,7 @@ def test_a_bearer_token_needs_no_csrf_token(org):
 
 
 def test_repeated_failures_lock_the_user_out_even_with_the_right_password(org, browser):
-    for _ in range(throttle.USER_LIMIT):
+    for _ in range(DEFAULT_POLICY.failures_per_user):
         assert login(browser, password="wrong one!").status_code == 401
     locked = login(browser)
     assert_problem(locked, 429, "login_throttled")
@@ -123,23 +125,23 @@ def test_repeated_failures_lock_the_user_out_even_with_the_right_password(org, b
 
 
 def test_the_lockout_is_per_user_case_insensitively(org, browser):
-    for _ in range(throttle.USER_LIMIT):
+    for _ in range(DEFAULT_POLICY.failures_per_user):
         login(browser, "ALICE", "wrong one!", ip=f"10.1.0.{_}")
     assert_problem(login(browser, ip="10.9.9.9"), 429, "login_throttled")
 
 
 def test_repeated_failures_from_one_address_lock_that_address_out(org, browser):
-    for index in range(throttle.IP_LIMIT):
+    for index in range(DEFAULT_POLICY.failures_per_address):
         login(browser, f"user{index}", "wrong one!", ip="192.0.2.7")
     assert_problem(login(browser, ip="192.0.2.7"), 429, "login_throttled")
     assert login(browser, ip="192.0.2.8").status_code == 200
 
 
 def test_failures_older_than_the_window_no_longer_count(org, browser):
-    for _ in range(throttle.USER_LIMIT):
+    for _ in range(DEFAULT_POLICY.failures_per_user):
         login(browser, password="wrong one!")
     with org.runtime.write() as conn:
-        conn.execute(update(login_attempt).values(at=utcnow() - throttle.WINDOW - timedelta(seconds=1)))
+        conn.execute(update(login_attempt).values(at=utcnow() - DEFAULT_POLICY.failure_window - timedelta(seconds=1)))
     assert login(browser).status_code == 200
 
 
@@ -161,3 +163,37 @@ def test_a_user_may_change_their_password_knowing_the_current_one(org, browser):
     with org.runtime.read() as conn:
         stored = conn.execute(select(user.c.password_hash).where(user.c.username == "alice")).scalar_one()
     assert stored.startswith("scrypt:") and "another long one" not in stored
+
+
+@pytest.fixture
+def strict_app(database_url):
+    """An app whose settings lock out after two failures in a minute and end idle sessions after 30 s."""
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "LOGIN_MAX_FAILURES": "2",
+                      "LOGIN_FAILURE_WINDOW": "60", "SESSION_IDLE_TIMEOUT": "30", "SESSION_LIFETIME": "600"})
+    with app.extensions["tessera"].write() as conn:
+        create_user(conn, "alice", password=PASSWORD)
+    yield app
+    app.extensions["tessera"].dispose()
+
+
+def test_the_lockout_follows_the_login_settings(strict_app):
+    client = strict_app.test_client()
+    for _ in range(2):
+        assert login(client, password="wrong one!").status_code == 401
+    locked = login(client)
+    assert_problem(locked, 429, "login_throttled")
+    assert 0 < int(locked.headers["Retry-After"]) <= 61
+    with strict_app.extensions["tessera"].write() as conn:
+        conn.execute(update(login_attempt).values(at=utcnow() - timedelta(seconds=61)))
+    assert login(client).status_code == 200
+
+
+def test_sessions_follow_the_session_settings(strict_app):
+    client = strict_app.test_client()
+    response = login(client)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("tessera_session="))
+    assert "max-age=600" in cookie.lower()
+    assert client.get(f"{HTTPS}/api/v1/auth/session").status_code == 200
+    with strict_app.extensions["tessera"].write() as conn:
+        conn.execute(update(web_session).values(last_seen_at=utcnow() - timedelta(seconds=31)))
+    assert_problem(client.get(f"{HTTPS}/api/v1/auth/session"), 401, "unauthenticated")

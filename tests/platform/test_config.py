@@ -35,7 +35,8 @@ def test_settings_come_from_tessera_environment_variables_and_config_wins():
     assert settings["FISCAL_YEAR_START_MONTH"] == 4
 
 
-@pytest.mark.parametrize("name, value", [("FISCAL_YEAR_START_MONTH", "13"), ("SQL_ECHO", "sometimes")])
+@pytest.mark.parametrize("name, value", [("FISCAL_YEAR_START_MONTH", "13"), ("SQL_ECHO", "sometimes"),
+                                         ("LOGIN_MAX_FAILURES", "0"), ("SESSION_IDLE_TIMEOUT", "soon")])
 def test_bad_environment_values_are_refused_by_name(name, value):
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={f"TESSERA_{name}": value})

@@ -95,8 +95,8 @@ def walk(api, limit, **params):
         assert len(pages) < 50, "the cursor never ends"
 
 
-SORTS = ["-amount,title", "amount", "title,-amount", "-title", "stage,-close", "-hot,amount", "close", "-id",
-         "-created_at"]
+SORTS = ["-amount,title", "amount", "-amount", "title,-amount", "title", "-title", "stage,-close", "-hot,amount",
+         "hot", "-close,hot", "close", "-id", "-created_at"]
 
 
 def test_walking_every_page_returns_each_record_exactly_once_in_order(api, deals):

@@ -8,7 +8,7 @@ from tessera.runtime.directory_tables import web_session
 from tessera.runtime.identity import get_user, user_json
 from tessera.runtime.login import log_in
 from tessera.runtime.security_errors import LoginThrottled
-from tessera.runtime.sessions import LIFETIME, close_session
+from tessera.runtime.sessions import close_session
 
 from ..auth import CSRF_COOKIE, SESSION_COOKIE, client_ip
 from ..jsonio import json_response
@@ -17,7 +17,7 @@ from .guards import object_body
 
 
 def _set_cookies(response, secret, csrf):
-    age = int(LIFETIME.total_seconds())
+    age = int(runtime().login_policy.session_lifetime.total_seconds())
     response.set_cookie(SESSION_COOKIE, secret, max_age=age, secure=True, httponly=True, samesite="Lax", path="/")
     response.set_cookie(CSRF_COOKIE, csrf, max_age=age, secure=True, httponly=False, samesite="Lax", path="/")
 
