@@ -47,6 +47,7 @@ def init():
     with runtime.write() as conn:
         if find_user(conn, "admin") is None:
             create_user(conn, "admin", display_name="Administrator", is_admin=True)
+            audit.record(conn, "user.created", actor="cli", subject="admin", details={"admin": True})
             click.echo("created user admin", err=True)
         else:
             click.echo("already initialised", err=True)

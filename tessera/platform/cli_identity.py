@@ -10,7 +10,7 @@ import click
 from tessera.runtime import Runtime, audit
 from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.identity import create_user, find_user, set_active, set_password
-from tessera.runtime.tokens import issue_token, list_tokens, revoke_token
+from tessera.runtime.tokens import check_objects_published, issue_token, list_tokens, revoke_token
 
 from .config import ConfigError, load_settings
 
@@ -114,8 +114,10 @@ def token():
 def token_create(username, name, read_only, objects, expires_in_days):
     """Print a new token for USERNAME as the only line on standard output."""
     try:
-        with _runtime().write() as conn:
+        runtime = _runtime()
+        with runtime.write() as conn:
             found = _user(conn, username)
+            check_objects_published(runtime.model(conn), list(objects) or None)
             token_id, secret = issue_token(conn, found["id"], name, scope="read" if read_only else "read_write",
                                            objects=list(objects) or None, expires_in_days=expires_in_days)
             audit.record(conn, "token.created", _CliActor(), subject=f"token {token_id}",

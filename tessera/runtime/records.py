@@ -170,7 +170,7 @@ class RecordService:
         if obj.default_formulas or obj.rules:
             self._apply_formulas_on_create(conn, ctx, model, obj, rows, single)
         if single:
-            self._check_unique(conn, obj, rows[0], None)
+            self._check_unique(conn, ctx, obj, rows[0], None)
         now = utcnow()
         fill_auto_numbers(conn, obj, rows, now)
         system = {"owner_id": ctx.user_id, "created_by": ctx.user_id, "created_at": now,
@@ -208,8 +208,10 @@ class RecordService:
         except IntegrityError:
             raise ConflictingValue(f"a unique field of {obj.name} already holds one of these values") from None
 
-    def _check_unique(self, conn, obj, values, record_id):
-        errors = {}
+    def _check_unique(self, conn, ctx, obj, values, record_id):
+        """Raise ConflictingValue when a unique field's value is taken; a field the actor
+        may not read is not named."""
+        taken = []
         for name, field_doc in obj.fields.items():
             if not field_doc.get("unique") or values.get(name) is None:
                 continue
@@ -217,9 +219,14 @@ class RecordService:
             if record_id is not None:
                 query = query.where(obj.table.c.id != record_id)
             if conn.execute(query.limit(1)).first():
-                errors[name] = ["another record already has this value"]
-        if errors:
-            raise ConflictingValue("a unique field already holds this value", errors=errors)
+                taken.append(name)
+        if not taken:
+            return
+        readable = set(self.access.readable_fields(ctx, obj))
+        errors = {n: ["another record already has this value"] for n in taken if n in readable}
+        if len(errors) < len(taken):
+            raise ConflictingValue("another record already has a value this record must not share", errors=errors)
+        raise ConflictingValue("a unique field already holds this value", errors=errors)
 
     # -- updating ------------------------------------------------------------------
 
@@ -239,7 +246,7 @@ class RecordService:
                 raise StaleVersion(
                     f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
             check_references(conn, model, obj, [values])
-            self._check_unique(conn, obj, values, record_id)
+            self._check_unique(conn, ctx, obj, values, record_id)
             candidate = {**current, **values}
             if obj.rules:
                 env = self.runtime.eval_env(ctx, conn, model)

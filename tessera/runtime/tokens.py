@@ -57,6 +57,15 @@ def issue_token(conn, user_id, name="cli", *, scope="read_write", objects=None, 
     return token_id, secret
 
 
+def check_objects_published(model, objects):
+    """Raise RecordInvalid naming each entry of a token's ``objects`` that ``model`` does not publish."""
+    if isinstance(objects, list):
+        missing = [o for o in objects if isinstance(o, str) and o not in model.objects]
+        if missing:
+            raise RecordInvalid("the token names objects that do not exist",
+                                errors={"objects": [f'no published object "{o}"' for o in missing]})
+
+
 def create_token(conn, user_id, name="cli", **options):
     """Create a token for ``user_id``; return the secret (shown once)."""
     return issue_token(conn, user_id, name, **options)[1]

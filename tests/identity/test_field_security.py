@@ -139,3 +139,16 @@ def test_formula_evaluate_refuses_a_hidden_field(org):
     response = org["alice"].post("/api/v1/formula/evaluate",
                                  json={"object": "opportunity", "expression": "margin * 2", "record": {}})
     assert response.status_code == 403 and "margin" not in response.get_data(as_text=True)
+
+
+def test_a_taken_unique_value_in_a_hidden_field_is_refused_without_naming_the_field(org):
+    badge = object_doc("badge", {"name": "title", "type": "text"},
+                       {"name": "code", "type": "text", "unique": True, "default": "X1"})
+    rights = {**SALES_REP, "objects": {**SALES_REP["objects"], "badge": {
+        "create": True, "read": True, "fields": {"code": {"read": False}}}}}
+    assert define(org.admin, badge, rights).status_code == 200
+    assert org["alice"].post(url(object_name="badge"), json={"title": "first"}).status_code == 201
+    second = org["alice"].post(url(object_name="badge"), json={"title": "second"})
+    body = assert_problem(second, 409, "unique_violation")
+    assert "errors" not in body and "code" not in body["detail"]
+    assert org.admin.get(url(object_name="badge")).get_json()["items"][0]["code"] == "X1"

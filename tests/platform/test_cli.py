@@ -12,6 +12,7 @@ from tessera.metadata import store
 from tessera.platform import create_app
 from tessera.platform.cli import main
 from tessera.runtime import Runtime
+from tessera.runtime.directory_tables import audit_log
 from tessera.runtime.systables import user as user_table
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "crm-basic"
@@ -80,6 +81,9 @@ def test_init_creates_the_administrator_once(tessera, inspect_db):
     assert second.exit_code == 0, second.output
     assert admins(inspect_db()) == [("admin", True)]
     assert first.stdout == "" and second.stdout == ""
+    with inspect_db().read() as conn:
+        created = conn.execute(sa.select(audit_log.c.event, audit_log.c.actor, audit_log.c.subject)).all()
+    assert created == [("user.created", "cli", "admin")]
 
 
 def test_token_create_prints_one_line_that_works_as_a_bearer_token(tessera, web):
@@ -108,6 +112,14 @@ def test_token_create_for_an_unknown_user_fails_readably(tessera):
     assert result.stdout == ""
     assert 'no user "nobody"' in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_token_create_for_an_unknown_object_fails_readably_and_creates_nothing(tessera):
+    tessera("init")
+    result = tessera("token", "create", "admin", "--object", "nosuch")
+    assert result.exit_code != 0 and result.stdout == ""
+    assert 'no published object "nosuch"' in result.stderr
+    assert tessera("token", "list", "admin").stdout == ""
 
 
 # -- metadata -------------------------------------------------------------------------------

@@ -200,6 +200,7 @@ def test_revisions_are_listed_newest_first_with_their_changes(api):
         [{"kind": "object", "name": "account", "action": "create"}],
     ]
     assert all(r["author"] == "admin" for r in items)
+    assert all(r["published_at"].endswith("Z") for r in items)
 
 
 def test_deleting_a_draft_document_drops_the_object_at_publish(api):

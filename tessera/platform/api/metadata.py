@@ -6,6 +6,7 @@ from tessera.metadata import store
 from tessera.metadata.errors import InvalidDocument
 from tessera.metadata.kinds import kind_spec
 from tessera.runtime import publish as publishing
+from tessera.runtime.serialize import to_json
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
@@ -98,7 +99,8 @@ def revisions():
     """The newest published revisions, newest first."""
     require_admin()
     with runtime().read() as conn:
-        return json_response({"items": store.revisions(conn)})
+        items = [{key: to_json(value) for key, value in row.items()} for row in store.revisions(conn)]
+        return json_response({"items": items})
 
 
 def register(bp):

@@ -4,7 +4,7 @@ from flask import Response, request
 
 from tessera.runtime import audit
 from tessera.runtime.errors import RecordInvalid
-from tessera.runtime.tokens import issue_token, list_tokens, revoke_token, token_json
+from tessera.runtime.tokens import check_objects_published, issue_token, list_tokens, revoke_token, token_json
 from tessera.runtime.systables import token
 
 from ..jsonio import json_response
@@ -20,14 +20,6 @@ def list_mine():
         return json_response({"items": list_tokens(conn, ctx().user_id)})
 
 
-def _check_objects(model, objects):
-    if isinstance(objects, list):
-        missing = [o for o in objects if isinstance(o, str) and o not in model.objects]
-        if missing:
-            raise RecordInvalid("the token names objects that do not exist",
-                                errors={"objects": [f'no published object "{o}"' for o in missing]})
-
-
 def create_mine():
     """Create a token for the caller; the answer holds its secret, shown this once."""
     body, caller, rt = object_body(), ctx(), runtime()
@@ -35,7 +27,7 @@ def create_mine():
     if unknown:
         raise RecordInvalid("unknown token field(s)", errors={k: ["Unknown field."] for k in unknown})
     with rt.write() as conn:
-        _check_objects(rt.model(conn), body.get("objects"))
+        check_objects_published(rt.model(conn), body.get("objects"))
         token_id, secret = issue_token(conn, caller.user_id, body.get("name", "api"), scope=body.get("scope", "read_write"),
                                        objects=body.get("objects"), expires_in_days=body.get("expires_in_days"))
         audit.record(conn, "token.created", caller, subject=f"token {token_id}",
