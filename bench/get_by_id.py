@@ -33,7 +33,10 @@ import urllib.request
 from pathlib import Path
 
 from common import (argument_parser, backends, fill_opportunities, median, new_runtime, new_token,
-                    publish_crm, scratch_database, timed, verdict)
+                    publish_crm, publish_documents, scratch_database, timed, verdict)
+
+from tessera.runtime.assignments import update_user
+from tessera.runtime.identity import create_user
 
 BENCH = Path(__file__).resolve().parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -171,14 +174,29 @@ def in_process(url, token, record_id, samples=500):
     app.extensions["tessera"].dispose()
 
 
+REP_RIGHTS = {"kind": "permission_set", "name": "bench_rep",
+              "objects": {"opportunity": {"read": True, "edit": True, "fields": {"discount": {"read": False}}}}}
+
+
+def new_rep(runtime, admin):
+    """A sales rep holding a permission set (read/edit opportunity, one hidden field) and no
+    view-all right, so each GET runs the object, field and record-level checks; return the id."""
+    publish_documents(runtime, [REP_RIGHTS])
+    with runtime.write() as conn:
+        rep_id = create_user(conn, "rep")
+        update_user(conn, admin, rep_id, {"permission_sets": ["bench_rep"]})
+    return rep_id
+
+
 def bench_backend(backend, args):
     """Set up one database, start both servers, load them in turn and print the figures."""
     with scratch_database(backend, args.postgres_url) as url, tempfile.TemporaryDirectory() as logdir:
         runtime, ctx = new_runtime(url)
         try:
             account_ids = publish_crm(runtime, ctx, accounts=5)
-            fill_opportunities(runtime, "obj_opportunity", args.rows, 1, account_ids[0], ctx.user_id)
-            token = new_token(runtime, ctx.user_id)
+            caller_id = ctx.user_id if args.caller == "admin" else new_rep(runtime, ctx)
+            fill_opportunities(runtime, "obj_opportunity", args.rows, 1, account_ids[0], caller_id)
+            token = new_token(runtime, caller_id)
         finally:
             runtime.dispose()
         record_id = args.rows // 2
@@ -203,7 +221,7 @@ def bench_backend(backend, args):
                 status, body = fetch(target, dict(h.split(": ", 1) for h in headers))
                 assert status == 200 and body["id"] == record_id, (name, status, body)
                 run_wrk(target, args, headers, duration=args.warmup)
-            print(f"{backend}: GET one opportunity, gunicorn -w {args.workers} (sync), "
+            print(f"{backend}: GET one opportunity as {args.caller}, gunicorn -w {args.workers} (sync), "
                   f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, median of {args.repeat}")
             results = {"tessera": [], "bare": []}
             for rep in range(args.repeat):
@@ -247,6 +265,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
+    parser.add_argument("--caller", choices=("rep", "admin"), default="rep",
+                        help="who GETs: a rep (permission set, private sharing, one hidden field) or the admin")
     parser.add_argument("--in-process", action="store_true",
                         help="also show the SQL of one GET and both apps' time per GET without a server")
     args = parser.parse_args()

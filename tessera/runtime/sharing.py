@@ -100,16 +100,16 @@ def visibility_condition(table, object_name, ctx, level, rule_sql=(), *, dialect
     share lookup, so a database that evaluates the OR in order probes the share index
     only for rows nothing cheaper admitted. ``direct`` is a DirectConditions cache.
     """
-    owned, shared = (direct or DirectConditions()).get(table, object_name, ctx, level, dialect)
-    conditions = [*owned, *(rule_sql if level != FULL else ()), *shared]
-    return or_(*conditions) if conditions else false()
+    return (direct or DirectConditions()).condition(table, object_name, ctx, level, dialect,
+                                                    tuple(rule_sql) if level != FULL else ())
 
 
 class DirectConditions:
-    """The ownership and manual-share conditions of (table, user, reach, level, dialect).
+    """Visibility conditions of (table, user, reach, level, dialect, rule conditions).
 
-    They depend on nothing else, so each is built once and reused until the cache fills
-    (the table key ties an entry to one published revision).
+    Ownership and manual shares depend on nothing else, and the rule conditions come from
+    the RuleCache (the same objects while they are cached), so each OR is built once and
+    reused until the cache fills; the table key ties an entry to one published revision.
     """
 
     def __init__(self, size=2048):
@@ -117,17 +117,20 @@ class DirectConditions:
         self._entries = {}
         self._lock = threading.Lock()
 
-    def get(self, table, object_name, ctx, level, dialect):
-        """Return (ownership conditions, manual-share conditions) for ``ctx`` at ``level``."""
-        key = (table, object_name, ctx.user_id, ctx.reach, level, dialect)
+    def condition(self, table, object_name, ctx, level, dialect, rule_sql):
+        """The OR of ownership, ``rule_sql`` and manual shares for ``ctx`` at ``level``."""
+        # The entry keeps the rule conditions alive, so their ids cannot be reused meanwhile.
+        key = (table, object_name, ctx.user_id, ctx.reach, level, dialect, tuple(map(id, rule_sql)))
         found = self._entries.get(key)
         if found is not None:
             return found
         owned = owned_conditions(table, ctx)
         shared = [] if level == FULL else shared_conditions(
             table, object_name, ctx, edit_only=level == EDIT, correlated=dialect == "sqlite")
+        conditions = [*owned, *rule_sql, *shared]
+        built = or_(*conditions) if conditions else false()
         with self._lock:
             if len(self._entries) >= self.size:
                 self._entries.clear()
-            self._entries[key] = (owned, shared)
-        return owned, shared
+            self._entries[key] = built
+        return built
