@@ -152,9 +152,18 @@ def equality_filters(obj, filters, readable):
         column = obj.table.c[name]
         if text in ("", "null"):
             conditions.append(column.is_(None))
+        elif field_type(obj, name) == "multi_picklist":
+            conditions.append(_includes_option(name, column, text))
         else:
             conditions.append(column == parse_value(field_type(obj, name), text, label=name))
     return conditions
+
+
+def _includes_option(name, column, option):
+    """A multi-picklist (stored as ``a;b;c``) that includes ``option``."""
+    if ";" in option:
+        raise InvalidQuery(f"{name}: filter by one option at a time", errors={name: ["name one option"]})
+    return (literal(";") + column + literal(";")).contains(f";{option};", autoescape=True)
 
 
 def _formula_columns(obj, binder, names, keys):

@@ -168,6 +168,22 @@ def test_multi_picklist_goes_in_and_out_as_a_list(api, model):
     assert create(api, "specimen", {"title": "none", "products": []})["products"] == []
 
 
+def test_filtering_a_multi_picklist_by_one_option_finds_every_record_that_includes_it(api, model):
+    for title, products in (("a", ["Pumps"]), ("b", ["Valves", "Pumps"]), ("c", ["Sensors"]), ("d", [])):
+        create(api, "specimen", {"title": title, "products": products})
+
+    def titles(option):
+        response = api.get("/api/v1/objects/specimen/records", query_string={"products": option})
+        assert response.status_code == 200, response.get_json()
+        return sorted(r["title"] for r in response.get_json()["items"])
+
+    assert titles("Pumps") == ["a", "b"]
+    assert titles("Sensors") == ["c"]
+    assert titles("Pump") == [] and titles("%") == []
+    assert_problem(api.get("/api/v1/objects/specimen/records", query_string={"products": "Pumps;Valves"}),
+                   400, "invalid_query")
+
+
 def test_auto_numbers_follow_the_format_and_increase(api, model):
     numbers = [create(api, "specimen", {"title": f"r{i}"})["number"] for i in range(3)]
     assert numbers == [f"CT-{this_year()}-000{i}" for i in (1, 2, 3)]
