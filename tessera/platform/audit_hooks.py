@@ -27,9 +27,10 @@ from tessera.runtime.sharing import sharing_model
 from .jsonio import response_data
 
 RECORD_ACTIONS = {"api.records_get": "read", "api.records_list": "list", "api.records_history": "history",
+                  "api.records_count": "count", "api.records_aggregate": "aggregate",
                   "api.records_patch": "edit", "api.records_delete": "delete"}
 #: Override actions that only read, and are coalesced per window.
-COALESCED_ACTIONS = frozenset({"read", "list", "history"})
+COALESCED_ACTIONS = frozenset({"read", "list", "history", "count", "aggregate"})
 METADATA_EVENTS = {"api.metadata_create": "metadata.draft_saved", "api.metadata_put": "metadata.draft_saved",
                    "api.metadata_delete": "metadata.draft_deleted", "api.metadata_publish": "metadata.published"}
 

@@ -87,6 +87,34 @@ def object_paths(name):
             "parameters": [record_id],
             "get": _op(f"History of a {name} record", {"200": {"description": "Changes"}}),
         },
+        **summary_paths(name),
+    }
+
+
+EQUALITY_NOTE = "Any other query parameter that names a readable field filters by equality, as for the list."
+
+
+def _query(name, description, schema=None):
+    return {"name": name, "in": "query", "description": description, "schema": schema or {"type": "string"}}
+
+
+def summary_paths(name):
+    """The count, aggregate and export paths of object ``name`` (no field is named: the document is shared)."""
+    base, text = f"/api/v1/objects/{name}/records", {"schema": {"type": "string"}}
+    where = _query("filter", "A boolean formula, as for the list.")
+    count = {"type": "object", "properties": {"count": {"type": "integer", "minimum": 0}}}
+    groups = {"type": "object", "properties": {"groups": {"type": "array", "maxItems": 1000, "items": {"type": "object"}}}}
+    aggregate_params = [where, _query("group_by", "One or two fields, comma-separated."),
+                        _query("measures", "count, sum:field, avg:field, min:field, max:field; comma-separated.")]
+    export_params = [where, _query("format", "The file format.", {"type": "string", "enum": ["csv", "jsonl"]}),
+                     _query("sort", "As for the list."), _query("fields", "As for the list.")]
+    return {
+        f"{base}/count": {"get": _op(f"Count {name} records", {"200": {"description": "The count", **_json(count)}},
+                                     parameters=[where], description=EQUALITY_NOTE)},
+        f"{base}/aggregate": {"get": _op(f"Aggregate {name} records", {"200": {"description": "Groups", **_json(groups)}},
+                                         parameters=aggregate_params, description=EQUALITY_NOTE)},
+        f"{base}/export": {"get": _op(f"Export {name} records", {"200": {"description": "A file", "content": {
+            "text/csv": text, "application/x-ndjson": text}}}, parameters=export_params, description=EQUALITY_NOTE)},
     }
 
 

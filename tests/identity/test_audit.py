@@ -45,6 +45,14 @@ def test_shares_and_admin_overrides_are_audited(org):
     assert override and override[0]["details"] == {"action": "read"}
 
 
+def test_an_administrators_count_and_aggregate_of_a_private_object_are_audited(org):
+    org.create("alice", title="mine")
+    org.admin.get(url() + "/count")
+    org.admin.get(url() + "/aggregate", query_string={"group_by": "region"})
+    actions = {e["details"]["action"] for e in search(org, event="admin.override", object="opportunity")["items"]}
+    assert {"count", "aggregate"} <= actions
+
+
 def test_token_changes_and_use_are_audited(org):
     made = org["alice"].post("/api/v1/tokens", json={"name": "ci"}).get_json()
     org["alice"].delete(f"/api/v1/tokens/{made['id']}")

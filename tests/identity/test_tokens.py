@@ -1,5 +1,6 @@
 """Personal API tokens: shown once, stored hashed, scoped, revocable, expiring; and the CLI."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from tessera.metadata.store import utcnow
 from tessera.platform.cli import main
 from tessera.runtime.systables import token
 from tests.conftest import Api
+from tests.helpers import object_doc
 from tests.identity.conftest import url
 from tests.platform.support import assert_problem
 
@@ -117,7 +119,11 @@ def cli(database_url, monkeypatch):
     return runner
 
 
-def test_the_cli_creates_users_and_prints_a_token_as_the_only_stdout_line(cli, database_url):
+def test_the_cli_creates_users_and_prints_a_token_as_the_only_stdout_line(cli, database_url, tmp_path):
+    account = tmp_path / "account.json"
+    account.write_text(json.dumps(object_doc("account", {"name": "name", "type": "text"})))
+    assert cli.invoke(main, ["metadata", "apply", str(account)]).exit_code == 0
+    assert cli.invoke(main, ["metadata", "publish"]).exit_code == 0
     made = cli.invoke(main, ["user", "create", "erin", "--display-name", "Erin", "--password-stdin"],
                       input="a long enough secret\n")
     assert made.exit_code == 0, made.output

@@ -4,13 +4,15 @@ from flask import Blueprint
 
 from . import formula, health, metadata, openapi_route, records
 from . import audit_log, directory, record_sharing, session_auth, tokens, users
+from . import record_summaries, records_export
 
 
 def create_blueprint():
     """Return the /api/v1 blueprint with every resource's routes registered."""
     blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
     for module in (health, metadata, records, formula, openapi_route,
-                   session_auth, users, directory, tokens, audit_log, record_sharing):
+                   session_auth, users, directory, tokens, audit_log, record_sharing,
+                   record_summaries, records_export):
         module.register(blueprint)
     return blueprint
 
