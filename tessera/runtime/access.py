@@ -1,7 +1,8 @@
 """Access decisions the records service asks for on every operation.
 
 Object rights and field-level security come from the Context's Rights (the union of the
-user's permission sets); record-level access is a SQL condition (``row_filter``) that
+user's permission sets, with formula and roll-up fields hidden wherever they read a hidden
+field: see ``rights.derived_reads``); record-level access is a SQL condition (``row_filter``) that
 the records service and the query builder put inside every SELECT. Administrators
 (``ctx.is_admin``) pass every check; a token's scope limits even them.
 """
@@ -12,7 +13,7 @@ from sqlalchemy import delete, or_, select
 
 from .directory_tables import record_share
 from .errors import PermissionDenied, RecordNotFound
-from .formulas import filter_condition
+from .formulas import TableBinder, formula_filter
 from .rights import NO_RIGHTS
 from .rule_cache import RuleCache
 from .security_errors import FieldAccessDenied, ScopeExceeded
@@ -27,6 +28,19 @@ ROW_LEVELS = {"read": READ, "edit": EDIT, "delete": FULL, "transfer": FULL, "sha
 
 def _rights(ctx):
     return ctx.rights or NO_RIGHTS
+
+
+def rule_condition(runtime, conn, compiled, model, source, ctx):
+    """The SQL of a sharing rule's criteria on ``model.table``, lookups as a subquery.
+
+    Criteria are admin metadata: they are checked with every field visible, not with
+    the grantee's field rights, while ``$user`` still means the grantee ``ctx``.
+    """
+    binder = TableBinder(compiled, model, runtime.eval_env(ctx), conn.dialect.name)
+    condition = formula_filter(runtime, conn, compiled, model, source, None, binder=binder)
+    if binder.from_clause is binder.root:
+        return condition
+    return model.table.c.id.in_(select(binder.root.c.id).select_from(binder.from_clause).where(condition))
 
 
 class AccessPolicy:
@@ -66,7 +80,12 @@ class AccessPolicy:
     # -- fields --------------------------------------------------------------------
 
     def readable_fields(self, ctx, model):
-        """Return the names of the fields ``ctx`` may read, in document order."""
+        """Return the names of the fields ``ctx`` may read, in document order.
+
+        A formula or roll-up field is among them only if everything it reads, through
+        other formula fields, lookups and roll-ups, is readable too (the Rights carry
+        that closure, computed once per compiled model and set of permission sets).
+        """
         if ctx.is_admin:
             return list(model.fields)
         readable = _rights(ctx).on(model.name).readable
@@ -194,7 +213,7 @@ class AccessPolicy:
             return ()
 
         def compile_rule(source):
-            return filter_condition(self.runtime, conn, compiled, model, source, ctx)
+            return rule_condition(self.runtime, conn, compiled, model, source, ctx)
 
         return rule_conditions(lambda doc: self._rules.get(compiled.revision, doc, ctx, compile_rule), rules)
 

@@ -2,11 +2,17 @@
 
 Rights depend only on the published revision and the names of the sets, so they are
 computed once per (compiled model, sets) and shared by every request that needs them.
+A formula or roll-up field is readable only when everything it reads is readable too
+(``derived_reads``), so every consumer of ``ObjectRights.readable`` sees the same rule.
 """
 
 import threading
 import weakref
 from dataclasses import dataclass, field
+
+from tessera.formula import check
+from tessera.metadata.fieldtypes import lookup_target
+from tessera.metadata.formulas import scope_for
 
 OBJECT_ACTIONS = ("create", "read", "edit", "delete", "view_all", "modify_all")
 _CACHE_SIZE = 512
@@ -94,6 +100,82 @@ def compute_rights(documents, set_names):
     return Rights(is_admin=is_admin, objects=objects)
 
 
+def _path_reads(model, obj, path):
+    """The (object, field) pairs a reader must see to follow ``path`` from ``obj``.
+
+    System fields and the user object are readable by everyone, so a path stops there.
+    """
+    reads = []
+    for hop in path:
+        if obj is None or hop not in obj.fields:
+            break
+        reads.append((obj.name, hop))
+        obj = model.objects.get(lookup_target(obj.fields[hop]))
+    return reads
+
+
+def _references_reads(model, obj, references):
+    """Every pair the field ``references`` (paths) of a formula over ``obj`` read."""
+    return {pair for path in references for pair in _path_reads(model, obj, path)}
+
+
+def _rollup_reads(model, field_doc):
+    """What a roll-up reads on its child: the summarised field and its filter's fields."""
+    child = model.objects.get(field_doc["child"])
+    if child is None:
+        return set()
+    reads = set(_path_reads(model, child, [field_doc["of"]])) if field_doc.get("of") else set()
+    if field_doc.get("filter"):
+        checked = check(field_doc["filter"], scope_for(model.documents, child.name), context="filter")
+        reads |= _references_reads(model, child, checked.references)
+    return reads
+
+
+def _direct_reads(model, obj, name):
+    """What formula or roll-up field ``name`` of ``obj`` reads itself, one level deep."""
+    if name in obj.formulas:
+        return _references_reads(model, obj, obj.formulas[name].checked.references)
+    return _rollup_reads(model, obj.fields[name])
+
+
+def _closure(key, direct):
+    """Every pair reachable from ``key`` through ``direct`` (cycles are harmless)."""
+    seen, pending = set(), list(direct[key])
+    while pending:
+        pair = pending.pop()
+        if pair not in seen:
+            seen.add(pair)
+            pending.extend(direct.get(pair, ()))
+    return frozenset(seen)
+
+
+def derived_reads(model):
+    """{(object, field): every (object, field) it reads, transitively} for formula and roll-up fields.
+
+    Follows other formula fields, lookup hops and roll-ups; computed once per compiled
+    model and kept in ``model.cache``.
+    """
+    found = model.cache.get("derived_reads")
+    if found is None:
+        direct = {(obj.name, name): _direct_reads(model, obj, name) for obj in model.objects.values()
+                  for name, doc in obj.fields.items() if doc["type"] in ("formula", "rollup")}
+        found = {key: _closure(key, direct) for key in direct}
+        model.cache["derived_reads"] = found
+    return found
+
+
+def without_hidden_sources(rights, reads):
+    """``rights`` minus the derived fields that read a field the user may not read."""
+    def visible(pair):
+        return pair[1] in rights.on(pair[0]).readable
+
+    objects = {}
+    for name, grant in rights.objects.items():
+        hidden = {f for f in grant.readable if not all(map(visible, reads.get((name, f), ())))}
+        objects[name] = ObjectRights(grant.actions, grant.readable - hidden, grant.editable - hidden)
+    return Rights(is_admin=rights.is_admin, objects=objects)
+
+
 class RightsCache:
     """Rights per (compiled model, set names), computed once each; bounded in size.
 
@@ -118,12 +200,12 @@ class RightsCache:
         return entries
 
     def get(self, model, set_names):
-        """The Rights of ``set_names`` under compiled ``model``."""
+        """The Rights of ``set_names`` under compiled ``model``, derived fields restricted."""
         key = frozenset(set_names)
         entries = self._entries(model)
         found = entries.get(key)
         if found is None:
-            found = compute_rights(model.documents, sorted(key))
+            found = without_hidden_sources(compute_rights(model.documents, sorted(key)), derived_reads(model))
             with self._lock:
                 if len(entries) >= self._size:
                     entries.clear()
