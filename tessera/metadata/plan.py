@@ -94,19 +94,37 @@ def field_change(obj, old, new):
     ]
 
 
-def _index_steps(obj, old_doc, new_doc):
-    def wanted(doc):
-        found = {(f["name"],): bool(f.get("unique")) for f in doc["fields"]
-                 if f.get("unique") or f.get("indexed") or lookup_target(f)}
-        found.update({tuple(i["fields"]): bool(i.get("unique")) for i in doc.get("indexes", [])})
-        return found
+def _wanted_indexes(doc):
+    """Every index ``doc`` declares, as {columns: unique}: flagged fields, lookups, ``indexes``."""
+    if doc is None:
+        return {}
+    found = {(f["name"],): bool(f.get("unique")) for f in doc["fields"]
+             if f.get("unique") or f.get("indexed") or lookup_target(f)}
+    found.update({tuple(i["fields"]): bool(i.get("unique")) for i in doc.get("indexes", [])})
+    return found
 
-    before, after = wanted(old_doc) if old_doc else {}, wanted(new_doc)
-    steps = [_step("drop_index", obj, None, columns=list(cols), unique=u)
-             for cols, u in before.items() if after.get(cols) != u]
-    steps += [_step("create_index", obj, None, columns=list(cols), unique=u)
-              for cols, u in after.items() if before.get(cols) != u]
+
+def _index_steps(obj, old_doc, new_doc, replaced=frozenset()):
+    """Drop the indexes that change and create the new ones.
+
+    An index over a ``replaced`` column (one that is dropped, or dropped and re-added
+    with another type) is dropped before the column goes and created again afterwards:
+    SQLite refuses to drop an indexed column and PostgreSQL silently drops the index.
+    """
+    before, after = _wanted_indexes(old_doc), _wanted_indexes(new_doc)
+    kept = {cols for cols, unique in before.items() if after.get(cols) == unique}
+    rebuilt = {cols for cols in kept if not replaced.isdisjoint(cols)}
+    steps = [_index_step("drop_index", obj, cols, u, replaced if cols in rebuilt else ())
+             for cols, u in before.items() if cols not in kept or cols in rebuilt]
+    steps += [_index_step("create_index", obj, cols, u, replaced if cols in rebuilt else ())
+              for cols, u in after.items() if cols not in kept or cols in rebuilt]
     return steps
+
+
+def _index_step(op, obj, cols, unique, replaced):
+    around = sorted(set(replaced) & set(cols))
+    extra = {"reason": f"rebuilt around the replaced column {', '.join(around)}"} if around else {}
+    return _step(op, obj, None, columns=list(cols), unique=unique, **extra)
 
 
 def object_steps(name, old_set, new_set):
@@ -127,7 +145,8 @@ def object_steps(name, old_set, new_set):
             steps.append(_step("add_column", name, field_name, definition=field_doc))
         else:
             steps.extend(field_change(name, old_fields[field_name], field_doc))
-    return steps + _index_steps(name, old_doc, new_doc) + _rollup_steps(name, old_doc, new_doc)
+    replaced = frozenset(s["field"] for s in steps if s["op"] == "drop_column")
+    return steps + _index_steps(name, old_doc, new_doc, replaced) + _rollup_steps(name, old_doc, new_doc)
 
 
 def compute_plan(old_set, new_set):

@@ -1,10 +1,20 @@
-"""What a lossy plan step would lose: counted against the live tables before applying."""
+"""What a lossy plan step would lose: counted against the live tables before applying;
+once confirmed, the value each affected row is left with and the record of the change."""
 
+import hashlib
 from decimal import Decimal
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import (JSON, Column, DateTime, MetaData, String, Table, case, cast, func, insert, literal, null, or_,
+                        select, text, update)
 
-from .columns import table_name
+from tessera.metadata.formulas import storage_doc
+from tessera.metadata.store import utcnow
+
+from .columns import ID_TYPE, table_name
+from .history import append_history_from, json_null, stored_json
+from .outbox import append_events_from, changes_payload
+from .rollups import recompute_all
+from .systables import outbox
 
 
 def _like_member(column, value):
@@ -74,4 +84,150 @@ def condition_for(table, step):
     return column, CONDITIONS[check["kind"]](column, check)
 
 
-__all__ = ["affected_rows", "annotate_losses", "condition_for", "table_name"]
+def _without_members(column, removed):
+    """``column`` (values joined by ';') without the ``removed`` values; NULL when none is left."""
+    padded = literal(";") + column + literal(";")
+    for value in removed:  # stored values are distinct, so one replace per value suffices
+        padded = func.replace(padded, f";{value};", ";")
+    return case((padded == ";", null()), else_=func.substr(padded, 2, func.length(padded) - 2))
+
+
+def repaired_value(column, check):
+    """The value a row selected by ``check`` keeps once the lossy step is confirmed: the
+    text cut to length, the multi-picklist without the removed options, else NULL."""
+    if check["kind"] == "longer_than":
+        return func.substr(column, 1, check["length"])
+    if check["kind"] == "multi_value_in":
+        return _without_members(column, check["values"])
+    return null()
+
+
+# -- recording what a confirmed publish changed -------------------------------------------------
+
+#: Plan operations that change or drop stored values when their step is lossy.
+REWRITING_OPS = {"alter_column", "restrict_values", "drop_column"}
+MIGRATION_REASON = "migration"
+
+
+def rewrites_values(step):
+    """Whether ``step`` changes or drops stored values when it is applied."""
+    return bool(step.get("lossy")) and step["op"] in REWRITING_OPS
+
+
+def _rewriting_steps(steps):
+    """The steps that change or drop stored values, by object."""
+    found = {}
+    for step in filter(rewrites_values, steps):
+        found.setdefault(step["object"], []).append(step)
+    return found
+
+
+def _temp_table(conn, name, *columns):
+    """Create a temporary table (gone with the connection, or with the rollback) and return it."""
+    table = Table(name, MetaData(), *columns, prefixes=["TEMPORARY"])
+    table.create(conn)
+    return table
+
+
+def _snapshot(conn, name, table, steps):
+    """Copy (id, old values) of the rows ``steps`` will change into temporary table ``name``."""
+    fields = list(dict.fromkeys(step["field"] for step in steps))
+    if conn.dialect.name == "postgresql":
+        # Writers must wait until the publish commits: a value changed between this copy
+        # and the rewrite would be recorded with the wrong old value.
+        conn.execute(text(f"LOCK TABLE {conn.dialect.identifier_preparer.quote(table.name)} IN EXCLUSIVE MODE"))
+    snapshot = _temp_table(conn, name, Column("id", ID_TYPE, primary_key=True),
+                           *[Column(f, table.c[f].type) for f in fields])
+    rows = select(table.c.id, *[table.c[f] for f in fields]).where(or_(*[condition_for(table, s)[1] for s in steps]))
+    conn.execute(insert(snapshot).from_select(["id", *fields], rows))
+    return snapshot
+
+
+class ValueChanges:
+    """Records the stored values confirmed lossy steps change, as an update would record them.
+
+    ``capture`` copies the rows about to change, before any step runs; ``record``, once
+    the values are rewritten, writes per object and set-based: one field-history row per
+    changed value (a dropped field's last value -> null), one ``record.updated`` event
+    per changed record (``"reason": "migration"``), a new version, fresh roll-ups.
+    """
+
+    def __init__(self, conn, old_model, new_model, steps, actor_id):
+        self.conn, self.old, self.new, self.actor_id = conn, old_model, new_model, actor_id
+        self.replaced = {(s["object"], s["field"]) for s in steps if s["op"] == "drop_column"}
+        self.snapshots = {}  # object name -> temporary table of (id, old values)
+
+    @classmethod
+    def capture(cls, conn, old_model, new_model, steps, actor_id):
+        """Snapshot the rows every confirmed lossy step of ``steps`` is about to change."""
+        changes = cls(conn, old_model, new_model, steps, actor_id)
+        for index, (name, rewriting) in enumerate(sorted(_rewriting_steps(steps).items())):
+            obj = old_model.objects[name]
+            # Roll-ups are derived: they are recomputed, never recorded, as on record writes.
+            rewriting = [s for s in rewriting if obj.fields[s["field"]]["type"] != "rollup"]
+            if rewriting:
+                changes.snapshots[name] = _snapshot(conn, f"tessera_lossy_{index}", obj.table, rewriting)
+        return changes
+
+    def record(self):
+        """Write history, events and versions for every value that changed since ``capture``."""
+        if not self.snapshots:
+            return
+        changed = _temp_table(self.conn, "tessera_lossy_changes", Column("object", String(63)),
+                              Column("record_id", ID_TYPE), Column("field", String(63)),
+                              Column("old_value", JSON), Column("new_value", JSON))
+        now = utcnow()
+        for name, snapshot in self.snapshots.items():
+            for column in list(snapshot.c)[1:]:
+                query = self._field_changes(name, snapshot, column.name)
+                self.conn.execute(insert(changed).from_select([c.name for c in changed.c], query))
+            if self.conn.dialect.name == "postgresql":
+                # Temporary tables get no statistics of their own; without them the
+                # planner takes 100k changes for a hundred and sorts on disk.
+                self.conn.execute(text("ANALYZE tessera_lossy_changes"))
+            self._write(name, changed, now)
+            snapshot.drop(self.conn)
+        changed.drop(self.conn)
+
+    def _field_changes(self, name, snapshot, field):
+        """Rows (object, record id, field, old JSON, new JSON) of the values of ``field`` that changed."""
+        dialect = self.conn.dialect.name
+        old = stored_json(snapshot.c[field], storage_doc(self.old.objects[name].fields[field], self.old.documents),
+                          dialect)
+        if (name, field) in self.replaced:  # the column was dropped: its values are gone
+            return (select(literal(name), snapshot.c.id, literal(field), old, json_null(dialect))
+                    .where(snapshot.c[field].is_not(None)))
+        obj = self.new.objects[name]
+        table, new_doc = obj.table, storage_doc(obj.fields[field], self.new.documents)
+        return (select(literal(name), snapshot.c.id, literal(field), old, stored_json(table.c[field], new_doc, dialect))
+                .select_from(snapshot.join(table, table.c.id == snapshot.c.id))
+                .where(snapshot.c[field].is_distinct_from(table.c[field])))
+
+    def _write(self, name, changed, now):
+        """One event per changed record of ``name``, its history rows pointing at it, a new version."""
+        mine = changed.c.object == name
+        # One key per (revision, object, record): unique, and it finds the event again.
+        prefix = f"migration:{self.new.revision}:{hashlib.sha1(name.encode()).hexdigest()[:12]}:"
+        key = literal(prefix, String).concat(cast(changed.c.record_id, String))
+        actor, when = literal(self.actor_id, ID_TYPE), literal(now, DateTime)
+        payload = changes_payload(self.conn.dialect.name, changed.c.field, changed.c.old_value,
+                                  changed.c.new_value, {"reason": MIGRATION_REASON, "revision": self.new.revision})
+        append_events_from(self.conn, select(literal("record.updated"), literal(name), changed.c.record_id, payload,
+                                             actor, when, key, literal(0))
+                           .where(mine).group_by(changed.c.record_id).order_by(changed.c.record_id))
+        values = [changed.c[c] for c in ("object", "record_id", "field", "old_value", "new_value")]
+        append_history_from(self.conn, select(*values, actor, when, outbox.c.id)
+                            .select_from(changed.join(outbox, outbox.c.idempotency_key == key))
+                            .where(mine).order_by(changed.c.record_id, changed.c.field))
+        self._bump_versions(self.new.objects[name], select(changed.c.record_id).where(mine), now)
+
+    def _bump_versions(self, obj, record_ids, now):
+        """Give the records in ``record_ids`` a new version, as the publishing user's change."""
+        table = obj.table
+        self.conn.execute(update(table).where(table.c.id.in_(record_ids))
+                          .values(version=table.c.version + 1, updated_by=self.actor_id, updated_at=now))
+        for parent, rollup in obj.rollups_fed:
+            recompute_all(self.conn, self.new, self.new.objects[parent], rollup)
+
+__all__ = ["ValueChanges", "affected_rows", "annotate_losses", "condition_for", "repaired_value",
+           "rewrites_values", "table_name"]

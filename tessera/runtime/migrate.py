@@ -6,7 +6,7 @@ transaction, so a failure anywhere leaves schema and metadata as they were.
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from tessera.metadata.errors import PublishRefused
@@ -14,7 +14,7 @@ from tessera.metadata.errors import PublishRefused
 from .columns import column_type, field_column, index_name, system_columns, table_name
 from tessera.metadata.formulas import storage_doc
 
-from .datachecks import condition_for
+from .datachecks import ValueChanges, condition_for, repaired_value, rewrites_values
 from .rollups import recompute_all
 
 
@@ -44,23 +44,16 @@ def _repair_rows(ops, step, ctx):
         return
     old_table = ctx["old"].objects[step["object"]].table
     column, where = condition_for(old_table, step)
-    kind = step["data_check"]["kind"]
-    conn = ops.get_bind()
-    if kind == "longer_than":
-        value = func.substr(column, 1, step["data_check"]["length"])
-    elif kind == "multi_value_in":
-        return _strip_multi_values(conn, old_table, step, where)
-    else:
-        value = None
-    conn.execute(update(old_table).where(where).values({column.name: value}))
-
-
-def _strip_multi_values(conn, table, step, where):
-    column = table.c[step["field"]]
-    removed = set(step["data_check"]["values"])
-    for row in conn.execute(select(table.c.id, column).where(where)).all():
-        kept = [v for v in row[1].split(";") if v not in removed]
-        conn.execute(update(table).where(table.c.id == row[0]).values({column.name: ";".join(kept) or None}))
+    value = repaired_value(column, step["data_check"])
+    try:
+        with ops.get_bind().begin_nested():
+            ops.get_bind().execute(update(old_table).where(where).values({column.name: value}))
+    except IntegrityError:
+        raise PublishRefused(
+            f"{step['target']}: once repaired, records would share a value a unique index forbids; "
+            "nothing was published",
+            errors={f"object/{step['object']}:{step['field']}": ["repaired values would collide"]},
+        ) from None
 
 
 def _alter_column(ops, step, ctx):
@@ -86,12 +79,18 @@ def _create_index(ops, step, ctx):
 
 def _drop_index(ops, step, ctx):
     name = index_name(step["object"], step["columns"], step["unique"])
-    ops.drop_index(name, table_name=table_name(step["object"]))
+    # Earlier releases let PostgreSQL drop an index silently with its column; the goal
+    # here is only that the index is gone.
+    ops.drop_index(name, table_name=table_name(step["object"]), if_exists=True)
 
 
 def _recompute_rollup(ops, step, ctx):
     parent = ctx["new"].objects[step["object"]]
     recompute_all(ops.get_bind(), ctx["new"], parent, parent.fields[step["field"]])
+
+
+def _record_value_changes(ops, step, ctx):
+    ctx["changes"].record()
 
 
 APPLIERS = {
@@ -104,12 +103,27 @@ APPLIERS = {
     "create_index": _create_index,
     "drop_index": _drop_index,
     "recompute_rollup": _recompute_rollup,
+    "record_value_changes": _record_value_changes,
 }
 
 
-def apply_plan(conn, steps, old_model, new_model):
-    """Apply ``steps`` on ``conn`` (inside the caller's transaction)."""
+def _with_recording(steps):
+    """``steps`` with the recording of changed values right after the last step that changes them."""
+    rewriting = [i for i, step in enumerate(steps) if rewrites_values(step)]
+    if not rewriting:
+        return steps
+    at = rewriting[-1] + 1
+    return [*steps[:at], {"op": "record_value_changes"}, *steps[at:]]
+
+
+def apply_plan(conn, steps, old_model, new_model, actor_id=None):
+    """Apply ``steps`` on ``conn`` (inside the caller's transaction).
+
+    Stored values that confirmed lossy steps change are recorded as updates by
+    ``actor_id``: field history, one ``record.updated`` event per record, a new version.
+    """
     ops = Operations(MigrationContext.configure(conn))
-    ctx = {"old": old_model, "new": new_model}
-    for step in steps:
+    ctx = {"old": old_model, "new": new_model,
+           "changes": ValueChanges.capture(conn, old_model, new_model, steps, actor_id)}
+    for step in _with_recording(steps):
         APPLIERS[step["op"]](ops, step, ctx)

@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import insert
+from sqlalchemy import Integer, String, func, insert, literal
 
 from tessera.metadata.store import utcnow
 
@@ -33,3 +33,26 @@ def append_events(conn, rows):
     """Append many prepared event rows at once."""
     if rows:
         conn.execute(insert(outbox), rows)
+
+
+def changes_payload(dialect, field, old, new, extra):
+    """SQL aggregating a group's (field, old JSON, new JSON) rows into an update event's payload:
+    ``{"changes": {field: {"old", "new"}}, **extra}`` (``extra`` maps names to str or int)."""
+    members = []
+    for name, value in extra.items():
+        members += [literal(name, String), literal(value, Integer if isinstance(value, int) else String)]
+    if dialect == "postgresql":
+        changes = func.json_object_agg(field, func.json_build_object(literal("old", String), old,
+                                                                       literal("new", String), new))
+        return func.json_build_object(literal("changes", String), changes, *members)
+    changes = func.json_group_object(field, func.json_object("old", func.json(old), "new", func.json(new)))
+    return func.json_object("changes", changes, *members)
+
+
+def append_events_from(conn, query):
+    """Append the events ``query`` selects, in the column order of ``EVENT_COLUMNS``."""
+    conn.execute(insert(outbox).from_select(EVENT_COLUMNS, query))
+
+
+EVENT_COLUMNS = ["event_type", "object", "record_id", "payload", "actor_id", "created_at", "idempotency_key",
+                 "attempts"]

@@ -6,10 +6,11 @@ revision row and its outbox event commit together or not at all.
 
 from tessera.metadata import store
 from tessera.metadata.crosscheck import cross_check
-from tessera.metadata.errors import LossyChangeRefused
+from tessera.metadata.errors import LossyChangeRefused, PublishRefused
 from tessera.metadata.plan import compute_plan
 
-from .datachecks import annotate_losses
+from .datachecks import annotate_losses, rewrites_values
+from .identity import find_user
 from .migrate import apply_plan
 from .model import build_model
 from .outbox import append_event
@@ -38,9 +39,22 @@ def plan(conn, current_model):
     }
 
 
+def _publishing_user(conn, author, actor_id):
+    """The id of the user who publishes: ``actor_id``, else the user named ``author``."""
+    if actor_id is not None:
+        return actor_id
+    user = find_user(conn, author)
+    if user is None:
+        raise PublishRefused(f'this publish changes stored values and there is no user "{author}" to record '
+                             'the changes as; publish as an existing user')
+    return user["id"]
+
+
 def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=None):
     """Publish every pending draft on ``conn``; return the plan with the new revision.
 
+    Values a confirmed lossy step changes are recorded as changes by ``actor_id`` (else
+    by the user named ``author``): field history, ``record.updated`` events, new versions.
     Raises PublishRefused (checks fail), LossyChangeRefused (data would be lost and
     ``confirm_data_loss`` is false) or ConcurrentPublish. The caller owns the transaction.
     """
@@ -49,8 +63,10 @@ def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=No
         raise LossyChangeRefused(
             "this publish would lose data; review the plan and confirm to go ahead", steps=lossy
         )
+    if any(rewrites_values(step) for step in steps):
+        actor_id = _publishing_user(conn, author, actor_id)
     new_model = build_model(revision + 1, candidate)
-    apply_plan(conn, steps, old_model, new_model)
+    apply_plan(conn, steps, old_model, new_model, actor_id)
     new_revision = store.record_publish(conn, revision, author, changes, steps)
     summary = [{"kind": k, "name": n, "action": a} for k, n, a in changes]
     append_event(conn, "metadata.published", None, None, {"revision": new_revision, "changes": summary}, actor_id)
