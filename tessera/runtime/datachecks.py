@@ -94,11 +94,16 @@ def _without_members(column, removed):
 
 def repaired_value(column, check):
     """The value a row selected by ``check`` keeps once the lossy step is confirmed: the
-    text cut to length, the multi-picklist without the removed options, else NULL."""
+    text cut to length, the multi-picklist without the removed options, the number rounded
+    to the new scale (NULL only when it still does not fit), else NULL."""
     if check["kind"] == "longer_than":
         return func.substr(column, 1, check["length"])
     if check["kind"] == "multi_value_in":
         return _without_members(column, check["values"])
+    if check["kind"] == "numeric_overflow":
+        rounded = func.round(column, check["scale"])
+        limit = Decimal(10) ** (check["precision"] - check["scale"])
+        return case((func.abs(rounded) < limit, rounded), else_=null())
     return null()
 
 

@@ -178,6 +178,10 @@ LOSSY_KINDS = {
         {"name": "f", "type": "currency", "precision": 18, "scale": 2},
         {"name": "f", "type": "currency", "precision": 4, "scale": 2},
         ["12500.50", "7.25", None], {0: ("12500.50", None)}),
+    "a number given fewer decimals": (
+        {"name": "f", "type": "number", "precision": 18, "scale": 2},
+        {"name": "f", "type": "number", "precision": 4, "scale": 0},
+        ["12.50", "7.00", "9999.60", "-0.40", None], {0: ("12.50", "13"), 2: ("9999.60", None), 3: ("-0.40", "0")}),
     "a field removed": (
         {"name": "f", "type": "date"}, None,
         ["2024-05-01", None, "2025-01-31"], {0: ("2024-05-01", None), 2: ("2025-01-31", None)}),
