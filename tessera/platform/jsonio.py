@@ -1,11 +1,18 @@
 """JSON in and out: exact decimals on input, one fast encoder for output."""
 
 import json
+import re
 from decimal import Decimal
 
 from flask import Response, request
 
+from tessera.metadata.documents import json_path
+
 from .problems import ApiProblem
+
+#: No API document nests deeper than a few levels; a body nesting deeper than this is refused
+#: before anything walks it recursively.
+MAX_DEPTH = 64
 
 
 def _default(value):
@@ -35,15 +42,107 @@ def response_data(response):
 def json_body():
     """Parse the request body as JSON (numbers with a fraction become Decimal).
 
-    Raises ApiProblem for a missing, non-JSON or malformed body, naming line and column.
+    Raises ApiProblem: 413 for a body over MAX_CONTENT_LENGTH (with or without a
+    Content-Length), 415 for a body that is not JSON, 400 for a missing or malformed body
+    (naming line and column) or one nesting deeper than MAX_DEPTH, 422 for text holding
+    NUL or unpaired surrogates, keyed by its path in the body.
     """
-    raw = request.get_data(cache=True)
+    raw = _bounded_body()
     if not raw:
         raise ApiProblem(400, "malformed_json", "the request body must be JSON")
     if request.mimetype not in ("application/json", "application/merge-patch+json") and not request.mimetype.endswith("+json"):
         raise ApiProblem(415, "unsupported_media_type", "the request body must be JSON")
     try:
-        return json.loads(raw, parse_float=Decimal)
+        text = raw.decode(json.detect_encoding(raw))  # strict: encoded surrogates are malformed too
+        body = json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise _too_deep() from None
     except (UnicodeDecodeError, ValueError) as error:
         where = f" (line {error.lineno}, column {error.colno})" if hasattr(error, "lineno") else ""
         raise ApiProblem(400, "malformed_json", f"the request body is not valid JSON{where}") from None
+    _check_depth(body)
+    if _MAYBE_UNSTORABLE.search(text):
+        _check_text(body)
+    return body
+
+
+def _bounded_body():
+    """The raw request body, refused with 413 when it is longer than MAX_CONTENT_LENGTH.
+
+    Werkzeug refuses a too-long Content-Length itself, but a body without one (chunked
+    transfer encoding) is cut at the limit without a word, so at most one byte more than
+    the limit is read: getting it means the body is too long.
+    """
+    limit = request.max_content_length
+    if limit is None or request.content_length is not None:
+        return request.get_data(cache=True)
+    request.max_content_length = limit + 1  # read before the stream is opened, hence here
+    raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        raise ApiProblem(413, "payload_too_large", f"the request is larger than {limit} bytes")
+    return raw
+
+
+def _too_deep():
+    return ApiProblem(400, "malformed_json", f"the request body nests deeper than {MAX_DEPTH} levels")
+
+
+# In valid JSON text NUL and surrogates can only be written as \\u escapes; a body without
+# such an escape needs no string looked at.
+_MAYBE_UNSTORABLE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _check_depth(body):
+    """Raise ApiProblem when ``body`` nests deeper than MAX_DEPTH (iterative: safe at any depth)."""
+    level, depth = [body], 0
+    while level:
+        if depth >= MAX_DEPTH:
+            raise _too_deep()
+        below = []
+        for value in level:
+            if type(value) is dict:
+                below.extend(v for v in value.values() if type(v) in (dict, list))
+            elif type(value) is list:
+                below.extend(v for v in value if type(v) in (dict, list))
+        level, depth = below, depth + 1
+
+
+def _check_text(body):
+    """Raise ApiProblem (422) naming the path of every key or string holding NUL or a lone surrogate."""
+    bad = {}
+    _collect_unstorable(body, (), bad)
+    if bad:
+        raise ApiProblem(422, "validation_failed", "the request body holds text that cannot be stored",
+                         dict(sorted(bad.items())))
+
+
+def _collect_unstorable(value, path, bad):
+    """Add to ``bad`` the path and reason of every unstorable key or string under ``value``."""
+    if isinstance(value, str):
+        if _unstorable(value):
+            bad[_path_text(path)] = [_unstorable(value)]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _unstorable(key):
+                bad[_path_text((*path, key))] = [_unstorable(key)]
+            _collect_unstorable(item, (*path, key), bad)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _collect_unstorable(item, (*path, index), bad)
+
+
+def _unstorable(text):
+    """Why ``text`` cannot be stored (NUL, or an unpaired surrogate), or None."""
+    if "\x00" in text:
+        return "must not contain NUL characters"
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return "must be valid Unicode text"
+    return None
+
+
+def _path_text(parts):
+    """The field path of ``parts`` (``[0].title``), with any NUL in a key shown escaped."""
+    return json_path(parts).replace("\x00", "\\u0000")

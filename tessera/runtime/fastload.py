@@ -7,9 +7,11 @@ including every error, goes through the marshmallow schema, which words the erro
 """
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from tessera.metadata.fieldtypes import numeric_shape, option_values, text_length
+
+from .serialize import MAX_ID
 
 
 class _Slow(Exception):
@@ -21,16 +23,42 @@ def _text(field_doc):
     allowed = set(option_values(field_doc)) if field_doc["type"] == "picklist" else None
 
     def coerce(value):
-        if type(value) is not str or len(value) > limit or (allowed is not None and value not in allowed):
+        if type(value) is not str or len(value) > limit or (allowed is not None and value not in allowed) \
+                or "\x00" in value:
             raise _Slow
         return value
     return coerce
 
 
-def _numeric(field_doc):
-    precision, scale = numeric_shape(field_doc)
-    exponent = Decimal(1).scaleb(-scale)
+class DoesNotFit(ValueError):
+    """A number does not fit a numeric field's shape; the message says why."""
+
+
+def numeric_fitter(precision, scale):
+    """Return ``fit(number)``: the finite Decimal ``number`` with exactly ``scale`` decimal places.
+
+    ``fit`` raises DoesNotFit when the number has more than ``precision - scale`` digits
+    before the decimal point, or would need rounding to ``scale`` places: nothing is rounded.
+    """
     limit = Decimal(10) ** (precision - scale)
+    exponent = Decimal(1).scaleb(-scale)
+    context = Context(prec=max(precision, scale, 1))  # below the limit the result always fits
+    too_long = f"must have at most {precision - scale} digits before the decimal point"
+    too_fine = "must be a whole number" if scale == 0 else \
+        f"must have at most {scale} decimal place{'s' if scale > 1 else ''}"
+
+    def fit(number):
+        if number.copy_abs() >= limit:
+            raise DoesNotFit(too_long)
+        exact = number.quantize(exponent, context=context)
+        if exact != number:
+            raise DoesNotFit(too_fine)
+        return exact
+    return fit
+
+
+def _numeric(field_doc):
+    fit = numeric_fitter(*numeric_shape(field_doc))
     low = Decimal(str(field_doc["min"])) if "min" in field_doc else None
     high = Decimal(str(field_doc["max"])) if "max" in field_doc else None
 
@@ -39,11 +67,10 @@ def _numeric(field_doc):
             raise _Slow
         try:
             number = Decimal(value)
-            exact = number.quantize(exponent)
+            exact = fit(number) if number.is_finite() else None
         except (InvalidOperation, ValueError):
             raise _Slow from None
-        if exact != number or not -limit < exact < limit or (low is not None and exact < low) \
-                or (high is not None and exact > high):
+        if exact is None or (low is not None and exact < low) or (high is not None and exact > high):
             raise _Slow
         return exact
     return coerce
@@ -75,9 +102,9 @@ FAST = {
     "number": _numeric, "currency": _numeric, "percent": _numeric,
     "date": _date,
     "boolean": _exact_type(bool),
-    "lookup": _exact_type(int, lambda v: v >= 1),
-    "master_detail": _exact_type(int, lambda v: v >= 1),
-    "user": _exact_type(int, lambda v: v >= 1),
+    "lookup": _exact_type(int, lambda v: 1 <= v <= MAX_ID),
+    "master_detail": _exact_type(int, lambda v: 1 <= v <= MAX_ID),
+    "user": _exact_type(int, lambda v: 1 <= v <= MAX_ID),
 }
 
 

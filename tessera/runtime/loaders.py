@@ -1,15 +1,22 @@
 """Marshmallow schemas generated from field metadata: they validate and coerce input."""
 
 from datetime import timezone
-from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from tessera.metadata.fieldtypes import numeric_shape, option_values, text_length
+from tessera.metadata.fieldtypes import lookup_target, numeric_shape, option_values, text_length
 
-from .fastload import FastLoader
+from .fastload import DoesNotFit, FastLoader, numeric_fitter
+from .serialize import MAX_ID
 
 PHONE = r"^\+?[0-9 ()./-]{3,40}$"
+NUL_MESSAGE = "must not contain NUL characters"
+
+
+def no_nul(value):
+    """Refuse text holding NUL: PostgreSQL cannot store it, so no database may accept it."""
+    if "\x00" in value:
+        raise ValidationError(NUL_MESSAGE)
 
 
 class UtcDateTime(fields.DateTime):
@@ -18,32 +25,78 @@ class UtcDateTime(fields.DateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            try:
+                parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            except OverflowError:  # e.g. 9999-12-31T23:00:00-05:00 is past the last representable year
+                raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from None
         return parsed
 
 
-class MultiPicklist(fields.List):
-    """A list of allowed values, stored joined by ';'."""
+def _shown(value, most=40):
+    """A value as quoted in a message, cut short so an error never echoes a whole payload."""
+    text = value if isinstance(value, str) else repr(value)
+    return f'"{text[:most]}…"' if len(text) > most else f'"{text}"'
+
+
+class MultiPicklist(fields.Field):
+    """A list of distinct allowed values, stored joined by ';'.
+
+    Every error is a flat, readable message on the field itself (never a dict by index).
+    """
+
+    def __init__(self, options, **kwargs):
+        super().__init__(**kwargs)
+        self.options = frozenset(options)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        values = super()._deserialize(value, attr, data, **kwargs)
-        if len(set(values)) != len(values):
+        if not isinstance(value, list):
+            raise ValidationError("Not a valid list.")
+        unknown = [v for v in value if not isinstance(v, str) or v not in self.options]
+        if unknown:
+            raise ValidationError([f"{_shown(v)} is not one of the options" for v in unknown])
+        if len(set(value)) != len(value):
             raise ValidationError("values must not repeat")
-        return ";".join(values)
+        return ";".join(value)
+
+
+class FixedPoint(fields.Decimal):
+    """A decimal that fits ``precision`` digits with ``scale`` of them after the point.
+
+    Input is never rounded: too many digits on either side of the point is an error.
+    """
+
+    def __init__(self, precision, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.fit = numeric_fitter(precision, scale)
+
+    def _validated(self, value):
+        number = super()._validated(value)
+        try:
+            return self.fit(number)
+        except DoesNotFit as error:
+            raise ValidationError(str(error)) from None
 
 
 def _numeric(field_doc, options):
     precision, scale = numeric_shape(field_doc)
-    limit = Decimal(10) ** (precision - scale)
-    checks = [validate.Range(min=-limit, max=limit, min_inclusive=False, max_inclusive=False,
-                             error=f"must have at most {precision - scale} digits before the decimal point")]
+    checks = []
     if "min" in field_doc or "max" in field_doc:
         checks.append(validate.Range(min=field_doc.get("min"), max=field_doc.get("max")))
-    return fields.Decimal(places=scale, validate=checks, **options)
+    return FixedPoint(precision, scale, validate=checks, **options)
 
 
-def _text(field_doc, options, cls=fields.String):
-    return cls(validate=validate.Length(max=text_length(field_doc)), **options)
+def _text(field_doc, options, cls=fields.String, *checks):
+    return cls(validate=[validate.Length(max=text_length(field_doc)), no_nul, *checks], **options)
+
+
+def _record_id(field_doc, options):
+    """A positive id; one beyond the 64-bit id range names a record that cannot exist."""
+    target = lookup_target(field_doc)
+
+    def in_range(value):
+        if value > MAX_ID:
+            raise ValidationError(f"no {target} record with id {value}")
+    return fields.Integer(strict=True, validate=[validate.Range(min=1), in_range], **options)
 
 
 BUILDERS = {
@@ -51,18 +104,18 @@ BUILDERS = {
     "long_text": _text,
     "email": lambda f, o: _text(f, o, fields.Email),
     "url": lambda f, o: _text(f, o, fields.Url),
-    "phone": lambda f, o: fields.String(validate=[validate.Length(max=text_length(f)), validate.Regexp(PHONE, error="not a valid phone number")], **o),
+    "phone": lambda f, o: _text(f, o, fields.String, validate.Regexp(PHONE, error="not a valid phone number")),
     "picklist": lambda f, o: fields.String(validate=validate.OneOf(option_values(f)), **o),
-    "multi_picklist": lambda f, o: MultiPicklist(fields.String(validate=validate.OneOf(option_values(f))), **o),
+    "multi_picklist": lambda f, o: MultiPicklist(option_values(f), **o),
     "number": _numeric,
     "currency": _numeric,
     "percent": _numeric,
     "boolean": lambda f, o: fields.Boolean(**o),
     "date": lambda f, o: fields.Date(**o),
     "datetime": lambda f, o: UtcDateTime(**o),
-    "lookup": lambda f, o: fields.Integer(strict=True, validate=validate.Range(min=1), **o),
-    "master_detail": lambda f, o: fields.Integer(strict=True, validate=validate.Range(min=1), **o),
-    "user": lambda f, o: fields.Integer(strict=True, validate=validate.Range(min=1), **o),
+    "lookup": _record_id,
+    "master_detail": _record_id,
+    "user": _record_id,
 }
 
 #: Fields the user never writes: the runtime fills them.

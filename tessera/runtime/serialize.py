@@ -73,9 +73,33 @@ def _parse_datetime(text):
     return parsed
 
 
+#: The largest id a record can have: ids are signed 64-bit integers on both databases.
+MAX_ID = 2**63 - 1
+
+#: Numbers further from 1 than this many powers of ten fit no numeric field (precision <= 38,
+#: scale <= 18) and PostgreSQL cannot compare some of them; such a query value is refused.
+MAX_NUMBER_EXPONENT = 40
+
+
+def _parse_number(text):
+    """A finite Decimal of sensible magnitude (zero, or 1e-40 .. 1e40 in absolute value)."""
+    number = Decimal(text)
+    if not number.is_finite() or (number and abs(number.adjusted()) > MAX_NUMBER_EXPONENT):
+        raise ValueError("out of range")
+    return number
+
+
+def _parse_id(text):
+    """An integer in the signed 64-bit range of the id columns."""
+    number = int(text)
+    if not -MAX_ID - 1 <= number <= MAX_ID:
+        raise ValueError("out of range")
+    return number
+
+
 PARSERS = {
-    "number": Decimal, "currency": Decimal, "percent": Decimal,
-    "lookup": int, "master_detail": int, "user": int,
+    "number": _parse_number, "currency": _parse_number, "percent": _parse_number,
+    "lookup": _parse_id, "master_detail": _parse_id, "user": _parse_id,
     "boolean": lambda t: {"true": True, "false": False, "1": True, "0": False}[str(t).lower()],
     "date": date.fromisoformat,
     "datetime": _parse_datetime,
@@ -83,11 +107,18 @@ PARSERS = {
 
 
 def parse_value(field_type, text, *, label):
-    """Parse a query-string or cursor value into the stored Python type of ``field_type``."""
+    """Parse a query-string or cursor value into the stored Python type of ``field_type``.
+
+    Raises InvalidQuery for a value no stored value can equal: one that does not parse, an
+    id outside the 64-bit range, a number of absurd magnitude, text holding NUL.
+    """
     if text is None:
         return None
+    if isinstance(text, str) and "\x00" in text:  # PostgreSQL refuses NUL even in a parameter
+        raise InvalidQuery(f"{label}: must not contain NUL characters",
+                           errors={label: ["must not contain NUL characters"]})
     try:
         return PARSERS.get(field_type, str)(text)
-    except (ValueError, KeyError, TypeError, InvalidOperation):
+    except (ValueError, KeyError, TypeError, InvalidOperation, OverflowError):
         raise InvalidQuery(f"{label}: {text!r} is not a valid {field_type} value",
                            errors={label: [f"not a valid {field_type} value"]}) from None
