@@ -12,6 +12,7 @@ from .directory_tables import user_permission_set, user_role
 from .errors import PermissionDenied, RecordInvalid
 from .identity import PROFILE_FIELDS, check_profile, get_user, set_active, set_password, user_json, write_user
 from .security_errors import DirectoryConflict, DirectoryEntryNotFound
+from .serialize import is_record_id
 from .systables import user
 
 ASSIGNMENTS = ("team", "roles", "manager", "permission_sets")
@@ -47,7 +48,7 @@ def _set_permission_sets(conn, user_id, names):
 def _check_manager(conn, user_id, manager_id):
     if manager_id is None:
         return None
-    if isinstance(manager_id, bool) or not isinstance(manager_id, int):
+    if not is_record_id(manager_id):
         raise RecordInvalid("manager must be a user id", errors={"manager": ["must be a user id or null"]})
     try:
         get_user(conn, manager_id)

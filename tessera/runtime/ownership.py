@@ -9,10 +9,11 @@ from .errors import AuthenticationFailed, RecordInvalid, RecordNotFound
 from .history import history_rows
 from .outbox import event_row
 from .principal import context_for_user
+from .serialize import is_record_id
 
 
 def _check_new_owner(conn, model, obj, owner_id):
-    if isinstance(owner_id, bool) or not isinstance(owner_id, int):
+    if not is_record_id(owner_id):
         raise RecordInvalid("owner must be a user id", errors={"owner": ["must be a user id"]})
     try:
         owner = context_for_user(conn, model, owner_id)

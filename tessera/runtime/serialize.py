@@ -76,6 +76,16 @@ def _parse_datetime(text):
 #: The largest id a record can have: ids are signed 64-bit integers on both databases.
 MAX_ID = 2**63 - 1
 
+
+def is_record_id(value):
+    """True when ``value`` is an int that can be the id of a stored row (1..MAX_ID)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def digits_id(text):
+    """The id written as ``text`` (decimal digits within 1..MAX_ID), or None."""
+    return int(text) if isinstance(text, str) and text.isdigit() and is_record_id(int(text)) else None
+
 #: Numbers further from 1 than this many powers of ten fit no numeric field (precision <= 38,
 #: scale <= 18) and PostgreSQL cannot compare some of them; such a query value is refused.
 MAX_NUMBER_EXPONENT = 40

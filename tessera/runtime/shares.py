@@ -11,7 +11,7 @@ from .directory_tables import record_share, role, team
 from .errors import RecordInvalid
 from .identity import get_user
 from .security_errors import DirectoryEntryNotFound
-from .serialize import to_json
+from .serialize import is_record_id, to_json
 
 GRANTEE_TYPES = ("user", "team", "role")
 ACCESS_LEVELS = ("read", "edit")
@@ -26,6 +26,8 @@ def parse_grantee(conn, payload, *, active_only=True):
     kind, value = given[0], payload[given[0]]
     try:
         if kind == "user":
+            if not is_record_id(value):
+                raise DirectoryEntryNotFound("not a user id")
             row = get_user(conn, value)
             if active_only and not row["active"]:
                 raise DirectoryEntryNotFound("the user is deactivated")

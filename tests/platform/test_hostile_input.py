@@ -112,6 +112,24 @@ def test_a_lookup_beyond_64_bits_is_refused_by_field_in_create_update_and_batch(
     unchanged(app, crm)
 
 
+def test_a_user_id_beyond_64_bits_in_a_transfer_share_manager_or_user_cursor_is_refused(api, app, crm):
+    record = f"{RECORDS}/{crm['opportunity']['id']}"
+    me = api.get("/api/v1/users/me").get_json()["id"]
+    cases = [("post", f"{record}/transfer", {"owner": BIG}, 422, "owner"),
+             ("post", f"{record}/share", {"user": BIG}, 422, "user"),
+             ("delete", f"{record}/share?user={BIG}", None, 422, "user"),
+             ("patch", f"/api/v1/users/{me}", {"manager": BIG}, 422, "manager"),
+             ("get", f"/api/v1/users?cursor={BIG}", None, 422, "cursor")]
+
+    def check(case):
+        method, path, body, status, field = case
+        response = getattr(api, method)(path, **({"json": body} if body is not None else {}))
+        assert list(assert_problem(response, status)["errors"]) == [field]
+        unchanged(app, crm)
+
+    check_each(cases, check)
+
+
 def test_an_id_beyond_64_bits_in_a_filter_or_a_cursor_is_an_invalid_query(api, crm):
     cases = [({"account": str(BIG)}, "account"), ({"cursor": cursor([BIG])}, "cursor"),
              ({"sort": "account", "cursor": cursor([BIG, 1])}, "cursor"),

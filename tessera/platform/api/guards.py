@@ -1,6 +1,7 @@
 """What the identity and security routes share: the admin check and JSON-object bodies."""
 
 from tessera.runtime.errors import PermissionDenied, RecordInvalid
+from tessera.runtime.serialize import digits_id
 
 from ..jsonio import json_body
 from .common import ctx
@@ -24,6 +25,7 @@ def page_after(text):
     """The id a user-list cursor points after (0 for the first page)."""
     if text in (None, ""):
         return 0
-    if not text.isdigit():
+    after = digits_id(text) if text != "0" else 0
+    if after is None:
         raise RecordInvalid("cursor is not valid", errors={"cursor": ["not a valid cursor"]})
-    return int(text)
+    return after

@@ -4,6 +4,7 @@ from flask import Response, request
 
 from tessera.runtime import ownership, shares
 from tessera.runtime.errors import RecordInvalid
+from tessera.runtime.serialize import digits_id
 
 from ..jsonio import json_response
 from .common import ctx, runtime
@@ -33,9 +34,10 @@ def add_share(object_name, record_id):
 def _grantee_from_query():
     grantee = {k: v for k, v in request.args.items() if k in ("user", "team", "role")}
     if "user" in grantee:
-        if not grantee["user"].isdigit():
+        user_id = digits_id(grantee["user"])
+        if user_id is None:
             raise RecordInvalid("user must be a user id", errors={"user": ["must be a user id"]})
-        grantee["user"] = int(grantee["user"])
+        grantee["user"] = user_id
     return grantee
 
 
