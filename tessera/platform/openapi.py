@@ -50,7 +50,18 @@ def record_schema(obj):
     }
     properties.update({name: field_schema(f) for name, f in obj.fields.items()})
     required = [n for n, f in obj.fields.items() if f.get("required")]
+    for name in required:  # a required field is never null
+        kinds = properties[name].get("type")
+        if isinstance(kinds, list):
+            properties[name] = {**properties[name], "type": [k for k in kinds if k != "null"][0]}
     return {"type": "object", "title": obj.label(), "properties": properties, "required": required}
+
+
+def equality_parameters(obj):
+    """One query parameter per stored field of ``obj``: the list's equality filters."""
+    return [{"name": name, "in": "query", "description": "Equal to this value (empty: no value).",
+             "schema": {"type": "string"}}
+            for name in obj.stored_fields if obj.fields[name]["type"] != "long_text"]
 
 
 def _op(summary, responses, **extra):
@@ -153,6 +164,7 @@ def build_document(model, extra_paths=None):
     schemas = {"Problem": PROBLEM_SCHEMA}
     for name, obj in sorted(model.objects.items()):
         paths.update(object_paths(name))
+        paths[f"/api/v1/objects/{name}/records"]["get"]["parameters"] += equality_parameters(obj)
         schemas[name] = record_schema(obj)
     paths.update(extra_paths or {})
     return {

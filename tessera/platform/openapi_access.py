@@ -59,6 +59,33 @@ def sharing_paths(name):
     }
 
 
+#: Operations only administrators may call: other callers' documents leave them out.
+ADMIN_OPERATIONS = {
+    "/api/v1/users": ("get", "post"), "/api/v1/users/{id}": ("patch", "delete"), "/api/v1/audit": ("get",),
+    "/api/v1/teams": ("post",), "/api/v1/teams/{name}": ("patch", "delete"),
+    "/api/v1/roles": ("post",), "/api/v1/roles/{name}": ("patch", "delete"),
+}
+ADMIN_PREFIX = "/api/v1/metadata/"
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _without_admin_operations(paths):
+    for path in [p for p in paths if p.startswith(ADMIN_PREFIX)]:
+        del paths[path]
+    for path, methods in ADMIN_OPERATIONS.items():
+        item = paths.get(path, {})
+        for method in methods:
+            item.pop(method, None)
+        if path in paths and not any(m in item for m in METHODS):
+            del paths[path]
+
+
+def _trim_filters(paths, name, hidden):
+    operation = paths.get(f"/api/v1/objects/{name}/records", {}).get("get")
+    if operation is not None:
+        operation["parameters"] = [p for p in operation.get("parameters", []) if p["name"] not in hidden]
+
+
 def _may_see(ctx, name):
     if ctx.scope is not None and ctx.scope.objects is not None and name not in ctx.scope.objects:
         return False
@@ -83,8 +110,11 @@ def visible_document(doc, ctx, model):
             continue
         paths.update(sharing_paths(name))
         readable = set(obj.fields) if ctx.is_admin else ctx.rights.on(name).readable
+        _trim_filters(paths, name, set(obj.fields) - readable)
         if name in schemas:
             _trim_schema(schemas[name], set(obj.fields) - readable)
+    if not ctx.is_admin:
+        _without_admin_operations(paths)
     doc["components"].setdefault("securitySchemes", {})["sessionCookie"] = SESSION_SCHEME
     doc["security"] = [{"bearerAuth": []}, {"sessionCookie": []}]
     return doc

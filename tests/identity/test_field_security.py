@@ -81,6 +81,16 @@ def test_the_openapi_document_a_user_fetches_leaves_out_hidden_fields_and_object
     assert "salary" in full["components"]["schemas"]
 
 
+def test_the_openapi_document_a_user_fetches_leaves_out_what_only_administrators_may_call(org):
+    mine = org["alice"].get("/api/v1/openapi.json").get_json()["paths"]
+    assert not [p for p in mine if p.startswith("/api/v1/metadata/") or p == "/api/v1/audit"]
+    assert "post" not in mine["/api/v1/teams"] and "get" in mine["/api/v1/teams"]
+    assert "/api/v1/users" not in mine and set(mine["/api/v1/users/{id}"]) >= {"get"}
+    assert "patch" not in mine["/api/v1/users/{id}"] and "patch" in mine["/api/v1/users/me"]
+    full = org.admin.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/api/v1/audit" in full and "post" in full["/api/v1/users"] and "/api/v1/metadata/publish" in full
+
+
 def test_the_field_defaults_of_a_permission_set_can_hide_every_unlisted_field(org):
     narrow = {"kind": "permission_set", "name": "narrow", "objects": {"opportunity": {
         "read": True, "field_default": "none", "fields": {"title": {"read": True}}}}}

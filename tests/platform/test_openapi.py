@@ -106,6 +106,15 @@ def test_the_record_schema_describes_each_field_as_the_api_returns_it(api):
     assert props["close"]["format"] == "date" and props["signed_at"]["format"] == "date-time"
     assert "boolean" in props["hot"]["type"]
     assert props["number"]["readOnly"] is True
+    assert props["title"]["type"] == "string" and "null" in props["amount"]["type"]
+
+
+def test_the_list_route_names_each_equality_filter(api):
+    define(api, ACCOUNT, DEAL)
+    parameters = openapi(api)["paths"]["/api/v1/objects/deal/records"]["get"]["parameters"]
+    names = {p["name"] for p in parameters}
+    assert {"filter", "sort", "fields", "cursor", "limit"} <= names
+    assert {"title", "amount", "stage", "products", "account", "close", "signed_at", "hot", "number"} <= names
 
 
 def test_a_new_publish_changes_the_document(api):
