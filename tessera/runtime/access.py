@@ -13,12 +13,12 @@ from sqlalchemy import delete, or_, select
 
 from .directory_tables import record_share
 from .errors import PermissionDenied, RecordNotFound
-from .formulas import TableBinder, formula_filter
+from .formulas import filter_condition
 from .rights import NO_RIGHTS
 from .rule_cache import RuleCache
 from .security_errors import FieldAccessDenied, ScopeExceeded
-from .sharing import (EDIT, FULL, READ, DirectConditions, applicable_rules, rule_conditions, rules_by_object, sharing_model,
-                      visibility_condition)
+from .sharing import (EDIT, FULL, READ, DirectConditions, applicable_rules, rule_conditions, rules_by_object,
+                      sharing_model, visibility_condition)
 
 ACTIONS = ("create", "read", "edit", "delete")
 OWNER_KEYS = frozenset({"owner", "owner_id"})
@@ -28,19 +28,6 @@ ROW_LEVELS = {"read": READ, "edit": EDIT, "delete": FULL, "transfer": FULL, "sha
 
 def _rights(ctx):
     return ctx.rights or NO_RIGHTS
-
-
-def rule_condition(runtime, conn, compiled, model, source, ctx):
-    """The SQL of a sharing rule's criteria on ``model.table``, lookups as a subquery.
-
-    Criteria are admin metadata: they are checked with every field visible, not with
-    the grantee's field rights, while ``$user`` still means the grantee ``ctx``.
-    """
-    binder = TableBinder(compiled, model, runtime.eval_env(ctx), conn.dialect.name)
-    condition = formula_filter(runtime, conn, compiled, model, source, None, binder=binder)
-    if binder.from_clause is binder.root:
-        return condition
-    return model.table.c.id.in_(select(binder.root.c.id).select_from(binder.from_clause).where(condition))
 
 
 class AccessPolicy:
@@ -213,7 +200,7 @@ class AccessPolicy:
             return ()
 
         def compile_rule(source):
-            return rule_condition(self.runtime, conn, compiled, model, source, ctx)
+            return filter_condition(self.runtime, conn, compiled, model, source, ctx)
 
         return rule_conditions(lambda doc: self._rules.get(compiled.revision, doc, ctx, compile_rule), rules)
 

@@ -1,6 +1,7 @@
 """Formulas evaluated in memory: record views, formula defaults and validation rules."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -35,10 +36,15 @@ class RecordView(Mapping):
 
 
 class Fetcher:
-    """Loads related records by id for lookup hops, once each per operation."""
+    """Loads related records by id for lookup hops, once each per operation.
 
-    def __init__(self, conn, model):
-        self.conn, self.model = conn, model
+    With a ``guard`` (a formulas.LookupGuard) it loads only the records the guard's reader
+    may read: any other answers None, exactly like a missing id. The records it returns
+    compute their own formula fields with ``env``.
+    """
+
+    def __init__(self, conn, model, guard=None):
+        self.conn, self.model, self.guard = conn, model, guard
         self._seen = {}
         self.env = None
 
@@ -55,8 +61,23 @@ class Fetcher:
             row = self.conn.execute(select(user_table).where(user_table.c.id == record_id)).mappings().first()
             return dict(row) if row else None
         obj = self.model.objects[object_name]
-        row = self.conn.execute(select(obj.table).where(obj.table.c.id == record_id)).mappings().first()
+        query = select(obj.table).where(obj.table.c.id == record_id)
+        condition = None if self.guard is None else self.guard.condition(obj)
+        if condition is not None:
+            query = query.where(condition)
+        row = self.conn.execute(query).mappings().first()
         return RecordView(obj, dict(row), self.env) if row else None
+
+
+def reader_env(env, conn, model, guard):
+    """A copy of ``env`` for a formula the guard's reader wrote.
+
+    Its lookups see only the records the reader may read; a fetched record's formula
+    fields still compute with ``env``, as they do when the reader fetches that record.
+    """
+    fetcher = Fetcher(conn, model, guard)
+    fetcher.env = env
+    return replace(env, fetch=fetcher)
 
 
 def apply_default_formulas(obj, values, env):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import case, null, select
 
 from tessera.formula import FormulaError, FormulaType, check, compile_python, compile_sql
 from tessera.metadata.fieldtypes import lookup_target
@@ -67,8 +67,32 @@ def _target_of(obj, name):
     return lookup_target(obj.fields[name])
 
 
+class LookupGuard:
+    """The lookup targets a reader may see: for each object, the reader's record-level condition.
+
+    A formula the reader wrote sees a target record only when ``access.row_filter`` lets
+    them read it. Conditions are computed once per object for the guard's lifetime (one
+    query or one evaluation).
+    """
+
+    def __init__(self, access, reader, conn):
+        self.access, self.reader, self.conn = access, reader, conn
+        self._conditions = {}
+
+    def condition(self, obj):
+        """A SQL condition on ``obj.table`` selecting the records the reader may read (None: all)."""
+        if obj.name not in self._conditions:
+            self._conditions[obj.name] = self.access.row_filter(self.reader, obj, self.conn)
+        return self._conditions[obj.name]
+
+
 class TableBinder:
-    """Binds formula field paths to columns of ``obj``'s table, joining lookups as needed."""
+    """Binds formula field paths to columns of ``obj``'s table, joining lookups as needed.
+
+    The binder itself computes in system context: every lookup target is visible. A
+    formula a user wrote compiles against ``binder.reading_as(guard)`` instead, whose
+    hops join only the records the guard lets through; both share the binder's joins.
+    """
 
     def __init__(self, model, obj, env, dialect_name, table=None):
         self.model, self.obj, self.env = model, obj, env
@@ -79,25 +103,56 @@ class TableBinder:
 
     def column(self, path):
         """The SQL expression of field ``path`` seen from the root object."""
-        obj, table = self.obj, self.root
-        for depth in range(len(path) - 1):
-            hop, prefix = path[depth], tuple(path[: depth + 1])
-            target = _target_of(obj, hop)
-            if prefix not in self._aliases:
-                target_table = user_table if target == "user" else self.model.objects[target].table
-                alias = target_table.alias(f"j{len(self._aliases) + 1}")
-                self.from_clause = self.from_clause.outerjoin(alias, alias.c.id == table.c[SYSTEM_COLUMN.get(hop, hop)])
-                self._aliases[prefix] = alias
-            table = self._aliases[prefix]
-            obj = None if target == "user" else self.model.objects[target]
-        return self._leaf(obj, table, path[-1], tuple(path[:-1]))
+        return self.guarded_column(tuple(path), None, 0)
 
-    def _leaf(self, obj, table, name, prefix):
+    def reading_as(self, guard):
+        """A binder for a formula the guard's reader wrote: hidden lookup targets read as NULL."""
+        return _PrefixedBinder(self, (), guard, all_hops=True)
+
+    def guarded_column(self, path, guard, guarded):
+        """The SQL of ``path`` whose first ``guarded`` hops see only what ``guard`` lets through.
+
+        A formula field reached at the end keeps the guard for the hops that led to it but
+        computes its own lookups in system context, as it does everywhere else.
+        """
+        obj, table = self.obj, self.root
+        guarded = guarded if guard is not None else 0
+        for depth in range(len(path) - 1):
+            hop, prefix = path[depth], path[: depth + 1]
+            target = _target_of(obj, hop)
+            through = guard if depth < guarded else None
+            key = (prefix, min(guarded, depth + 1), through)
+            if key not in self._aliases:
+                self._aliases[key] = self._join(table, hop, target, through)
+            table = self._aliases[key]
+            obj = None if target == "user" else self.model.objects[target]
+        return self._leaf(obj, table, path[-1], path[:-1], guard, min(guarded, len(path) - 1))
+
+    def _join(self, table, hop, target, guard):
+        """LEFT OUTER JOIN the target of ``hop``; with a guard, only the records it lets through."""
+        condition = None
+        if target == "user":
+            target_table = user_table
+        else:
+            target_table = self.model.objects[target].table
+            condition = guard.condition(self.model.objects[target]) if guard is not None else None
+        name = f"j{len(self._aliases) + 1}"
+        # The row filter stays inside its own SELECT over the real table, so its
+        # correlated parts (shares, sharing rules) keep referring to that table.
+        joined = target_table.alias(name) if condition is None else select(target_table).where(condition).subquery(name)
+        self.from_clause = self.from_clause.outerjoin(joined, joined.c.id == table.c[SYSTEM_COLUMN.get(hop, hop)])
+        return joined
+
+    def _leaf(self, obj, table, name, prefix, guard, guarded):
         if obj is None:
             return table.c[name]
         if name in obj.formulas:
             checked = obj.formulas[name].checked
-            return compile_sql(checked, _PrefixedBinder(self, prefix), self.env)
+            value = compile_sql(checked, _PrefixedBinder(self, prefix, guard, guarded=guarded), self.env)
+            if guarded and guarded == len(prefix):
+                # A formula field of a hidden (or absent) target is NULL, not its value over NULLs.
+                return case((table.c.id.is_(None), null()), else_=value)
+            return value
         return table.c[SYSTEM_COLUMN.get(name, name)]
 
     def expression(self, name):
@@ -106,14 +161,21 @@ class TableBinder:
 
 
 class _PrefixedBinder:
-    """A binder for a formula field reached through lookups: paths start at that field's object."""
+    """A binder whose paths start at ``prefix``: a formula field reached through lookups, or a reader's formula.
 
-    def __init__(self, base, prefix):
-        self.base, self.prefix = base, prefix
+    The first ``guarded`` hops (or, with ``all_hops``, every hop) see only what ``guard``
+    lets through.
+    """
+
+    def __init__(self, base, prefix, guard=None, *, guarded=0, all_hops=False):
+        self.base, self.prefix, self.guard = base, prefix, guard
+        self.guarded, self.all_hops = guarded, all_hops
         self.dialect_name = base.dialect_name
+        self.env = base.env
 
     def column(self, path):
-        return self.base.column(self.prefix + tuple(path))
+        full = self.prefix + tuple(path)
+        return self.base.guarded_column(full, self.guard, len(full) - 1 if self.all_hops else self.guarded)
 
 
 def org_clock(timezone_name):
@@ -182,25 +244,36 @@ def check_for_reader(runtime, model, obj, source, ctx=None, **options):
 
 
 def formula_filter(runtime, conn, model, obj, source, ctx=None, readable=None, binder=None):
-    """Compile a boolean formula over ``obj`` into a condition on ``binder``'s joins.
+    """Compile a boolean formula ``ctx`` wrote (a list's ``filter=``) into a condition on ``binder``'s joins.
 
     A formula that reads a field ``ctx`` may not read is refused with FieldAccessDenied.
+    Lookups see only the target records ``ctx`` may read: through any other, every field
+    is NULL. With no ``ctx`` (system work) every record is visible.
     """
+    guard = None if ctx is None else LookupGuard(runtime.access, ctx, conn)
+    return _compiled_filter(runtime, conn, model, obj, source, ctx, binder, guard)
+
+
+def _compiled_filter(runtime, conn, model, obj, source, ctx, binder, guard):
+    """The SQL of a boolean formula on ``binder``; its lookups go through ``guard`` (None: all records)."""
     checked = check_for_reader(runtime, model, obj, source, ctx, context="filter")
     if not checked.pushable:
         raise InvalidQuery("this filter uses functions that cannot run in the database",
                            errors={"filter": ["not pushable to SQL"]})
     binder = binder or TableBinder(model, obj, runtime.eval_env(ctx), conn.dialect.name)
-    return compile_sql(checked, binder, binder.env)
+    reading = binder if guard is None else binder.reading_as(guard)
+    return compile_sql(checked, reading, binder.env)
 
 
-def filter_condition(runtime, conn, model, obj, source, ctx=None, readable=None):
-    """A self-contained SQL condition on ``obj.table`` for a boolean formula (sharing rules, KPIs).
+def filter_condition(runtime, conn, model, obj, source, ctx=None):
+    """A self-contained SQL condition on ``obj.table`` for a boolean formula written in metadata (sharing rules).
 
-    Lookups inside the formula become a subquery, so the caller needs no joins.
+    Lookups inside the formula become a subquery, so the caller needs no joins. Like
+    every formula an administrator defines, it reads every field and follows lookups in
+    system context (every target record is visible); ``ctx`` only gives ``$user``.
     """
     binder = TableBinder(model, obj, runtime.eval_env(ctx), conn.dialect.name)
-    condition = formula_filter(runtime, conn, model, obj, source, ctx, readable, binder)
+    condition = _compiled_filter(runtime, conn, model, obj, source, None, binder, None)
     if binder.from_clause is binder.root:
         return condition
     inner = select(binder.root.c.id).select_from(binder.from_clause).where(condition)

@@ -166,7 +166,7 @@ class RecordService:
             self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
         rows = load_all(obj, payloads, single)
         path = (lambda i, n: n) if single else (lambda i, n: f"[{i}].{n}")
-        check_references(conn, model, obj, rows, path=path)
+        check_references(conn, model, obj, rows, path=path, reader=ctx, access=self.access)
         if obj.default_formulas or obj.rules:
             self._apply_formulas_on_create(conn, ctx, model, obj, rows, single)
         if single:
@@ -245,7 +245,7 @@ class RecordService:
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(
                     f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
-            check_references(conn, model, obj, [values])
+            check_references(conn, model, obj, [values], reader=ctx, access=self.access, current=current)
             self._check_unique(conn, ctx, obj, values, record_id)
             candidate = {**current, **values}
             if obj.rules:

@@ -12,20 +12,42 @@ def _target_table(model, target):
     return user if target == "user" else model.objects[target].table
 
 
-def check_references(conn, model, obj, rows, *, path=lambda i, name: name):
-    """Raise RecordInvalid for every lookup value in ``rows`` that names no record."""
+def _reachable(conn, model, field_doc, target, wanted, reader, access):
+    """The ids in ``wanted`` that name a record ``reader`` may point ``field_doc`` at (None: any record).
+
+    A lookup needs a record the reader may read; a master-detail field needs a master
+    they may edit. One query per field, whatever the number of rows.
+    """
+    table = _target_table(model, target)
+    query = select(table.c.id).where(table.c.id.in_(wanted))
+    if reader is not None and target != "user":
+        action = "edit" if field_doc["type"] == "master_detail" else "read"
+        condition = access.row_filter(reader, model.objects[target], conn, action=action)
+        if condition is not None:
+            query = query.where(condition)
+    return set(conn.execute(query).scalars())
+
+
+def check_references(conn, model, obj, rows, *, path=lambda i, name: name, reader=None, access=None, current=None):
+    """Raise RecordInvalid for every lookup value in ``rows`` that names no record ``reader`` may use.
+
+    With a ``reader`` (a Context, checked by ``access``), a record they may not read, or
+    a master they may not edit, is refused exactly as a missing id is, so its existence
+    does not leak. Without one (system work) any existing record will do. Values equal
+    to the ``current`` row's (an update that keeps a lookup) are not checked again.
+    """
     errors = {}
     for name, field_doc in obj.fields.items():
         target = lookup_target(field_doc)
         if not target:
             continue
-        wanted = {row[name] for row in rows if row.get(name) is not None}
+        kept = None if current is None else current.get(name)
+        wanted = {row[name] for row in rows if row.get(name) is not None and row[name] != kept}
         if not wanted:
             continue
-        table = _target_table(model, target)
-        found = set(conn.execute(select(table.c.id).where(table.c.id.in_(wanted))).scalars())
+        found = _reachable(conn, model, field_doc, target, wanted, reader, access)
         for index, row in enumerate(rows):
-            if row.get(name) is not None and row[name] not in found:
+            if row.get(name) is not None and row[name] != kept and row[name] not in found:
                 errors[path(index, name)] = [f"no {target} record with id {row[name]}"]
     if errors:
         raise RecordInvalid("a lookup names a record that does not exist", errors=errors)

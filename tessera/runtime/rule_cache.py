@@ -3,7 +3,7 @@
 A rule's SQL depends only on the published revision, the rule and — when its criteria
 read ``$user``, ``TODAY()`` or ``NOW()`` — on the acting user and the clock. It never
 depends on the user's field rights: criteria are metadata, compiled with every field
-visible (``access.rule_condition``), so rights need not be part of the key. Entries are
+visible (``formulas.filter_condition``), so rights need not be part of the key. Entries are
 keyed by all of these and live ``TTL`` seconds, so a time-based criterion is never more
 than that stale, and parsing and type-checking happen once per rule and user, not per query.
 """

@@ -1,8 +1,8 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
 from tessera.formula import FormulaType, compile_python
-from tessera.runtime.computed import RecordView
-from tessera.runtime.formulas import check_for_reader
+from tessera.runtime.computed import RecordView, reader_env
+from tessera.runtime.formulas import LookupGuard, check_for_reader
 from tessera.runtime.records import load_input
 from tessera.runtime.serialize import to_json
 
@@ -49,26 +49,34 @@ def check_formula():
 
 
 def evaluate_formula():
-    """Evaluate an expression for a stored record (``record_id``) or given values (``record``)."""
+    """Evaluate an expression for a stored record (``record_id``) or given values (``record``).
+
+    The expression is the caller's own formula: its lookups see only the target records
+    the caller may read, and read NULL through any other.
+    """
     body, context, expected = _request()
     rt = runtime()
     with rt.read() as conn:
         model, obj, checked = _checked(rt, conn, body, context, expected)
-        view = _record_view(rt, conn, model, obj, body)
-        value = compile_python(checked)(view, view.env)
+        view, env = _record_view(rt, conn, model, obj, body)
+        value = compile_python(checked)(view, env)
     return json_response({"value": to_json(value), "type": checked.type.value})
 
 
 def _record_view(rt, conn, model, obj, body):
-    env = rt.eval_env(ctx(), conn, model)
+    """The record to evaluate against and the caller's environment for the expression."""
+    system = rt.eval_env(ctx(), conn, model)
+    reading = reader_env(system, conn, model, LookupGuard(rt.access, ctx(), conn))
     if "record_id" in body:
         record_id = body["record_id"]
         if isinstance(record_id, bool) or not isinstance(record_id, int):
             raise ApiProblem(400, "bad_request", "record_id must be an integer", {"record_id": ["integer"]})
         row = rt.records._fetch(conn, ctx(), obj, record_id)
-        return RecordView(obj, dict(row), env)
+        # A stored record's formula fields are what reading the record shows: system context.
+        return RecordView(obj, dict(row), system), reading
     values = load_input(obj.update_loader, body.get("record") or {})
-    return RecordView(obj, {"owner_id": ctx().user_id, **values}, env)
+    # Given values may name any id, so even the record's formula fields follow them as the caller.
+    return RecordView(obj, {"owner_id": ctx().user_id, **values}, reading), reading
 
 
 def register(bp):
