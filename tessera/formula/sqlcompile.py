@@ -116,7 +116,10 @@ class _Compiler:
         if node.spec.strict and not node.spec.aggregate and _has_null_literal(node.args):
             return self.ctx.literal(None, node.type)
         args = [self.expr(arg) for arg in node.args]
-        return node.spec.sql(SqlCall(self.ctx, args, node.args))
+        result = node.spec.sql(SqlCall(self.ctx, args, node.args))
+        if node.spec.aggregate:
+            self.ctx.mark_aggregate(result)
+        return result
 
 
 def sql_depth(node: Node) -> int:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import sqlalchemy as sa
 
+from .sqlonce import Once, once_each
 from .types import EvalEnv, FormulaType as T
 
 SA_TYPES = {
@@ -50,10 +51,37 @@ class SqlContext:
     binder: Any
     env: EvalEnv
     extra: dict = field(default_factory=dict)
+    aggregates: list = field(default_factory=list)  # SQL of the aggregate calls compiled so far
 
     @property
     def sqlite(self) -> bool:
         return self.dialect == "sqlite"
+
+    # evaluating once --------------------------------------------------------
+    def once(self, expr: Any, build: Callable[[Any], Any]) -> Any:
+        """build(v) where v stands for `expr`: `expr` itself when it is cheap to repeat
+        (see repeatable), else a reference to `expr` evaluated a single time, so that the
+        SQL grows linearly however often build uses v and however deep the nesting."""
+        return self.once_each((expr,), build)
+
+    def once_each(self, exprs: Sequence[Any], build: Callable[..., Any]) -> Any:
+        """build(*values), each value standing for the matching expression as in once()."""
+        return once_each(exprs, build, self._inline)
+
+    def _inline(self, expr: Any) -> bool:
+        # An aggregate must stay at the level of the rows it aggregates: SQLite rejects it
+        # inside a subquery, and PostgreSQL would count the subquery's one row in COUNT().
+        return repeatable(expr) or self._has_aggregate(expr)
+
+    def mark_aggregate(self, expr: Any) -> None:
+        """Note that `expr` computes an aggregate over the rows (see _inline)."""
+        self.aggregates.append(expr)
+
+    def _has_aggregate(self, expr: Any) -> bool:
+        if not self.aggregates:
+            return False
+        marked = {id(a) for a in self.aggregates}
+        return any(id(e) in marked for e in sa.sql.visitors.iterate(expr))
 
     # literals -----------------------------------------------------------
     def literal(self, value: Any, ftype: T) -> Any:
@@ -153,7 +181,8 @@ class SqlContext:
     def valid_date(self, expr: Any) -> Any:
         """`expr` if it lies within 0001-01-01..9999-12-31, else NULL."""
         low, high = sa.literal(date(1, 1, 1), sa.Date()), sa.literal(date(9999, 12, 31), sa.Date())
-        return sa.case((sa.and_(expr >= low, expr <= high), expr), else_=sa.null())
+        return self.once(expr, lambda d: sa.case((sa.and_(d >= low, d <= high), d),
+                                                 else_=sa.null()))
 
     def sqlite_datetime(self, *args: Any) -> Any:
         """SQLite datetime text in SQLAlchemy's layout (microseconds as milliseconds + 000)."""
@@ -162,11 +191,16 @@ class SqlContext:
     def epoch_seconds(self, expr: Any) -> Any:
         """Seconds since 1970 (fractional) of a datetime expression."""
         if self.sqlite:
-            whole = sa.cast(sa.func.strftime("%s", expr), sa.Integer())
-            frac = sa.cast(sa.func.strftime("%f", expr), sa.Float()) - sa.cast(
-                sa.func.strftime("%S", expr), sa.Integer())
-            return whole + frac
+            return self.once(expr, _sqlite_epoch_seconds)
         return sa.extract("epoch", expr)
+
+
+def _sqlite_epoch_seconds(moment: Any) -> Any:
+    """SQLite: seconds since 1970 of `moment`, which appears three times."""
+    whole = sa.cast(sa.func.strftime("%s", moment), sa.Integer())
+    frac = sa.cast(sa.func.strftime("%f", moment), sa.Float()) - sa.cast(
+        sa.func.strftime("%S", moment), sa.Integer())
+    return whole + frac
 
 
 def sqlite_round10(x: Any) -> Any:
@@ -208,7 +242,7 @@ def real_divide(a: Any, b: Any) -> Any:
     return sa.type_coerce(a.op("/", precedence=_DIVISION)(divisor), sa.Float())
 
 
-_SUBQUERIES = (sa.sql.selectable.ScalarSelect, sa.sql.selectable.SelectBase)
+_SUBQUERIES = (sa.sql.selectable.ScalarSelect, sa.sql.selectable.SelectBase, Once)
 
 
 def repeatable(expr: Any) -> bool:
@@ -256,23 +290,33 @@ def shift(ctx: SqlContext, moment: Any, days: Any, ftype: T) -> Any:
     Dates move by whole days (truncated toward zero), datetimes by `days * 86400`
     seconds rounded to the nearest second.
     """
+    move = _shift_date if ftype == T.DATE else _shift_datetime
+    return ctx.once(days, lambda n: move(ctx, moment, n))
+
+
+def _shift_date(ctx: SqlContext, moment: Any, days: Any) -> Any:
+    """A date moved by `days` (a value safe to repeat), NULL out of range."""
     in_range = sa.func.abs(days) < DAY_LIMIT
-    if ftype == T.DATE:
-        if ctx.sqlite:
-            shifted = sa.func.date(sa.func.julianday(moment) + sa.cast(days, sa.Integer()))
-            shifted = sa.case((shifted >= "0001-01-01", shifted), else_=sa.null())
-        else:
-            safe_days = sa.case((in_range, days), else_=sa.null())
-            shifted = ctx.valid_date(moment + sa.cast(sa.func.trunc(safe_days), sa.Integer()))
-        return sa.case((in_range, shifted), else_=sa.null())
+    if ctx.sqlite:
+        shifted = sa.func.date(sa.func.julianday(moment) + sa.cast(days, sa.Integer()))
+        shifted = ctx.once(shifted, lambda d: sa.case((d >= "0001-01-01", d), else_=sa.null()))
+    else:
+        safe_days = sa.case((in_range, days), else_=sa.null())
+        shifted = ctx.valid_date(moment + sa.cast(sa.func.trunc(safe_days), sa.Integer()))
+    return sa.case((in_range, shifted), else_=sa.null())
+
+
+def _shift_datetime(ctx: SqlContext, moment: Any, days: Any) -> Any:
+    """A datetime moved by `days` (a value safe to repeat), NULL out of range."""
+    in_range = sa.func.abs(days) < DAY_LIMIT
     seconds = sa.cast(sa.func.round(sa.case((in_range, days), else_=sa.null()) * 86400),
                       sa.Integer() if ctx.sqlite else sa.BigInteger())
     if ctx.sqlite:
         modifier = ctx.concat(sa.cast(seconds, sa.String()), sa.literal_column("' seconds'"))
-        shifted = ctx.sqlite_datetime(moment, modifier)
-        ok = sa.and_(shifted >= _SQLITE_DT_LOW, shifted <= _SQLITE_DT_HIGH)
+        shifted, low, high = ctx.sqlite_datetime(moment, modifier), _SQLITE_DT_LOW, _SQLITE_DT_HIGH
     else:
         shifted = moment + sa.func.make_interval(0, 0, 0, 0, 0, 0, seconds)
-        ok = sa.and_(shifted >= datetime(1, 1, 1),
-                     shifted <= datetime(9999, 12, 31, 23, 59, 59, 999999))
-    return sa.case((in_range, sa.case((ok, shifted), else_=sa.null())), else_=sa.null())
+        low, high = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)
+    checked = ctx.once(shifted, lambda s: sa.case((sa.and_(s >= low, s <= high), s),
+                                                  else_=sa.null()))
+    return sa.case((in_range, checked), else_=sa.null())

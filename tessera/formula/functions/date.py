@@ -85,7 +85,10 @@ def fiscal_year(env, value) -> Decimal:
 
 # SQL helpers -------------------------------------------------------------
 def _part(call, sqlite_fmt: str, pg_field: str, i: int = 0):
-    ctx, x = call.ctx, call.args[i]
+    return _part_of(call.ctx, call.args[i], sqlite_fmt, pg_field)
+
+
+def _part_of(ctx, x, sqlite_fmt: str, pg_field: str):
     if ctx.sqlite:
         return sa.cast(sa.func.strftime(sqlite_fmt, x), sa.Integer())
     return sa.cast(sa.extract(pg_field, x), sa.Numeric())
@@ -93,14 +96,29 @@ def _part(call, sqlite_fmt: str, pg_field: str, i: int = 0):
 
 def date_sql(ctx, year, month, day):
     """DATE(y, m, d) in SQL: NULL (never an error) for impossible dates."""
-    parts = [sa.func.trunc(p) if not ctx.sqlite else sa.cast(p, sa.Integer()) for p in
-             (year, month, day)]
-    y, m, d = parts
-    ok = sa.and_(y >= 1, y <= 9999, m >= 1, m <= 12, d >= 1, d <= 31)
-    if ctx.sqlite:
-        text = sa.func.printf("%04d-%02d-%02d", y, m, d)
-        return sa.case((sa.and_(ok, sa.func.date(text, "+0 days") == text), text), else_=sa.null())
-    guard = [sa.cast(sa.case((ok, p), else_=sa.null()), sa.Integer()) for p in parts]
+    whole = sa.func.trunc if not ctx.sqlite else lambda p: sa.cast(p, sa.Integer())
+    build = _sqlite_date if ctx.sqlite else _pg_date
+    return ctx.once_each([whole(p) for p in (year, month, day)],
+                         lambda y, m, d: build(ctx, y, m, d))
+
+
+def _date_parts_ok(y, m, d):
+    return sa.and_(y >= 1, y <= 9999, m >= 1, m <= 12, d >= 1, d <= 31)
+
+
+def _sqlite_date(ctx, y, m, d):
+    """SQLite DATE of whole parts, each used several times (see date_sql)."""
+    text = sa.func.printf("%04d-%02d-%02d", y, m, d)
+    ok = sa.and_(_date_parts_ok(y, m, d), sa.func.date(text, "+0 days") == text)
+    return sa.case((ok, text), else_=sa.null())
+
+
+def _pg_date(ctx, y, m, d):
+    """PostgreSQL DATE of whole parts, each used several times (see date_sql)."""
+    # The guard sits inside make_date's arguments: PostgreSQL may fold constant
+    # arguments at plan time, whatever CASE surrounds the call.
+    ok = _date_parts_ok(y, m, d)
+    guard = [sa.cast(sa.case((ok, p), else_=sa.null()), sa.Integer()) for p in (y, m, d)]
     candidate = sa.func.make_date(guard[0], guard[1], 1) + (guard[2] - 1)
     same_month = sa.cast(sa.extract("month", candidate), sa.Integer()) == guard[1]
     return sa.case((same_month, candidate), else_=sa.null())
@@ -113,15 +131,22 @@ def _datevalue_sql(call):
     if ftype == T.DATETIME:
         return sa.func.date(x) if ctx.sqlite else sa.cast(x, sa.Date())
     if ctx.sqlite:
-        ok = sa.and_(x.op("GLOB")(_GLOB_DATE), x >= "0001", sa.func.date(x, "+0 days") == x)
-        return sa.case((ok, x), else_=sa.null())
+        return ctx.once(x, _sqlite_text_date)
     return _pg_text_date(ctx, x, _PG_DATE)
 
 
+def _sqlite_text_date(x):
+    ok = sa.and_(x.op("GLOB")(_GLOB_DATE), x >= "0001", sa.func.date(x, "+0 days") == x)
+    return sa.case((ok, x), else_=sa.null())
+
+
 def _pg_text_date(ctx, x, pattern):
-    piece = lambda a, n: sa.cast(sa.case((x.op("~")(pattern), sa.func.substr(x, a, n)),  # noqa: E731
-                                         else_=sa.null()), sa.Numeric())
-    return date_sql(ctx, piece(1, 4), piece(6, 2), piece(9, 2))
+    """The date of text `x` matching `pattern` (YYYY-MM-DD first), else NULL (PostgreSQL)."""
+    def build(x):
+        piece = lambda a, n: sa.cast(sa.case((x.op("~")(pattern), sa.func.substr(x, a, n)),  # noqa
+                                             else_=sa.null()), sa.Numeric())
+        return date_sql(ctx, piece(1, 4), piece(6, 2), piece(9, 2))
+    return ctx.once(x, build)
 
 
 def _datetimevalue_sql(call):
@@ -133,39 +158,56 @@ def _datetimevalue_sql(call):
             return ctx.concat(x, sa.literal_column("' 00:00:00.000000'"))
         return sa.cast(x, sa.DateTime())
     if ctx.sqlite:
-        full = sa.and_(x.op("GLOB")(_GLOB_DATE + _GLOB_TIME), x >= "0001",
-                       sa.func.strftime("%Y-%m-%d %H:%M:%S", x, "+0 seconds") == x)
-        day_only = sa.and_(x.op("GLOB")(_GLOB_DATE), x >= "0001", sa.func.date(x, "+0 days") == x)
-        return sa.case((full, ctx.concat(x, sa.literal_column("'.000000'"))),
-                       (day_only, ctx.concat(x, sa.literal_column("' 00:00:00.000000'"))),
-                       else_=sa.null())
+        return ctx.once(x, lambda x: _sqlite_text_datetime(ctx, x))
+    return ctx.once(x, lambda x: _pg_text_datetime(ctx, x))
+
+
+def _sqlite_text_datetime(ctx, x):
+    full = sa.and_(x.op("GLOB")(_GLOB_DATE + _GLOB_TIME), x >= "0001",
+                   sa.func.strftime("%Y-%m-%d %H:%M:%S", x, "+0 seconds") == x)
+    day_only = sa.and_(x.op("GLOB")(_GLOB_DATE), x >= "0001", sa.func.date(x, "+0 days") == x)
+    return sa.case((full, ctx.concat(x, sa.literal_column("'.000000'"))),
+                   (day_only, ctx.concat(x, sa.literal_column("' 00:00:00.000000'"))),
+                   else_=sa.null())
+
+
+def _pg_text_datetime(ctx, x):
+    """PostgreSQL DATETIMEVALUE of text `x`; every part is NULL, never an error, when
+    `x` does not have its layout, so all of them may be computed up front."""
     day = _pg_text_date(ctx, sa.func.substr(x, 1, 10), _PG_DATE)
     is_full = x.op("~")(_PG_DATETIME)
     piece = lambda a: sa.cast(sa.case((is_full, sa.func.substr(x, a, 2)), else_=sa.null()),  # noqa
                               sa.Integer())
-    h, mi, s = piece(12), piece(15), piece(18)
-    time_ok = sa.and_(h < 24, mi < 60, s < 60)
-    stamp = sa.cast(day, sa.DateTime()) + sa.func.make_interval(
-        0, 0, 0, 0, sa.case((time_ok, h), else_=sa.null()), mi, s)
-    return sa.case((is_full, sa.case((time_ok, stamp), else_=sa.null())),
-                   (x.op("~")(_PG_DATE), sa.cast(day, sa.DateTime())), else_=sa.null())
+
+    def build(day, h, mi, s):
+        time_ok = sa.and_(h < 24, mi < 60, s < 60)
+        stamp = sa.cast(day, sa.DateTime()) + sa.func.make_interval(
+            0, 0, 0, 0, sa.case((time_ok, h), else_=sa.null()), mi, s)
+        return sa.case((is_full, sa.case((time_ok, stamp), else_=sa.null())),
+                       (x.op("~")(_PG_DATE), sa.cast(day, sa.DateTime())), else_=sa.null())
+    return ctx.once_each((day, piece(12), piece(15), piece(18)), build)
 
 
 def _addmonths_sql(call):
-    ctx, d = call.ctx, call.args[0]
+    ctx = call.ctx
     k = ctx.int_arg(call.args[1], -_MONTH_LIMIT, _MONTH_LIMIT)
     if ctx.sqlite:
-        first = sa.func.date(d, "start of month", ctx.concat(sa.cast(k, sa.String()),
-                                                             sa.literal_column("' months'")))
-        last_day = sa.cast(sa.func.strftime("%d", sa.func.date(first, "+1 month", "-1 day")),
-                           sa.Integer())
-        day = sa.cast(sa.func.strftime("%d", d), sa.Integer())
-        offset = ctx.concat(sa.cast(sa.func.min(day, last_day) - 1, sa.String()),
-                            sa.literal_column("' days'"))
-        result = sa.func.date(first, offset)
-        return sa.case((result >= "0001-01-01", result), else_=sa.null())
-    moved = sa.cast(d + sa.func.make_interval(0, k), sa.Date())
+        return ctx.once_each((call.args[0], k), lambda d, k: _sqlite_addmonths(ctx, d, k))
+    moved = sa.cast(call.args[0] + sa.func.make_interval(0, k), sa.Date())
     return ctx.valid_date(moved)
+
+
+def _sqlite_addmonths(ctx, d, k):
+    """SQLite ADDMONTHS of date text `d` and whole months `k`, both used several times."""
+    first = sa.func.date(d, "start of month", ctx.concat(sa.cast(k, sa.String()),
+                                                         sa.literal_column("' months'")))
+    last_day = sa.cast(sa.func.strftime("%d", sa.func.date(first, "+1 month", "-1 day")),
+                       sa.Integer())
+    day = sa.cast(sa.func.strftime("%d", d), sa.Integer())
+    offset = ctx.concat(sa.cast(sa.func.min(day, last_day) - 1, sa.String()),
+                        sa.literal_column("' days'"))
+    result = sa.func.date(first, offset)
+    return sa.case((result >= "0001-01-01", result), else_=sa.null())
 
 
 def _eomonth_sql(call):
@@ -174,7 +216,7 @@ def _eomonth_sql(call):
     if ctx.sqlite:
         months = ctx.concat(sa.cast(k + 1, sa.String()), sa.literal_column("' months'"))
         result = sa.func.date(d, "start of month", months, "-1 day")
-        return sa.case((result >= "0001-01-01", result), else_=sa.null())
+        return ctx.once(result, lambda r: sa.case((r >= "0001-01-01", r), else_=sa.null()))
     start = sa.func.date_trunc("month", sa.cast(d, sa.DateTime()))
     moved = start + sa.func.make_interval(0, k + 1) - sa.text("interval '1 day'")
     return ctx.valid_date(sa.cast(moved, sa.Date()))
@@ -202,9 +244,12 @@ def _quarter_sql(call):
 def _fiscal_sql(call):
     ctx = call.ctx
     start = ctx.env.fiscal_year_start_month
-    year, month = _part(call, "%Y", "year"), _part(call, "%m", "month")
-    bump = sa.case((sa.and_(ctx.int(start) > 1, month >= ctx.int(start)), 1), else_=0)
-    return year + bump
+
+    def build(d):
+        month = _part_of(ctx, d, "%m", "month")
+        bump = sa.case((sa.and_(ctx.int(start) > 1, month >= ctx.int(start)), 1), else_=0)
+        return _part_of(ctx, d, "%Y", "year") + bump
+    return ctx.once(call.args[0], build)
 
 
 def _today_py(em, node):

@@ -104,9 +104,13 @@ def _case_py(em, node):
 
 def _case_sql(call):
     args = call.args
-    whens = [(args[0].op("=", is_comparison=True)(args[i]), args[i + 1])
-             for i in range(1, len(args) - 1, 2)]
-    return sa.case(*whens, else_=args[-1] if len(args) % 2 == 0 else sa.null())
+    other = args[-1] if len(args) % 2 == 0 else sa.null()
+
+    def build(subject):
+        whens = [(subject.op("=", is_comparison=True)(args[i]), args[i + 1])
+                 for i in range(1, len(args) - 1, 2)]
+        return sa.case(*whens, else_=other)
+    return call.ctx.once(args[0], build) if len(args) >= 5 else build(args[0])
 
 
 # AND / OR / NOT ---------------------------------------------------------
@@ -137,10 +141,25 @@ def _blank_test(em, node, value):
     return P.is_none(value)
 
 
+_TEXTS = (T.TEXT, T.PICKLIST, T.MULTI_PICKLIST)
+
+
 def _blank_sql(expr, ftype):
-    if ftype in (T.TEXT, T.PICKLIST, T.MULTI_PICKLIST):
+    """Whether `expr` is blank; it appears twice for text types (see _isblank_sql)."""
+    if ftype in _TEXTS:
         return sa.or_(expr.is_(None), expr == "")
     return expr.is_(None)
+
+
+def _isblank_sql(call):
+    if call.types[0] in _TEXTS:
+        return call.ctx.once(call.args[0], lambda v: _blank_sql(v, call.types[0]))
+    return _blank_sql(call.args[0], call.types[0])
+
+
+def _blankvalue_sql(call):
+    return call.ctx.once(call.args[0], lambda v: sa.case(
+        (_blank_sql(v, call.types[0]), call.args[1]), else_=v))
 
 
 def _any_type(call: TypeCall) -> T:
@@ -195,7 +214,11 @@ def includes(values, option) -> bool:
 
 
 def _includes_sql(call):
-    ctx, (values, option) = call.ctx, call.args
+    ctx = call.ctx
+    return ctx.once_each(call.args, lambda values, option: _includes(ctx, values, option))
+
+
+def _includes(ctx, values, option):
     wrapped = ctx.concat(sa.literal_column("';'"), values, sa.literal_column("';'"))
     needle = ctx.concat(sa.literal_column("';'"), option, sa.literal_column("';'"))
     found = sa.and_(values != "", option != "", ctx.position(option, ";") == 0,
@@ -252,7 +275,7 @@ def _register() -> None:
         FunctionSpec("ISBLANK", "logical", ("any",), type_rule=_any_type, strict=False,
                      never_null=True,
                      inline_python=lambda em, n: _blank_test(em, n.args[0], em.expr(n.args[0])),
-                     sql=lambda c: _blank_sql(c.args[0], c.nodes[0].type),
+                     sql=_isblank_sql,
                      signature="ISBLANK(value)",
                      summary='TRUE for NULL, empty text "" or an empty multi-select',
                      example="ISBLANK(phone)"),
@@ -264,8 +287,7 @@ def _register() -> None:
                      example="ISNULL(close_date)"),
         FunctionSpec("BLANKVALUE", "logical", ("any", "any"), type_rule=_all_unified,
                      strict=False, inline_python=_blankvalue_py,
-                     sql=lambda c: sa.case((_blank_sql(c.args[0], c.nodes[0].type), c.args[1]),
-                                           else_=c.args[0]),
+                     sql=_blankvalue_sql,
                      signature="BLANKVALUE(value, default)",
                      summary="default when value is blank (NULL or empty), else value",
                      example='BLANKVALUE(nickname, name)'),

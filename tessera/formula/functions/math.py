@@ -64,7 +64,10 @@ def _mod_sql(call):
     ctx, (a, b) = call.ctx, call.args
     if ctx.sqlite:
         return sa.func.tessera_mod(a, b)
-    a, b = ctx.numeric(a), ctx.numeric(b)
+    return ctx.once_each((ctx.numeric(a), ctx.numeric(b)), _pg_mod)
+
+
+def _pg_mod(a, b):
     r = sa.func.mod(a, sa.func.nullif(b, 0))
     return sa.case((sa.and_(r != 0, (r < 0) != (b < 0)), r + b), else_=r)
 
@@ -77,6 +80,10 @@ def power_sql(ctx, base, exponent):
     """
     if not ctx.sqlite:
         base, exponent = ctx.numeric(base), ctx.numeric(exponent)
+    return ctx.once_each((base, exponent), lambda b, e: _power(ctx, b, e))
+
+
+def _power(ctx, base, exponent):
     size = exponent * sa.func.ln(sa.func.abs(sa.func.nullif(base, 0)))
     defined = sa.and_(sa.or_(base > 0, exponent == ctx.floor(exponent)), size < 35, size > -35)
     raw = sa.func.power(sa.case((defined, base), else_=sa.null()), exponent)
@@ -92,21 +99,27 @@ def power_sql(ctx, base, exponent):
 
 def _guarded(call, test, fn):
     """fn(x) rounded to 10 places when test(x) holds, else NULL (guard inside the call)."""
-    x = call.args[0] if call.ctx.sqlite else call.ctx.numeric(call.args[0])
-    return call.ctx.round10(fn(sa.case((test(x), x), else_=sa.null())))
+    ctx = call.ctx
+    x = call.args[0] if ctx.sqlite else ctx.numeric(call.args[0])
+    return ctx.round10(ctx.once(x, lambda x: fn(sa.case((test(x), x), else_=sa.null()))))
 
 
 def _exp_sql(call):
     ctx = call.ctx
     x = call.args[0] if ctx.sqlite else ctx.numeric(call.args[0])
+    return ctx.once(x, lambda x: _exp(ctx, x))
+
+
+def _exp(ctx, x):
     raw = sa.func.exp(sa.case((sa.and_(x < 35, x > -35), x), else_=sa.null()))
     capped = sa.case((raw >= D.LIMIT, sa.null()), else_=ctx.round10(raw))
     return sa.case((x <= -35, ctx.num(0)), else_=capped)
 
 
 def _sign_sql(call):
-    x = call.args[0]
-    return sa.case((x > 0, call.ctx.num(1)), (x < 0, call.ctx.num(-1)), (x == 0, call.ctx.num(0)))
+    ctx = call.ctx
+    return ctx.once(call.args[0], lambda x: sa.case(
+        (x > 0, ctx.num(1)), (x < 0, ctx.num(-1)), (x == 0, ctx.num(0))))
 
 
 def _minmax_type(call: TypeCall) -> T:
@@ -133,11 +146,15 @@ def _minmax_sql(sqlite_fn, pg_fn):
             return args[0]
         if not ctx.sqlite:
             return getattr(sa.func, pg_fn)(*args)
-        # SQLite's scalar min/max return NULL if any argument is NULL: substitute the others
-        filled = [sa.func.coalesce(a, *[b for j, b in enumerate(args) if j != i])
-                  for i, a in enumerate(args)]
-        return getattr(sa.func, sqlite_fn)(*filled)
+        return ctx.once_each(args, lambda *values: _sqlite_minmax(sqlite_fn, values))
     return build
+
+
+def _sqlite_minmax(name, args):
+    # SQLite's scalar min/max return NULL if any argument is NULL: substitute the others.
+    filled = [sa.func.coalesce(a, *[b for j, b in enumerate(args) if j != i])
+              for i, a in enumerate(args)]
+    return getattr(sa.func, name)(*filled)
 
 
 def _num_spec(name, python, sql, summary, example, params=("number",), returns="arg0", **kw):

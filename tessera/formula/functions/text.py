@@ -139,7 +139,8 @@ def _text_sql(call):
             return sa.func.strftime("%Y-%m-%d %H:%M:%S", x)
         return sa.func.to_char(x, "YYYY-MM-DD HH24:MI:SS")
     if ftype == T.BOOLEAN:
-        return sa.case((x, ctx.text("true")), (sa.not_(x), ctx.text("false")), else_=sa.null())
+        return ctx.once(x, lambda b: sa.case((b, ctx.text("true")), (sa.not_(b), ctx.text("false")),
+                                             else_=sa.null()))
     return sa.cast(x, sa.String())
 
 
@@ -148,24 +149,42 @@ def _int(call, i, low=-1_000_000, high=1_000_000):
 
 
 def _right_sql(call):
-    ctx, s, k = call.ctx, call.args[0], _int(call, 1, 0)
+    ctx = call.ctx
+    return ctx.once_each((call.args[0], _int(call, 1, 0)), lambda s, k: _right(ctx, s, k))
+
+
+def _right(ctx, s, k):
     tail = sa.func.substr(s, -k) if ctx.sqlite else sa.func.right(s, k)
     return sa.case((k <= 0, sa.case((s.is_(None), sa.null()), else_=ctx.text(""))), else_=tail)
 
 
 def _find_sql(call):
-    ctx, needle, s = call.ctx, call.args[0], call.args[1]
+    ctx = call.ctx
     start = _int(call, 2, 1) if len(call.args) > 2 else ctx.int(1)
+    return ctx.once_each((call.args[0], call.args[1], start),
+                         lambda needle, s, start: _find(ctx, needle, s, start))
+
+
+def _find(ctx, needle, s, start):
     pos = ctx.position(sa.func.substr(s, start), needle)
     found = sa.case((pos == 0, ctx.num(0)), else_=pos + start - 1)
     return sa.case((start > sa.func.length(s) + 1, ctx.num(0)), else_=found)
 
 
 def _ends_sql(call):
-    ctx, s, p = call.ctx, call.args[0], call.args[1]
+    ctx = call.ctx
+    return ctx.once_each(call.args[:2], lambda s, p: _ends(ctx, s, p))
+
+
+def _ends(ctx, s, p):
     n = sa.func.length(p)
     tail = sa.func.substr(s, -n) if ctx.sqlite else sa.func.right(s, n)
     return sa.case((sa.and_(s.is_not(None), n == 0), sa.true()), else_=tail == p)
+
+
+def _begins_sql(call):
+    return call.ctx.once(call.args[1], lambda p: sa.func.substr(
+        call.args[0], 1, sa.func.length(p)) == p)
 
 
 def _pad_sql(left):
@@ -182,8 +201,8 @@ def _value_sql(call):
     ctx, s = call.ctx, call.args[0]
     if ctx.sqlite:
         return sa.func.tessera_value(s)
-    clean = sa.case((s.op("~")(SQL_NUMBER_PATTERN), sa.func.trim(s)), else_=sa.null())
-    return sa.cast(clean, sa.Numeric())
+    return ctx.once(s, lambda s: sa.cast(
+        sa.case((s.op("~")(SQL_NUMBER_PATTERN), sa.func.trim(s)), else_=sa.null()), sa.Numeric()))
 
 
 def _concat_py(*values):
@@ -250,8 +269,7 @@ def _register() -> None:
            lambda c: c.ctx.position(c.args[0], c.args[1]) > 0, "CONTAINS(text, part)",
            "TRUE when part occurs in text (case-sensitive)", 'CONTAINS("Tessera", "ss")'),
         _t("BEGINS", ("text", "text"), T.BOOLEAN, lambda s, p: s.startswith(p),
-           lambda c: sa.func.substr(c.args[0], 1, sa.func.length(c.args[1])) == c.args[1],
-           "BEGINS(text, prefix)", "TRUE when text starts with prefix",
+           _begins_sql, "BEGINS(text, prefix)", "TRUE when text starts with prefix",
            'BEGINS("Tessera", "Tes")'),
         _t("ENDS", ("text", "text"), T.BOOLEAN, lambda s, p: s.endswith(p), _ends_sql,
            "ENDS(text, suffix)", "TRUE when text ends with suffix", 'ENDS("Tessera", "era")'),
