@@ -148,6 +148,26 @@ def _snapshot(conn, name, table, steps):
     return snapshot
 
 
+#: Fields per JSON-building call: both databases cap a function's arguments (100 / 127).
+_PAIRS_PER_CALL = 40
+
+
+def _values_object(dialect, pairs):
+    """SQL building one JSON object of ``pairs`` (name, JSON value), however many there are."""
+    chunks = [pairs[i:i + _PAIRS_PER_CALL] for i in range(0, len(pairs), _PAIRS_PER_CALL)] or [[]]
+    if dialect == "postgresql":
+        parts = [func.jsonb_build_object(*[x for name, value in chunk for x in (literal(name, String), value)])
+                 for chunk in chunks]
+        merged = parts[0]
+        for part in parts[1:]:
+            merged = merged.op("||")(part)
+        return merged
+    merged = func.json_object(*[x for name, value in chunks[0] for x in (literal(name, String), func.json(value))])
+    for chunk in chunks[1:]:  # json_set, not json_patch: a merge patch would drop the nulls
+        merged = func.json_set(merged, *[x for name, value in chunk for x in (literal(f"$.{name}"), func.json(value))])
+    return merged
+
+
 class ValueChanges:
     """Records the stored values confirmed lossy steps change, as an update would record them.
 
@@ -172,7 +192,27 @@ class ValueChanges:
             rewriting = [s for s in rewriting if obj.fields[s["field"]]["type"] != "rollup"]
             if rewriting:
                 changes.snapshots[name] = _snapshot(conn, f"tessera_lossy_{index}", obj.table, rewriting)
+        for step in steps:
+            if step["op"] == "drop_table" and step.get("lossy"):
+                changes.record_deletions(old_model.objects[step["object"]])
         return changes
+
+    def record_deletions(self, obj):
+        """One ``record.deleted`` event per record of ``obj``, whose table is about to be dropped,
+        carrying its values as a delete's event does (plus the migration's reason and revision)."""
+        dialect, table, now = self.conn.dialect.name, obj.table, utcnow()
+        prefix = f"migration:{self.new.revision}:drop:{hashlib.sha1(obj.name.encode()).hexdigest()[:12]}:"
+        values = _values_object(dialect, [(n, stored_json(table.c[n], storage_doc(obj.fields[n], self.old.documents),
+                                                        dialect)) for n in obj.stored_fields])
+        if dialect == "postgresql":
+            payload = cast(func.jsonb_build_object("values", values, "reason", MIGRATION_REASON,
+                                                   "revision", self.new.revision), JSON)
+        else:
+            payload = func.json_object("values", values, "reason", MIGRATION_REASON, "revision", self.new.revision)
+        key = literal(prefix, String).concat(cast(table.c.id, String))
+        append_events_from(self.conn, select(literal("record.deleted"), literal(obj.name), table.c.id, payload,
+                                             literal(self.actor_id, ID_TYPE), literal(now, DateTime), key, literal(0))
+                           .order_by(table.c.id))
 
     def record(self):
         """Write history, events and versions for every value that changed since ``capture``."""

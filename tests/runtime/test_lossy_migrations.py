@@ -339,3 +339,37 @@ def test_a_failure_after_the_values_were_rewritten_and_recorded_rolls_everything
 
     assert {"alter_column", "restrict_values", "record_value_changes"} <= set(calls), calls
     assert snapshot(runtime) == before
+
+
+def deleted_events(runtime):
+    with runtime.read() as conn:
+        rows = conn.execute(sa.select(outbox).where(outbox.c.event_type == "record.deleted").order_by(outbox.c.id))
+        return [(r.object, r.record_id, r.payload) for r in rows]
+
+
+def test_a_confirmed_drop_of_an_object_writes_a_deleted_event_per_record_with_its_values(
+        runtime, admin_ctx, publish):
+    many = [{"name": f"f{i}", "type": "number", "precision": 9, "scale": 0} for i in range(45)]
+    item = object_doc("item", {"name": "title", "type": "text"}, {"name": "tags", "type": "multi_picklist",
+                                                                   "options": ["a", "b"]}, *many)
+    publish(item)
+    ids = runtime.records.create_many(admin_ctx, "item", [
+        {"title": "first", "tags": ["a", "b"], "f44": "7"}, {"title": None}])
+
+    publish(deleted=["item"], confirm=True)
+
+    events = deleted_events(runtime)
+    assert [(o, r) for o, r, _ in events] == [("item", ids[0]), ("item", ids[1])]
+    first, second = events[0][2], events[1][2]
+    assert (first["reason"], first["revision"]) == ("migration", 2)
+    assert first["values"]["title"] == "first" and first["values"]["tags"] == ["a", "b"]
+    assert first["values"]["f44"] == "7" and first["values"]["f0"] is None
+    assert second["values"]["title"] is None and len(second["values"]) == 47
+
+
+def test_an_unconfirmed_drop_of_an_object_with_records_writes_no_event(runtime, admin_ctx, publish):
+    publish(object_doc("item", {"name": "title", "type": "text"}))
+    runtime.records.create(admin_ctx, "item", {"title": "kept"})
+    with pytest.raises(LossyChangeRefused):
+        publish(deleted=["item"])
+    assert deleted_events(runtime) == []
