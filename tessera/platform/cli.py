@@ -8,7 +8,7 @@ import click
 
 from tessera.metadata import store
 from tessera.metadata.errors import MetadataError
-from tessera.runtime import Context, Runtime, audit
+from tessera.runtime import Runtime, audit
 from tessera.runtime import publish as publishing
 from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.identity import create_user, find_user

@@ -171,12 +171,13 @@ class AccessPolicy:
 
     def visible_row(self, conn, ctx, model, record_id, *, for_update=False):
         """The row ``record_id`` of ``model`` if ``ctx`` may read it, else raise RecordNotFound."""
-        table = model.table
-        query = select(table).where(table.c.id == record_id)
+        query = model.select_by_id
         condition = self.row_filter(ctx, model, conn)
         if condition is not None:
             query = query.where(condition)
-        row = conn.execute(query.with_for_update() if for_update else query).mappings().first()
+        if for_update:
+            query = query.with_for_update()
+        row = conn.execute(query, {"record_id": record_id}).mappings().first()
         if row is None:
             raise RecordNotFound(f"no {model.name} record with id {record_id}")
         return row

@@ -243,7 +243,7 @@ def check_for_reader(runtime, model, obj, source, ctx=None, **options):
     return checked
 
 
-def formula_filter(runtime, conn, model, obj, source, ctx=None, readable=None, binder=None):
+def formula_filter(runtime, conn, model, obj, source, ctx=None, binder=None):
     """Compile a boolean formula ``ctx`` wrote (a list's ``filter=``) into a condition on ``binder``'s joins.
 
     A formula that reads a field ``ctx`` may not read is refused with FieldAccessDenied.

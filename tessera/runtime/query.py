@@ -172,9 +172,9 @@ def _formula_columns(obj, binder, names, keys):
     return [binder.expression(n).label(n) for n in wanted if obj.formulas[n].pushable]
 
 
-def list_page(conn, obj, readable, *, binder, filters=None, sort=None, fields=None, limit=None, cursor=None,
-              row_filter=None, extra_conditions=()):
-    """Return {"items", "next_cursor"} for one page of ``obj``'s records, plus rows for in-memory formulas.
+def list_page(conn, obj, readable, *, binder, conditions=(), sort=None, fields=None, limit=None, cursor=None):
+    """Return {"items", "next_cursor"} for one page of ``obj``'s records matching ``conditions``,
+    plus rows for in-memory formulas.
 
     Formula fields are computed in the SELECT through ``binder`` (a TableBinder); the
     page's ``rows`` are returned under "_rows" so the caller can compute the rest.
@@ -186,9 +186,7 @@ def list_page(conn, obj, readable, *, binder, filters=None, sort=None, fields=No
     size = parse_limit(limit)
     terms = _sort_terms(obj, binder, keys)
     query = select(obj.table, *_formula_columns(obj, binder, names, keys))
-    conditions = equality_filters(obj, filters or {}, readable) + list(extra_conditions)
-    if row_filter is not None:
-        conditions.append(row_filter)
+    conditions = list(conditions)
     if cursor:
         conditions.append(keyset_condition(obj, terms, decode_cursor(cursor, len(terms))))
     if conditions:

@@ -13,14 +13,14 @@ from tessera.metadata.store import utcnow
 
 from .autonumber import fill_auto_numbers
 from .computed import RecordView, apply_default_formulas, check_rules
-from .errors import ConflictingValue, RecordInvalid, RecordNotFound, StaleVersion
-from .formulas import TableBinder, formula_filter
+from .errors import ConflictingValue, RecordInvalid, StaleVersion
 from .history import history_rows, read_history
 from .ids import reserve_ids
 from .outbox import append_events, event_row
 from .query import check_field_names, list_page
 from .references import check_references, delete_actions
 from .rollups import refresh_parents
+from .selection import select_rows
 from .serialize import record_json, to_json, values_json
 
 
@@ -74,7 +74,7 @@ class RecordService:
             model, obj = self.runtime.object_for(conn, object_name)
             self.access.check_object(ctx, obj, "read")
             names = self._output_fields(ctx, obj, fields)
-            row = self._fetch(conn, ctx, obj, record_id)
+            row = self.access.visible_row(conn, ctx, obj, record_id)
             return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
     def _with_formulas(self, conn, ctx, model, obj, row, names):
@@ -93,18 +93,11 @@ class RecordService:
         formula run in SQL; formula fields are computed in the SELECT.
         """
         with self.runtime.read() as conn:
-            model, obj = self.runtime.object_for(conn, object_name)
-            self.access.check_object(ctx, obj, "read")
-            readable = self.access.readable_fields(ctx, obj)
-            binder = TableBinder(model, obj, self.runtime.eval_env(ctx), conn.dialect.name)
-            extra = []
-            if formula:
-                extra.append(formula_filter(self.runtime, conn, model, obj, formula, ctx, readable, binder))
-            page = list_page(conn, obj, readable, binder=binder, filters=filters, sort=sort, fields=fields,
-                             limit=limit, cursor=cursor, row_filter=self.access.row_filter(ctx, obj, conn),
-                             extra_conditions=extra)
-            rows, names = page.pop("_rows"), page.pop("_names")
-            self._fill_python_formulas(conn, ctx, model, obj, page["items"], rows, names)
+            rows = select_rows(self.runtime, conn, ctx, object_name, filters=filters, formula=formula)
+            page = list_page(conn, rows.obj, rows.readable, binder=rows.binder, sort=sort, fields=fields,
+                             limit=limit, cursor=cursor, conditions=rows.conditions)
+            found, names = page.pop("_rows"), page.pop("_names")
+            self._fill_python_formulas(conn, ctx, rows.model, rows.obj, page["items"], found, names)
             return page
 
     def _fill_python_formulas(self, conn, ctx, model, obj, items, rows, names):
@@ -123,24 +116,12 @@ class RecordService:
         check_field_names(obj, requested, readable, label="fields")
         return [n for n in requested if n in obj.fields]
 
-    def _fetch(self, conn, ctx, obj, record_id, *, for_update=False):
-        query = obj.select_by_id
-        row_filter = self.access.row_filter(ctx, obj, conn)
-        if row_filter is not None:
-            query = query.where(row_filter)
-        if for_update:
-            query = query.with_for_update()
-        row = conn.execute(query, {"record_id": record_id}).mappings().first()
-        if row is None:
-            raise RecordNotFound(f"no {obj.name} record with id {record_id}")
-        return row
-
     def history(self, ctx, object_name, record_id):
         """Return the record's field history, oldest first, starting with its creation."""
         with self.runtime.read() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             self.access.check_object(ctx, obj, "read")
-            row = self._fetch(conn, ctx, obj, record_id)
+            row = self.access.visible_row(conn, ctx, obj, record_id)
             return read_history(conn, obj, row, self.access.history_fields(ctx, obj))
 
     # -- creating ------------------------------------------------------------------
@@ -150,7 +131,7 @@ class RecordService:
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             ids = self._insert(conn, ctx, model, obj, [payload], single=True)
-            row = self._fetch(conn, ctx, obj, ids[0])
+            row = self.access.visible_row(conn, ctx, obj, ids[0])
             names = self.access.readable_fields(ctx, obj)
             return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
@@ -240,7 +221,7 @@ class RecordService:
             self.access.check_object(ctx, obj, "edit")
             self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
             values = load_input(obj.update_loader, payload)
-            current = self._fetch(conn, ctx, obj, record_id, for_update=True)
+            current = self.access.visible_row(conn, ctx, obj, record_id, for_update=True)
             self.access.check_row(conn, ctx, obj, current, "edit")
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(
@@ -255,7 +236,7 @@ class RecordService:
             self._write_changes(conn, ctx, obj, current, values)
             if obj.rollups_fed:
                 refresh_parents(conn, model, obj, [current], [candidate])
-            row = self._fetch(conn, ctx, obj, record_id)
+            row = self.access.visible_row(conn, ctx, obj, record_id)
             names = self.access.readable_fields(ctx, obj)
             return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
@@ -284,7 +265,7 @@ class RecordService:
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             self.access.check_object(ctx, obj, "delete")
-            current = self._fetch(conn, ctx, obj, record_id, for_update=True)
+            current = self.access.visible_row(conn, ctx, obj, record_id, for_update=True)
             self.access.check_row(conn, ctx, obj, current, "delete")
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(f"{obj.name} {record_id} is at version {current['version']}")

@@ -35,7 +35,7 @@ def select_rows(runtime, conn, ctx, object_name, *, filters=None, formula=None):
     binder = TableBinder(model, obj, runtime.eval_env(ctx), conn.dialect.name)
     conditions = equality_filters(obj, filters or {}, readable)
     if formula:
-        conditions.append(formula_filter(runtime, conn, model, obj, formula, ctx, readable, binder))
+        conditions.append(formula_filter(runtime, conn, model, obj, formula, ctx, binder=binder))
     row_filter = runtime.access.row_filter(ctx, obj, conn)
     if row_filter is not None:
         conditions.append(row_filter)

@@ -71,7 +71,7 @@ def _record_view(rt, conn, model, obj, body):
         record_id = body["record_id"]
         if isinstance(record_id, bool) or not isinstance(record_id, int):
             raise ApiProblem(400, "bad_request", "record_id must be an integer", {"record_id": ["integer"]})
-        row = rt.records._fetch(conn, ctx(), obj, record_id)
+        row = rt.access.visible_row(conn, ctx(), obj, record_id)
         # A stored record's formula fields are what reading the record shows: system context.
         return RecordView(obj, dict(row), system), reading
     values = load_input(obj.update_loader, body.get("record") or {})
