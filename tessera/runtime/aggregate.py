@@ -15,7 +15,7 @@ from tessera.metadata.fieldtypes import numeric_shape
 from tessera.metadata.formulas import storage_doc
 
 from .errors import InvalidQuery
-from .security_errors import FieldAccessDenied
+from .query import check_field_names
 from .selection import select_rows
 from .serialize import NUMERIC_RETURNS, parse_value, to_json
 
@@ -93,7 +93,7 @@ def parse_group_by(selection, names):
     if len(names) > MAX_GROUP_FIELDS:
         raise InvalidQuery(f"group_by: at most {MAX_GROUP_FIELDS} fields",
                            errors={"group_by": [f"at most {MAX_GROUP_FIELDS} fields"]})
-    _check_names(selection, names, "group_by", {"owner"})
+    check_field_names(selection.obj, names, selection.readable, label="group_by", system={"owner"})
     operands = [_operand(selection, name, "group_by") for name in names]
     for operand in operands:
         if operand.kind not in GROUPABLE:
@@ -105,7 +105,8 @@ def parse_group_by(selection, names):
 def parse_measures(selection, specs, groups=()):
     """The Measures of ``specs`` (duplicates dropped), each over a readable field of a suitable type."""
     parsed = [_split_measure(spec) for spec in dict.fromkeys(specs)]
-    _check_names(selection, [name for _, name in parsed if name], "measures", {"created_at", "updated_at"})
+    check_field_names(selection.obj, [name for _, name in parsed if name], selection.readable, label="measures",
+                      system={"created_at", "updated_at"})
     measures = []
     for function, name in parsed:
         operand = None if name is None else _operand(selection, name, "measures")
@@ -128,18 +129,6 @@ def _split_measure(spec):
         raise InvalidQuery(f'measures: unknown measure "{spec}"; use count, sum:field, avg:field, min:field or max:field',
                            errors={"measures": [f'unknown measure "{spec}"']})
     return function, name
-
-
-def _check_names(selection, names, label, system):
-    """Refuse a field the reader may not read (403, unnamed) before an unknown name (400, named)."""
-    obj, readable = selection.obj, set(selection.readable)
-    if any(n in obj.fields and n not in readable for n in names):
-        raise FieldAccessDenied(f"{label}: you may not use a field you cannot read",
-                                errors={label: ["names a field you may not read"]})
-    unknown = [n for n in names if n not in readable and n not in system]
-    if unknown:
-        raise InvalidQuery(f"{label}: unknown field(s) {', '.join(unknown)} on {obj.name}",
-                           errors={label: [f'unknown field "{n}"' for n in unknown]})
 
 
 def _operand(selection, name, label):

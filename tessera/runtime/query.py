@@ -14,10 +14,10 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 
 
-def check_field_names(obj, names, readable, *, label):
-    """Raise InvalidQuery naming every entry of ``names`` that is not a field, or
-    FieldAccessDenied (naming none) when one is a field the reader may not read."""
-    allowed = set(readable) | SORTABLE_SYSTEM
+def check_field_names(obj, names, readable, *, label, system=SORTABLE_SYSTEM):
+    """Raise InvalidQuery naming every entry of ``names`` that is neither a readable field nor
+    in ``system``, or FieldAccessDenied (naming none) when one is a field the reader may not read."""
+    allowed = set(readable) | set(system)
     if any(n in obj.fields and n not in allowed for n in names):
         raise FieldAccessDenied(f"{label}: you may not use a field you cannot read",
                                 errors={label: ["names a field you may not read"]})
