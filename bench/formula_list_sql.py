@@ -19,8 +19,8 @@ from sqlalchemy import case, select, text
 
 from tessera.metadata import store
 from tessera.runtime import Context, Runtime
-from tessera.runtime import publish as publishing
-from tessera.runtime.identity import create_user
+from tessera.runtime.publish import service as publishing
+from tessera.runtime.identity.users import create_user
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FILTER = 'margin_pct > 0.2 && stage = "Won"'
