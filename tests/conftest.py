@@ -3,6 +3,10 @@
 Set TESSERA_TEST_POSTGRES_URL (and TESSERA_TEST_REDIS_URL) to include the servers;
 with TESSERA_REQUIRE_SERVICES=1 (as CI sets) a missing or unreachable server fails the run
 instead of skipping.
+
+A test's database is empty unless a conftest or test module overrides ``database_seed``
+(see ``seeds_for``): then it starts as a private copy of a prepared state built once per
+run (tests/templates.py explains how, tests/README.md why).
 """
 
 import os
@@ -15,6 +19,7 @@ import sqlalchemy as sa
 from tessera.platform import create_app
 from tessera.runtime import Context, Runtime
 from tessera.runtime.identity.users import create_token, create_user
+from tests.templates import Seed, Templates
 
 POSTGRES_URL = os.environ.get("TESSERA_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TESSERA_TEST_REDIS_URL")
@@ -64,12 +69,62 @@ def postgres_schema_url():
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    """The prepared databases of this run, each built on first use and dropped at the end."""
+    store = Templates(tmp_path_factory.mktemp("templates"), POSTGRES_URL)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def database_seed():
+    """The prepared state the test's database starts from; None means empty."""
+    return None
+
+
+def seeds_for(**seeds):
+    """A ``database_seed`` fixture choosing, by fixture name, the seed of the one the test uses.
+
+    ``database_seed = seeds_for(org=ORG)`` in a conftest: a test using ``org`` starts from a
+    copy of ``ORG``; the other tests there start empty.
+    """
+    @pytest.fixture
+    def database_seed(request):
+        used = [seed for name, seed in seeds.items() if name in request.fixturenames]
+        assert len(used) <= 1, f"a test can start from one prepared database only, not {used}"
+        return used[0] if used else None
+    return database_seed
+
+
 @pytest.fixture(params=_backends())
-def database_url(request, tmp_path):
-    """The URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+def database_url(request, tmp_path, database_seed):
+    """The URL of the test's own database: a SQLite file or on PostgreSQL, empty or seeded."""
+    if database_seed is not None:
+        return _seeded_url(request, tmp_path, database_seed)
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'tessera.db'}"
     return request.getfixturevalue("postgres_schema_url")
+
+
+def _seeded_url(request, tmp_path, seed):
+    if request.param == "postgresql" and not POSTGRES_URL:
+        pytest.skip("TESSERA_TEST_POSTGRES_URL is not set")
+    templates = request.getfixturevalue("templates")
+    templates.data(seed, request.param)
+    if request.param == "sqlite":
+        return templates.sqlite.clone(seed, tmp_path / "tessera.db")
+    name, url = templates.postgres.clone(seed)
+    request.addfinalizer(lambda: templates.postgres.drop(name))
+    return url
+
+
+@pytest.fixture
+def seed_data(request, database_seed, database_url):
+    """What the seed's build returned (ids, token secrets), for the test's copy."""
+    assert database_seed is not None, "seed_data needs a seeded database"
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    return request.getfixturevalue("templates").data(database_seed, backend)
 
 
 @pytest.fixture
@@ -97,13 +152,18 @@ def app(database_url):
     app.extensions["tessera"].dispose()
 
 
-@pytest.fixture
-def admin_token(app):
-    """A bearer token of the administrator ``admin``."""
-    rt = app.extensions["tessera"]
-    with rt.write() as conn:
+def _admin_token(app):
+    with app.extensions["tessera"].write() as conn:
         user_id = create_user(conn, "admin", is_admin=True)
         return create_token(conn, user_id)
+
+
+@pytest.fixture
+def admin_token(request, app, database_seed):
+    """A bearer token of the administrator ``admin`` (the seed's, on a seeded database)."""
+    if database_seed is not None:
+        return request.getfixturevalue("seed_data")["admin_token"]
+    return _admin_token(app)
 
 
 class Api:
@@ -135,3 +195,21 @@ class Api:
 def api(app, admin_token):
     """An authenticated JSON client as the administrator."""
     return Api(app.test_client(), admin_token)
+
+
+def api_seed(name, build):
+    """A Seed built as the tests' ``api`` fixture would: ``build(api)`` returns its data.
+
+    The build runs on an app of its own over the template, with the administrator
+    ``admin`` created first; the data gains ``admin_token``.
+    """
+    return Seed(name, lambda url: _build_through_api(url, build))
+
+
+def _build_through_api(url, build):
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    try:
+        token = _admin_token(app)
+        return {**build(Api(app.test_client(), token)), "admin_token": token}
+    finally:
+        app.extensions["tessera"].dispose()

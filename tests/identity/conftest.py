@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tessera.runtime.identity.users import create_token
-from tests.conftest import Api
+from tests.conftest import Api, api_seed, seeds_for
 from tests.helpers import define, object_doc
 
 PASSWORD = "correct horse battery"
@@ -93,18 +93,30 @@ def add_person(api, username, role, team, password=None):
     return response.get_json()["id"]
 
 
-@pytest.fixture
-def org(app, api):
-    """The organisation with opportunities and accounts published, nobody owning records yet."""
+def build_org(api):
+    """Build the organisation through ``api``; return the people's ids and token secrets."""
     published = define(api, OPPORTUNITY, ACCOUNT, SALES_REP, WEST_FOR_EAST_MANAGERS)
     assert published.status_code == 200, published.get_json()
     build_directory(api)
-    result = Org(app=app, admin=api)
-    for username, (role, team) in PEOPLE.items():
-        result.ids[username] = add_person(api, username, role, team, PASSWORD if username == "alice" else None)
-    result.ids["admin"] = api.get("/api/v1/users/me").get_json()["id"]
-    for username in PEOPLE:
-        result.clients[username] = result.client_for(username)
+    ids = {username: add_person(api, username, role, team, PASSWORD if username == "alice" else None)
+           for username, (role, team) in PEOPLE.items()}
+    ids["admin"] = api.get("/api/v1/users/me").get_json()["id"]
+    made = api.client.application.extensions["tessera"]
+    with made.write() as conn:
+        tokens = {username: create_token(conn, ids[username], "test") for username in PEOPLE}
+    return {"ids": ids, "tokens": tokens}
+
+
+#: Tests that use ``org`` start from a copy of the organisation, built once per run.
+database_seed = seeds_for(org=api_seed("identity_org", build_org))
+
+
+@pytest.fixture
+def org(app, api, seed_data):
+    """The organisation with opportunities and accounts published, nobody owning records yet."""
+    result = Org(app=app, admin=api, ids=dict(seed_data["ids"]))
+    for username, secret in seed_data["tokens"].items():
+        result.clients[username] = Api(app.test_client(), secret)
     return result
 
 
