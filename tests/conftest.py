@@ -11,7 +11,6 @@ run (tests/templates.py explains how, tests/README.md why).
 
 import os
 import uuid
-from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +18,7 @@ import sqlalchemy as sa
 from tessera.platform import create_app
 from tessera.runtime import Context, Runtime
 from tessera.runtime.identity.users import create_token, create_user
-from tests.templates import Seed, Templates
+from tests.templates import Seed, Templates, schema_url
 
 POSTGRES_URL = os.environ.get("TESSERA_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TESSERA_TEST_REDIS_URL")
@@ -62,8 +61,7 @@ def postgres_schema_url():
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    yield schema_url(POSTGRES_URL, schema)
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
     admin.dispose()
@@ -71,30 +69,62 @@ def postgres_schema_url():
 
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory):
-    """The prepared databases of this run, each built on first use and dropped at the end."""
-    store = Templates(tmp_path_factory.mktemp("templates"), POSTGRES_URL)
-    yield store
-    store.close()
+    """The prepared databases of this run, each built on first use."""
+    return Templates(tmp_path_factory.mktemp("templates"), POSTGRES_URL)
 
 
-@pytest.fixture
-def database_seed():
-    """The prepared state the test's database starts from; None means empty."""
-    return None
+def _system_tables(*, admin=False, token=False):
+    """A seed build: the system tables, then optionally the administrator and their token."""
+    def build(url):
+        runtime = Runtime(url)
+        try:
+            runtime.create_schema()
+            if not admin:
+                return {}
+            with runtime.write() as conn:
+                data = {"admin_id": create_user(conn, "admin", is_admin=True)}
+                if token:
+                    data["admin_token"] = create_token(conn, data["admin_id"])
+            return data
+        finally:
+            runtime.dispose()
+    return build
+
+
+#: The prepared states every test gets by default, by the first of these fixtures it uses:
+#: what the ``admin_token``, ``admin_ctx``, ``app`` and ``runtime`` fixtures would build.
+SYSTEM_TABLES = Seed("system_tables", _system_tables())
+STANDARD_SEEDS = (
+    ("admin_token", Seed("admin_token", _system_tables(admin=True, token=True))),
+    ("admin_ctx", Seed("admin_user", _system_tables(admin=True))),
+    ("app", SYSTEM_TABLES),
+    ("runtime", SYSTEM_TABLES),
+)
+
+
+def choose_seed(fixture_names, seeds):
+    """The seed of the one fixture of ``seeds`` in ``fixture_names``, else a standard one, else None."""
+    used = [seed for name, seed in seeds.items() if name in fixture_names]
+    assert len(used) <= 1, f"a test can start from one prepared database only, not {used}"
+    if used:
+        return used[0]
+    return next((seed for name, seed in STANDARD_SEEDS if name in fixture_names), None)
 
 
 def seeds_for(**seeds):
     """A ``database_seed`` fixture choosing, by fixture name, the seed of the one the test uses.
 
     ``database_seed = seeds_for(org=ORG)`` in a conftest: a test using ``org`` starts from a
-    copy of ``ORG``; the other tests there start empty.
+    copy of ``ORG``; the others there start from a standard seed as everywhere else.
     """
     @pytest.fixture
     def database_seed(request):
-        used = [seed for name, seed in seeds.items() if name in request.fixturenames]
-        assert len(used) <= 1, f"a test can start from one prepared database only, not {used}"
-        return used[0] if used else None
+        return choose_seed(request.fixturenames, seeds)
     return database_seed
+
+
+#: What the test's database starts from (None: empty); conftests override it with seeds_for.
+database_seed = seeds_for()
 
 
 @pytest.fixture(params=_backends())
@@ -129,7 +159,7 @@ def seed_data(request, database_seed, database_url):
 
 @pytest.fixture
 def runtime(database_url):
-    """A Runtime on an empty database with its system tables."""
+    """A Runtime on a database holding its system tables only."""
     rt = Runtime(database_url)
     rt.create_schema()
     yield rt
@@ -137,33 +167,34 @@ def runtime(database_url):
 
 
 @pytest.fixture
-def admin_ctx(runtime):
-    """The Context of a freshly created administrator."""
-    with runtime.write() as conn:
-        user_id = create_user(conn, "admin", is_admin=True)
+def admin_ctx(request, runtime, database_seed):
+    """The Context of a freshly created administrator (the seed's, on a database seeded with one)."""
+    user_id = _seeded(request, database_seed, "admin_id")
+    if user_id is None:
+        with runtime.write() as conn:
+            user_id = create_user(conn, "admin", is_admin=True)
     return Context(user_id=user_id, username="admin", is_admin=True)
+
+
+def _seeded(request, seed, key):
+    """``key`` of the seed's data, or None when the database is empty or its seed lacks it."""
+    if seed is None:
+        return None
+    return request.getfixturevalue("seed_data").get(key)
 
 
 @pytest.fixture
 def app(database_url):
-    """A Flask app on an empty database, in testing mode."""
+    """A Flask app, in testing mode, on a database holding its system tables only."""
     app = create_app({"DATABASE_URL": database_url, "TESTING": True})
     yield app
     app.extensions["tessera"].dispose()
 
 
-def _admin_token(app):
-    with app.extensions["tessera"].write() as conn:
-        user_id = create_user(conn, "admin", is_admin=True)
-        return create_token(conn, user_id)
-
-
 @pytest.fixture
 def admin_token(request, app, database_seed):
     """A bearer token of the administrator ``admin`` (the seed's, on a seeded database)."""
-    if database_seed is not None:
-        return request.getfixturevalue("seed_data")["admin_token"]
-    return _admin_token(app)
+    return _seeded(request, database_seed, "admin_token") or _admin_token(app)
 
 
 class Api:
@@ -204,6 +235,12 @@ def api_seed(name, build):
     ``admin`` created first; the data gains ``admin_token``.
     """
     return Seed(name, lambda url: _build_through_api(url, build))
+
+
+def _admin_token(app):
+    with app.extensions["tessera"].write() as conn:
+        user_id = create_user(conn, "admin", is_admin=True)
+        return create_token(conn, user_id)
 
 
 def _build_through_api(url, build):

@@ -7,9 +7,9 @@ never sees another test's writes:
 
 - SQLite: the template is a file, copied with SQLite's online backup into the test's
   ``tmp_path`` (a consistent copy, WAL content included).
-- PostgreSQL: the template is a database of its own; each test gets
-  ``CREATE DATABASE ... TEMPLATE ...``, dropped after the test. Nothing stays connected
-  to a template after it is built, as PostgreSQL requires for copying it.
+- PostgreSQL: the template is built in a schema, kept as its ``pg_dump`` script; each
+  test gets a new schema made by running the script, dropped after the test (as empty
+  test schemas are).
 
 Processes only cache what they read from a database per app or Runtime (models,
 principals, rules) or per compiled-model object (rights), so a copy served by a fresh app
@@ -20,12 +20,15 @@ copy; the secrets stay valid because their hashes are in the copied database.
 """
 
 import sqlite3
+import subprocess
 import threading
 import uuid
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import quote
 
-import sqlalchemy as sa
+import psycopg
+from psycopg import sql
 from sqlalchemy.engine import make_url
 
 
@@ -57,50 +60,74 @@ class SqliteTemplates:
         """An empty file URL for building ``seed``'s template."""
         return f"sqlite:///{self.folder / (seed.name + '.db')}"
 
+    def finish(self, seed):
+        """Nothing to do: the template file is closed once its build's app is disposed."""
+
     def clone(self, seed, destination):
         """Copy ``seed``'s template into file ``destination``; return its URL."""
         copy_sqlite(self.folder / (seed.name + ".db"), destination)
         return f"sqlite:///{destination}"
 
 
+def schema_url(server_url, schema):
+    """``server_url`` with ``schema`` as the only schema on the search path."""
+    separator = "&" if "?" in server_url else "?"
+    return f"{server_url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+def _without_meta_commands(script):
+    """A pg_dump script without psql's ``\\restrict`` lines, so a driver can run it."""
+    return "\n".join(line for line in script.splitlines() if not line.startswith(("\\restrict", "\\unrestrict")))
+
+
 class PostgresTemplates:
-    """Template databases on one server, named per run so parallel runs never meet."""
+    """Templates on one PostgreSQL server, kept as pg_dump scripts of one schema each.
+
+    The seed is built in a schema of its own, dumped (DDL and rows, exactly as the server
+    has them) and dropped. A copy runs the script in one transaction and renames the
+    schema it made to the test's own, so copies of one run never meet; names carry a run
+    id, so parallel runs on one server never meet either.
+    """
 
     def __init__(self, server_url):
-        self.server = make_url(server_url)
+        self.server_url = server_url
+        self.libpq_url = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
         self.run = uuid.uuid4().hex[:8]
-        self.admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-        self.templates = []
+        self.scripts = {}
 
-    def _execute(self, statement):
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(statement)
+    def _schema(self, seed):
+        return f"tpl_{self.run}_{seed.name}"
 
-    def _url(self, name):
-        return self.server.set(database=name).render_as_string(hide_password=False)
+    def _execute(self, *statements):
+        with psycopg.connect(self.libpq_url, autocommit=False) as conn:
+            for statement in statements:
+                conn.execute(statement)
 
     def template(self, seed):
-        """Create an empty template database for ``seed``; return its URL."""
-        name = f"tpl_{self.run}_{seed.name}"
-        self._execute(f'CREATE DATABASE "{name}"')
-        self.templates.append(name)
-        return self._url(name)
+        """Create an empty schema to build ``seed`` in; return its URL."""
+        self._execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(self._schema(seed))))
+        return schema_url(self.server_url, self._schema(seed))
+
+    def finish(self, seed):
+        """Dump the built schema of ``seed`` and drop it (copies are made from the dump)."""
+        schema = self._schema(seed)
+        dumped = subprocess.run(["pg_dump", "--dbname", self.libpq_url, "--schema", schema, "--no-owner",
+                                 "--no-privileges", "--inserts", "--rows-per-insert=500"],
+                                check=True, capture_output=True, text=True)
+        self.scripts[seed.name] = _without_meta_commands(dumped.stdout)
+        self.drop(schema)
 
     def clone(self, seed):
-        """A new database copied from ``seed``'s template: (name, URL)."""
-        name = f"t_{uuid.uuid4().hex[:16]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "tpl_{self.run}_{seed.name}"')
-        return name, self._url(name)
+        """A new schema holding a copy of ``seed``'s template: (schema, URL)."""
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        rename = sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+            sql.Identifier(self._schema(seed)), sql.Identifier(schema))
+        self._execute(self.scripts[seed.name].encode(), rename)
+        return schema, schema_url(self.server_url, schema)
 
-    def drop(self, name):
-        """Drop database ``name``, ending any connection still open on it."""
-        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def close(self):
-        """Drop every template of this run."""
-        for name in self.templates:
-            self.drop(name)
-        self.admin.dispose()
+    def drop(self, schema):
+        """Drop ``schema`` and everything in it."""
+        self._execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
 class Templates:
@@ -127,9 +154,5 @@ class Templates:
             if key not in self._data:
                 store = self.sqlite if backend == "sqlite" else self.postgres
                 self._data[key] = seed.build(store.template(seed))
+                store.finish(seed)
             return self._data[key]
-
-    def close(self):
-        """Drop the PostgreSQL templates (SQLite files go with pytest's temporary folder)."""
-        if self._postgres is not None:
-            self._postgres.close()
