@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import api_seed, seeds_for
 from tests.helpers import define, object_doc
 
 ACCOUNT = object_doc(
@@ -36,13 +37,22 @@ OPPORTUNITY = object_doc(
 )
 
 
-@pytest.fixture
-def sales(api):
-    """The API with the sales model published and one East account."""
+def build_sales(api):
+    """Publish the sales model and create the East account ACME; return the account's id."""
     response = define(api, ACCOUNT, OPPORTUNITY)
     assert response.status_code == 200, response.get_json()
     account = api.post("/api/v1/objects/account/records", json={"name": "ACME", "region": "East"}).get_json()
-    api.account_id = account["id"]
+    return {"account_id": account["id"]}
+
+
+#: Tests that use ``sales`` start from a copy of the published sales model, built once per run.
+database_seed = seeds_for(sales=api_seed("formulas_sales", build_sales))
+
+
+@pytest.fixture
+def sales(api, seed_data):
+    """The API with the sales model published and one East account."""
+    api.account_id = seed_data["account_id"]
     return api
 
 
