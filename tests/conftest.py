@@ -9,6 +9,7 @@ A test's database is empty unless a conftest or test module overrides ``database
 run (tests/templates.py explains how, tests/README.md why).
 """
 
+import copy
 import os
 import uuid
 
@@ -151,10 +152,10 @@ def _seeded_url(request, tmp_path, seed):
 
 @pytest.fixture
 def seed_data(request, database_seed, database_url):
-    """What the seed's build returned (ids, token secrets), for the test's copy."""
+    """What the seed's build returned (ids, token secrets), the test's own copy to change."""
     assert database_seed is not None, "seed_data needs a seeded database"
     backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
-    return request.getfixturevalue("templates").data(database_seed, backend)
+    return copy.deepcopy(request.getfixturevalue("templates").data(database_seed, backend))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from tessera.runtime.records.export import BATCH_SIZE
+from tests.conftest import api_seed, seeds_for
 from tests.helpers import define, object_doc
 from tests.platform.support import assert_problem, check_each
 
@@ -42,13 +43,21 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def deals(api):
-    """The published deals, as the list returns them (by id)."""
+def build_deals(api):
+    """Publish ``deal`` with ROWS; return them as the list returns them (by id)."""
     assert define(api, DEAL).status_code == 200
     response = api.post(BASE, json=ROWS)
     assert response.status_code == 201, response.get_json()
-    return api.get(BASE, query_string={"limit": 100}).get_json()["items"]
+    return {"items": api.get(BASE, query_string={"limit": 100}).get_json()["items"]}
+
+
+database_seed = seeds_for(deals=api_seed("aggregate_deals", build_deals))
+
+
+@pytest.fixture
+def deals(api, seed_data):
+    """The published deals, as the list returns them (by id)."""
+    return seed_data["items"]
 
 
 def get_json(api, url, **params):

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests.conftest import api_seed, seeds_for
 from tests.helpers import define, object_doc
 from tests.platform.support import assert_problem, check_each, create, raw_rows, record_events, records, row_count
 
@@ -34,13 +35,21 @@ LINE = object_doc("line", {"name": "account", "type": "master_detail", "target":
                   {"name": "qty", "type": "number"})
 
 
-@pytest.fixture
-def model(api):
-    """Published ``account``, ``specimen`` (every field type) and ``line`` (a detail of account)."""
+def build_model(api):
+    """Publish ``account``, ``specimen`` and ``line``; create the account ACME."""
     response = define(api, ACCOUNT, object_doc("specimen", *FIELDS), LINE)
     assert response.status_code == 200, response.get_json()
     account = create(api, "account", {"name": "ACME"})
     return {"account": account["id"], "admin": account["owner"]}
+
+
+database_seed = seeds_for(model=api_seed("field_types_model", build_model))
+
+
+@pytest.fixture
+def model(api, seed_data):
+    """Published ``account``, ``specimen`` (every field type) and ``line`` (a detail of account)."""
+    return seed_data
 
 
 def this_year():

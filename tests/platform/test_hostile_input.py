@@ -19,6 +19,7 @@ from tessera.runtime import Context
 from tessera.runtime.errors import RecordInvalid
 from tessera.runtime.fields.loaders import build_loader
 from tessera.runtime.schema.system_tables import token, user
+from tests.conftest import api_seed, seeds_for
 from tests.helpers import define, object_doc
 from tests.platform.support import (
     assert_problem, check_each, create, raw_rows, record_events, row_count, runtime_of,
@@ -40,13 +41,21 @@ OPPORTUNITY = object_doc("opportunity", *OPPORTUNITY_FIELDS)
 RECORDS = "/api/v1/objects/opportunity/records"
 
 
-@pytest.fixture
-def crm(api, app):
-    """Published account and opportunity, with one record of each."""
+def build_crm(api):
+    """Publish account and opportunity, with one record of each."""
     assert define(api, ACCOUNT, OPPORTUNITY).status_code == 200
     account = create(api, "account", {"name": "ACME"})
     opportunity = create(api, "opportunity", {"title": "Pumps", "account": account["id"], "amount": "10.00"})
     return {"account": account["id"], "opportunity": opportunity}
+
+
+database_seed = seeds_for(crm=api_seed("hostile_crm", build_crm))
+
+
+@pytest.fixture
+def crm(api, app, seed_data):
+    """Published account and opportunity, with one record of each."""
+    return seed_data
 
 
 def unchanged(app, crm):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import api_seed, seeds_for
 from tests.helpers import define, object_doc
 from tests.platform.support import assert_problem, check_each
 
@@ -35,15 +36,23 @@ def sample(i):
     }
 
 
-@pytest.fixture
-def deals(api):
-    """25 published deals; returns them as the API lists them (by id)."""
+def build_deals(api):
+    """Publish ``deal`` with 25 deals; return them as the API lists them (by id)."""
     assert define(api, DEAL).status_code == 200
     response = api.post(URL, json=[sample(i) for i in range(25)])
     assert response.status_code == 201, response.get_json()
     items = api.get(URL, query_string={"limit": 100}).get_json()["items"]
     assert len(items) == 25
-    return items
+    return {"items": items}
+
+
+database_seed = seeds_for(deals=api_seed("record_lists_deals", build_deals))
+
+
+@pytest.fixture
+def deals(api, seed_data):
+    """25 published deals; returns them as the API lists them (by id)."""
+    return seed_data["items"]
 
 
 def parse_sort(text):

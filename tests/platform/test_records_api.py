@@ -3,6 +3,7 @@
 import pytest
 
 from tessera.platform import create_app
+from tests.conftest import api_seed, seeds_for
 from tests.helpers import define, object_doc
 from tests.platform.support import assert_problem, create, raw_rows, record_events, records, row_count
 
@@ -14,9 +15,15 @@ DEAL = object_doc(
 )
 
 
+def build_deals(api):
+    """Publish ``deal``."""
+    assert define(api, DEAL).status_code == 200
+    return {}
+
+
 @pytest.fixture
 def deals(api):
-    assert define(api, DEAL).status_code == 200
+    """The API with ``deal`` published."""
     return api
 
 
@@ -226,10 +233,20 @@ SHIPMENT = object_doc("shipment", {"name": "ref", "type": "text"},
                       {"name": "line", "type": "lookup", "target": "line", "on_delete": "restrict"})
 
 
-@pytest.fixture
-def crm(api):
+def build_crm(api):
+    """Publish account, opportunity, note, contact, line, subline and shipment."""
     response = define(api, ACCOUNT, OPPORTUNITY, NOTE, CONTACT, LINE, SUBLINE, SHIPMENT)
     assert response.status_code == 200, response.get_json()
+    return {}
+
+
+database_seed = seeds_for(deals=api_seed("records_api_deals", build_deals),
+                          crm=api_seed("records_api_crm", build_crm))
+
+
+@pytest.fixture
+def crm(api):
+    """The API with the CRM objects published."""
     return api
 
 

@@ -7,6 +7,7 @@ Safe changes keep every record and value. Lossy changes are refused with 409
 
 import pytest
 
+from tests.conftest import api_seed, seeds_for
 from tests.helpers import define, object_doc
 from tests.platform.support import (
     assert_problem, column_names, create, current_revision, published_document, raw_rows, records,
@@ -24,17 +25,25 @@ def deal(*fields):
     return object_doc("deal", TITLE, *fields)
 
 
-@pytest.fixture
-def deals(api):
-    """A published ``deal`` with three records."""
+def build_deals(api):
+    """Publish ``deal`` and create its three records; return them."""
     assert define(api, deal(CODE, STAGE, PRODUCTS, AMOUNT)).status_code == 200
-    return [
+    return {"records": [
         create(api, "deal", {"title": "Pump retrofit", "code": "PR-0001-EAST", "stage": "Won",
                              "products": ["Pumps", "Valves"], "amount": "12500.50"}),
         create(api, "deal", {"title": "Sensor pilot", "code": "SP-2", "stage": "Lost",
                              "products": ["Sensors"], "amount": "800.00"}),
         create(api, "deal", {"title": "Valve order", "stage": "Open"}),
-    ]
+    ]}
+
+
+database_seed = seeds_for(deals=api_seed("evolution_deals", build_deals))
+
+
+@pytest.fixture
+def deals(api, seed_data):
+    """A published ``deal`` with three records."""
+    return seed_data["records"]
 
 
 def values(items, *names):
