@@ -63,6 +63,11 @@ class SqliteTemplates:
     def finish(self, seed):
         """Nothing to do: the template file is closed once its build's app is disposed."""
 
+    def discard(self, seed):
+        """Remove a template whose build failed."""
+        for suffix in ("", "-wal", "-shm"):
+            (self.folder / f"{seed.name}.db{suffix}").unlink(missing_ok=True)
+
     def clone(self, seed, destination):
         """Copy ``seed``'s template into file ``destination``; return its URL."""
         copy_sqlite(self.folder / (seed.name + ".db"), destination)
@@ -117,6 +122,10 @@ class PostgresTemplates:
         self.scripts[seed.name] = _without_meta_commands(dumped.stdout)
         self.drop(schema)
 
+    def discard(self, seed):
+        """Drop a template whose build failed."""
+        self.drop(self._schema(seed))
+
     def clone(self, seed):
         """A new schema holding a copy of ``seed``'s template: (schema, URL)."""
         schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -152,7 +161,16 @@ class Templates:
         key = (seed.name, backend)
         with self._lock:
             if key not in self._data:
-                store = self.sqlite if backend == "sqlite" else self.postgres
-                self._data[key] = seed.build(store.template(seed))
-                store.finish(seed)
+                self._data[key] = self._build(seed, self.sqlite if backend == "sqlite" else self.postgres)
             return self._data[key]
+
+    @staticmethod
+    def _build(seed, store):
+        url = store.template(seed)
+        try:
+            data = seed.build(url)
+        except BaseException:
+            store.discard(seed)  # so the next test reports the same failure, not a leftover
+            raise
+        store.finish(seed)
+        return data
