@@ -38,9 +38,7 @@ def create_document(kind):
     if not isinstance(name, str):
         raise InvalidDocument("the document needs a name", errors={"name": ["required"]})
     with runtime().write() as conn:
-        if store.list_documents(conn, kind).get((kind, name)) is not None:
-            raise ApiProblem(409, "bad_request", f'{kind} "{name}" already exists; use PUT to change it')
-        version = store.save_draft(conn, kind, name, body, ctx().username)
+        version = store.save_draft(conn, kind, name, body, ctx().username, new=True)
     return json_response({"kind": kind, "name": name, "version": version, "body": body}, 201,
                          {"Location": f"{request.path}/{name}"})
 
