@@ -109,6 +109,17 @@ class FieldAccessDenied(PermissionDenied):
     code = "field_access_denied"
 
 
+#: The message of every "administrators only" refusal.
+ADMIN_REQUIRED = "only administrators may do this"
+
+
+class AdminRequired(PermissionDenied):
+    """Only an administrator may do this (one message wherever the check is made)."""
+
+    def __init__(self):
+        super().__init__(ADMIN_REQUIRED)
+
+
 class ScopeExceeded(PermissionDenied):
     """The API token's scope does not cover this request (read-only, or another object)."""
 
