@@ -42,6 +42,8 @@ TITLES = {
     "token_scope_exceeded": ("Outside the token's scope", "超出访问令牌的范围"),
     "directory_conflict": ("Directory conflict", "组织架构冲突"),
     "too_many_groups": ("Too many groups", "分组过多"),
+    "service_unavailable": ("Service unavailable", "服务不可用"),
+    "database_unavailable": ("Database unavailable", "数据库不可用"),
 }
 
 # (English pattern, Chinese template): the shapes of the messages the layers raise.
@@ -108,6 +110,8 @@ _PATTERNS = [
     (r"you may not (?P<a>\w+) (?P<o>\w+) records", "你无权对 {o} 记录执行 {a}"),
     (r"the request is larger than (?P<n>\d+) bytes", "请求超过 {n} 字节"),
     (r"an unexpected error occurred; it has been logged", "发生意外错误，已记录日志"),
+    (r"the database does not answer", "数据库没有响应"),
+    (r"Redis does not answer", "Redis 没有响应"),
     # identity, permissions and sharing
     (r"the username or password is wrong", "用户名或密码错误"),
     (r"too many failed logins; try again in (?P<n>\d+) seconds", "登录失败次数过多，请在 {n} 秒后重试"),

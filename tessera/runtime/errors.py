@@ -138,3 +138,22 @@ class DirectoryConflict(RuntimeFailure):
 
     code = "directory_conflict"
     status = 409
+
+
+# Readiness (raised by Runtime.readiness)
+
+class ServiceUnavailable(RuntimeFailure):
+    """A service Tessera needs does not answer; ``retry_after`` says when to ask again (seconds)."""
+
+    code = "service_unavailable"
+    status = 503
+
+    def __init__(self, message, *, retry_after=5):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database does not answer."""
+
+    code = "database_unavailable"
