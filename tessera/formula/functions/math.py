@@ -31,7 +31,7 @@ def sign_py(value: Decimal) -> Decimal:
 
 
 def _round_py(em, node):
-    """ROUND with literal (or no) digits becomes value.quantize(<constant>, HALF_UP, CTX)."""
+    """ROUND with literal (or no) digits becomes value.quantize(<constant>, HALF_UP, WIDE)."""
     digits = node.args[1] if len(node.args) > 1 else None
     if digits is not None and not (type(digits).__name__ == "Literal" and digits.value is not None):
         return em.strict(node.args, lambda v: em.call_impl(round_py, v))
@@ -39,7 +39,7 @@ def _round_py(em, node):
     mode = em.const(D.ROUND_HALF_UP)
     return em.strict(node.args[:1], lambda v: P.call(
         P.attr(v[0], "quantize"), em.const(exponent), mode,
-        em.const(D.CTX)))
+        em.const(D.WIDE)))
 
 
 def _digits_sql(call):
