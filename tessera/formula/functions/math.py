@@ -79,7 +79,7 @@ def power_sql(ctx, base, exponent):
     PostgreSQL may fold constant arguments at plan time and raise there.
     """
     if not ctx.sqlite:
-        base, exponent = ctx.numeric(base), ctx.numeric(exponent)
+        base, exponent = ctx.numeric(base), ctx.precise(ctx.numeric(exponent))
     return ctx.once_each((base, exponent), lambda b, e: _power(ctx, b, e))
 
 
@@ -100,13 +100,13 @@ def _power(ctx, base, exponent):
 def _guarded(call, test, fn):
     """fn(x) rounded to 10 places when test(x) holds, else NULL (guard inside the call)."""
     ctx = call.ctx
-    x = call.args[0] if ctx.sqlite else ctx.numeric(call.args[0])
+    x = call.args[0] if ctx.sqlite else ctx.precise(ctx.numeric(call.args[0]))
     return ctx.round10(ctx.once(x, lambda x: fn(sa.case((test(x), x), else_=sa.null()))))
 
 
 def _exp_sql(call):
     ctx = call.ctx
-    x = call.args[0] if ctx.sqlite else ctx.numeric(call.args[0])
+    x = call.args[0] if ctx.sqlite else ctx.precise(ctx.numeric(call.args[0]))
     return ctx.once(x, lambda x: _exp(ctx, x))
 
 
