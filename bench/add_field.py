@@ -2,7 +2,7 @@
 
 The opportunity table is grown with raw INSERT ... SELECT (recursive CTE on SQLite,
 generate_series on PostgreSQL) to each size in turn; at each size the benchmark saves a
-draft that adds one more nullable field and times ``tessera.runtime.publish.publish``
+draft that adds one more nullable field and times ``tessera.runtime.publish.service.publish``
 in its own write transaction, commit included. Adding a nullable column must not
 rewrite the table, so the time should not grow with the row count. On PostgreSQL the
 table's file node is compared before and after as well: a rewrite would change it.
@@ -14,8 +14,7 @@ Target: publish time roughly constant (the largest size within 3x of the smalles
 """
 
 from tessera.metadata import store
-from tessera.runtime import publish as publishing
-
+from tessera.runtime.publish import service as publishing
 from common import (OPPORTUNITY, argument_parser, backends, fill_opportunities, fmt_ms, median, new_runtime,
                     publish_crm, scratch_database, timed, verdict)
 

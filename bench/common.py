@@ -26,13 +26,13 @@ if str(ROOT) not in sys.path:
 
 from tessera.metadata import store  # noqa: E402
 from tessera.runtime import Context, Runtime  # noqa: E402
-from tessera.runtime import publish as publishing  # noqa: E402
-from tessera.runtime.identity import create_user  # noqa: E402
+from tessera.runtime.publish import service as publishing
+from tessera.runtime.identity.users import create_user  # noqa: E402
 
 try:  # tokens moved out of identity as the platform grew
-    from tessera.runtime.tokens import create_token  # noqa: E402
+    from tessera.runtime.identity.tokens import create_token  # noqa: E402
 except ImportError:  # pragma: no cover
-    from tessera.runtime.identity import create_token  # noqa: E402
+    from tessera.runtime.identity.users import create_token  # noqa: E402
 
 DEFAULT_POSTGRES_URL = os.environ.get(
     "TESSERA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

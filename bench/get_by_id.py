@@ -35,8 +35,8 @@ from pathlib import Path
 from common import (argument_parser, backends, fill_opportunities, median, new_runtime, new_token,
                     publish_crm, publish_documents, scratch_database, timed, verdict)
 
-from tessera.runtime.assignments import update_user
-from tessera.runtime.identity import create_user
+from tessera.runtime.identity.assignments import update_user
+from tessera.runtime.identity.users import create_user
 
 BENCH = Path(__file__).resolve().parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"

@@ -93,9 +93,9 @@ def stage_costs(runtime, ctx, obj, payloads, typed, raw, repeat):
 
     Prints the median µs per record of ``repeat`` runs of each stage.
     """
-    from tessera.runtime.outbox import event_row
-    from tessera.runtime.records import with_defaults
-    from tessera.runtime.serialize import to_json
+    from tessera.runtime.events.outbox import event_row
+    from tessera.runtime.records.service import with_defaults
+    from tessera.runtime.fields.serialize import to_json
 
     flat = [p for batch in payloads for p in batch]
     loaded = [obj.create_loader.load(with_defaults(obj, p)) for p in flat]

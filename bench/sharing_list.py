@@ -36,12 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tessera.metadata import store  # noqa: E402
 from tessera.runtime import Context, Runtime  # noqa: E402
-from tessera.runtime import publish as publishing  # noqa: E402
-from tessera.runtime.assignments import update_user  # noqa: E402
-from tessera.runtime.directory import create_unit  # noqa: E402
-from tessera.runtime.directory_tables import record_share  # noqa: E402
-from tessera.runtime.identity import create_user  # noqa: E402
-from tessera.runtime.principal import context_for_user  # noqa: E402
+from tessera.runtime.publish import service as publishing
+from tessera.runtime.identity.assignments import update_user  # noqa: E402
+from tessera.runtime.identity.units import create_unit  # noqa: E402
+from tessera.runtime.schema.system_tables import record_share  # noqa: E402
+from tessera.runtime.identity.users import create_user  # noqa: E402
+from tessera.runtime.identity.principal import context_for_user  # noqa: E402
 
 REGIONS = [f"R{n:02d}" for n in range(1, 21)]
 STAGES = ["Prospecting", "Qualification", "Negotiation", "Won", "Lost"]

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from tessera.platform import create_app
 from tessera.runtime import Context, Runtime
-from tessera.runtime.identity import create_token, create_user
+from tessera.runtime.identity.users import create_token, create_user
 
 POSTGRES_URL = os.environ.get("TESSERA_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TESSERA_TEST_REDIS_URL")

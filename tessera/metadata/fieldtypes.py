@@ -1,7 +1,7 @@
 """The field types the metadata language knows, and what each requires.
 
 A field type here is pure description: which properties it takes and what the formula
-language sees. How it is stored is the runtime's business (``runtime/columns.py``).
+language sees. How it is stored is the runtime's business (``runtime/schema/columns.py`` and ``runtime/fields``).
 """
 
 from dataclasses import dataclass, field

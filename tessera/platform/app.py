@@ -7,7 +7,7 @@ from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
 
 from tessera.runtime import Runtime
-from tessera.runtime.login_policy import LoginPolicy
+from tessera.runtime.identity.login_policy import LoginPolicy
 
 from . import converters, problems
 from .api import create_blueprint

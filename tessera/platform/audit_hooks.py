@@ -19,10 +19,10 @@ from types import SimpleNamespace
 
 from flask import g, request
 
-from tessera.runtime import audit
-from tessera.runtime.audit_windows import AuditWindows
-from tessera.runtime.serialize import to_json
-from tessera.runtime.sharing import sharing_model
+from tessera.runtime.audit import log as audit
+from tessera.runtime.audit.windows import AuditWindows
+from tessera.runtime.fields.serialize import to_json
+from tessera.runtime.access.visibility import sharing_model
 
 from .jsonio import response_data
 

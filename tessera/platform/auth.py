@@ -9,12 +9,11 @@ import time
 
 from flask import g, request
 
-from tessera.runtime import audit
-from tessera.runtime.errors import AuthenticationFailed
-from tessera.runtime.principal import PrincipalCache, user_with_version
-from tessera.runtime.security_errors import ScopeExceeded
-from tessera.runtime.sessions import csrf_matches, find_session, touch_session
-from tessera.runtime.tokens import authenticate_token_with_user, touch_token
+from tessera.runtime.audit import log as audit
+from tessera.runtime.errors import AuthenticationFailed, ScopeExceeded
+from tessera.runtime.identity.principal import PrincipalCache, user_with_version
+from tessera.runtime.identity.sessions import csrf_matches, find_session, touch_session
+from tessera.runtime.identity.tokens import authenticate_token_with_user, touch_token
 
 from .problems import ApiProblem
 

@@ -8,10 +8,11 @@ import click
 
 from tessera.metadata import store
 from tessera.metadata.errors import MetadataError
-from tessera.runtime import Runtime, audit
-from tessera.runtime import publish as publishing
+from tessera.runtime import Runtime
+from tessera.runtime.audit import log as audit
+from tessera.runtime.publish import service as publishing
 from tessera.runtime.errors import RuntimeFailure
-from tessera.runtime.identity import create_user, find_user
+from tessera.runtime.identity.users import create_user, find_user
 
 from .cli_identity import token, user
 from .config import ConfigError, load_settings
@@ -71,7 +72,7 @@ def serve(host, port):
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst):
     """Run a background worker (needs TESSERA_REDIS_URL)."""
-    from tessera.runtime.jobs import run_worker
+    from tessera.runtime.events.jobs import run_worker
 
     url = _settings()["REDIS_URL"]
     if not url:

@@ -7,10 +7,11 @@ import sys
 
 import click
 
-from tessera.runtime import Runtime, audit
+from tessera.runtime import Runtime
+from tessera.runtime.audit import log as audit
 from tessera.runtime.errors import RuntimeFailure
-from tessera.runtime.identity import create_user, find_user, set_active, set_password
-from tessera.runtime.tokens import check_objects_published, issue_token, list_tokens, revoke_token
+from tessera.runtime.identity.users import create_user, find_user, set_active, set_password
+from tessera.runtime.identity.tokens import check_objects_published, issue_token, list_tokens, revoke_token
 
 from .config import ConfigError, load_settings
 

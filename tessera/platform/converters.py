@@ -8,7 +8,7 @@ from flask import request
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from tessera.runtime.errors import InvalidQuery
-from tessera.runtime.serialize import MAX_ID
+from tessera.runtime.fields.serialize import MAX_ID
 
 NUL_MESSAGE = "must not contain NUL characters"
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from tessera.metadata import store
 from tessera.runtime import Context
-from tessera.runtime import publish as publishing
-from tessera.runtime.identity import create_token, create_user, find_user
+from tessera.runtime.publish import service as publishing
+from tessera.runtime.identity.users import create_token, create_user, find_user
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "crm-basic"
 

@@ -10,15 +10,15 @@ from sqlalchemy import func, select
 
 from tessera.formula import EvalEnv
 
-from .access import AccessPolicy
-from .computed import Fetcher
+from .access.policy import AccessPolicy
+from .records.computed import Fetcher
 from .db import make_engine, writer
 from .errors import ObjectNotFound
-from .formulas import org_clock
-from .login_policy import LoginPolicy
-from .model import ModelCache
-from .records import RecordService
-from .systables import field_history, outbox, runtime_schema
+from .schema.formulas import org_clock
+from .identity.login_policy import LoginPolicy
+from .schema.model import ModelCache
+from .records.service import RecordService
+from .schema.system_tables import field_history, outbox, runtime_schema
 
 
 _request_memo = ContextVar("tessera_request_memo", default=None)

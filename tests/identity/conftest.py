@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tessera.runtime.identity import create_token
+from tessera.runtime.identity.users import create_token
 from tests.conftest import Api
 from tests.helpers import define, object_doc
 

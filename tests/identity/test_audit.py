@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from tessera.runtime.directory_tables import APPEND_ONLY_MESSAGE, audit_log
+from tessera.runtime.schema.system_tables import APPEND_ONLY_MESSAGE, audit_log
 from tests.helpers import define
 from tests.identity.conftest import SALES_REP, url
 from tests.platform.support import assert_problem

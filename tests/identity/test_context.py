@@ -1,6 +1,6 @@
 """The runtime Context of a user carries what formulas and sharing need."""
 
-from tessera.runtime.principal import context_for_user
+from tessera.runtime.identity.principal import context_for_user
 from tests.identity.conftest import url
 
 

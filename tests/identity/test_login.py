@@ -7,10 +7,10 @@ from sqlalchemy import select, update
 
 from tessera.metadata.store import utcnow
 from tessera.platform import create_app
-from tessera.runtime.identity import create_user
-from tessera.runtime.login_policy import DEFAULT_POLICY
-from tessera.runtime.directory_tables import audit_log, login_attempt, web_session
-from tessera.runtime.systables import user
+from tessera.runtime.identity.users import create_user
+from tessera.runtime.identity.login_policy import DEFAULT_POLICY
+from tessera.runtime.schema.system_tables import audit_log, login_attempt, web_session
+from tessera.runtime.schema.system_tables import user
 from tests.identity.conftest import PASSWORD, url
 from tests.platform.support import assert_problem
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from tessera.runtime.directory_tables import audit_log
-from tessera.runtime.systables import outbox
+from tessera.runtime.schema.system_tables import audit_log
+from tessera.runtime.schema.system_tables import outbox
 from tests.identity.conftest import titles, url
 from tests.platform.support import assert_problem
 

@@ -8,14 +8,15 @@ next request must see it.
 import pytest
 from sqlalchemy import func, select
 
-from tessera.runtime import Runtime, directory_version
-from tessera.runtime.assignments import update_user
-from tessera.runtime.audit_windows import AuditWindows
+from tessera.runtime import Runtime
+from tessera.runtime.identity import version as directory_version
+from tessera.runtime.identity.assignments import update_user
+from tessera.runtime.audit.windows import AuditWindows
 from tessera.runtime.context import Context
-from tessera.runtime.directory import create_unit, delete_unit, update_unit
-from tessera.runtime.identity import set_active
-from tessera.runtime.systables import token
-from tessera.runtime.tokens import revoke_token
+from tessera.runtime.identity.units import create_unit, delete_unit, update_unit
+from tessera.runtime.identity.users import set_active
+from tessera.runtime.schema.system_tables import token
+from tessera.runtime.identity.tokens import revoke_token
 from tests.identity.conftest import url
 
 

@@ -179,7 +179,7 @@ def test_deleting_a_record_drops_its_shares(org):
     assert org["bob"].delete(url(record)).status_code == 204
     from sqlalchemy import func, select
 
-    from tessera.runtime.directory_tables import record_share
+    from tessera.runtime.schema.system_tables import record_share
 
     with org.runtime.read() as conn:
         assert conn.execute(select(func.count()).select_from(record_share)).scalar_one() == 0

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from tessera.metadata.store import utcnow
 from tessera.platform.cli import main
-from tessera.runtime.systables import token
+from tessera.runtime.schema.system_tables import token
 from tests.conftest import Api
 from tests.helpers import object_doc
 from tests.identity.conftest import url
@@ -89,7 +89,7 @@ def test_an_object_scoped_token_reaches_only_its_objects(org):
 
 def test_an_object_scoped_admin_token_cannot_administer(org):
     with org.runtime.write() as conn:
-        from tessera.runtime.identity import create_token
+        from tessera.runtime.identity.users import create_token
 
         secret = create_token(conn, org.ids["admin"], "scoped", objects=["account"])
     scoped = bearer(org, secret)

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 
 from tessera.metadata.tables import document_head, revision
-from tessera.runtime.columns import table_name
-from tessera.runtime.systables import outbox
+from tessera.runtime.schema.columns import table_name
+from tessera.runtime.schema.system_tables import outbox
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "instance"}
 

@@ -5,9 +5,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tessera.runtime.identity import create_token, create_user
-from tessera.runtime.systables import token as token_table
-from tessera.runtime.systables import user as user_table
+from tessera.runtime.identity.users import create_token, create_user
+from tessera.runtime.schema.system_tables import token as token_table
+from tessera.runtime.schema.system_tables import user as user_table
 from tests.helpers import define, object_doc
 from tests.platform.support import assert_problem, check_each, row_count
 
@@ -48,7 +48,7 @@ def published(api, app):
 
 
 def revoke(app, secret):
-    from tessera.runtime.identity import hash_token
+    from tessera.runtime.identity.users import hash_token
     from tessera.metadata.store import utcnow
 
     with app.extensions["tessera"].write() as conn:

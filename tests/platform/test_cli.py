@@ -12,8 +12,8 @@ from tessera.metadata import store
 from tessera.platform import create_app
 from tessera.platform.cli import main
 from tessera.runtime import Runtime
-from tessera.runtime.directory_tables import audit_log
-from tessera.runtime.systables import user as user_table
+from tessera.runtime.schema.system_tables import audit_log
+from tessera.runtime.schema.system_tables import user as user_table
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "crm-basic"
 

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from tessera.runtime.export import BATCH_SIZE
+from tessera.runtime.records.export import BATCH_SIZE
 from tests.helpers import define, object_doc
 from tests.platform.support import assert_problem, check_each
 

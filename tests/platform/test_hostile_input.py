@@ -17,8 +17,8 @@ from werkzeug.wrappers import Request
 
 from tessera.runtime import Context
 from tessera.runtime.errors import RecordInvalid
-from tessera.runtime.loaders import build_loader
-from tessera.runtime.systables import token, user
+from tessera.runtime.fields.loaders import build_loader
+from tessera.runtime.schema.system_tables import token, user
 from tests.helpers import define, object_doc
 from tests.platform.support import (
     assert_problem, check_each, create, raw_rows, record_events, row_count, runtime_of,

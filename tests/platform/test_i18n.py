@@ -7,11 +7,9 @@ import pytest
 from tessera.metadata import errors as metadata_errors
 from tessera.platform.i18n import TITLES, pick_locale, translate
 from tessera.runtime import errors as runtime_errors
-from tessera.runtime import security_errors
-
 
 def _codes():
-    for module in (metadata_errors, runtime_errors, security_errors):
+    for module in (metadata_errors, runtime_errors):
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if isinstance(getattr(cls, "code", None), str):
                 yield cls.code

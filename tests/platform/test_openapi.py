@@ -164,7 +164,7 @@ def test_the_document_declares_bearer_authentication_and_a_public_health_check(a
 def test_two_apps_on_different_databases_each_describe_their_own_model(api, tmp_path):
     """The document is cached per revision; a second app at the same revision must not see the first's."""
     from tessera.platform import create_app
-    from tessera.runtime.identity import create_token, create_user
+    from tessera.runtime.identity.users import create_token, create_user
     from tests.conftest import Api
 
     define(api, ACCOUNT)

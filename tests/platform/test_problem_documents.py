@@ -69,7 +69,7 @@ def small_app(database_url):
 
 @pytest.fixture
 def small_api(small_app):
-    from tessera.runtime.identity import create_token, create_user
+    from tessera.runtime.identity.users import create_token, create_user
 
     with small_app.extensions["tessera"].write() as conn:
         token = create_token(conn, create_user(conn, "admin", is_admin=True))

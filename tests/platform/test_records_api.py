@@ -362,7 +362,7 @@ def test_a_batch_with_a_missing_lookup_target_creates_none(crm):
 
 
 def test_an_empty_batch_or_one_larger_than_the_limit_is_refused(database_url):
-    from tessera.runtime.identity import create_token, create_user
+    from tessera.runtime.identity.users import create_token, create_user
     from tests.conftest import Api
 
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "MAX_BATCH_SIZE": 2})

@@ -3,9 +3,7 @@
 import pytest
 
 from tessera.metadata import store
-from tessera.runtime import publish as publishing
-
-
+from tessera.runtime.publish import service as publishing
 def publish_documents(runtime, *docs, confirm=False, deleted=()):
     """Save ``docs`` as drafts (and mark ``deleted`` names for deletion), then publish; return the result.
 

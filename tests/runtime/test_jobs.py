@@ -8,7 +8,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 
 from tessera.platform.cli import main
-from tessera.runtime.jobs import QUEUE_NAME, JobQueue
+from tessera.runtime.events.jobs import QUEUE_NAME, JobQueue
 from tests.runtime.job_functions import read_values, record_value
 
 REDIS_URL = os.environ.get("TESSERA_TEST_REDIS_URL")

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from tessera.metadata.errors import LossyChangeRefused, PublishRefused
-from tessera.runtime import migrate
+from tessera.runtime.publish import migrate
 from tessera.runtime.errors import StaleVersion
-from tessera.runtime.systables import field_history, outbox
+from tessera.runtime.schema.system_tables import field_history, outbox
 from tests.helpers import object_doc
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
-from tessera.runtime import records as records_module
+from tessera.runtime.records import service as records_module
 from tessera.runtime.errors import RuntimeFailure
-from tessera.runtime.systables import field_history, outbox
+from tessera.runtime.schema.system_tables import field_history, outbox
 
 ACCOUNT = {"kind": "object", "name": "account", "fields": [
     {"name": "name", "type": "text", "required": True},

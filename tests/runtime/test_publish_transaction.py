@@ -1,6 +1,6 @@
 """A publish is one transaction: a step that fails half-way leaves everything as it was.
 
-The failure is injected by replacing one applier in ``tessera.runtime.migrate.APPLIERS``
+The failure is injected by replacing one applier in ``tessera.runtime.publish.migrate.APPLIERS``
 so that it raises after the earlier steps of the same plan have run.
 """
 
@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from tessera.metadata import store
-from tessera.runtime import migrate
-from tessera.runtime.systables import outbox
+from tessera.runtime.publish import migrate
+from tessera.runtime.schema.system_tables import outbox
 from tests.runtime.conftest import publish_documents, publish_drafts
 
 ACCOUNT = {"kind": "object", "name": "account", "fields": [

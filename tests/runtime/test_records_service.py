@@ -9,7 +9,7 @@ from tessera.runtime import Context
 from tessera.runtime.errors import (
     ObjectNotFound, PermissionDenied, RecordInUse, RecordInvalid, RecordNotFound, StaleVersion,
 )
-from tessera.runtime.identity import create_user
+from tessera.runtime.identity.users import create_user
 
 DEAL = {"kind": "object", "name": "deal", "fields": [
     {"name": "title", "type": "text", "required": True, "max_length": 30},

@@ -2,8 +2,7 @@
 
 from flask import request
 
-from tessera.runtime import audit
-
+from tessera.runtime.audit import log as audit
 from ..jsonio import json_response
 from .common import runtime
 from .guards import admin_only

@@ -2,8 +2,8 @@
 
 from flask import Response, request
 
-from tessera.runtime import audit
-from tessera.runtime.directory import create_unit, delete_unit, get_unit, list_units, update_unit
+from tessera.runtime.audit import log as audit
+from tessera.runtime.identity.units import create_unit, delete_unit, get_unit, list_units, update_unit
 from tessera.runtime.errors import RecordInvalid
 
 from ..jsonio import json_response

@@ -1,10 +1,10 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
 from tessera.formula import FormulaType, compile_python
-from tessera.runtime.computed import RecordView, reader_env
-from tessera.runtime.formulas import LookupGuard, check_for_reader
-from tessera.runtime.records import load_input
-from tessera.runtime.serialize import to_json
+from tessera.runtime.records.computed import RecordView, reader_env
+from tessera.runtime.schema.formulas import LookupGuard, check_for_reader
+from tessera.runtime.records.service import load_input
+from tessera.runtime.fields.serialize import to_json
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem

@@ -1,7 +1,7 @@
 """What the identity and security routes share: the admin check and JSON-object bodies."""
 
 from tessera.runtime.errors import PermissionDenied, RecordInvalid
-from tessera.runtime.serialize import digits_id
+from tessera.runtime.fields.serialize import digits_id
 
 from ..jsonio import json_body
 from .common import ctx

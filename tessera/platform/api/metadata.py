@@ -5,8 +5,8 @@ from flask import request
 from tessera.metadata import store
 from tessera.metadata.errors import InvalidDocument
 from tessera.metadata.kinds import kind_spec
-from tessera.runtime import publish as publishing
-from tessera.runtime.serialize import to_json
+from tessera.runtime.publish import service as publishing
+from tessera.runtime.fields.serialize import to_json
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem

@@ -2,9 +2,11 @@
 
 from flask import Response, request
 
-from tessera.runtime import ownership, shares
+from tessera.runtime.records import ownership
+
+from tessera.runtime.records import shares
 from tessera.runtime.errors import RecordInvalid
-from tessera.runtime.serialize import digits_id
+from tessera.runtime.fields.serialize import digits_id
 
 from ..jsonio import json_response
 from .common import ctx, runtime

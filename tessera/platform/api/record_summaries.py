@@ -6,7 +6,7 @@ Both take the list route's filters (any parameter naming a field filters by equa
 
 from flask import request
 
-from tessera.runtime.aggregate import aggregate_records, count_records
+from tessera.runtime.records.aggregate import aggregate_records, count_records
 from tessera.runtime.errors import InvalidQuery
 
 from ..jsonio import json_response

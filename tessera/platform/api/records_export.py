@@ -11,7 +11,7 @@ away, the ``records.exported`` audit entry is written with the number of rows se
 from flask import Response, request
 
 from tessera.runtime.errors import InvalidQuery
-from tessera.runtime.export import start_export
+from tessera.runtime.records.export import start_export
 
 from ..export_formats import FORMATS
 from .common import comma_list, ctx, runtime

@@ -3,12 +3,12 @@
 from flask import Response, g
 from sqlalchemy import select
 
-from tessera.runtime import audit
-from tessera.runtime.directory_tables import web_session
-from tessera.runtime.identity import get_user, user_json
-from tessera.runtime.login import log_in
-from tessera.runtime.security_errors import LoginThrottled
-from tessera.runtime.sessions import close_session
+from tessera.runtime.audit import log as audit
+from tessera.runtime.schema.system_tables import web_session
+from tessera.runtime.identity.users import get_user, user_json
+from tessera.runtime.identity.login import log_in
+from tessera.runtime.errors import LoginThrottled
+from tessera.runtime.identity.sessions import close_session
 
 from ..auth import CSRF_COOKIE, SESSION_COOKIE, client_ip
 from ..jsonio import json_response

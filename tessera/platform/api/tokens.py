@@ -2,10 +2,10 @@
 
 from flask import Response, request
 
-from tessera.runtime import audit
+from tessera.runtime.audit import log as audit
 from tessera.runtime.errors import RecordInvalid
-from tessera.runtime.tokens import check_objects_published, issue_token, list_tokens, revoke_token, token_json
-from tessera.runtime.systables import token
+from tessera.runtime.identity.tokens import check_objects_published, issue_token, list_tokens, revoke_token, token_json
+from tessera.runtime.schema.system_tables import token
 
 from ..jsonio import json_response
 from .common import ctx, runtime

@@ -3,11 +3,11 @@ their own profile at /users/me."""
 
 from flask import Response, request
 
-from tessera.runtime import audit
-from tessera.runtime.assignments import ADMIN_FIELDS, update_own_profile, update_user
+from tessera.runtime.audit import log as audit
+from tessera.runtime.identity.assignments import ADMIN_FIELDS, update_own_profile, update_user
 from tessera.runtime.errors import PermissionDenied, RecordInvalid
-from tessera.runtime.identity import create_user, get_user, list_users, set_active, set_password, user_json
-from tessera.runtime.passwords import verify_password
+from tessera.runtime.identity.users import create_user, get_user, list_users, set_active, set_password, user_json
+from tessera.runtime.identity.passwords import verify_password
 
 from ..jsonio import json_response
 from .common import ctx, runtime

@@ -1,0 +1,1 @@
+"""The one place that decides what a context may do: rights, field security, row visibility."""

@@ -1,0 +1,1 @@
+"""The append-only audit log, written by each operation in its own transaction."""

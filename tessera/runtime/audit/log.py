@@ -1,0 +1,104 @@
+"""The audit log: an append-only record of security-relevant events.
+
+Events are written on the caller's connection, so an audited change and its audit row
+commit together. Nothing in Tessera updates or deletes audit rows, and the database
+refuses to (triggers created with the table, see ``directory_tables``).
+"""
+
+import base64
+import binascii
+import re
+
+from sqlalchemy import insert, select
+
+from tessera.metadata.store import utcnow
+
+from ..schema.system_tables import audit_log
+from ..errors import InvalidQuery
+from ..paging import parse_limit
+from ..fields.serialize import parse_value, to_json
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+EVENT_PATTERN = re.compile(r"^[a-z_]+(\.[a-z_]+)*\.?$")
+FILTERS = ("event", "actor", "object", "record_id", "outcome", "subject", "since", "until", "limit", "cursor")
+
+
+def record(conn, event, ctx=None, *, outcome="success", actor_id=None, actor=None, ip=None,
+           object_name=None, record_id=None, subject=None, details=None):
+    """Append one event; actor, token and address come from ``ctx`` unless given."""
+    row = {
+        "at": utcnow(), "event": event, "outcome": outcome,
+        "actor_id": actor_id if actor_id is not None else getattr(ctx, "user_id", None),
+        "actor": actor if actor is not None else getattr(ctx, "username", None),
+        "token_id": getattr(ctx, "token_id", None),
+        "ip": ip if ip is not None else getattr(ctx, "ip", None),
+        "object": object_name, "record_id": record_id,
+        "subject": None if subject is None else str(subject)[:255],
+        "details": details,
+    }
+    conn.execute(insert(audit_log).values(**row))
+
+
+def entry_json(row):
+    """The JSON form of one audit row."""
+    return {"id": row["id"], "at": to_json(row["at"]), "event": row["event"], "outcome": row["outcome"],
+            "actor_id": row["actor_id"], "actor": row["actor"], "token_id": row["token_id"], "ip": row["ip"],
+            "object": row["object"], "record_id": row["record_id"], "subject": row["subject"],
+            "details": row["details"]}
+
+
+def _cursor(text):
+    try:
+        value = int(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        value = 0
+    if value <= 0:
+        raise InvalidQuery("cursor is not valid for this query", errors={"cursor": ["not a valid cursor"]})
+    return value
+
+
+def _limit(text):
+    return parse_limit(text, default=DEFAULT_LIMIT, most=MAX_LIMIT)
+
+
+def _event_condition(text):
+    if not EVENT_PATTERN.match(text):
+        raise InvalidQuery("event must be an event name such as login.failed, or a prefix such as login.",
+                           errors={"event": ["not an event name"]})
+    return audit_log.c.event.startswith(text, autoescape=True) if text.endswith(".") else audit_log.c.event == text
+
+
+def conditions(params):
+    """Turn the query parameters of an audit search into SQL conditions."""
+    unknown = sorted(set(params) - set(FILTERS))
+    if unknown:
+        raise InvalidQuery(f"unknown audit filter(s): {', '.join(unknown)}",
+                           errors={k: ["not an audit filter"] for k in unknown})
+    found = []
+    if params.get("event"):
+        found.append(_event_condition(params["event"]))
+    for name, column, kind in (("actor", audit_log.c.actor_id, "lookup"), ("record_id", audit_log.c.record_id, "lookup")):
+        if params.get(name):
+            found.append(column == parse_value(kind, params[name], label=name))
+    for name in ("object", "outcome", "subject"):
+        if params.get(name):
+            found.append(audit_log.c[name] == params[name])
+    if params.get("since"):
+        found.append(audit_log.c.at >= parse_value("datetime", params["since"], label="since"))
+    if params.get("until"):
+        found.append(audit_log.c.at < parse_value("datetime", params["until"], label="until"))
+    return found
+
+
+def search(conn, params):
+    """One page {"items", "next_cursor"} of audit entries matching ``params``, newest first."""
+    size = _limit(params.get("limit"))
+    query = select(audit_log).where(*conditions(params))
+    if params.get("cursor"):
+        query = query.where(audit_log.c.id < _cursor(params["cursor"]))
+    rows = conn.execute(query.order_by(audit_log.c.id.desc()).limit(size + 1)).mappings().all()
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = base64.urlsafe_b64encode(str(rows[-1]["id"]).encode()).decode().rstrip("=") if more else None
+    return {"items": [entry_json(row) for row in rows], "next_cursor": next_cursor}

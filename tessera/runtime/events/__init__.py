@@ -1,0 +1,1 @@
+"""The events outbox and background jobs (rq when configured, inline otherwise)."""

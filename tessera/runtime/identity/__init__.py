@@ -1,0 +1,1 @@
+"""Users, teams, roles, assignments, tokens, sessions and login; who a context is."""

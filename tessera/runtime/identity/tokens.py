@@ -1,0 +1,161 @@
+"""Personal API tokens: random, shown once, stored only as a SHA-256 hash, scoped and revocable."""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import bindparam, insert, select, update
+
+from tessera.metadata.names import name_problem
+from tessera.metadata.store import revision_column, utcnow
+
+from ..audit import log as audit
+
+from . import version as directory_version
+from ..errors import AuthenticationFailed, DirectoryEntryNotFound, RecordInvalid
+from .principal import CONTEXT_USER_COLUMNS
+from ..fields.serialize import to_json
+from ..schema.system_tables import token, user
+
+TOKEN_PREFIX = "tsr_"
+TOKEN_SHAPE = re.compile(r"^tsr_[A-Za-z0-9_-]{20,100}$")
+SCOPES = ("read", "read_write")
+MAX_DAYS = 3650
+
+
+def hash_token(secret):
+    """The stored form of a token: its SHA-256 hex digest (tokens carry 256 random bits)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def check_request(name, scope, objects, expires_in_days):
+    """Raise RecordInvalid naming every bad part of a token request."""
+    errors = {}
+    if not isinstance(name, str) or not 0 < len(name.strip()) <= 255:
+        errors["name"] = ["must be a text of 1 to 255 characters"]
+    if scope not in SCOPES:
+        errors["scope"] = [f"must be one of {', '.join(SCOPES)}"]
+    if objects is not None and (not isinstance(objects, list) or not 0 < len(objects) <= 100
+                                or any(name_problem(o) for o in objects)):
+        errors["objects"] = ["must be a list of 1 to 100 object names, or null for all objects"]
+    if expires_in_days is not None and (isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int)
+                                        or not 1 <= expires_in_days <= MAX_DAYS):
+        errors["expires_in_days"] = [f"must be a whole number of days from 1 to {MAX_DAYS}, or null"]
+    if errors:
+        raise RecordInvalid("the token request is not valid", errors=errors)
+
+
+def issue_token(conn, user_id, name="cli", *, scope="read_write", objects=None, expires_in_days=None):
+    """Create a token for ``user_id``; return (token id, secret). The secret is never stored."""
+    check_request(name, scope, objects, expires_in_days)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    expires_at = now + timedelta(days=expires_in_days) if expires_in_days else None
+    values = {"user_id": user_id, "token_hash": hash_token(secret), "name": name.strip(), "scope": scope,
+              "objects": sorted(set(objects)) if objects else None, "created_at": now, "expires_at": expires_at}
+    token_id = conn.execute(insert(token).returning(token.c.id), [values]).scalar_one()
+    return token_id, secret
+
+
+def check_objects_published(model, objects):
+    """Raise RecordInvalid naming each entry of a token's ``objects`` that ``model`` does not publish."""
+    if isinstance(objects, list):
+        missing = [o for o in objects if isinstance(o, str) and o not in model.objects]
+        if missing:
+            raise RecordInvalid("the token names objects that do not exist",
+                                errors={"objects": [f'no published object "{o}"' for o in missing]})
+
+
+def create_token(conn, user_id, name="cli", **options):
+    """Create a token for ``user_id``; return the secret (shown once)."""
+    return issue_token(conn, user_id, name, **options)[1]
+
+
+#: The user columns a request needs, prefixed so they cannot clash with the token's own.
+USER_PREFIX = "u_"
+_BY_HASH = select(token).where(token.c.token_hash == bindparam("token_hash"))
+_WITH_USER = (
+    select(token, *[user.c[name].label(USER_PREFIX + name) for name in CONTEXT_USER_COLUMNS],
+           directory_version.version_column().label("directory_version"),
+           revision_column().label("revision"))
+    .select_from(token.outerjoin(user, user.c.id == token.c.user_id))
+    .where(token.c.token_hash == bindparam("token_hash"))
+)
+
+
+def _check_secret(secret):
+    if not isinstance(secret, str) or not TOKEN_SHAPE.match(secret):
+        raise AuthenticationFailed("the bearer token is malformed")
+
+
+def _check_live(row):
+    if row is None:
+        raise AuthenticationFailed("the bearer token is not valid")
+    if row["revoked_at"] is not None:
+        raise _rejected("the bearer token has been revoked", row)
+    if row["expires_at"] is not None and row["expires_at"] <= utcnow():
+        raise _rejected("the bearer token has expired", row)
+    return row
+
+
+def authenticate_token(conn, secret):
+    """Return the live token row of ``secret`` or raise AuthenticationFailed (malformed, unknown,
+    revoked or expired). Whether its user may still act is the caller's check."""
+    _check_secret(secret)
+    return _check_live(conn.execute(_BY_HASH, {"token_hash": hash_token(secret)}).mappings().first())
+
+
+def authenticate_token_with_user(conn, secret):
+    """Like ``authenticate_token``, in one query that also reads the user, the directory
+    version and the published metadata revision.
+
+    Returns (token row, user row or None, directory version, revision). The user row holds
+    only the columns a Context needs; whether the user may still act is the caller's check.
+    """
+    _check_secret(secret)
+    row = _check_live(conn.execute(_WITH_USER, {"token_hash": hash_token(secret)}).mappings().first())
+    token_row = {c.name: row[c.name] for c in token.c}
+    user_row = None
+    if row[USER_PREFIX + "id"] is not None:
+        user_row = {name: row[USER_PREFIX + name] for name in CONTEXT_USER_COLUMNS}
+    return token_row, user_row, row["directory_version"], row["revision"]
+
+
+def _rejected(message, row):
+    error = AuthenticationFailed(message)
+    error.token_id, error.user_id = row["id"], row["user_id"]
+    return error
+
+
+def touch_token(conn, token_id):
+    """Record that the token was used now."""
+    conn.execute(update(token).where(token.c.id == token_id).values(last_used_at=utcnow()))
+
+
+def token_json(row):
+    """The JSON form of a token, without its secret (which is never stored)."""
+    return {"id": row["id"], "name": row["name"], "user": row["user_id"], "scope": row["scope"],
+            "objects": row["objects"], "created_at": to_json(row["created_at"]),
+            "expires_at": to_json(row["expires_at"]), "last_used_at": to_json(row["last_used_at"]),
+            "revoked_at": to_json(row["revoked_at"])}
+
+
+def list_tokens(conn, user_id):
+    """Every token of ``user_id``, newest first, revoked ones included."""
+    rows = conn.execute(select(token).where(token.c.user_id == user_id).order_by(token.c.id.desc())).mappings()
+    return [token_json(row) for row in rows]
+
+
+def revoke_token(conn, ctx, token_id, *, owner_id=None):
+    """Revoke a token (of ``owner_id`` only, when given) and audit it; return its JSON."""
+    query = select(token).where(token.c.id == token_id)
+    if owner_id is not None:
+        query = query.where(token.c.user_id == owner_id)
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise DirectoryEntryNotFound(f"no token with id {token_id}")
+    if row["revoked_at"] is None:
+        conn.execute(update(token).where(token.c.id == token_id).values(revoked_at=utcnow()))
+        audit.record(conn, "token.revoked", ctx, subject=f"token {token_id}", details={"user": row["user_id"]})
+    return token_json(conn.execute(select(token).where(token.c.id == token_id)).mappings().one())

@@ -1,0 +1,1 @@
+"""Publishing a revision: applying a migration plan and its data checks in one transaction."""

@@ -1,0 +1,129 @@
+"""Applying a migration plan to the database with Alembic's operations.
+
+Each step kind has one applier; all run on the caller's connection, inside the publish
+transaction, so a failure anywhere leaves schema and metadata as they were.
+"""
+
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from tessera.metadata.errors import PublishRefused
+
+from ..schema.columns import column_type, field_column, index_name, system_columns, table_name
+from tessera.metadata.formulas import storage_doc
+
+from .datachecks import ValueChanges, condition_for, repaired_value, rewrites_values
+from ..records.rollups import recompute_all
+
+
+def _create_table(ops, step, ctx):
+    new = ctx["new"]
+    stored = [storage_doc(f, new.documents) for f in step["definition"]["fields"]
+              if f["name"] in new.objects[step["object"]].stored_fields]
+    ops.create_table(table_name(step["object"]), *system_columns(), *[field_column(f) for f in stored],
+                     sqlite_autoincrement=True)  # ids of deleted records are never reused
+
+
+def _add_column(ops, step, ctx):
+    ops.add_column(table_name(step["object"]), field_column(step["definition"]))
+
+
+def _drop_column(ops, step, ctx):
+    ops.drop_column(table_name(step["object"]), step["field"])
+
+
+def _drop_table(ops, step, ctx):
+    ops.drop_table(table_name(step["object"]))
+
+
+def _repair_rows(ops, step, ctx):
+    """Before a confirmed lossy change, make the stored values fit the new definition."""
+    if not step.get("lossy"):
+        return
+    old_table = ctx["old"].objects[step["object"]].table
+    column, where = condition_for(old_table, step)
+    value = repaired_value(column, step["data_check"])
+    try:
+        with ops.get_bind().begin_nested():
+            ops.get_bind().execute(update(old_table).where(where).values({column.name: value}))
+    except IntegrityError:
+        raise PublishRefused(
+            f"{step['target']}: once repaired, records would share a value a unique index forbids; "
+            "nothing was published",
+            errors={f"object/{step['object']}:{step['field']}": ["repaired values would collide"]},
+        ) from None
+
+
+def _alter_column(ops, step, ctx):
+    _repair_rows(ops, step, ctx)
+    if ops.get_bind().dialect.name == "sqlite":
+        return  # SQLite does not enforce declared lengths or precision: nothing to rewrite.
+    field_doc = storage_doc(ctx["new"].objects[step["object"]].fields[step["field"]], ctx["new"].documents)
+    ops.alter_column(table_name(step["object"]), step["field"], type_=column_type(field_doc))
+
+
+def _create_index(ops, step, ctx):
+    name = index_name(step["object"], step["columns"], step["unique"])
+    try:
+        with ops.get_bind().begin_nested():
+            ops.create_index(name, table_name(step["object"]), step["columns"], unique=step["unique"])
+    except IntegrityError:
+        fields = ", ".join(step["columns"])
+        raise PublishRefused(
+            f"{step['object']}.{fields} cannot be unique: some records share a value; nothing was published",
+            errors={f"object/{step['object']}:{fields}": ["records share a value"]},
+        ) from None
+
+
+def _drop_index(ops, step, ctx):
+    name = index_name(step["object"], step["columns"], step["unique"])
+    # Earlier releases let PostgreSQL drop an index silently with its column; the goal
+    # here is only that the index is gone.
+    ops.drop_index(name, table_name=table_name(step["object"]), if_exists=True)
+
+
+def _recompute_rollup(ops, step, ctx):
+    parent = ctx["new"].objects[step["object"]]
+    recompute_all(ops.get_bind(), ctx["new"], parent, parent.fields[step["field"]])
+
+
+def _record_value_changes(ops, step, ctx):
+    ctx["changes"].record()
+
+
+APPLIERS = {
+    "create_table": _create_table,
+    "add_column": _add_column,
+    "drop_column": _drop_column,
+    "drop_table": _drop_table,
+    "alter_column": _alter_column,
+    "restrict_values": _repair_rows,
+    "create_index": _create_index,
+    "drop_index": _drop_index,
+    "recompute_rollup": _recompute_rollup,
+    "record_value_changes": _record_value_changes,
+}
+
+
+def _with_recording(steps):
+    """``steps`` with the recording of changed values right after the last step that changes them."""
+    rewriting = [i for i, step in enumerate(steps) if rewrites_values(step)]
+    if not rewriting:
+        return steps
+    at = rewriting[-1] + 1
+    return [*steps[:at], {"op": "record_value_changes"}, *steps[at:]]
+
+
+def apply_plan(conn, steps, old_model, new_model, actor_id=None):
+    """Apply ``steps`` on ``conn`` (inside the caller's transaction).
+
+    Stored values that confirmed lossy steps change are recorded as updates by
+    ``actor_id``: field history, one ``record.updated`` event per record, a new version.
+    """
+    ops = Operations(MigrationContext.configure(conn))
+    ctx = {"old": old_model, "new": new_model,
+           "changes": ValueChanges.capture(conn, old_model, new_model, steps, actor_id)}
+    for step in _with_recording(steps):
+        APPLIERS[step["op"]](ops, step, ctx)

@@ -1,0 +1,73 @@
+"""Publishing: check the candidate metadata set, plan storage changes, apply, bump revision.
+
+Everything happens in one transaction: the schema change, the head pointers, the new
+revision row and its outbox event commit together or not at all.
+"""
+
+from tessera.metadata import store
+from tessera.metadata.crosscheck import cross_check
+from tessera.metadata.errors import LossyChangeRefused, PublishRefused
+from tessera.metadata.plan import compute_plan
+
+from .datachecks import annotate_losses, rewrites_values
+from ..identity.users import find_user
+from .migrate import apply_plan
+from ..schema.model import build_model
+from ..events.outbox import append_event
+
+
+def _prepare(conn, current_model):
+    revision = store.current_revision(conn)
+    changes = store.pending_changes(conn)
+    old_set = store.list_documents(conn, published=True)
+    candidate = store.list_documents(conn)
+    cross_check(candidate)
+    steps = compute_plan(old_set, candidate)
+    old_model = current_model if current_model.revision == revision else build_model(revision, old_set)
+    lossy = annotate_losses(conn, old_model, steps)
+    return revision, changes, candidate, steps, old_model, lossy
+
+
+def plan(conn, current_model):
+    """Return what a publish would do now: changes, storage steps and losses (a dry run)."""
+    revision, changes, _, steps, _, lossy = _prepare(conn, current_model)
+    return {
+        "revision": revision,
+        "changes": [{"kind": k, "name": n, "action": a} for k, n, a in changes],
+        "steps": steps,
+        "lossy": bool(lossy),
+    }
+
+
+def _publishing_user(conn, author, actor_id):
+    """The id of the user who publishes: ``actor_id``, else the user named ``author``."""
+    if actor_id is not None:
+        return actor_id
+    user = find_user(conn, author)
+    if user is None:
+        raise PublishRefused(f'this publish changes stored values and there is no user "{author}" to record '
+                             'the changes as; publish as an existing user')
+    return user["id"]
+
+
+def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=None):
+    """Publish every pending draft on ``conn``; return the plan with the new revision.
+
+    Values a confirmed lossy step changes are recorded as changes by ``actor_id`` (else
+    by the user named ``author``): field history, ``record.updated`` events, new versions.
+    Raises PublishRefused (checks fail), LossyChangeRefused (data would be lost and
+    ``confirm_data_loss`` is false) or ConcurrentPublish. The caller owns the transaction.
+    """
+    revision, changes, candidate, steps, old_model, lossy = _prepare(conn, current_model)
+    if lossy and not confirm_data_loss:
+        raise LossyChangeRefused(
+            "this publish would lose data; review the plan and confirm to go ahead", steps=lossy
+        )
+    if any(rewrites_values(step) for step in steps):
+        actor_id = _publishing_user(conn, author, actor_id)
+    new_model = build_model(revision + 1, candidate)
+    apply_plan(conn, steps, old_model, new_model, actor_id)
+    new_revision = store.record_publish(conn, revision, author, changes, steps)
+    summary = [{"kind": k, "name": n, "action": a} for k, n, a in changes]
+    append_event(conn, "metadata.published", None, None, {"revision": new_revision, "changes": summary}, actor_id)
+    return {"revision": new_revision, "changes": summary, "steps": steps, "lossy": bool(lossy)}

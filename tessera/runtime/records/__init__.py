@@ -1,0 +1,1 @@
+"""The records service: writes, lists, counts, exports, history, references, roll-ups, shares."""

@@ -1,0 +1,213 @@
+"""Counting and aggregating the records a reader may see, each in one SQL statement.
+
+Both run over a ``Selection`` (the rows a list with the same filters would reach, the
+reader's row filter inside the WHERE), so a total never counts a record the reader
+could not list. Field-level security applies to every field named in ``group_by`` and
+``measures`` as it does to ``sort`` and ``fields``.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+from sqlalchemy import asc, func, nulls_last, select
+
+from tessera.metadata.fieldtypes import numeric_shape
+from tessera.metadata.formulas import storage_doc
+
+from ..errors import InvalidQuery
+from .query import check_field_names
+from .selection import select_rows
+from ..fields.serialize import NUMERIC_RETURNS, parse_value, to_json
+
+MAX_GROUPS = 1000
+MAX_GROUP_FIELDS = 2
+NUMERIC = frozenset({"number", "currency", "percent"})
+ORDERED = NUMERIC | {"date", "datetime", "text", "email", "phone", "url", "picklist", "auto_number"}
+GROUPABLE = ORDERED | {"boolean", "lookup", "master_detail", "user"}
+FUNCTIONS = {"sum": NUMERIC, "avg": NUMERIC, "min": ORDERED, "max": ORDERED}
+TYPE_NAMES = {"sum": "a number, currency or percent", "avg": "a number, currency or percent",
+              "min": "a number, currency, percent, date, datetime or text",
+              "max": "a number, currency, percent, date, datetime or text"}
+#: System columns that may be grouped on or measured, and the type of their values.
+SYSTEM_VALUE_TYPES = {"owner": "user", "created_at": "datetime", "updated_at": "datetime"}
+_WIDE = Context(prec=60)
+
+
+class TooManyGroups(InvalidQuery):
+    """An aggregate would answer more groups than it may."""
+
+    code = "too_many_groups"
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A field as an aggregate reads it: its SQL, the type of its values and their scale."""
+
+    name: str
+    kind: str
+    scale: int | None
+    expression: object
+
+
+@dataclass(frozen=True)
+class Measure:
+    """``count``, or a function (sum, avg, min, max) of one field."""
+
+    function: str
+    operand: Operand | None = None
+
+    @property
+    def key(self):
+        """The measure's name in each group: ``count``, ``sum_amount``, ..."""
+        return "count" if self.operand is None else f"{self.function}_{self.operand.name}"
+
+
+def count_records(runtime, ctx, object_name, *, filters=None, formula=None):
+    """How many records of ``object_name`` ``ctx`` may see match the filters: one ``SELECT count(*)``."""
+    with runtime.read() as conn:
+        selection = select_rows(runtime, conn, ctx, object_name, filters=filters, formula=formula)
+        return conn.execute(selection.where(select(func.count()))).scalar_one()
+
+
+def aggregate_records(runtime, ctx, object_name, *, group_by=None, measures=None, filters=None, formula=None):
+    """{"groups": [...]}: per distinct value of the ``group_by`` fields (none, one or two), each measure.
+
+    ``measures`` are specs such as ``count``, ``sum:amount``, ``avg:amount``,
+    ``min:close_date``, ``max:amount`` (``count`` when none are given). Groups come
+    ordered by their values, NULLs last; more than MAX_GROUPS raises TooManyGroups.
+    """
+    with runtime.read() as conn:
+        selection = select_rows(runtime, conn, ctx, object_name, filters=filters, formula=formula)
+        groups = parse_group_by(selection, group_by or [])
+        wanted = parse_measures(selection, measures or ["count"], groups)
+        rows = conn.execute(_query(selection, groups, wanted)).all()
+    if len(rows) > MAX_GROUPS:
+        raise TooManyGroups(f"the aggregate has more than {MAX_GROUPS} groups; filter further or group by fewer fields",
+                            errors={"group_by": [f"more than {MAX_GROUPS} groups"]})
+    return {"groups": [_group_json(groups, wanted, row) for row in rows]}
+
+
+def parse_group_by(selection, names):
+    """The Operands of the ``group_by`` field names: readable fields of a groupable type, or ``owner``."""
+    names = list(dict.fromkeys(names))
+    if len(names) > MAX_GROUP_FIELDS:
+        raise InvalidQuery(f"group_by: at most {MAX_GROUP_FIELDS} fields",
+                           errors={"group_by": [f"at most {MAX_GROUP_FIELDS} fields"]})
+    check_field_names(selection.obj, names, selection.readable, label="group_by", system={"owner"})
+    operands = [_operand(selection, name, "group_by") for name in names]
+    for operand in operands:
+        if operand.kind not in GROUPABLE:
+            raise InvalidQuery(f"group_by: {operand.name} cannot be grouped on",
+                               errors={"group_by": [f"{operand.name} cannot be grouped on"]})
+    return operands
+
+
+def parse_measures(selection, specs, groups=()):
+    """The Measures of ``specs`` (duplicates dropped), each over a readable field of a suitable type."""
+    parsed = [_split_measure(spec) for spec in dict.fromkeys(specs)]
+    check_field_names(selection.obj, [name for _, name in parsed if name], selection.readable, label="measures",
+                      system={"created_at", "updated_at"})
+    measures = []
+    for function, name in parsed:
+        operand = None if name is None else _operand(selection, name, "measures")
+        if operand is not None and operand.kind not in FUNCTIONS[function]:
+            raise InvalidQuery(f"measures: {function}:{name} needs {TYPE_NAMES[function]} field",
+                               errors={"measures": [f"{function}:{name} needs {TYPE_NAMES[function]} field"]})
+        measures.append(Measure(function, operand))
+    clashes = sorted({g.name for g in groups} & {m.key for m in measures})
+    if clashes:
+        raise InvalidQuery(f"group_by: {clashes[0]} has the name of a measure",
+                           errors={"group_by": [f"{clashes[0]} has the name of a measure"]})
+    return measures
+
+
+def _split_measure(spec):
+    function, colon, name = spec.partition(":")
+    if function == "count" and not colon:
+        return "count", None
+    if function not in FUNCTIONS or not name:
+        raise InvalidQuery(f'measures: unknown measure "{spec}"; use count, sum:field, avg:field, min:field or max:field',
+                           errors={"measures": [f'unknown measure "{spec}"']})
+    return function, name
+
+
+def _operand(selection, name, label):
+    obj = selection.obj
+    if name in obj.formulas and not obj.formulas[name].pushable:
+        raise InvalidQuery(f"{label}: {name} cannot be computed in the database",
+                           errors={label: [f"{name} cannot be computed in the database"]})
+    kind, scale = _value_shape(selection.model, obj, name)
+    return Operand(name, kind, scale, selection.binder.expression(name))
+
+
+def _value_shape(model, obj, name):
+    """(type of the values, decimal places) of a field or system column."""
+    if name in SYSTEM_VALUE_TYPES:
+        return SYSTEM_VALUE_TYPES[name], None
+    field_doc = obj.fields[name]
+    if field_doc["type"] == "formula":
+        returns = field_doc["returns"]
+        return returns, field_doc.get("scale", NUMERIC_RETURNS.get(returns))
+    stored = storage_doc(field_doc, model.documents)
+    return stored["type"], numeric_shape(stored)[1] if stored["type"] in NUMERIC else None
+
+
+def _measure_columns(measure, index):
+    if measure.operand is None:
+        return [func.count().label(f"_m{index}")]
+    expression = measure.operand.expression
+    if measure.function == "avg":  # computed from an exact sum, alike on both databases
+        return [func.sum(expression).label(f"_m{index}"), func.count(expression).label(f"_n{index}")]
+    return [getattr(func, measure.function)(expression).label(f"_m{index}")]
+
+
+def _query(selection, groups, measures):
+    keys = [g.expression.label(f"_g{i}") for i, g in enumerate(groups)]
+    columns = [c for i, m in enumerate(measures) for c in _measure_columns(m, i)]
+    query = selection.where(select(*keys, *columns))
+    if keys:
+        # By label, not expression: PostgreSQL cannot tell that a formula's bound parameters in
+        # GROUP BY equal those in the SELECT. The underscore keeps labels apart from field names.
+        names = [key.name for key in keys]
+        query = query.group_by(*names).order_by(*[nulls_last(asc(name)) for name in names])
+    return query.limit(MAX_GROUPS + 1)
+
+
+def _group_json(groups, measures, row):
+    values = row._mapping
+    out = {g.name: _json(values[f"_g{i}"], g) for i, g in enumerate(groups)}
+    for i, measure in enumerate(measures):
+        value = values[f"_m{i}"]
+        if measure.operand is None:
+            out[measure.key] = value
+        elif measure.function == "avg":
+            out[measure.key] = _json(_average(value, values[f"_n{i}"], measure.operand.scale), measure.operand)
+        else:
+            out[measure.key] = _json(value, measure.operand)
+    return out
+
+
+def _average(total, count, scale):
+    if total is None or not count:
+        return None
+    return _WIDE.divide(_decimal(total, scale), Decimal(count))
+
+
+def _decimal(value, scale):
+    """``value`` as a Decimal rounded half away from zero to ``scale`` (SQLite sums are floats)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=_WIDE)
+
+
+def _json(value, operand):
+    """The JSON form of an aggregated value, typed as the field's values are."""
+    if value is None:
+        return None
+    kind = operand.kind
+    if kind in NUMERIC:
+        value = _decimal(value, operand.scale)
+    elif kind == "boolean":
+        value = bool(value)
+    elif kind in ("date", "datetime") and isinstance(value, str):
+        value = parse_value(kind, value, label=operand.name)
+    return to_json(value, kind)

@@ -1,0 +1,296 @@
+"""The records service: create, read, update and delete records of published objects.
+
+Every operation takes a Context, asks the access policy, validates through the object's
+generated loaders and writes the record, its field history and its outbox event in one
+transaction.
+"""
+
+from marshmallow import ValidationError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tessera.metadata.store import utcnow
+
+from .autonumber import fill_auto_numbers
+from .computed import RecordView, apply_default_formulas, check_rules
+from ..errors import ConflictingValue, RecordInvalid, StaleVersion
+from .history import history_rows, read_history
+from .ids import reserve_ids
+from ..events.outbox import append_events, event_row
+from .query import check_field_names, list_page
+from .references import check_references, delete_actions
+from .rollups import refresh_parents
+from .selection import select_rows
+from ..fields.serialize import record_json, to_json, values_json
+
+
+def load_input(loader, payload, *, index=None):
+    """Validate and coerce one payload; raise RecordInvalid keyed by field path."""
+    if not isinstance(payload, dict):
+        path = "$" if index is None else f"[{index}]"
+        raise RecordInvalid("a record must be a JSON object", errors={path: ["not an object"]})
+    try:
+        return loader.load(payload)
+    except ValidationError as error:
+        prefix = "" if index is None else f"[{index}]."
+        errors = {f"{prefix}{k}": (v if isinstance(v, list) else [str(v)]) for k, v in error.messages.items()}
+        raise RecordInvalid("the record is not valid", errors=errors) from None
+
+
+def load_all(obj, payloads, single):
+    """Load every payload, collecting the errors of all of them before refusing the batch."""
+    rows, errors = [], {}
+    for index, payload in enumerate(payloads):
+        try:
+            rows.append(load_input(obj.create_loader, with_defaults(obj, payload), index=None if single else index))
+        except RecordInvalid as error:
+            errors.update(error.errors)
+    if errors:
+        raise RecordInvalid("the record is not valid" if single else "some records are not valid", errors=errors)
+    return rows
+
+
+def with_defaults(obj, payload):
+    """Return ``payload`` with each missing field's static default filled in."""
+    if not isinstance(payload, dict):
+        return payload
+    missing = {n: f["default"] for n, f in obj.fields.items()
+               if "default" in f and not isinstance(f["default"], dict) and n not in payload}
+    return {**missing, **payload} if missing else payload
+
+
+class RecordService:
+    """Record operations over the compiled model of the current revision."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self.access = runtime.access.bind(runtime)
+
+    # -- reading -------------------------------------------------------------------
+
+    def get(self, ctx, object_name, record_id, *, fields=None):
+        """Return the record as JSON, or raise RecordNotFound if ``ctx`` cannot see it."""
+        with self.runtime.read() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "read")
+            names = self._output_fields(ctx, obj, fields)
+            row = self.access.visible_row(conn, ctx, obj, record_id)
+            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+
+    def _with_formulas(self, conn, ctx, model, obj, row, names):
+        wanted = [n for n in names if n in obj.formulas]
+        if not wanted:
+            return row
+        env = self.runtime.eval_env(ctx, conn, model)
+        view = RecordView(obj, dict(row), env)
+        return {**row, **{n: view[n] for n in wanted}}
+
+    def list(self, ctx, object_name, *, filters=None, formula=None, sort=None, fields=None, limit=None,
+             cursor=None):
+        """Return one page {"items", "next_cursor"} of the records ``ctx`` may see.
+
+        ``filters`` maps field names to values (equality); ``formula`` is a boolean
+        formula run in SQL; formula fields are computed in the SELECT.
+        """
+        with self.runtime.read() as conn:
+            rows = select_rows(self.runtime, conn, ctx, object_name, filters=filters, formula=formula)
+            page = list_page(conn, rows.obj, rows.readable, binder=rows.binder, sort=sort, fields=fields,
+                             limit=limit, cursor=cursor, conditions=rows.conditions)
+            found, names = page.pop("_rows"), page.pop("_names")
+            self._fill_python_formulas(conn, ctx, rows.model, rows.obj, page["items"], found, names)
+            return page
+
+    def _fill_python_formulas(self, conn, ctx, model, obj, items, rows, names):
+        pending = [n for n in names if n in obj.formulas and not obj.formulas[n].pushable]
+        if not pending:
+            return
+        env = self.runtime.eval_env(ctx, conn, model)
+        for item, row in zip(items, rows):
+            view = RecordView(obj, dict(row), env)
+            item.update({n: to_json(view[n]) for n in pending})
+
+    def _output_fields(self, ctx, obj, requested):
+        readable = self.access.readable_fields(ctx, obj)
+        if not requested:
+            return readable
+        check_field_names(obj, requested, readable, label="fields")
+        return [n for n in requested if n in obj.fields]
+
+    def history(self, ctx, object_name, record_id):
+        """Return the record's field history, oldest first, starting with its creation."""
+        with self.runtime.read() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "read")
+            row = self.access.visible_row(conn, ctx, obj, record_id)
+            return read_history(conn, obj, row, self.access.history_fields(ctx, obj))
+
+    # -- creating ------------------------------------------------------------------
+
+    def create(self, ctx, object_name, payload):
+        """Validate ``payload`` and store it as a new record owned by the actor; return it."""
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            ids = self._insert(conn, ctx, model, obj, [payload], single=True)
+            row = self.access.visible_row(conn, ctx, obj, ids[0])
+            names = self.access.readable_fields(ctx, obj)
+            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+
+    def create_many(self, ctx, object_name, payloads):
+        """Create every record in ``payloads`` in one transaction, or none; return their ids."""
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            return self._insert(conn, ctx, model, obj, payloads, single=False)
+
+    def _insert(self, conn, ctx, model, obj, payloads, *, single):
+        self.access.check_object(ctx, obj, "create")
+        for payload in payloads:
+            self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
+        rows = load_all(obj, payloads, single)
+        path = (lambda i, n: n) if single else (lambda i, n: f"[{i}].{n}")
+        check_references(conn, model, obj, rows, path=path, reader=ctx, access=self.access)
+        if obj.default_formulas or obj.rules:
+            self._apply_formulas_on_create(conn, ctx, model, obj, rows, single)
+        if single:
+            self._check_unique(conn, ctx, obj, rows[0], None)
+        now = utcnow()
+        fill_auto_numbers(conn, obj, rows, now)
+        system = {"owner_id": ctx.user_id, "created_by": ctx.user_id, "created_at": now,
+                  "updated_by": ctx.user_id, "updated_at": now, "version": 1}
+        blank = dict.fromkeys(obj.stored_fields)
+        blank.update({n: 0 for n, f in obj.fields.items()
+                      if f["type"] == "rollup" and f["function"] in ("COUNT", "SUM")})
+        full = [{**blank, **system, **row} for row in rows]
+        ids = self._execute_insert(conn, obj, full)
+        events = [event_row("record.created", obj.name, rid,
+                            {"values": values_json(obj, row)},
+                            ctx.user_id, now) for rid, row in zip(ids, rows)]
+        append_events(conn, events)
+        if obj.rollups_fed:
+            refresh_parents(conn, model, obj, [], rows)
+        return ids
+
+    def _apply_formulas_on_create(self, conn, ctx, model, obj, rows, single):
+        env = self.runtime.eval_env(ctx, conn, model, is_new=True)
+        for index, row in enumerate(rows):
+            apply_default_formulas(obj, row, env)
+            view = RecordView(obj, {"owner_id": ctx.user_id, "created_by": ctx.user_id, **row}, env)
+            check_rules(obj, view, env, path="" if single else f"[{index}].",
+                        readable=self.access.readable_fields(ctx, obj))
+
+    def _execute_insert(self, conn, obj, rows):
+        table = obj.table
+        ids = reserve_ids(conn, table, len(rows))
+        for record_id, row in zip(ids, rows):
+            row["id"] = record_id
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(table), rows)
+                return ids
+        except IntegrityError:
+            raise ConflictingValue(f"a unique field of {obj.name} already holds one of these values") from None
+
+    def _check_unique(self, conn, ctx, obj, values, record_id):
+        """Raise ConflictingValue when a unique field's value is taken; a field the actor
+        may not read is not named."""
+        taken = []
+        for name, field_doc in obj.fields.items():
+            if not field_doc.get("unique") or values.get(name) is None:
+                continue
+            query = select(obj.table.c.id).where(obj.table.c[name] == values[name])
+            if record_id is not None:
+                query = query.where(obj.table.c.id != record_id)
+            if conn.execute(query.limit(1)).first():
+                taken.append(name)
+        if not taken:
+            return
+        readable = set(self.access.readable_fields(ctx, obj))
+        errors = {n: ["another record already has this value"] for n in taken if n in readable}
+        if len(errors) < len(taken):
+            raise ConflictingValue("another record already has a value this record must not share", errors=errors)
+        raise ConflictingValue("a unique field already holds this value", errors=errors)
+
+    # -- updating ------------------------------------------------------------------
+
+    def update(self, ctx, object_name, record_id, payload, *, expected_version=None):
+        """Apply the fields in ``payload``; a stale ``version`` raises StaleVersion. Return the record."""
+        if isinstance(payload, dict) and "version" in payload:
+            payload = dict(payload)
+            expected_version = _version(payload.pop("version"), expected_version)
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "edit")
+            self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
+            values = load_input(obj.update_loader, payload)
+            current = self.access.visible_row(conn, ctx, obj, record_id, for_update=True)
+            self.access.check_row(conn, ctx, obj, current, "edit")
+            if expected_version is not None and current["version"] != expected_version:
+                raise StaleVersion(
+                    f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
+            check_references(conn, model, obj, [values], reader=ctx, access=self.access, current=current)
+            self._check_unique(conn, ctx, obj, values, record_id)
+            candidate = {**current, **values}
+            if obj.rules:
+                env = self.runtime.eval_env(ctx, conn, model)
+                env.prior = RecordView(obj, dict(current), env)
+                check_rules(obj, RecordView(obj, candidate, env), env, readable=self.access.readable_fields(ctx, obj))
+            self._write_changes(conn, ctx, obj, current, values)
+            if obj.rollups_fed:
+                refresh_parents(conn, model, obj, [current], [candidate])
+            row = self.access.visible_row(conn, ctx, obj, record_id)
+            names = self.access.readable_fields(ctx, obj)
+            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+
+    def _write_changes(self, conn, ctx, obj, current, values):
+        changed = {k: v for k, v in values.items() if current[k] != v}
+        if not changed:
+            return
+        table, now = obj.table, utcnow()
+        result = conn.execute(
+            update(table)
+            .where(table.c.id == current["id"], table.c.version == current["version"])
+            .values(**changed, version=current["version"] + 1, updated_by=ctx.user_id, updated_at=now)
+        )
+        if result.rowcount != 1:
+            raise StaleVersion(f"{obj.name} {current['id']} changed while it was being updated")
+        diff = {k: {"old": to_json(current[k], obj.fields[k]["type"]), "new": to_json(v, obj.fields[k]["type"])}
+                for k, v in changed.items()}
+        event = event_row("record.updated", obj.name, current["id"], {"changes": diff}, ctx.user_id, now)
+        event_id = conn.execute(insert(self.runtime.outbox_table).returning(self.runtime.outbox_table.c.id), [event]).scalar_one()
+        conn.execute(insert(self.runtime.history_table), history_rows(obj, current["id"], diff, ctx.user_id, now, event_id))
+
+    # -- deleting ------------------------------------------------------------------
+
+    def delete(self, ctx, object_name, record_id, *, expected_version=None):
+        """Delete the record, applying each child lookup's on-delete rule, all or nothing."""
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            self.access.check_object(ctx, obj, "delete")
+            current = self.access.visible_row(conn, ctx, obj, record_id, for_update=True)
+            self.access.check_row(conn, ctx, obj, current, "delete")
+            if expected_version is not None and current["version"] != expected_version:
+                raise StaleVersion(f"{obj.name} {record_id} is at version {current['version']}")
+            self._delete_row(conn, ctx, model, obj, current)
+
+    def _delete_row(self, conn, ctx, model, obj, current):
+        for child, field_doc, action, ids in delete_actions(conn, model, obj, current["id"]):
+            for child_id in ids:
+                # Referential actions are consequences of the delete: they reach children
+                # whether or not the actor can see them.
+                child_row = conn.execute(
+                    select(child.table).where(child.table.c.id == child_id).with_for_update()).mappings().one()
+                if action == "cascade":
+                    self._delete_row(conn, ctx, model, child, child_row)
+                else:
+                    self._write_changes(conn, ctx, child, child_row, {field_doc["name"]: None})
+        self.access.forget_record(conn, obj, current["id"])
+        conn.execute(delete(obj.table).where(obj.table.c.id == current["id"]))
+        if obj.rollups_fed:
+            refresh_parents(conn, model, obj, [current], [])
+        values = {k: to_json(current[k], obj.fields[k]["type"]) for k in obj.stored_fields}
+        append_events(conn, [event_row("record.deleted", obj.name, current["id"], {"values": values}, ctx.user_id)])
+
+
+def _version(value, fallback):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RecordInvalid("version must be an integer", errors={"version": ["must be an integer"]})
+    return value if fallback is None else fallback

@@ -1,0 +1,113 @@
+"""Manual shares: the owner (or anyone above them, or with modify_all) opens one record to a
+user, a team or a role, for reading or editing."""
+
+from sqlalchemy import delete, insert, select, update
+
+from tessera.metadata.store import utcnow
+
+from ..audit import log as audit
+from ..identity.units import find_unit
+from ..schema.system_tables import record_share, role, team
+from ..errors import DirectoryEntryNotFound, RecordInvalid
+from ..identity.users import get_user
+from ..fields.serialize import is_record_id, to_json
+
+GRANTEE_TYPES = ("user", "team", "role")
+ACCESS_LEVELS = ("read", "edit")
+
+
+def parse_grantee(conn, payload, *, active_only=True):
+    """Return (grantee type, grantee id) from ``{"user": id}``, ``{"team": name}`` or ``{"role": name}``."""
+    given = [k for k in GRANTEE_TYPES if k in payload]
+    if len(given) != 1:
+        raise RecordInvalid("name exactly one of user, team or role",
+                            errors={"grantee": ["name exactly one of user, team or role"]})
+    kind, value = given[0], payload[given[0]]
+    try:
+        if kind == "user":
+            if not is_record_id(value):
+                raise DirectoryEntryNotFound("not a user id")
+            row = get_user(conn, value)
+            if active_only and not row["active"]:
+                raise DirectoryEntryNotFound("the user is deactivated")
+            return kind, row["id"]
+        return kind, find_unit(conn, kind, value)["id"]
+    except DirectoryEntryNotFound:
+        raise RecordInvalid(f"no such {kind}", errors={kind: [f"no active {kind} with that id or name"]}) from None
+
+
+def _names(conn, rows):
+    teams = {r.id: r.name for r in conn.execute(select(team.c.id, team.c.name))}
+    roles = {r.id: r.name for r in conn.execute(select(role.c.id, role.c.name))}
+    return {"team": teams, "role": roles}
+
+
+def share_json(row, names):
+    """The JSON form of one share."""
+    kind, grantee = row["grantee_type"], row["grantee_id"]
+    value = grantee if kind == "user" else names[kind].get(grantee)
+    return {"id": row["id"], kind: value, "access": row["access"], "created_by": row["created_by"],
+            "created_at": to_json(row["created_at"])}
+
+
+def _record(runtime, conn, ctx, object_name, record_id, action):
+    _, obj = runtime.object_for(conn, object_name)
+    runtime.access.check_object(ctx, obj, "read" if action == "read" else "edit")
+    row = runtime.access.visible_row(conn, ctx, obj, record_id, for_update=action != "read")
+    if action != "read":
+        runtime.access.check_row(conn, ctx, obj, row, "share")
+    return obj
+
+
+def list_shares(runtime, ctx, object_name, record_id):
+    """The manual shares of a record the actor can see, oldest first."""
+    with runtime.read() as conn:
+        obj = _record(runtime, conn, ctx, object_name, record_id, "read")
+        rows = conn.execute(select(record_share).where(record_share.c.object == obj.name,
+                                                       record_share.c.record_id == record_id)
+                            .order_by(record_share.c.id)).mappings().all()
+        names = _names(conn, rows)
+        return [share_json(row, names) for row in rows]
+
+
+def _upsert(conn, ctx, obj, record_id, kind, grantee_id, access):
+    where = (record_share.c.object == obj.name, record_share.c.record_id == record_id,
+             record_share.c.grantee_type == kind, record_share.c.grantee_id == grantee_id)
+    existing = conn.execute(select(record_share.c.id).where(*where)).scalar_one_or_none()
+    if existing is not None:
+        conn.execute(update(record_share).where(record_share.c.id == existing).values(access=access))
+        return existing
+    values = {"object": obj.name, "record_id": record_id, "grantee_type": kind, "grantee_id": grantee_id,
+              "access": access, "created_by": ctx.user_id, "created_at": utcnow()}
+    return conn.execute(insert(record_share).returning(record_share.c.id), [values]).scalar_one()
+
+
+def share(runtime, ctx, object_name, record_id, payload):
+    """Open the record to a user, team or role (``access`` read or edit); return the share."""
+    if not isinstance(payload, dict):
+        raise RecordInvalid("a share must be a JSON object", errors={"$": ["not an object"]})
+    access = payload.get("access", "read")
+    if access not in ACCESS_LEVELS:
+        raise RecordInvalid("access must be read or edit", errors={"access": ["must be read or edit"]})
+    with runtime.write() as conn:
+        obj = _record(runtime, conn, ctx, object_name, record_id, "share")
+        kind, grantee_id = parse_grantee(conn, payload)
+        share_id = _upsert(conn, ctx, obj, record_id, kind, grantee_id, access)
+        audit.record(conn, "record.shared", ctx, object_name=obj.name, record_id=record_id,
+                     subject=f"{kind} {grantee_id}", details={"access": access, "by_admin": bool(ctx.is_admin)})
+        row = conn.execute(select(record_share).where(record_share.c.id == share_id)).mappings().one()
+        return share_json(row, _names(conn, [row]))
+
+
+def unshare(runtime, ctx, object_name, record_id, payload):
+    """Remove the share of the record with the user, team or role named in ``payload``."""
+    with runtime.write() as conn:
+        obj = _record(runtime, conn, ctx, object_name, record_id, "share")
+        kind, grantee_id = parse_grantee(conn, payload, active_only=False)
+        removed = conn.execute(delete(record_share).where(
+            record_share.c.object == obj.name, record_share.c.record_id == record_id,
+            record_share.c.grantee_type == kind, record_share.c.grantee_id == grantee_id)).rowcount
+        if not removed:
+            raise DirectoryEntryNotFound("the record is not shared with them")
+        audit.record(conn, "record.unshared", ctx, object_name=obj.name, record_id=record_id,
+                     subject=f"{kind} {grantee_id}", details={"by_admin": bool(ctx.is_admin)})
