@@ -14,6 +14,7 @@ Numbers are compared as documented in docs/formulas.md ("Backend agreement"): eq
 type's declared scale (currency 2, percent 4, number 10 places), or, on SQLite whose
 arithmetic is binary floating point, within 1e-9 relative (also for numbers shown as text).
 """
+import math
 import os
 import re
 from datetime import date, datetime, timedelta
@@ -218,12 +219,14 @@ def databases(request, sqlite_db):
 
 # -- the boundary sweep ----------------------------------------------------------------------
 def _column(values, count, shift):
-    """`count` values cycling through `values` (and NULL), starting at `shift`."""
+    """`count` values cycling through `values` (and NULL), starting at `shift`, with a stride
+    prime to their number so that every value appears and neighbours in a row vary."""
     cycle = [None] + list(values)
-    return [cycle[(i * 7 + shift) % len(cycle)] for i in range(count)]
+    stride = next(s for s in (7, 11, 13, 17) if math.gcd(s, len(cycle)) == 1)
+    return [cycle[(i * stride + shift) % len(cycle)] for i in range(count)]
 
 
-def boundary_rows(count=36):
+def boundary_rows(count=48):
     """Records whose every field takes its boundary values, NULL included, in mixed rows."""
     datetimes = [datetime(d.year, d.month, d.day) + timedelta(seconds=s)
                  for d in BOUNDARY_DATES[::3] for s in TIMES]
