@@ -194,10 +194,10 @@ def _addmonths_sql(call):
     if ctx.sqlite:
         return ctx.once_each((call.args[0], k), lambda d, k: _sqlite_addmonths(ctx, d, k))
     return ctx.once_each((call.args[0], k),
-                         lambda d, k: sa.cast(_pg_add_months(ctx, d, k, 0), sa.Date()))
+                         lambda d, k: sa.cast(_pg_add_months(d, k, 0), sa.Date()))
 
 
-def _pg_add_months(ctx, d, k, extra):
+def _pg_add_months(d, k, extra):
     """PostgreSQL: d + (k + extra) months, NULL unless month k from d lies in years 1..9999.
 
     The guard sits inside make_interval: PostgreSQL raises (it does not answer NULL) once
@@ -245,7 +245,7 @@ def _eomonth_sql(call):
         return ctx.once(first, lambda f: _sqlite_eomonth(ctx, f))
     start = sa.func.date_trunc("month", sa.cast(d, sa.DateTime()))
     return ctx.once_each((start, k), lambda start, k: ctx.valid_date(sa.cast(
-        _pg_add_months(ctx, start, k, 1) - sa.text("interval '1 day'"), sa.Date())))
+        _pg_add_months(start, k, 1) - sa.text("interval '1 day'"), sa.Date())))
 
 
 def _isoweek_sql(call):
