@@ -298,6 +298,20 @@ def test_backends_agree_on_every_aggregate_over_boundary_records(databases, temp
         compare_backends(databases, source, BOUNDARY_ROWS, env, context="aggregate")
 
 
+HUGE = "1" + "0" * 300  # 1e300, written out: the language has no exponent notation
+HUGE_FORMS = [  # no division: Python divides to 60 significant digits, PostgreSQL exactly
+    f"ROUND({HUGE}, 1000000)", f"ROUND({HUGE})", f"TRUNC(-{HUGE}, 2)", f"ROUND(rate * {HUGE}, -18)",
+    f"MOD({HUGE}, 0.0000001)", f"MOD({HUGE}, 0.0000001) >= 0", f"MOD({HUGE}, rate)",
+    f"MOD(-{HUGE}, 7)", f"FLOOR({HUGE})", f"CEILING(-{HUGE})", f"TEXT(ROUND({HUGE}, 2))",
+    f"SQRT({HUGE})",
+]
+
+
+@pytest.mark.parametrize("source", HUGE_FORMS, ids=[f.replace(HUGE, "1e300") for f in HUGE_FORMS])
+def test_backends_agree_on_numbers_far_beyond_the_field_limits(databases, source):
+    compare_backends(databases, source, BOUNDARY_ROWS, ENVS[0])
+
+
 # -- random nested formulas, boundary-biased ------------------------------------------------
 def _decimals(boundary, places, bound):
     return st.one_of(st.sampled_from(boundary),

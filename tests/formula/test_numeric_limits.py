@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from support import python_eval
 from tessera.formula.sqlite_functions import FUNCTIONS, install_sqlite_functions
 
 HUGE = "1" + "0" * 300  # the literal 1e300
@@ -38,6 +39,26 @@ def test_round_at_every_digit_count_of_a_forty_digit_number(evaluate):
 def test_division_of_huge_numbers_answers_a_number(evaluate):
     assert near(evaluate(f"{HUGE} / 3", [{}])[0], Decimal(10**300) / 3)
     assert near(evaluate(f"SQRT({HUGE})", [{}])[0], Decimal("1e150"))
+
+
+EXACT_CASES = [
+    ("(1" + "0" * 30 + " + 1) - 1" + "0" * 30, Decimal(1)),
+    ("123456789012345678 * 123456789012345678", Decimal(123456789012345678 ** 2)),
+    ("-(1" + "0" * 40 + " + 1) + 1" + "0" * 40, Decimal(-1)),
+]
+
+
+@pytest.mark.parametrize("source,expected", EXACT_CASES)
+def test_python_adds_subtracts_and_multiplies_exactly_beyond_28_digits(source, expected):
+    assert python_eval(source, [{}]) == [expected]
+    assert python_eval("SUM(amount)", [{"amount": Decimal("1e30")}, {"amount": Decimal(1)}],
+                       context="aggregate") == [Decimal(10**30 + 1)]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("source,expected", EXACT_CASES)
+def test_postgresql_agrees_on_exact_arithmetic_beyond_28_digits(postgres_db, source, expected):
+    assert postgres_db.evaluate(source, [{}]) == [expected]
 
 
 EXTREMES = [float("inf"), float("-inf"), 1e300, -1e300, 1e-300, "abc", "", b"\x00", 0, None,

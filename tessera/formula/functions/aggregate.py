@@ -20,14 +20,21 @@ def _present(values):
     return [v for v in values if v is not None]
 
 
+def _exact_sum(values):
+    total = Decimal(0)
+    for value in values:
+        total = D.WIDE.add(total, value)
+    return total
+
+
 def sum_py(values):
     present = _present(values)
-    return sum(present, Decimal(0)) if present else None
+    return _exact_sum(present) if present else None
 
 
 def avg_py(values):
     present = _present(values)
-    return D.div(sum(present, Decimal(0)), Decimal(len(present))) if present else None
+    return D.div(_exact_sum(present), Decimal(len(present))) if present else None
 
 
 def count_py(values):
