@@ -140,6 +140,21 @@ def make_records(n: int) -> list[dict]:
     return records
 
 
+def interleaved_medians(runs, repeat) -> list[float]:
+    """Median seconds of each (fn, records) over `repeat` rounds after a warm-up round; the
+    order alternates every round so that all sides see the same machine load."""
+    for fn, records in runs:
+        fn(records)
+    times = [[] for _ in runs]
+    for round_ in range(repeat):
+        order = list(enumerate(runs))
+        for index, (fn, records) in (order if round_ % 2 == 0 else order[::-1]):
+            start = time.perf_counter()
+            fn(records)
+            times[index].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
 def median_time(fn, records, repeat) -> float:
     times = []
     for _ in range(repeat):
@@ -261,8 +276,8 @@ def main() -> None:
         fn = compile_python(check(source, SCOPE))
         for r in records[:200]:  # the hand-written forms must agree with the compiled ones
             assert fn(r, ENV) == hand(r), (name, r)
-        tessera = median_time(lambda rs: [fn(r, ENV) for r in rs], records, args.repeat)
-        lam = median_time(lambda rs: [hand(r) for r in rs], records, args.repeat)
+        tessera, lam = interleaved_medians([(lambda rs: [fn(r, ENV) for r in rs], records),
+                                            (lambda rs: [hand(r) for r in rs], records)], args.repeat)
         runner = simpleeval_runner(simple)
         se = median_time(runner, se_records, max(1, args.repeat // 2)) if runner else float("nan")
         ratios.append(tessera / lam)
