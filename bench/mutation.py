@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {
     "formula": (sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tessera/formula/functions").glob("*.py")
                        if p.name != "__init__.py"),
-                ["tests/formula/test_functions.py", "tests/formula/test_rounding.py",
+                ["tests/formula/test_functions.py", "tests/formula/test_errors.py", "tests/formula/test_api.py",
+                 "tests/formula/test_semantics.py", "tests/formula/test_rounding.py",
                  "tests/formula/test_numeric_limits.py", "tests/formula/test_differential.py"]),
     "access": (["tessera/runtime/access/visibility.py"],
                ["tests/identity/test_record_sharing.py", "tests/identity/test_lookup_record_access.py",
