@@ -4,25 +4,21 @@ Compares, in one run on one database, the records service listing
 ``filter=margin_pct > 0.2 && stage = "Won"`` sorted by ``-margin_pct`` (a formula
 field) with the equivalent hand-written SQLAlchemy Core query. Target: within 1.5x.
 
-    .venv/bin/python bench/formula_list_sql.py --database sqlite --rows 1000000
+Both sides run once to warm up (and must return the same page), then alternate, the order
+switching every repetition, so that both see the same caches and machine load. The
+hand-written query sorts as the service does (``DESC NULLS FIRST``, which PostgreSQL's
+planner and SQLite handle natively) and compares with a decimal, not a float, literal.
+
+    .venv/bin/python bench/formula_list_sql.py --database both
     .venv/bin/python bench/formula_list_sql.py --database postgresql --rows 1000000
 """
 
-import argparse
-import statistics
-import tempfile
-import time
-import uuid
+from decimal import Decimal
 
-import sqlalchemy as sa
 from sqlalchemy import case, select, text
 
-from tessera.metadata import store
-from tessera.runtime import Context, Runtime
-from tessera.runtime.publish import service as publishing
-from tessera.runtime.identity.users import create_user
+from common import argument_parser, backends, median, new_runtime, publish_documents, scratch_database, timed
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FILTER = 'margin_pct > 0.2 && stage = "Won"'
 
 OPPORTUNITY = {"kind": "object", "name": "opportunity", "fields": [
@@ -52,17 +48,13 @@ FILL = {
 
 def setup(url, rows):
     """A runtime with the opportunity object published and ``rows`` records."""
-    runtime = Runtime(url)
-    runtime.create_schema()
+    runtime, ctx = new_runtime(url)
+    publish_documents(runtime, [OPPORTUNITY])
     with runtime.write() as conn:
-        user_id = create_user(conn, "admin", is_admin=True)
-        store.save_draft(conn, "object", "opportunity", OPPORTUNITY, "admin")
-        publishing.publish(conn, runtime.model(conn), "admin")
         conn.execute(text(FILL[conn.dialect.name]), {"rows": rows})
     with runtime.write() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("ANALYZE obj_opportunity")
-    return runtime, Context(user_id=user_id, username="admin", is_admin=True)
+        conn.exec_driver_sql("ANALYZE obj_opportunity")
+    return runtime, ctx
 
 
 def hand_written(runtime):
@@ -71,8 +63,8 @@ def hand_written(runtime):
         table = runtime.model(conn).objects["opportunity"].table
         pct = case((table.c.amount > 0, table.c.margin / table.c.amount), else_=None)
         query = (select(table.c.id, table.c.title, pct.label("margin_pct"))
-                 .where(pct > 0.2, table.c.stage == "Won")
-                 .order_by(pct.is_(None).desc(), pct.desc(), table.c.id.desc()).limit(51))
+                 .where(pct > Decimal("0.2"), table.c.stage == "Won")
+                 .order_by(pct.desc().nulls_first(), table.c.id.desc()).limit(51))
         return [row.id for row in conn.execute(query)]
 
 
@@ -83,41 +75,41 @@ def through_service(runtime, ctx):
     return [item["id"] for item in page["items"]]
 
 
-def median_seconds(func, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def interleaved_medians(sides, repeat):
+    """Median seconds of each side over ``repeat`` rounds, after one warm-up round; the order
+    of the sides alternates every round."""
+    for side in sides:
+        side()
+    times = [[] for _ in sides]
+    for round_ in range(repeat):
+        order = list(enumerate(sides))
+        for index, side in (order if round_ % 2 == 0 else order[::-1]):
+            times[index].append(timed(side)[0])
+    return [median(t) for t in times]
+
+
+def bench_backend(backend, args):
+    with scratch_database(backend, args.postgres_url) as url:
+        runtime, ctx = setup(url, args.rows)
+        try:
+            ours_ids, base_ids = through_service(runtime, ctx), hand_written(runtime)
+            assert ours_ids[:50] == base_ids[:50], "the two queries disagree"
+            ours, base = interleaved_medians(
+                [lambda: through_service(runtime, ctx), lambda: hand_written(runtime)], args.repeat)
+            print(f"{backend}, {args.rows} rows: service {ours * 1000:.1f} ms, hand-written SQL "
+                  f"{base * 1000:.1f} ms (medians of {args.repeat}, interleaved); "
+                  f"ratio {ours / base:.2f} (target <= 1.5)")
+        finally:
+            runtime.dispose()
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.set_defaults(repeat=15)
     args = parser.parse_args()
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    if args.database == "sqlite":
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    else:
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    try:
-        runtime, ctx = setup(url, args.rows)
-        assert through_service(runtime, ctx)[:50] == hand_written(runtime)[:50], "the two queries disagree"
-        ours = median_seconds(lambda: through_service(runtime, ctx), args.repeat)
-        base = median_seconds(lambda: hand_written(runtime), args.repeat)
-        print(f"{args.database}, {args.rows} rows: service {ours * 1000:.1f} ms, hand-written SQL "
-              f"{base * 1000:.1f} ms (medians of {args.repeat}); ratio {ours / base:.2f} (target <= 1.5)")
-        runtime.dispose()
-    finally:
-        if args.database == "postgresql":
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    for backend in backends(args):
+        bench_backend(backend, args)
 
 
 if __name__ == "__main__":

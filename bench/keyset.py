@@ -52,7 +52,7 @@ def walk(runtime, ctx, sort, limit, pages):
 def offset_times(runtime, table, sort, limit, page, samples):
     """Median seconds of a Core LIMIT/OFFSET query for ``page`` in the same order as the runtime."""
     if sort == "-amount":
-        order = [table.c.amount.is_(None).desc(), table.c.amount.desc(), table.c.id.desc()]
+        order = [table.c.amount.desc().nulls_first(), table.c.id.desc()]  # as the service sorts
     else:
         order = [table.c.id.asc()]
     query = sa.select(table).order_by(*order).limit(limit).offset((page - 1) * limit)

@@ -19,7 +19,10 @@ from .types import FormulaType as T
 
 _ERRORS = (ArithmeticError, TypeError, ValueError, AttributeError, KeyError)
 _CMP = {"=": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE}
-_ARITH = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult}
+# + - * and unary minus are exact at any size, as on PostgreSQL: Decimal's operators would
+# round to the thread's context (28 digits by default), so the wide context's methods are used.
+_ARITH = {"+": D.WIDE.add, "-": D.WIDE.subtract, "*": D.WIDE.multiply}
+_NEGATE = D.WIDE.minus
 _TEMPORAL = {
     ("+", T.DATE): R.add_days, ("-", T.DATE): R.sub_days,
     ("+", T.DATETIME): R.add_days_dt, ("-", T.DATETIME): R.sub_days_dt,
@@ -135,8 +138,9 @@ class Emitter:
     def _Unary(self, node: Unary) -> ast.expr:
         if node.op == "+":
             return self.expr(node.operand)
-        op = ast.Not() if node.op == "not" else ast.USub()
-        return self.strict([node.operand], lambda v: ast.UnaryOp(op, v[0]))
+        if node.op == "not":
+            return self.strict([node.operand], lambda v: ast.UnaryOp(ast.Not(), v[0]))
+        return self.strict([node.operand], lambda v: P.call(self.const(_NEGATE), v[0]))
 
     def _Binary(self, node: Binary) -> ast.expr:
         op, lt, rt = node.op, node.left.type, node.right.type
@@ -166,7 +170,7 @@ class Emitter:
             return self._divide(node)
         if op == "^":
             return self.strict(pair, lambda v: self.call_impl(D.power, v))
-        return self.strict(pair, lambda v: P.binop(v[0], _ARITH[op](), v[1]))
+        return self.strict(pair, lambda v: P.call(self.const(_ARITH[op]), *v))
 
     def days(self, later: ast.expr, earlier: ast.expr) -> ast.expr:
         """Decimal((later - earlier).days) for two dates."""

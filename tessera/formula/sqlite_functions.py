@@ -5,6 +5,7 @@ the float's shortest repr, so 2.675 rounds like the decimal 2.675).
 """
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -32,6 +33,21 @@ def _strict(fn: Callable) -> Callable:
     return wrapper
 
 
+def _never_raising(fn: Callable) -> Callable:
+    """fn, answering NULL where it would raise.
+
+    The formula functions bound their arguments so that they do not raise; this is the
+    net under them, because an exception in a user-defined function aborts the whole
+    statement (a request would fail) and SQLite's own overflow to infinity can reach them.
+    """
+    def wrapper(*args):
+        try:
+            return fn(*args)
+        except Exception:  # noqa: BLE001 - whatever it is, a NULL beats an aborted statement
+            return None
+    return wrapper
+
+
 def _tessera_value(text):
     result = X.value_py(text)
     return None if result is None else _out(result)
@@ -43,7 +59,7 @@ FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "tessera_floor": (1, _strict(lambda x: _out(D.floor(_dec(x))))),
     "tessera_ceil": (1, _strict(lambda x: _out(D.ceiling(_dec(x))))),
     "tessera_mod": (2, _strict(lambda a, b: _out(D.mod(_dec(a), _dec(b))))),
-    "tessera_num_text": (1, _strict(lambda x: D.number_text(_dec(x)))),
+    "tessera_num_text": (1, _strict(lambda x: D.number_text(_dec(x)) if math.isfinite(x) else None)),
     "tessera_value": (1, _strict(_tessera_value)),
     "tessera_isnumber": (1, lambda s: 1 if isinstance(s, str) and is_number(s) else 0),
     "tessera_upper": (1, _strict(lambda s: X.simple_case(s, True))),
@@ -76,4 +92,4 @@ def install_sqlite_functions(dbapi_connection: Any) -> None:
     except Exception:  # noqa: BLE001 - any failure means the math functions are missing
         functions.update(MATH_FALLBACKS)
     for name, (arity, fn) in functions.items():
-        dbapi_connection.create_function(name, arity, fn, deterministic=True)
+        dbapi_connection.create_function(name, arity, _never_raising(fn), deterministic=True)

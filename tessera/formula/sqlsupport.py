@@ -110,6 +110,17 @@ class SqlContext:
         """Force decimal (PostgreSQL) / floating (SQLite) arithmetic on `expr`."""
         return sa.cast(expr, sa.Float() if self.sqlite else sa.Numeric())
 
+    def precise(self, expr: Any) -> Any:
+        """PostgreSQL: numeric `expr` given 25 decimal places (SQLite: `expr` as it is).
+
+        PostgreSQL sizes the scale of a quotient, an average, power, exp, ln, log and sqrt
+        after their arguments' scales (16 significant digits at least), which can leave fewer
+        than the 10 places Python computes: 999999999999.99 / 1000.50 would be off in the
+        8th place. Adding a zero of scale 25 raises that scale and bounds no magnitude."""
+        if self.sqlite:
+            return expr
+        return expr + sa.literal_column("0.0000000000000000000000000", sa.Numeric())
+
     def snap(self, expr: Any) -> Any:
         """On SQLite, round float noise away after arithmetic (exact decimals elsewhere)."""
         return self.round10(expr) if self.sqlite else expr
@@ -141,7 +152,7 @@ class SqlContext:
         if self.sqlite:
             # SQLite divides by zero to NULL itself; a REAL dividend rules out integer division.
             return self.round10(real_divide(self.numeric(a), b))
-        return self.round10(self.numeric(a) / sa.func.nullif(self.numeric(b), 0))
+        return self.round10(self.precise(self.numeric(a)) / sa.func.nullif(self.numeric(b), 0))
 
     # logic --------------------------------------------------------------
     def all_of(self, *terms: Any) -> Any:
@@ -301,9 +312,30 @@ def _shift_date(ctx: SqlContext, moment: Any, days: Any) -> Any:
         shifted = sa.func.date(sa.func.julianday(moment) + sa.cast(days, sa.Integer()))
         shifted = ctx.once(shifted, lambda d: sa.case((d >= "0001-01-01", d), else_=sa.null()))
     else:
-        safe_days = sa.case((in_range, days), else_=sa.null())
-        shifted = ctx.valid_date(moment + sa.cast(sa.func.trunc(safe_days), sa.Integer()))
+        whole = sa.cast(sa.func.trunc(sa.case((in_range, days), else_=sa.null())), sa.Integer())
+        shifted = ctx.once(moment, lambda m: _pg_shift_date(m, whole))
     return sa.case((in_range, shifted), else_=sa.null())
+
+
+def _pg_shift_date(moment: Any, whole: Any) -> Any:
+    """PostgreSQL: moment + whole days when that lies in years 1..9999, else NULL.
+
+    The test sits inside the addition: PostgreSQL raises (it does not answer NULL) for a date
+    before 4713 BC, which an offset below DAY_LIMIT reaches from early dates."""
+    low, high = sa.literal(date(1, 1, 1), sa.Date()), sa.literal(date(9999, 12, 31), sa.Date())
+    fits = sa.and_(whole >= sa.type_coerce(low - moment, sa.Integer()),
+                   whole <= sa.type_coerce(high - moment, sa.Integer()))
+    return moment + sa.case((fits, whole), else_=sa.null())
+
+
+def _pg_shift_datetime(moment: Any, seconds: Any, low: datetime, high: datetime) -> Any:
+    """PostgreSQL: moment + seconds, NULL (not an error, as PostgreSQL would raise before
+    4713 BC) unless the result lies within low..high."""
+    def room(bound):
+        return sa.extract("epoch", sa.literal(bound, sa.DateTime()) - moment)
+    fits = sa.and_(seconds >= room(low), seconds <= room(high))
+    return moment + sa.func.make_interval(0, 0, 0, 0, 0, 0, sa.case((fits, seconds),
+                                                                    else_=sa.null()))
 
 
 def _shift_datetime(ctx: SqlContext, moment: Any, days: Any) -> Any:
@@ -315,8 +347,8 @@ def _shift_datetime(ctx: SqlContext, moment: Any, days: Any) -> Any:
         modifier = ctx.concat(sa.cast(seconds, sa.String()), sa.literal_column("' seconds'"))
         shifted, low, high = ctx.sqlite_datetime(moment, modifier), _SQLITE_DT_LOW, _SQLITE_DT_HIGH
     else:
-        shifted = moment + sa.func.make_interval(0, 0, 0, 0, 0, 0, seconds)
         low, high = datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)
+        shifted = ctx.once(moment, lambda m: _pg_shift_datetime(m, seconds, low, high))
     checked = ctx.once(shifted, lambda s: sa.case((sa.and_(s >= low, s <= high), s),
                                                   else_=sa.null()))
     return sa.case((in_range, checked), else_=sa.null())

@@ -80,6 +80,12 @@ def test_change_functions_compare_with_the_prior_record():
     assert python_eval("PRIORVALUE(amount) = 5", [{"amount": D(5)}], new, "validation") == [True]
 
 
+def test_nothing_is_changed_on_a_new_record_even_with_prior_values():
+    new_with_defaults = make_env(prior={"stage": "Won"}, is_new=True)
+    assert python_eval("ISCHANGED(stage)", [{"stage": "Lost"}], new_with_defaults,
+                       "validation") == [False]
+
+
 def test_check_cache_reuses_results_for_the_same_scope_object():
     first = check_cached("amount + 1", SCOPE)
     assert check_cached("amount + 1", SCOPE) is first

@@ -87,6 +87,7 @@ def test_unknown_global_suggests_user_fields():
     ("ROUND(amount, 2, 3)", "wrong_arg_count"),
     ("IF(amount, 1, 2)", "argument_type"),
     ('IF(active, 1, "x")', "mixed_types"),
+    ("IFS(active, 1, amount, 2)", "argument_type"),  # the last condition of an IFS without else
     ("ISPICKVAL(stage, name)", "argument_literal"),
     ("SUM(amount)", "function_not_allowed"),
     ("ISCHANGED(amount)", "function_not_allowed"),

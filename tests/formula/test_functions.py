@@ -193,6 +193,50 @@ CASES = [
     ("EOMONTH(DATE(2024, 1, 15), -2)", EMPTY, date(2023, 11, 30)),
     ("FISCALYEAR(DATE(2024, 5, 1))", EMPTY, D(2025)),
     ("FISCALYEAR(DATE(2024, 3, 31))", EMPTY, D(2024)),
+    # boundaries: the fiscal start month, month and year ends, 29 February, type limits
+    ("FISCALYEAR(DATE(2024, 4, 1))", EMPTY, D(2025)),
+    ("FISCALYEAR(DATE(2024, 12, 31))", EMPTY, D(2025)),
+    ("FISCALYEAR(DATE(2025, 1, 1))", EMPTY, D(2025)),
+    ("FISCALYEAR(close)", {"close": date(2024, 4, 1)}, D(2025)),
+    ("FISCALYEAR(close)", {"close": date(2024, 3, 31)}, D(2024)),
+    ("ADDMONTHS(DATE(2024, 2, 29), 12)", EMPTY, date(2025, 2, 28)),
+    ("ADDMONTHS(DATE(2024, 2, 29), -48)", EMPTY, date(2020, 2, 29)),
+    ("ADDMONTHS(DATE(9999, 11, 30), 1)", EMPTY, date(9999, 12, 30)),
+    ("ADDMONTHS(DATE(2024, 1, 1), -120000)", EMPTY, None),
+    ("EOMONTH(DATE(9999, 12, 1), 0)", EMPTY, date(9999, 12, 31)),
+    ("EOMONTH(DATE(1, 1, 15), -1)", EMPTY, None),
+    ("EOMONTH(DATE(2023, 12, 31), 2)", EMPTY, date(2024, 2, 29)),
+    ("DAYOFYEAR(DATE(2024, 12, 31))", EMPTY, D(366)),
+    ("DAYOFYEAR(DATE(2023, 12, 31))", EMPTY, D(365)),
+    ("ISOWEEK(DATE(2021, 1, 3))", EMPTY, D(53)),
+    ("DATE(2024, 2, 29) + 365", EMPTY, date(2025, 2, 28)),
+    ("DATE(1, 1, 1) - 1", EMPTY, None),
+    ("DATE(9999, 12, 31) + 1", EMPTY, None),
+    ("DATE(2024, 1, 1) - 738885", EMPTY, date(1, 1, 1)),
+    ("DATE(2024, 1, 1) - 738886", EMPTY, None),
+    ("DATE(2024, 1, 1) - 3659999", EMPTY, None),
+    ("ADDDAYS(DATE(2024, 1, 1), -3659999)", EMPTY, None),
+    ("DATETIMEVALUE(DATE(2024, 1, 1)) - 3659999", EMPTY, None),
+    ("DATETIMEVALUE(DATE(9999, 12, 31)) + 0.9999", EMPTY, datetime(9999, 12, 31, 23, 59, 51)),
+    ("ROUND(0.5)", EMPTY, D(1)),
+    ("ROUND(-0.5)", EMPTY, D(-1)),
+    ("ROUND(1.5)", EMPTY, D(2)),
+    ("ROUND(0.25, 1)", EMPTY, D("0.3")),
+    ("ROUND(-0.25, 1)", EMPTY, D("-0.3")),
+    ("ROUND(0.125, 2)", EMPTY, D("0.13")),
+    ("ROUND(1.005, 2)", EMPTY, D("1.01")),
+    ("ROUND(0.0005, 3)", EMPTY, D("0.001")),
+    ("ROUND(qty, 3)", {"qty": D("1.0005")}, D("1.001")),
+    ("ROUND(25, -1)", EMPTY, D(30)),
+    ("ROUND(-150, -2)", EMPTY, D(-200)),
+    ("TRUNC(-0.5)", EMPTY, D(0)),
+    ('CONCAT(NULL, "a")', EMPTY, "a"),
+    ('CONCAT("a", NULL)', EMPTY, "a"),
+    ("CONCAT(name, notes)", EMPTY, ""),
+    ('name & "a"', EMPTY, "a"),
+    ('FIND(NULL, "", 3)', EMPTY, None),
+    ('FIND(name, "", 3)', EMPTY, None),
+    ('FIND("", "abc", 5)', EMPTY, D(0)),
 ]
 
 
@@ -204,6 +248,37 @@ def test_function_result_matches_specification(evaluate, source, record, expecte
 def test_fiscal_year_follows_the_environment_start_month(evaluate):
     env = make_env(fiscal_year_start_month=1)
     assert evaluate("FISCALYEAR(DATE(2024, 5, 1))", [{}], env) == [D(2024)]
+
+
+# Ten places of results with many integer digits: exact on Python and PostgreSQL (SQLite's
+# doubles hold about 15 significant digits, see docs/formulas.md).
+LARGE_RESULTS = [
+    ("999999999999.99 / 1000.5", "field", D("999500249.8750524738")),
+    ("POWER(1234.5, 2.675)", "field", D("186096702.2233303451")),
+    ("EXP(20.5)", "field", D("799902177.4755054067")),
+    ("SQRT(99999999999.9999)", "field", D("316227.7660168378")),
+    ("AVG(amount * 1000000000)", "aggregate", D("10083333333.3333333333")),
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("source,context,expected", LARGE_RESULTS, ids=[r[0] for r in LARGE_RESULTS])
+def test_large_results_keep_ten_places_on_python_and_postgresql(postgres_db, source, context,
+                                                                expected):
+    from support import python_eval
+    rows = AGG_ROWS if context == "aggregate" else [{}]
+    assert python_eval(source, rows, context=context) == [expected]
+    assert postgres_db.evaluate(source, rows, context=context) == [expected]
+
+
+@pytest.mark.parametrize("start,day,expected", [
+    (12, date(2024, 12, 1), 2025), (12, date(2024, 11, 30), 2024), (12, date(2024, 12, 31), 2025),
+    (2, date(2024, 2, 1), 2025), (2, date(2024, 1, 31), 2024), (1, date(2024, 12, 31), 2024),
+    (1, date(2024, 1, 1), 2024), (4, date(2024, 2, 29), 2024),
+])
+def test_fiscal_year_turns_on_the_first_day_of_the_start_month(evaluate, start, day, expected):
+    env = make_env(fiscal_year_start_month=start)
+    assert evaluate("FISCALYEAR(close)", [{"close": day}], env) == [D(expected)]
 
 
 def test_lookup_hops_read_related_records_and_propagate_null(evaluate):
@@ -240,6 +315,8 @@ AGGREGATES = [
     ("COUNT_DISTINCT(stage)", D(2)),
     ("ROUND(SUM(amount) / COUNT(), 2)", D("7.56")),
     ('SUM(IF(stage = "Won", amount, 0))', D("10.25")),
+    ("MIN(NULL)", None),
+    ("MAX(NULL)", None),
 ]
 AGG_ROWS = [
     {"amount": D("10.00"), "stage": "Won", "name": "bob", "close": date(2024, 1, 1)},

@@ -1,5 +1,7 @@
 """POST /api/v1/formula/check and /evaluate, for the designer's live check."""
 
+from decimal import Decimal
+
 from tests.formulas_in_runtime.conftest import new_deal
 
 
@@ -36,3 +38,35 @@ def test_evaluate_of_a_missing_record_is_404(sales):
     response = sales.post("/api/v1/formula/evaluate",
                           json={"object": "opportunity", "record_id": 999, "expression": "amount"})
     assert response.status_code == 404
+
+
+
+HUGE = "1" + "0" * 300
+
+
+def test_a_count_filtered_by_mod_of_a_huge_number_answers_the_exact_count(sales):
+    new_deal(sales, amount="10")
+    new_deal(sales, amount="20")
+    response = sales.get("/api/v1/objects/opportunity/records/count",
+                         query_string={"filter": f"MOD({HUGE},0.0000001)>=0"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["count"] == 2
+
+
+def test_a_count_filtered_by_round_of_a_huge_number_answers_the_exact_count(sales):
+    new_deal(sales, amount="10")
+    new_deal(sales, amount=None)
+    response = sales.get("/api/v1/objects/opportunity/records/count",
+                         query_string={"filter": f"ROUND({HUGE}, 1000000) > 0"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["count"] == 2
+    scaled = sales.get("/api/v1/objects/opportunity/records/count",
+                       query_string={"filter": f"ROUND(amount * {HUGE}, 2) > {HUGE}"})
+    assert scaled.status_code == 200 and scaled.get_json()["count"] == 1
+
+
+def test_evaluate_answers_mod_of_a_huge_number_as_on_the_database(sales):
+    response = sales.post("/api/v1/formula/evaluate", json={
+        "object": "opportunity", "record": {}, "expression": f"MOD({HUGE}, 0.0000001)"})
+    assert response.status_code == 200, response.get_json()
+    assert Decimal(response.get_json()["value"]) == 0

@@ -1,10 +1,16 @@
 """Decimal helpers shared by the Python implementations (and SQLite's installed functions)."""
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import (
+    MAX_PREC, ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation,
+)
 
 # Wide working precision so that rounding to 10 places never loses integer digits.
 CTX = Context(prec=60, rounding=ROUND_HALF_UP, Emax=10**6, Emin=-10**6)
+# Rounding to a number of places and MOD's remainder are exact at any magnitude (as on
+# PostgreSQL): with the working precision they would fail once the result needs more than
+# 60 digits (ROUND(1e300, 2), MOD(1e300, 0.0000001)). Its precision only bounds the result.
+WIDE = Context(prec=MAX_PREC, rounding=ROUND_HALF_UP, Emax=CTX.Emax, Emin=CTX.Emin)
 SCALE = 10  # results of division and transcendental functions keep 10 decimal places
 Q10 = Decimal(1).scaleb(-SCALE)
 LIMIT = Decimal("1e15")  # POWER/EXP results at or beyond this magnitude are NULL
@@ -12,8 +18,8 @@ ZERO, ONE = Decimal(0), Decimal(1)
 
 
 def q10(value: Decimal) -> Decimal:
-    """Round half away from zero to 10 decimal places."""
-    return value.quantize(Q10, context=CTX)
+    """Round half away from zero to 10 decimal places (exact at any magnitude)."""
+    return value.quantize(Q10, context=WIDE)
 
 
 def div(a: Decimal, b: Decimal) -> Decimal | None:
@@ -30,12 +36,12 @@ def to_int(value: Decimal, low: int = -1_000_000, high: int = 1_000_000) -> int:
 
 def round_half_up(value: Decimal, digits: int = 0) -> Decimal:
     """Excel/Salesforce ROUND: half away from zero at `digits` places (may be negative)."""
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=CTX)
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=WIDE)
 
 
 def truncate(value: Decimal, digits: int = 0) -> Decimal:
     """Cut toward zero at `digits` places."""
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN, context=CTX)
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN, context=WIDE)
 
 
 def floor(value: Decimal) -> Decimal:
@@ -47,10 +53,11 @@ def ceiling(value: Decimal) -> Decimal:
 
 
 def mod(a: Decimal, b: Decimal) -> Decimal | None:
-    """Excel MOD: the remainder takes the divisor's sign; NULL when b is zero."""
+    """Excel MOD: the remainder takes the divisor's sign; NULL when b is zero. Exact at any
+    magnitude: MOD(1e300, 0.0000001) = 0."""
     if not b:
         return None
-    r = CTX.remainder(a, b)
+    r = WIDE.remainder(a, b)
     if r and (r < 0) != (b < 0):
         r = CTX.add(r, b)
     return r

@@ -20,14 +20,21 @@ def _present(values):
     return [v for v in values if v is not None]
 
 
+def _exact_sum(values):
+    total = Decimal(0)
+    for value in values:
+        total = D.WIDE.add(total, value)
+    return total
+
+
 def sum_py(values):
     present = _present(values)
-    return sum(present, Decimal(0)) if present else None
+    return _exact_sum(present) if present else None
 
 
 def avg_py(values):
     present = _present(values)
-    return D.div(sum(present, Decimal(0)), Decimal(len(present))) if present else None
+    return D.div(_exact_sum(present), Decimal(len(present))) if present else None
 
 
 def count_py(values):
@@ -55,6 +62,18 @@ def _ordered_type(call: TypeCall) -> T:
     if t not in NUMERIC_TYPES | TEXT_TYPES | TEMPORAL_TYPES | {T.NULL}:
         raise ArgumentError(0, "number")
     return T.NUMBER if t == T.NULL else t
+
+
+def _avg_sql(call):
+    ctx = call.ctx
+    return ctx.round10(sa.func.avg(ctx.precise(ctx.numeric(call.args[0]))))
+
+
+def _ordered_arg(call):
+    """MIN/MAX's argument; an untyped NULL becomes a NULL number (PostgreSQL reads it as text)."""
+    if call.types[0] == T.NULL:
+        return sa.cast(call.args[0], sa.Numeric())
+    return call.ctx.ordered(call.args[0], call.types[0])
 
 
 def _count_type(call: TypeCall) -> T:
@@ -88,13 +107,13 @@ def _register() -> None:
              "COUNTIF(condition)", "number of rows where condition is TRUE",
              'COUNTIF(stage = "Won")', params=("boolean",), type_rule=_countif_type,
              never_null=True),
-        _agg("AVG", avg_py, lambda c: c.ctx.round10(sa.func.avg(c.ctx.numeric(c.args[0]))),
+        _agg("AVG", avg_py, _avg_sql,
              "AVG(number)", "mean of non-NULL values to 10 places; NULL for none",
              "AVG(amount)", returns="arg0"),
-        _agg("MIN", _minmax(min), lambda c: sa.func.min(c.ctx.ordered(c.args[0], c.types[0])),
+        _agg("MIN", _minmax(min), lambda c: sa.func.min(_ordered_arg(c)),
              "MIN(value)", "smallest non-NULL value (one argument, aggregate context)",
              "MIN(close_date)", params=("any",), type_rule=_ordered_type),
-        _agg("MAX", _minmax(max), lambda c: sa.func.max(c.ctx.ordered(c.args[0], c.types[0])),
+        _agg("MAX", _minmax(max), lambda c: sa.func.max(_ordered_arg(c)),
              "MAX(value)", "largest non-NULL value (one argument, aggregate context)",
              "MAX(amount)", params=("any",), type_rule=_ordered_type),
         _agg("COUNT_DISTINCT", distinct_py,

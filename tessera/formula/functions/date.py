@@ -193,33 +193,59 @@ def _addmonths_sql(call):
     k = ctx.int_arg(call.args[1], -_MONTH_LIMIT, _MONTH_LIMIT)
     if ctx.sqlite:
         return ctx.once_each((call.args[0], k), lambda d, k: _sqlite_addmonths(ctx, d, k))
-    moved = sa.cast(call.args[0] + sa.func.make_interval(0, k), sa.Date())
-    return ctx.valid_date(moved)
+    return ctx.once_each((call.args[0], k),
+                         lambda d, k: sa.cast(_pg_add_months(d, k, 0), sa.Date()))
+
+
+def _pg_add_months(d, k, extra):
+    """PostgreSQL: d + (k + extra) months, NULL unless month k from d lies in years 1..9999.
+
+    The guard sits inside make_interval: PostgreSQL raises (it does not answer NULL) once
+    a timestamp leaves its own range, 4713 BC, which the clamped offset can reach."""
+    index = sa.extract("year", d) * 12 + sa.extract("month", d) - 1 + k
+    months = sa.case((sa.and_(index >= 12, index < 120_000), k + extra), else_=sa.null())
+    return d + sa.func.make_interval(0, months)
 
 
 def _sqlite_addmonths(ctx, d, k):
     """SQLite ADDMONTHS of date text `d` and whole months `k`, both used several times."""
     first = sa.func.date(d, "start of month", ctx.concat(sa.cast(k, sa.String()),
                                                          sa.literal_column("' months'")))
-    last_day = sa.cast(sa.func.strftime("%d", sa.func.date(first, "+1 month", "-1 day")),
-                       sa.Integer())
     day = sa.cast(sa.func.strftime("%d", d), sa.Integer())
-    offset = ctx.concat(sa.cast(sa.func.min(day, last_day) - 1, sa.String()),
+    return ctx.once(first, lambda first: _sqlite_day_in_month(ctx, first, day))
+
+
+def _sqlite_day_in_month(ctx, first, day):
+    """The `day`-th of the month starting at `first`, clamped to the month's last day."""
+    offset = ctx.concat(sa.cast(sa.func.min(day, _sqlite_month_length(first)) - 1, sa.String()),
                         sa.literal_column("' days'"))
-    result = sa.func.date(first, offset)
-    return sa.case((result >= "0001-01-01", result), else_=sa.null())
+    return sa.case((first >= "0001-01-01", sa.func.date(first, offset)), else_=sa.null())
+
+
+def _sqlite_month_length(first):
+    """Days in the month starting at date text `first`. December is spelled out: SQLite's
+    date() answers NULL for the month after December 9999, so `+1 month` cannot find it."""
+    following = sa.func.date(first, "+1 month", "-1 day")
+    return sa.case((sa.func.strftime("%m", first) == "12", 31),
+                   else_=sa.cast(sa.func.strftime("%d", following), sa.Integer()))
+
+
+def _sqlite_eomonth(ctx, first):
+    days = ctx.concat(sa.cast(_sqlite_month_length(first) - 1, sa.String()),
+                      sa.literal_column("' days'"))
+    return sa.case((first >= "0001-01-01", sa.func.date(first, days)), else_=sa.null())
 
 
 def _eomonth_sql(call):
     ctx, d = call.ctx, call.args[0]
     k = ctx.int_arg(call.args[1], -_MONTH_LIMIT, _MONTH_LIMIT)
     if ctx.sqlite:
-        months = ctx.concat(sa.cast(k + 1, sa.String()), sa.literal_column("' months'"))
-        result = sa.func.date(d, "start of month", months, "-1 day")
-        return ctx.once(result, lambda r: sa.case((r >= "0001-01-01", r), else_=sa.null()))
+        months = ctx.concat(sa.cast(k, sa.String()), sa.literal_column("' months'"))
+        first = sa.func.date(d, "start of month", months)
+        return ctx.once(first, lambda f: _sqlite_eomonth(ctx, f))
     start = sa.func.date_trunc("month", sa.cast(d, sa.DateTime()))
-    moved = start + sa.func.make_interval(0, k + 1) - sa.text("interval '1 day'")
-    return ctx.valid_date(sa.cast(moved, sa.Date()))
+    return ctx.once_each((start, k), lambda start, k: ctx.valid_date(sa.cast(
+        _pg_add_months(start, k, 1) - sa.text("interval '1 day'"), sa.Date())))
 
 
 def _isoweek_sql(call):

@@ -31,7 +31,7 @@ def sign_py(value: Decimal) -> Decimal:
 
 
 def _round_py(em, node):
-    """ROUND with literal (or no) digits becomes value.quantize(<constant>, HALF_UP, CTX)."""
+    """ROUND with literal (or no) digits becomes value.quantize(<constant>, HALF_UP, WIDE)."""
     digits = node.args[1] if len(node.args) > 1 else None
     if digits is not None and not (type(digits).__name__ == "Literal" and digits.value is not None):
         return em.strict(node.args, lambda v: em.call_impl(round_py, v))
@@ -39,7 +39,7 @@ def _round_py(em, node):
     mode = em.const(D.ROUND_HALF_UP)
     return em.strict(node.args[:1], lambda v: P.call(
         P.attr(v[0], "quantize"), em.const(exponent), mode,
-        em.const(D.CTX)))
+        em.const(D.WIDE)))
 
 
 def _digits_sql(call):
@@ -79,7 +79,7 @@ def power_sql(ctx, base, exponent):
     PostgreSQL may fold constant arguments at plan time and raise there.
     """
     if not ctx.sqlite:
-        base, exponent = ctx.numeric(base), ctx.numeric(exponent)
+        base, exponent = ctx.numeric(base), ctx.precise(ctx.numeric(exponent))
     return ctx.once_each((base, exponent), lambda b, e: _power(ctx, b, e))
 
 
@@ -100,13 +100,13 @@ def _power(ctx, base, exponent):
 def _guarded(call, test, fn):
     """fn(x) rounded to 10 places when test(x) holds, else NULL (guard inside the call)."""
     ctx = call.ctx
-    x = call.args[0] if ctx.sqlite else ctx.numeric(call.args[0])
+    x = call.args[0] if ctx.sqlite else ctx.precise(ctx.numeric(call.args[0]))
     return ctx.round10(ctx.once(x, lambda x: fn(sa.case((test(x), x), else_=sa.null()))))
 
 
 def _exp_sql(call):
     ctx = call.ctx
-    x = call.args[0] if ctx.sqlite else ctx.numeric(call.args[0])
+    x = call.args[0] if ctx.sqlite else ctx.precise(ctx.numeric(call.args[0]))
     return ctx.once(x, lambda x: _exp(ctx, x))
 
 

@@ -168,7 +168,9 @@ def _find_sql(call):
 def _find(ctx, needle, s, start):
     pos = ctx.position(sa.func.substr(s, start), needle)
     found = sa.case((pos == 0, ctx.num(0)), else_=pos + start - 1)
-    return sa.case((start > sa.func.length(s) + 1, ctx.num(0)), else_=found)
+    # A NULL needle is NULL even where the start lies past the end of the text.
+    return sa.case((needle.is_(None), sa.null()), (start > sa.func.length(s) + 1, ctx.num(0)),
+                   else_=found)
 
 
 def _ends_sql(call):
