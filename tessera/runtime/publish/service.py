@@ -23,7 +23,7 @@ def _prepare(conn, current_model):
     candidate = store.list_documents(conn)
     cross_check(candidate)
     steps = compute_plan(old_set, candidate)
-    old_model = current_model if current_model.revision == revision else build_model(revision, old_set)
+    old_model = current_model if current_model.revision == revision else build_model(revision, old_set, current_model.field_types)
     lossy = annotate_losses(conn, old_model, steps)
     return revision, changes, candidate, steps, old_model, lossy
 
@@ -65,7 +65,7 @@ def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=No
         )
     if any(rewrites_values(step) for step in steps):
         actor_id = _publishing_user(conn, author, actor_id)
-    new_model = build_model(revision + 1, candidate)
+    new_model = build_model(revision + 1, candidate, current_model.field_types)
     apply_plan(conn, steps, old_model, new_model, actor_id)
     new_revision = store.record_publish(conn, revision, author, changes, steps)
     summary = [{"kind": k, "name": n, "action": a} for k, n, a in changes]

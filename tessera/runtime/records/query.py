@@ -38,11 +38,10 @@ def parse_sort(obj, text, readable):
 
 
 def field_type(obj, name):
-    """The metadata type of a field or system column (a formula field: the type it returns)."""
+    """The FieldType of a field's or system column's values (a formula field: the type it returns)."""
     if name in SYSTEM_TYPES:
         return SYSTEM_TYPES[name]
-    field_doc = obj.fields[name]
-    return field_doc["returns"] if field_doc["type"] == "formula" else field_doc["type"]
+    return obj.value_types[name]
 
 
 def _sort_terms(obj, binder, keys):
@@ -140,7 +139,7 @@ def equality_filters(obj, filters, readable):
         column = obj.table.c[name]
         if text in ("", "null"):
             conditions.append(column.is_(None))
-        elif field_type(obj, name) == "multi_picklist":
+        elif field_type(obj, name).name == "multi_picklist":
             conditions.append(_includes_option(name, column, text))
         else:
             conditions.append(column == parse_value(field_type(obj, name), text, label=name))

@@ -252,7 +252,7 @@ class RecordService:
         )
         if result.rowcount != 1:
             raise StaleVersion(f"{obj.name} {current['id']} changed while it was being updated")
-        diff = {k: {"old": to_json(current[k], obj.fields[k]["type"]), "new": to_json(v, obj.fields[k]["type"])}
+        diff = {k: {"old": to_json(current[k], obj.value_types[k]), "new": to_json(v, obj.value_types[k])}
                 for k, v in changed.items()}
         event = event_row("record.updated", obj.name, current["id"], {"changes": diff}, ctx.user_id, now)
         event_id = conn.execute(insert(self.runtime.outbox_table).returning(self.runtime.outbox_table.c.id), [event]).scalar_one()
@@ -286,7 +286,7 @@ class RecordService:
         conn.execute(delete(obj.table).where(obj.table.c.id == current["id"]))
         if obj.rollups_fed:
             refresh_parents(conn, model, obj, [current], [])
-        values = {k: to_json(current[k], obj.fields[k]["type"]) for k in obj.stored_fields}
+        values = {k: to_json(current[k], obj.value_types[k]) for k in obj.stored_fields}
         append_events(conn, [event_row("record.deleted", obj.name, current["id"], {"values": values}, ctx.user_id)])
 
 
