@@ -25,6 +25,13 @@ def check_field_names(obj, names, readable, *, label, system=SORTABLE_SYSTEM):
                            errors={label: [f'unknown field "{n}"' for n in unknown]})
 
 
+def refuse_unable(obj, names, ability, *, label, wording):
+    """Raise InvalidQuery naming the first field in ``names`` whose type lacks ``ability``."""
+    for name in names:
+        if name in obj.value_types and not getattr(obj.value_types[name], ability):
+            raise InvalidQuery(f"{label}: {name} {wording}", errors={label: [f"{name} {wording}"]})
+
+
 def parse_sort(obj, text, readable):
     """Parse ``-amount,title`` into [(name, descending)], always ending with id."""
     keys = []
@@ -32,6 +39,7 @@ def parse_sort(obj, text, readable):
         name = part.strip().lstrip("-")
         keys.append((name, part.strip().startswith("-")))
     check_field_names(obj, [n for n, _ in keys], readable, label="sort")
+    refuse_unable(obj, [n for n, _ in keys], "sortable", label="sort", wording="cannot be sorted on")
     if not any(n == "id" for n, _ in keys):
         keys.append(("id", keys[-1][1] if keys else False))
     return keys
@@ -134,6 +142,7 @@ def _row_value_condition(terms, typed):
 def equality_filters(obj, filters, readable):
     """Turn {field: text} into SQL conditions on typed values."""
     check_field_names(obj, list(filters), readable, label="filter")
+    refuse_unable(obj, list(filters), "filterable", label="filter", wording="cannot be filtered by equality")
     conditions = []
     for name, text in filters.items():
         column = obj.table.c[name]
