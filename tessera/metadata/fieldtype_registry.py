@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from .builtin_types import BUILTIN_DESCRIPTIONS
+from .errors import FieldTypeMissing
 
 
 class FieldTypeRegistry:
@@ -28,7 +29,13 @@ class FieldTypeRegistry:
         return field_type
 
     def __getitem__(self, name):
-        return self._types[name]
+        """The type called ``name``; FieldTypeMissing when this app has none (callers that
+        take documents from outside check names first, with ``in``)."""
+        try:
+            return self._types[name]
+        except KeyError:
+            raise FieldTypeMissing(f'field type "{name}" is not installed; install the plugin that provides it',
+                                   errors={"type": [f'"{name}" is not installed']}) from None
 
     def __contains__(self, name):
         return name in self._types

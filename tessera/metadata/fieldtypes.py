@@ -7,6 +7,8 @@ compares two versions of a field. The runtime subclass (``tessera.runtime.fields
 adds storage, loading, serialisation and the API schema to the same object.
 """
 
+from functools import cached_property
+
 from jsonschema import Draft202012Validator
 
 COMMON_PROPERTIES = frozenset(
@@ -63,10 +65,14 @@ class FieldType:
         for prop in sorted(set(self.required) - set(field_doc)):
             errors[f"{path}.{prop}"] = [f"required for {self.name} fields"]
         own = {k: v for k, v in field_doc.items() if k in self.properties}
-        for error in Draft202012Validator({"type": "object", "properties": dict(self.properties)}).iter_errors(own):
+        for error in self._property_validator.iter_errors(own):
             prop = error.absolute_path[0] if error.absolute_path else ""
             errors.setdefault(f"{path}.{prop}", []).append(error.message)
         return errors
+
+    @cached_property
+    def _property_validator(self):
+        return Draft202012Validator({"type": "object", "properties": dict(self.properties)})
 
     def text_length(self, field_doc):
         """The longest text a field of this type holds, or None when it holds no text."""

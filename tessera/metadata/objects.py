@@ -56,7 +56,11 @@ def cross_check_object(doc, documents):
     errors = {}
     names = {f["name"] for f in doc["fields"]}
     objects = {name for (kind, name) in documents if kind == "object"}
+    types = active_field_types()
     for index, field_doc in enumerate(doc["fields"]):
+        if field_doc["type"] not in types:  # saved as a draft by an app that had the type's plugin
+            errors[f"fields[{index}].type"] = [f'unknown field type "{field_doc["type"]}"']
+            continue
         target = lookup_target(field_doc)
         if target and target != "user" and target not in objects:
             errors[f"fields[{index}].target"] = [f'target object "{target}" does not exist']

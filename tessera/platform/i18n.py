@@ -41,6 +41,7 @@ TITLES = {
     "token_scope_exceeded": ("Outside the token's scope", "超出访问令牌的范围"),
     "directory_conflict": ("Directory conflict", "组织架构冲突"),
     "too_many_groups": ("Too many groups", "分组过多"),
+    "field_type_missing": ("Field type not installed", "字段类型未安装"),
 }
 
 # (English pattern, Chinese template): the shapes of the messages the layers raise.
@@ -163,6 +164,11 @@ _PATTERNS = [
     (r"at most (?P<n>\d+) fields", "最多 {n} 个字段"),
     (r"group_by: (?P<f>\w+) cannot be grouped on", "group_by：不能按 {f} 分组"),
     (r"(?P<f>\w+) cannot be grouped on", "不能按 {f} 分组"),
+    (r'unknown field type "(?P<t>[^"]+)" \(known: (?P<k>[^)]*)\)', "未知的字段类型“{t}”（可用：{k}）"),
+    (r'unknown field type "(?P<t>[^"]+)"', "未知的字段类型“{t}”"),
+    (r'field type "(?P<t>\w+)" is not installed; install the plugin that provides it',
+     "字段类型“{t}”未安装；请安装提供它的插件"),
+    (r'"(?P<t>\w+)" is not installed', "“{t}”未安装"),
     (r"(?P<label>sort|filter): (?P<f>\w+) cannot be sorted on", "{label}：不能按 {f} 排序"),
     (r"(?P<f>\w+) cannot be sorted on", "不能按 {f} 排序"),
     (r"(?P<label>sort|filter): (?P<f>\w+) cannot be filtered by equality", "{label}：不能按 {f} 做等值筛选"),

@@ -116,3 +116,31 @@ def test_a_type_that_cannot_be_filtered_by_equality_is_refused_in_both_languages
     assert body["errors"] == {"filter": ["notes cannot be filtered by equality"]}
     chinese = api.get("/api/v1/objects/deal/records", query_string={"notes": "x"}, headers={"Accept-Language": "zh-CN"})
     assert assert_problem(chinese, 400)["errors"] == {"filter": ["不能按 notes 做等值筛选"]}
+
+
+def test_a_draft_of_a_type_this_app_lacks_is_refused_at_publish_and_nothing_changes(database_url):
+    with_stars = create_app({"DATABASE_URL": database_url, "TESTING": True}, plugins=[StarsPlugin()])
+    saved = _api(with_stars).put("/api/v1/metadata/object/film", json=object_doc("film", TITLE, {"name": "rank", "type": "stars"}))
+    assert saved.status_code == 200
+    with_stars.extensions["tessera"].dispose()
+    plain = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    with plain.extensions["tessera"].write() as conn:
+        api = Api(plain.test_client(), create_token(conn, create_user(conn, "admin2", is_admin=True)))
+    body = assert_problem(api.post("/api/v1/metadata/publish", json={}), 422, "publish_refused")
+    assert body["errors"] == {"object/film:fields[1].type": ['unknown field type "stars"']}
+    chinese = api.post("/api/v1/metadata/publish", json={}, headers={"Accept-Language": "zh-CN"}).get_json()
+    assert chinese["errors"] == {"object/film:fields[1].type": ["未知的字段类型“stars”"]}
+    assert api.get("/api/v1/metadata/object/film").get_json()["published_version"] is None
+    plain.extensions["tessera"].dispose()
+
+
+def test_records_of_a_published_type_whose_plugin_is_gone_answer_503_naming_the_type(database_url):
+    with_stars = create_app({"DATABASE_URL": database_url, "TESTING": True}, plugins=[StarsPlugin()])
+    assert define(_api(with_stars), object_doc("film", TITLE, {"name": "rank", "type": "stars"})).status_code == 200
+    with_stars.extensions["tessera"].dispose()
+    plain = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    with plain.extensions["tessera"].write() as conn:
+        api = Api(plain.test_client(), create_token(conn, create_user(conn, "admin2", is_admin=True)))
+    body = assert_problem(api.get("/api/v1/objects/film/records"), 503, "field_type_missing")
+    assert body["detail"] == 'field type "stars" is not installed; install the plugin that provides it'
+    plain.extensions["tessera"].dispose()

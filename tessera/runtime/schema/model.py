@@ -35,11 +35,12 @@ class ObjectModel:
     rules: list = field(default_factory=list)  # (rule doc, CompiledFormula)
     rollups_fed: list = field(default_factory=list)  # (parent object, roll-up field doc) this object feeds
     value_types: dict = field(default_factory=dict)  # field name -> FieldType of its values
+    field_types: object = BUILTIN_FIELD_TYPES
 
     @cached_property
     def stored_fields(self):
         """Names of the fields that are columns of the table, in document order."""
-        return [n for n, f in self.fields.items() if f["type"] != "formula"]
+        return [n for n, f in self.fields.items() if self.field_types[f["type"]].stored]
 
     @cached_property
     def select_by_id(self):
@@ -114,6 +115,7 @@ def build_model(revision, documents, field_types=BUILTIN_FIELD_TYPES):
             create_loader=build_loader(name, field_docs, partial=False, types=field_types),
             update_loader=build_loader(name, field_docs, partial=True, types=field_types),
             value_types=value_types(doc, documents, field_types),
+            field_types=field_types,
         )
     for model in objects.values():
         for field_doc in model.doc["fields"]:
