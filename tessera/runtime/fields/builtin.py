@@ -32,6 +32,8 @@ TEXT_FORMATS = {"email": "email", "url": "uri"}
 
 
 class TextField(described.TextType, FieldType):
+    """text, long_text, email, phone, url: strings of bounded length (email and url format-checked)."""
+
     aggregates = ORDERED
 
     def column_type(self, field_doc):
@@ -51,6 +53,8 @@ class TextField(described.TextType, FieldType):
 
 
 class PicklistField(described.PicklistType, TextField):
+    """One of the field's options, stored as its value."""
+
     def loader(self, field_doc, options):
         return ma_fields.String(validate=validate.OneOf(option_values(field_doc)), **options)
 
@@ -62,6 +66,8 @@ class PicklistField(described.PicklistType, TextField):
 
 
 class AutoNumberField(described.AutoNumberType, TextField):
+    """Text the runtime fills when a record is created; input may not set it."""
+
     writable = False
 
     def openapi_schema(self, field_doc, mode):
@@ -69,6 +75,8 @@ class AutoNumberField(described.AutoNumberType, TextField):
 
 
 class NumericField(described.NumericType, FieldType):
+    """number, currency, percent: exact decimals, written and read as decimal strings."""
+
     aggregates = frozenset({"sum", "avg", "min", "max"})
 
     def column_type(self, field_doc):
@@ -94,6 +102,8 @@ class NumericField(described.NumericType, FieldType):
 
 
 class BooleanField(described.BooleanType, FieldType):
+    """True or false."""
+
     def column_type(self, field_doc):
         return Boolean(create_constraint=False)
 
@@ -117,6 +127,8 @@ class BooleanField(described.BooleanType, FieldType):
 
 
 class DateField(described.TemporalType, FieldType):
+    """A calendar date, ``YYYY-MM-DD``."""
+
     aggregates = ORDERED
 
     def column_type(self, field_doc):
@@ -142,6 +154,8 @@ class DateField(described.TemporalType, FieldType):
 
 
 class DateTimeField(DateField):
+    """A UTC datetime: offsets converted on input, written with ``Z``."""
+
     def column_type(self, field_doc):
         return DateTime()
 
@@ -162,6 +176,8 @@ class DateTimeField(DateField):
 
 
 class MultiPicklistField(described.MultiPicklistType, FieldType):
+    """Distinct options, stored joined by ';' and read as a list."""
+
     groupable = False
 
     def column_type(self, field_doc):
@@ -181,6 +197,8 @@ class MultiPicklistField(described.MultiPicklistType, FieldType):
 
 
 class RelationField(described.RelationType, FieldType):
+    """lookup, master_detail, user: the id of a record (or user), stored as a 64-bit integer."""
+
     def column_type(self, field_doc):
         return ID_TYPE
 

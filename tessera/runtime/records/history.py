@@ -13,8 +13,14 @@ def history_rows(obj, record_id, diff, actor_id, when, event_id):
     return [
         {"object": obj.name, "record_id": record_id, "field": name, "old_value": change["old"],
          "new_value": change["new"], "actor_id": actor_id, "changed_at": when, "event_id": event_id}
-        for name, change in diff.items() if obj.value_types[name].history
+        for name, change in diff.items() if _kept(obj, name)
     ]
+
+
+def _kept(obj, name):
+    """System columns (the owner) always keep history; a field as its type says."""
+    kind = obj.value_types.get(name)
+    return kind is None or kind.history
 
 
 def read_history(conn, obj, row, readable):
