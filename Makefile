@@ -2,20 +2,22 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+EXAMPLE_PLUGIN := examples/plugins/tessera-cn-credit-code
 
 .PHONY: demo test bench clean
 
-$(BIN)/tessera: pyproject.toml
+$(BIN)/tessera: pyproject.toml $(EXAMPLE_PLUGIN)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps -e $(EXAMPLE_PLUGIN)  # its tests are part of the suite
 	touch $(BIN)/tessera
 
 demo: $(BIN)/tessera  ## Set up, load the example CRM into demo.db and serve it on 127.0.0.1:5000
 	TESSERA_DATABASE_URL=$${TESSERA_DATABASE_URL:-sqlite:///demo.db} $(BIN)/tessera demo
 
-test: $(BIN)/tessera  ## Set up and run the test suite (PostgreSQL/Redis too when TESSERA_TEST_* are set)
-	$(BIN)/pytest
+test: $(BIN)/tessera  ## Set up and run the test suite and the example plugin's (PostgreSQL/Redis too when TESSERA_TEST_* are set)
+	TESSERA_REQUIRE_EXAMPLE_PLUGIN=1 $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) *.egg-info demo.db demo.db-wal demo.db-shm

@@ -6,7 +6,7 @@ library, lark and SQLAlchemy.
 from .cache import check_cached, clear_check_cache
 from .checker import CONTEXTS, CheckedFormula, check
 from .errors import Diagnostic, FormulaError, FormulaEvalError
-from .functions import FunctionSpec, all_functions, register_function
+from .functions import FunctionSpec, all_functions, register_function, unregister_function
 from .pycompile import compile_python
 from .sqlcompile import SqlCall, compile_sql
 from .sqlite_functions import install_sqlite_functions
@@ -15,6 +15,6 @@ from .types import EvalEnv, FieldInfo, FormulaType, Scope, SqlBinder
 __all__ = [
     "FormulaType", "FieldInfo", "Scope", "FormulaError", "FormulaEvalError", "Diagnostic",
     "CheckedFormula", "EvalEnv", "SqlBinder", "SqlCall", "check", "check_cached",
-    "clear_check_cache", "compile_python", "compile_sql", "register_function", "FunctionSpec",
-    "all_functions", "install_sqlite_functions", "CONTEXTS",
+    "clear_check_cache", "compile_python", "compile_sql", "register_function", "unregister_function",
+    "FunctionSpec", "all_functions", "install_sqlite_functions", "CONTEXTS",
 ]

@@ -1,6 +1,6 @@
 """Whole-set checks run before a publish: each kind checks its documents against all."""
 
-from .errors import PublishRefused
+from .errors import FieldTypeMissing, PublishRefused
 from .kinds import kind_spec
 
 #: Extra checks over the whole candidate set, e.g. formulas type-check, no cycles.
@@ -22,9 +22,14 @@ def cross_check(documents):
         found = spec.cross_check(doc, documents) if spec.cross_check else {}
         for path, messages in found.items():
             errors.setdefault(f"{kind}/{name}", {})[path] = messages
-    for check in SET_CHECKS:
-        for address, found in check(documents).items():
-            errors.setdefault(address, {}).update(found)
+    try:
+        for check in SET_CHECKS:
+            for address, found in check(documents).items():
+                errors.setdefault(address, {}).update(found)
+    except FieldTypeMissing:
+        if not errors:
+            raise
+        # The documents' own checks name the field of the missing type; report that.
     if errors:
         flat = {
             f"{address}:{path}": messages

@@ -1,57 +1,6 @@
 """Static default values must fit their field, or the document is refused."""
 
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-
-from .fieldtypes import numeric_shape, option_values, text_length
-
-
-def _numeric_problem(field_doc, value):
-    if isinstance(value, bool):
-        return "must be a number"
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return "must be a number"
-    precision, scale = numeric_shape(field_doc)
-    if not number.is_finite() or abs(number) >= Decimal(10) ** (precision - scale):
-        return f"must have at most {precision - scale} digits before the decimal point"
-    return None
-
-
-def _temporal_problem(field_doc, value):
-    parse = date.fromisoformat if field_doc["type"] == "date" else datetime.fromisoformat
-    try:
-        parse(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return f"must be an ISO {field_doc['type']}"
-    return None
-
-
-def _text_problem(field_doc, value):
-    if not isinstance(value, str):
-        return "must be text"
-    limit = text_length(field_doc)
-    if limit and len(value) > limit:
-        return f"is longer than {limit} characters"
-    if field_doc["type"] == "picklist" and value not in option_values(field_doc):
-        return f'"{value}" is not one of the options'
-    return None
-
-
-def _multi_problem(field_doc, value):
-    if not isinstance(value, list) or not set(value) <= set(option_values(field_doc)):
-        return "must be a list of options"
-    return None
-
-
-CHECKS = {
-    "number": _numeric_problem, "currency": _numeric_problem, "percent": _numeric_problem,
-    "date": _temporal_problem, "datetime": _temporal_problem,
-    "text": _text_problem, "long_text": _text_problem, "email": _text_problem, "phone": _text_problem,
-    "url": _text_problem, "picklist": _text_problem, "multi_picklist": _multi_problem,
-    "boolean": lambda f, v: None if isinstance(v, bool) else "must be true or false",
-}
+from .fieldtype_registry import field_type_of
 
 
 def default_problem(field_doc):
@@ -59,7 +8,4 @@ def default_problem(field_doc):
     value = field_doc.get("default")
     if value is None or isinstance(value, dict):
         return None
-    check = CHECKS.get(field_doc["type"])
-    if check is None:
-        return f"{field_doc['type']} fields take no static default"
-    return check(field_doc, value)
+    return field_type_of(field_doc).default_problem(field_doc, value)

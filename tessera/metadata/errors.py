@@ -70,3 +70,10 @@ class ConcurrentPublish(MetadataError):
 
     code = "concurrent_publish"
     status = 409
+
+
+class FieldTypeMissing(MetadataError):
+    """Published metadata uses a field type this app does not have (its plugin is not installed)."""
+
+    code = "field_type_missing"
+    status = 503

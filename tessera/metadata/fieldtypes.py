@@ -1,52 +1,19 @@
-"""The field types the metadata language knows, and what each requires.
+"""Field types as the metadata language sees them, and helpers over field documents.
 
-A field type here is pure description: which properties it takes and what the formula
-language sees. How it is stored is the runtime's business (``runtime/schema/columns.py`` and ``runtime/fields``).
+A field type is one object (see ``FieldType``). This layer uses its descriptive half:
+the JSON Schema of its properties (checked when a draft is saved), the type formulas see,
+whether it has a column, how a static default is checked and how a migration plan
+compares two versions of a field. The runtime subclass (``tessera.runtime.fields.FieldType``)
+adds storage, loading, serialisation and the API schema to the same object.
 """
 
-from dataclasses import dataclass, field
+from functools import cached_property
 
-
-@dataclass(frozen=True)
-class FieldTypeSpec:
-    """What one field type accepts: its name, formula type and allowed properties."""
-
-    name: str
-    formula_type: str
-    properties: frozenset = field(default_factory=frozenset)
-    required: frozenset = field(default_factory=frozenset)
-    stored: bool = True
-
+from jsonschema import Draft202012Validator
 
 COMMON_PROPERTIES = frozenset(
     {"name", "type", "label", "help", "required", "unique", "indexed", "default"}
 )
-
-_SPECS = [
-    FieldTypeSpec("text", "text", frozenset({"max_length"})),
-    FieldTypeSpec("long_text", "text", frozenset({"max_length"})),
-    FieldTypeSpec("number", "number", frozenset({"precision", "scale", "min", "max"})),
-    FieldTypeSpec("currency", "currency", frozenset({"precision", "scale", "min", "max"})),
-    FieldTypeSpec("percent", "percent", frozenset({"precision", "scale", "min", "max"})),
-    FieldTypeSpec("boolean", "boolean"),
-    FieldTypeSpec("date", "date"),
-    FieldTypeSpec("datetime", "datetime"),
-    FieldTypeSpec("picklist", "picklist", frozenset({"options"}), frozenset({"options"})),
-    FieldTypeSpec("multi_picklist", "multi_picklist", frozenset({"options"}), frozenset({"options"})),
-    FieldTypeSpec("email", "text"),
-    FieldTypeSpec("phone", "text"),
-    FieldTypeSpec("url", "text"),
-    FieldTypeSpec("lookup", "lookup", frozenset({"target", "on_delete"}), frozenset({"target"})),
-    FieldTypeSpec("master_detail", "lookup", frozenset({"target"}), frozenset({"target"})),
-    FieldTypeSpec("auto_number", "text", frozenset({"format"}), frozenset({"format"})),
-    FieldTypeSpec("user", "lookup", frozenset({"on_delete"})),
-    FieldTypeSpec("formula", "", frozenset({"expression", "returns", "scale"}),
-                  frozenset({"expression", "returns"}), stored=False),
-    FieldTypeSpec("rollup", "", frozenset({"child", "via", "function", "of", "filter", "scale"}),
-                  frozenset({"child", "via", "function"})),
-]
-
-FIELD_TYPES = {spec.name: spec for spec in _SPECS}
 
 #: Default sizes, written down once so validation and storage agree.
 DEFAULT_TEXT_LENGTH = 255
@@ -55,11 +22,70 @@ DEFAULT_SCALE = {"number": 2, "currency": 2, "percent": 4, "rollup": 2}
 DEFAULT_PRECISION = {"number": 18, "currency": 18, "percent": 9, "rollup": 18}
 
 
-def register_field_type(spec):
-    """Make a new field type known to the metadata language (used by plugins)."""
-    if spec.name in FIELD_TYPES:
-        raise ValueError(f"field type {spec.name!r} is already registered")
-    FIELD_TYPES[spec.name] = spec
+class FieldType:
+    """One field type: everything Tessera knows about fields of this ``name``.
+
+    Subclasses override the class attributes and methods that differ; keyword arguments
+    of the constructor override attributes per instance (``TextType("email")``).
+    """
+
+    name = ""
+    formula_type = "text"
+    #: JSON Schema of each property this type adds to the common ones, by property name.
+    properties = {}
+    required = frozenset()
+    stored = True
+    #: Types of one family convert in place; ``change_steps`` of the new type says how.
+    family = None
+    #: Longest text a field of this type holds by default (None: not text).
+    default_length = None
+    #: The type's own name for people, by locale ({"en": ..., "zh-CN": ...}).
+    label = {}
+
+    def __init__(self, name=None, **overrides):
+        if name is not None:
+            self.name = name
+        for key, value in overrides.items():
+            if not hasattr(type(self), key):
+                raise TypeError(f"{type(self).__name__} has no attribute {key!r}")
+            setattr(self, key, value)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.name}>"
+
+    def property_schema(self):
+        """The JSON Schema a field document of this type must satisfy (properties only)."""
+        return {"type": "object", "properties": dict(self.properties), "required": sorted(self.required)}
+
+    def property_errors(self, field_doc, path):
+        """{path.property: [message]} for properties this type does not take, lacks or refuses."""
+        errors = {}
+        for prop in sorted(set(field_doc) - COMMON_PROPERTIES - set(self.properties)):
+            errors[f"{path}.{prop}"] = [f"not a property of {self.name} fields"]
+        for prop in sorted(set(self.required) - set(field_doc)):
+            errors[f"{path}.{prop}"] = [f"required for {self.name} fields"]
+        own = {k: v for k, v in field_doc.items() if k in self.properties}
+        for error in self._property_validator.iter_errors(own):
+            prop = error.absolute_path[0] if error.absolute_path else ""
+            errors.setdefault(f"{path}.{prop}", []).append(error.message)
+        return errors
+
+    @cached_property
+    def _property_validator(self):
+        return Draft202012Validator({"type": "object", "properties": dict(self.properties)})
+
+    def text_length(self, field_doc):
+        """The longest text a field of this type holds, or None when it holds no text."""
+        return None if self.default_length is None else field_doc.get("max_length", self.default_length)
+
+    def default_problem(self, field_doc, value):
+        """Why ``value`` cannot be the static default of ``field_doc``, or None."""
+        return f"{self.name} fields take no static default"
+
+    def change_steps(self, obj, old, new, old_type):
+        """Plan steps turning column ``old`` (of ``old_type``, this type or one of its family)
+        into ``new``, or None when the column must be dropped and added again."""
+        return [] if old["type"] == new["type"] else None
 
 
 def lookup_target(field_doc):
@@ -68,15 +94,6 @@ def lookup_target(field_doc):
         return "user"
     if field_doc["type"] in ("lookup", "master_detail"):
         return field_doc.get("target")
-    return None
-
-
-def text_length(field_doc):
-    """Return the maximum length of a text-like field."""
-    if field_doc["type"] == "long_text":
-        return field_doc.get("max_length", DEFAULT_LONG_TEXT_LENGTH)
-    if field_doc["type"] in ("text", "email", "phone", "url", "picklist", "auto_number"):
-        return field_doc.get("max_length", DEFAULT_TEXT_LENGTH)
     return None
 
 

@@ -7,8 +7,8 @@ document, the field path and the line and column inside the expression.
 
 from tessera.formula import FieldInfo, FormulaType, Scope
 
-from .fieldtypes import FIELD_TYPES, lookup_target
-from .fieldtypes import option_values
+from .fieldtype_registry import active_field_types
+from .fieldtypes import lookup_target, option_values
 
 USER_FIELDS = {
     "id": FieldInfo("id", FormulaType.LOOKUP, target="user"),
@@ -56,8 +56,8 @@ def formula_type_of(field_doc, documents):
     if field_doc["type"] == "formula":
         return FormulaType(field_doc["returns"])
     if field_doc["type"] == "rollup":
-        return FormulaType(FIELD_TYPES[rollup_storage(field_doc, documents)["type"]].formula_type)
-    return FormulaType(FIELD_TYPES[field_doc["type"]].formula_type)
+        return FormulaType(active_field_types()[rollup_storage(field_doc, documents)["type"]].formula_type)
+    return FormulaType(active_field_types()[field_doc["type"]].formula_type)
 
 
 def object_fields(documents, object_name, readable=None):

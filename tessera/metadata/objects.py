@@ -1,7 +1,8 @@
 """The ``object`` kind: custom objects, their fields, indexes and validation rules."""
 
 from .defaults import default_problem
-from .fieldtypes import COMMON_PROPERTIES, FIELD_TYPES, lookup_target, option_values
+from .fieldtype_registry import active_field_types
+from .fieldtypes import lookup_target, option_values
 from .kinds import KindSpec, register_kind
 from .names import field_name_problem, name_problem
 
@@ -14,15 +15,12 @@ def _field_errors(index, field_doc):
     problem = field_name_problem(field_doc["name"])
     if problem:
         errors[f"{path}.name"] = [problem]
-    spec = FIELD_TYPES.get(field_doc["type"])
+    types = active_field_types()
+    spec = types.get(field_doc["type"])
     if spec is None:
-        known = ", ".join(sorted(FIELD_TYPES))
+        known = ", ".join(types)
         return {**errors, f"{path}.type": [f'unknown field type "{field_doc["type"]}" (known: {known})']}
-    allowed = COMMON_PROPERTIES | spec.properties
-    for prop in sorted(set(field_doc) - allowed):
-        errors[f"{path}.{prop}"] = [f'not a property of {spec.name} fields']
-    for prop in sorted(spec.required - set(field_doc)):
-        errors[f"{path}.{prop}"] = [f"required for {spec.name} fields"]
+    errors.update(spec.property_errors(field_doc, path))
     values = option_values(field_doc)
     if len(set(values)) != len(values):
         errors[f"{path}.options"] = ["options must be unique"]
@@ -58,7 +56,11 @@ def cross_check_object(doc, documents):
     errors = {}
     names = {f["name"] for f in doc["fields"]}
     objects = {name for (kind, name) in documents if kind == "object"}
+    types = active_field_types()
     for index, field_doc in enumerate(doc["fields"]):
+        if field_doc["type"] not in types:  # saved as a draft by an app that had the type's plugin
+            errors[f"fields[{index}].type"] = [f'unknown field type "{field_doc["type"]}"']
+            continue
         target = lookup_target(field_doc)
         if target and target != "user" and target not in objects:
             errors[f"fields[{index}].target"] = [f'target object "{target}" does not exist']

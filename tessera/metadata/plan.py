@@ -4,23 +4,15 @@ The plan is computed from metadata alone. Steps that may lose data carry a
 ``data_check`` the runtime runs against the live tables to say what would be lost.
 """
 
-from .fieldtypes import FIELD_TYPES, lookup_target, numeric_shape, text_length
+from .fieldtype_registry import active_field_types
+from .fieldtypes import lookup_target
 from .formulas import storage_doc
-from .fieldtypes import option_values
-
-TEXT_FAMILY = {"text", "long_text", "email", "phone", "url", "picklist", "auto_number"}
-NUMERIC_FAMILY = {"number", "currency", "percent"}
-RELATION_FAMILY = {"lookup", "master_detail", "user"}
-
-
-def _step(op, obj, field=None, **extra):
-    target = f"{obj}.{field}" if field else obj
-    return {"op": op, "object": obj, "field": field, "target": target, **extra}
+from .steps import plan_step as _step
 
 
 def stored_fields(doc, documents):
     """Return the storage documents of the fields of ``doc`` that have a column, by name."""
-    return {f["name"]: storage_doc(f, documents) for f in doc["fields"] if FIELD_TYPES[f["type"]].stored}
+    return {f["name"]: storage_doc(f, documents) for f in doc["fields"] if active_field_types()[f["type"]].stored}
 
 
 ROLLUP_KEYS = ("child", "via", "function", "of", "filter")
@@ -39,54 +31,20 @@ def _rollup_steps(name, old_doc, new_doc):
     return steps
 
 
-def _text_change(obj, old, new):
-    old_len, new_len = text_length(old), text_length(new)
-    steps = []
-    if new_len != old_len:
-        check = {"kind": "longer_than", "length": new_len} if new_len < old_len else None
-        steps.append(_step("alter_column", obj, new["name"], change="length", old=old_len, new=new_len, data_check=check))
-    if new["type"] == "picklist" and old["type"] == "picklist":
-        removed = sorted(set(option_values(old)) - set(option_values(new)))
-        if removed:
-            steps.append(_step("restrict_values", obj, new["name"], removed=removed,
-                               data_check={"kind": "value_in", "values": removed}))
-    elif new["type"] == "picklist":
-        steps.append(_step("restrict_values", obj, new["name"], allowed=option_values(new),
-                           data_check={"kind": "value_not_in", "values": option_values(new)}))
-    return steps
-
-
-def _numeric_change(obj, old, new):
-    (old_p, old_s), (new_p, new_s) = numeric_shape(old), numeric_shape(new)
-    if (old_p, old_s) == (new_p, new_s):
-        return []
-    narrowing = new_s < old_s or (new_p - new_s) < (old_p - old_s)
-    check = {"kind": "numeric_overflow", "precision": new_p, "scale": new_s} if narrowing else None
-    return [_step("alter_column", obj, new["name"], change="numeric", old=[old_p, old_s], new=[new_p, new_s], data_check=check)]
-
-
-def _multi_change(obj, old, new):
-    removed = sorted(set(option_values(old)) - set(option_values(new)))
-    if not removed:
-        return []
-    return [_step("restrict_values", obj, new["name"], removed=removed,
-                  data_check={"kind": "multi_value_in", "values": removed})]
-
-
 def field_change(obj, old, new):
-    """Return the steps that turn column ``old`` into ``new`` (same field name)."""
+    """Return the steps that turn column ``old`` into ``new`` (same field name).
+
+    Types of one family convert in place as the new type says; any other change drops
+    the column and adds it again (a lossy step, refused unless confirmed).
+    """
+    types = active_field_types()
+    old_type, new_type = types[old["type"]], types[new["type"]]
+    steps = None
+    if old_type is new_type or (old_type.family is not None and old_type.family == new_type.family):
+        steps = new_type.change_steps(obj, old, new, old_type)
+    if steps is not None:
+        return steps
     a, b = old["type"], new["type"]
-    if a in TEXT_FAMILY and b in TEXT_FAMILY:
-        return _text_change(obj, old, new)
-    if a in NUMERIC_FAMILY and b in NUMERIC_FAMILY:
-        return _numeric_change(obj, old, new)
-    if a == b == "multi_picklist":
-        return _multi_change(obj, old, new)
-    same_target = lookup_target(old) == lookup_target(new)
-    if a in RELATION_FAMILY and b in RELATION_FAMILY and same_target:
-        return []
-    if a == b and same_target:
-        return []
     reason = f"type changes from {a} to {b}" if a != b else "the lookup points at another object"
     return [
         _step("drop_column", obj, new["name"], reason=reason, data_check={"kind": "non_null"}),

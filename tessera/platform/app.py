@@ -12,7 +12,7 @@ from tessera.runtime.identity.login_policy import LoginPolicy
 from . import converters, problems
 from .api import create_blueprint
 from .config import load_settings
-from .plugins import install_field_types, make_plugin_manager
+from .plugins import field_types_of, install_formula_functions, make_plugin_manager
 from .security import install_security
 
 
@@ -31,10 +31,10 @@ def create_app(config=None, *, plugins=()):
     app.session_interface = SignerOnceSessionInterface()
 
     manager = make_plugin_manager(plugins)
-    install_field_types(manager)
+    install_formula_functions(manager)
     runtime = Runtime(settings["DATABASE_URL"], engine_options={"echo": settings["SQL_ECHO"]},
                       timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
-                      login_policy=login_policy(settings))
+                      login_policy=login_policy(settings), field_types=field_types_of(manager))
     runtime.create_schema()
     app.extensions["tessera"] = runtime
     app.extensions["tessera.plugins"] = manager

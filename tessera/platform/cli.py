@@ -14,6 +14,7 @@ from tessera.runtime.publish import service as publishing
 from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.identity.users import create_user, find_user
 
+from .plugins import plugged_runtime_options
 from .cli_identity import token, user
 from .config import ConfigError, load_settings
 
@@ -26,7 +27,7 @@ def _settings():
 
 
 def _runtime():
-    runtime = Runtime(_settings()["DATABASE_URL"])
+    runtime = Runtime(_settings()["DATABASE_URL"], **plugged_runtime_options())
     runtime.create_schema()
     return runtime
 

@@ -13,6 +13,7 @@ from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.identity.users import create_user, find_user, set_active, set_password
 from tessera.runtime.identity.tokens import check_objects_published, issue_token, list_tokens, revoke_token
 
+from .plugins import plugged_runtime_options
 from .config import ConfigError, load_settings
 
 CLI = "cli"
@@ -26,7 +27,7 @@ class _CliActor:
 
 def _runtime():
     try:
-        runtime = Runtime(load_settings()["DATABASE_URL"])
+        runtime = Runtime(load_settings()["DATABASE_URL"], **plugged_runtime_options())
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
     runtime.create_schema()

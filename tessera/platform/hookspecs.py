@@ -8,7 +8,12 @@ hookimpl = pluggy.HookimplMarker("tessera")
 
 @hookspec
 def tessera_register_field_types():
-    """Return a list of FieldTypeSpec to add to the metadata language."""
+    """Return a list of field types (``tessera.runtime.fields.FieldType`` instances) for the app."""
+
+
+@hookspec
+def tessera_register_formula_functions():
+    """Return a list of ``tessera.formula.FunctionSpec`` to add to the formula language."""
 
 
 @hookspec

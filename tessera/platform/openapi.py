@@ -1,43 +1,19 @@
 """The OpenAPI 3.1 document: static routes plus every published object's records."""
 
-from tessera.metadata.fieldtypes import option_values
-
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
-DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
 
 
-def field_schema(field_doc):
-    """The JSON Schema of one field's value as the API returns it."""
-    kind = field_doc["type"]
-    if kind in ("number", "currency", "percent"):
-        schema = dict(DECIMAL)
-    elif kind in ("lookup", "master_detail", "user"):
-        schema = {"type": "integer", "minimum": 1}
-    elif kind == "boolean":
-        schema = {"type": "boolean"}
-    elif kind == "date":
-        schema = {"type": "string", "format": "date"}
-    elif kind == "datetime":
-        schema = {"type": "string", "format": "date-time"}
-    elif kind == "picklist":
-        schema = {"type": "string", "enum": option_values(field_doc)}
-    elif kind == "multi_picklist":
-        schema = {"type": "array", "items": {"type": "string", "enum": option_values(field_doc)}}
-    else:
-        schema = {"type": "string"}
-        if field_doc.get("max_length"):
-            schema["maxLength"] = field_doc["max_length"]
-        if kind in ("email", "url"):
-            schema["format"] = {"email": "email", "url": "uri"}[kind]
-    if kind == "auto_number":
-        schema["readOnly"] = True
+def field_schema(field_doc, field_type, mode="read"):
+    """The JSON Schema of one field's value as the API returns it (``mode="read"``) or takes it
+    (``"write"``): what its FieldType says, titled and nullable."""
+    schema = dict(field_type.openapi_schema(field_doc, mode))
     label = (field_doc.get("label") or {}).get("en")
     if label:
         schema["title"] = label
     return {**schema, "type": [schema["type"], "null"]} if "type" in schema else schema
 
 
-def record_schema(obj):
+def record_schema(obj, field_types):
     """The schema of a record of ``obj`` as returned by the API."""
     properties = {
         "id": {"type": "integer", "readOnly": True},
@@ -48,7 +24,7 @@ def record_schema(obj):
         "updated_at": {"type": "string", "format": "date-time", "readOnly": True},
         "updated_by": {"type": "integer", "readOnly": True},
     }
-    properties.update({name: field_schema(f) for name, f in obj.fields.items()})
+    properties.update({name: field_schema(f, field_types[f["type"]]) for name, f in obj.fields.items()})
     required = [n for n, f in obj.fields.items() if f.get("required")]
     for name in required:  # a required field is never null
         kinds = properties[name].get("type")
@@ -61,7 +37,7 @@ def equality_parameters(obj):
     """One query parameter per stored field of ``obj``: the list's equality filters."""
     return [{"name": name, "in": "query", "description": "Equal to this value (empty: no value).",
              "schema": {"type": "string"}}
-            for name in obj.stored_fields if obj.fields[name]["type"] != "long_text"]
+            for name in obj.stored_fields if obj.value_types[name].filterable]
 
 
 def _op(summary, responses, **extra):
@@ -165,7 +141,7 @@ def build_document(model, extra_paths=None):
     for name, obj in sorted(model.objects.items()):
         paths.update(object_paths(name))
         paths[f"/api/v1/objects/{name}/records"]["get"]["parameters"] += equality_parameters(obj)
-        schemas[name] = record_schema(obj)
+        schemas[name] = record_schema(obj, model.field_types)
     paths.update(extra_paths or {})
     return {
         "openapi": "3.1.0",

@@ -1,25 +1,58 @@
-"""The plugin manager: pluggy, discovering plugins in the ``tessera.plugins`` entry points."""
+"""The plugin manager: pluggy, discovering plugins in the ``tessera.plugins`` entry points.
+
+Tessera's own field types come from default plugins (``default_plugins``) through the same
+hooks, so a built-in and a plugin type are registered alike. What the plugins offer is
+collected per manager: each app gets its own field type registry; formula functions live
+in the formula language's one registry, so installing a manager's functions first removes
+those a previous manager installed.
+"""
 
 import pluggy
 
-from tessera.metadata.fieldtypes import FIELD_TYPES, register_field_type
+from tessera.formula import register_function, unregister_function
+from tessera.metadata.fieldtype_registry import FieldTypeRegistry
 
 from . import hookspecs
+from .default_plugins import DEFAULT_PLUGINS
+
+_installed_functions = []
 
 
 def make_plugin_manager(extra_plugins=()):
-    """Return a PluginManager with the entry-point plugins and ``extra_plugins`` loaded."""
+    """Return a PluginManager with the default plugins, the entry-point plugins and ``extra_plugins``."""
     manager = pluggy.PluginManager("tessera")
     manager.add_hookspecs(hookspecs)
+    for plugin in DEFAULT_PLUGINS:
+        manager.register(plugin)
     manager.load_setuptools_entrypoints("tessera.plugins")
     for plugin in extra_plugins:
         manager.register(plugin)
     return manager
 
 
-def install_field_types(manager):
-    """Register every field type the plugins offer (once per name)."""
-    for specs in manager.hook.tessera_register_field_types():
-        for spec in specs or ():
-            if spec.name not in FIELD_TYPES:
-                register_field_type(spec)
+def field_types_of(manager):
+    """A new FieldTypeRegistry of every field type the manager's plugins offer.
+
+    Two plugins offering one name is an error (ValueError names it), never a silent choice.
+    """
+    registry = FieldTypeRegistry()
+    for offered in reversed(manager.hook.tessera_register_field_types()):  # default plugins first
+        for field_type in offered or ():
+            registry.register(field_type)
+    return registry
+
+
+def install_formula_functions(manager):
+    """Make the formula functions of the manager's plugins (and no earlier manager's) known."""
+    while _installed_functions:
+        unregister_function(_installed_functions.pop())
+    for offered in manager.hook.tessera_register_formula_functions():
+        for spec in offered or ():
+            _installed_functions.append(register_function(spec))
+
+
+def plugged_runtime_options(extra_plugins=()):
+    """Runtime keyword arguments carrying what the plugins offer (for the CLI's runtimes)."""
+    manager = make_plugin_manager(extra_plugins)
+    install_formula_functions(manager)
+    return {"field_types": field_types_of(manager)}

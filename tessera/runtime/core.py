@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from tessera.metadata import store
+from tessera.metadata.fieldtype_registry import using_field_types
 from tessera.metadata.tables import metadata_schema
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from .access.policy import AccessPolicy
 from .records.computed import Fetcher
 from .db import make_engine, writer
 from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
+from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
 from .identity.login_policy import LoginPolicy
 from .schema.model import ModelCache
@@ -60,14 +62,15 @@ class Runtime:
     history_table = field_history
 
     def __init__(self, database_url, *, access=None, engine_options=None, timezone="UTC",
-                 fiscal_year_start_month=1, login_policy=None):
+                 fiscal_year_start_month=1, login_policy=None, field_types=None):
         self.timezone = timezone
+        self.field_types = field_types or BUILTIN_FIELD_TYPES
         self.login_policy = login_policy or LoginPolicy()
         self.fiscal_year_start_month = fiscal_year_start_month
         self.engine = make_engine(database_url, **(engine_options or {}))
         self.write_engine = writer(self.engine)
         self.access = access or AccessPolicy()
-        self.models = ModelCache(_load_published)
+        self.models = ModelCache(_load_published, self.field_types)
         self.records = RecordService(self)
 
     def create_schema(self):
@@ -84,6 +87,10 @@ class Runtime:
         """A read transaction. Inside a request scope every read shares one transaction on
         the request's connection, opened by the first read and ended by the scope or by
         the next write (so reads after a write see it)."""
+        with using_field_types(self.field_types):
+            yield from self._read()
+
+    def _read(self):
         memo = _request_memo.get()
         if memo is None:
             with self.engine.begin() as conn:
@@ -105,7 +112,7 @@ class Runtime:
         """A write transaction: commits on success, rolls back on any error."""
         _end_request_read()
         try:
-            with self.write_engine.begin() as conn:
+            with using_field_types(self.field_types), self.write_engine.begin() as conn:
                 yield conn
         finally:
             _end_request_read()
@@ -124,7 +131,8 @@ class Runtime:
         """Within this scope (one web request) the published revision is read only once."""
         token = _request_memo.set({})
         try:
-            yield
+            with using_field_types(self.field_types):
+                yield
         finally:
             _end_request_read()
             conn = _request_memo.get().pop("conn", None)

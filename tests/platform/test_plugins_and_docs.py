@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from tessera.metadata.fieldtypes import FIELD_TYPES, FieldTypeSpec
 from tessera.platform import create_app, hookimpl
 from tessera.platform.config import SETTINGS
+from tessera.runtime.fields import FieldType
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +35,7 @@ class GreetingPlugin:
 
     @hookimpl
     def tessera_register_field_types(self):
-        return [FieldTypeSpec("plugin_rating", "number")]
+        return [FieldType("plugin_rating", formula_type="number")]
 
 
 def test_a_plugin_adds_an_authenticated_route_and_a_field_type(database_url, admin_token):
@@ -44,8 +44,18 @@ def test_a_plugin_adds_an_authenticated_route_and_a_field_type(database_url, adm
     assert client.get("/api/v1/greeting").status_code == 401
     assert client.get("/api/v1/greeting", headers={"Authorization": f"Bearer {admin_token}"}).get_json() == \
         {"hello": "world"}
-    assert "plugin_rating" in FIELD_TYPES
+    assert "plugin_rating" in app.extensions["tessera"].field_types
     app.extensions["tessera"].dispose()
+
+
+def test_a_plugin_field_type_stays_with_the_app_that_loaded_it(database_url):
+    with_plugin = create_app({"DATABASE_URL": database_url, "TESTING": True}, plugins=[GreetingPlugin()])
+    without = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    assert "plugin_rating" in with_plugin.extensions["tessera"].field_types
+    assert "plugin_rating" not in without.extensions["tessera"].field_types
+    assert "text" in without.extensions["tessera"].field_types
+    for app in (with_plugin, without):
+        app.extensions["tessera"].dispose()
 
 
 def test_a_plugin_adds_a_cli_command(monkeypatch):

@@ -140,6 +140,15 @@ def register_function(spec: FunctionSpec, *, replace: bool = False) -> FunctionS
     return spec
 
 
+def unregister_function(spec: FunctionSpec) -> None:
+    """Remove `spec` (if it is the one registered under its name). Clears check caches."""
+    table = _AGGREGATE if spec.aggregate else _SCALAR
+    if table.get(spec.name.upper()) is spec:
+        del table[spec.name.upper()]
+        for listener in _listeners:
+            listener()
+
+
 def lookup(name: str, *, aggregate: bool) -> FunctionSpec | None:
     """The spec registered under `name` (aggregate or scalar table), or None."""
     return (_AGGREGATE if aggregate else _SCALAR).get(name.upper())

@@ -9,16 +9,18 @@ including every error, goes through the marshmallow schema, which words the erro
 from datetime import date
 from decimal import Context, Decimal, InvalidOperation
 
-from tessera.metadata.fieldtypes import numeric_shape, option_values, text_length
+from tessera.metadata.fieldtype_registry import text_length
+from tessera.metadata.fieldtypes import numeric_shape, option_values
 
-from .serialize import MAX_ID
+from .values import MAX_ID
 
 
 class _Slow(Exception):
     """This value needs the full marshmallow path."""
 
 
-def _text(field_doc):
+def text_fast(field_doc):
+    """Plain strings within the length (and the options of a picklist), without NUL."""
     limit = text_length(field_doc)
     allowed = set(option_values(field_doc)) if field_doc["type"] == "picklist" else None
 
@@ -57,7 +59,8 @@ def numeric_fitter(precision, scale):
     return fit
 
 
-def _numeric(field_doc):
+def numeric_fast(field_doc):
+    """Strings, ints and Decimals that fit the shape exactly and lie within min and max."""
     fit = numeric_fitter(*numeric_shape(field_doc))
     low = Decimal(str(field_doc["min"])) if "min" in field_doc else None
     high = Decimal(str(field_doc["max"])) if "max" in field_doc else None
@@ -76,7 +79,8 @@ def _numeric(field_doc):
     return coerce
 
 
-def _date(field_doc):
+def date_fast(field_doc):
+    """ISO dates written YYYY-MM-DD."""
     def coerce(value):
         if type(value) is not str or len(value) != 10 or value[4] != "-" or value[7] != "-":
             raise _Slow
@@ -87,7 +91,8 @@ def _date(field_doc):
     return coerce
 
 
-def _exact_type(kind, check=lambda v: True):
+def exact_type_fast(kind, check=lambda v: True):
+    """A factory of coercers taking values of exactly type ``kind`` that pass ``check``."""
     def factory(field_doc):
         def coerce(value):
             if type(value) is not kind or not check(value):
@@ -97,29 +102,18 @@ def _exact_type(kind, check=lambda v: True):
     return factory
 
 
-FAST = {
-    "text": _text, "long_text": _text, "picklist": _text,
-    "number": _numeric, "currency": _numeric, "percent": _numeric,
-    "date": _date,
-    "boolean": _exact_type(bool),
-    "lookup": _exact_type(int, lambda v: 1 <= v <= MAX_ID),
-    "master_detail": _exact_type(int, lambda v: 1 <= v <= MAX_ID),
-    "user": _exact_type(int, lambda v: 1 <= v <= MAX_ID),
-}
-
-
 class FastLoader:
     """Loads like ``schema.load`` (same results, same errors), quickly for plain input."""
 
-    def __init__(self, schema, field_docs, *, partial):
+    def __init__(self, schema, field_docs, types, *, partial):
         self.schema = schema
         self.coercers, self.nullable, self.required = {}, set(), set()
         for field_doc in field_docs:
-            name, kind = field_doc["name"], field_doc["type"]
+            name = field_doc["name"]
             if name not in schema.fields:
                 continue
             field = schema.fields[name]
-            self.coercers[name] = FAST[kind](field_doc) if kind in FAST else field.deserialize
+            self.coercers[name] = types[field_doc["type"]].fast(field_doc) or field.deserialize
             if field.allow_none:
                 self.nullable.add(name)
             if field.required:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tessera.metadata.errors import PublishRefused
 
-from ..schema.columns import column_type, field_column, index_name, system_columns, table_name
+from ..schema.columns import field_column, index_name, system_columns, table_name
 from tessera.metadata.formulas import storage_doc
 
 from .datachecks import ValueChanges, condition_for, repaired_value, rewrites_values
@@ -22,12 +22,14 @@ def _create_table(ops, step, ctx):
     new = ctx["new"]
     stored = [storage_doc(f, new.documents) for f in step["definition"]["fields"]
               if f["name"] in new.objects[step["object"]].stored_fields]
-    ops.create_table(table_name(step["object"]), *system_columns(), *[field_column(f) for f in stored],
+    columns = [field_column(f, new.field_types[f["type"]]) for f in stored]
+    ops.create_table(table_name(step["object"]), *system_columns(), *columns,
                      sqlite_autoincrement=True)  # ids of deleted records are never reused
 
 
 def _add_column(ops, step, ctx):
-    ops.add_column(table_name(step["object"]), field_column(step["definition"]))
+    definition = step["definition"]
+    ops.add_column(table_name(step["object"]), field_column(definition, ctx["new"].field_types[definition["type"]]))
 
 
 def _drop_column(ops, step, ctx):
@@ -61,7 +63,8 @@ def _alter_column(ops, step, ctx):
     if ops.get_bind().dialect.name == "sqlite":
         return  # SQLite does not enforce declared lengths or precision: nothing to rewrite.
     field_doc = storage_doc(ctx["new"].objects[step["object"]].fields[step["field"]], ctx["new"].documents)
-    ops.alter_column(table_name(step["object"]), step["field"], type_=column_type(field_doc))
+    field_type = ctx["new"].field_types[field_doc["type"]]
+    ops.alter_column(table_name(step["object"]), step["field"], type_=field_type.column_type(field_doc))
 
 
 def _create_index(ops, step, ctx):

@@ -43,7 +43,7 @@ def _prepare(conn, current_model):
     candidate = store.list_documents(conn)
     cross_check(candidate)
     steps = compute_plan(old_set, candidate)
-    old_model = current_model if current_model.revision == revision else build_model(revision, old_set)
+    old_model = current_model if current_model.revision == revision else build_model(revision, old_set, current_model.field_types)
     lossy = annotate_losses(conn, old_model, steps)
     return Prepared(revision, changes, candidate, steps, old_model, lossy)
 
@@ -81,7 +81,7 @@ def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=No
         )
     if any(rewrites_values(step) for step in prepared.steps):
         actor_id = _publishing_user(conn, author, actor_id)
-    new_model = build_model(prepared.revision + 1, prepared.candidate)
+    new_model = build_model(prepared.revision + 1, prepared.candidate, current_model.field_types)
     apply_plan(conn, prepared.steps, prepared.old_model, new_model, actor_id)
     new_revision = store.record_publish(conn, prepared.revision, author, prepared.changes, prepared.steps)
     summary = prepared.summary()

@@ -17,19 +17,17 @@ from tessera.metadata.formulas import storage_doc
 from ..errors import InvalidQuery
 from .query import check_field_names
 from .selection import select_rows
-from ..fields.serialize import NUMERIC_RETURNS, parse_value, to_json
+from ..fields.serialize import NUMERIC_RETURNS, SYSTEM_TYPES, to_json
 
 MAX_GROUPS = 1000
 MAX_GROUP_FIELDS = 2
-NUMERIC = frozenset({"number", "currency", "percent"})
-ORDERED = NUMERIC | {"date", "datetime", "text", "email", "phone", "url", "picklist", "auto_number"}
-GROUPABLE = ORDERED | {"boolean", "lookup", "master_detail", "user"}
-FUNCTIONS = {"sum": NUMERIC, "avg": NUMERIC, "min": ORDERED, "max": ORDERED}
+FUNCTIONS = ("sum", "avg", "min", "max")
 TYPE_NAMES = {"sum": "a number, currency or percent", "avg": "a number, currency or percent",
               "min": "a number, currency, percent, date, datetime or text",
               "max": "a number, currency, percent, date, datetime or text"}
 #: System columns that may be grouped on or measured, and the type of their values.
-SYSTEM_VALUE_TYPES = {"owner": "user", "created_at": "datetime", "updated_at": "datetime"}
+SYSTEM_VALUE_TYPES = {"owner": SYSTEM_TYPES["owner_id"], "created_at": SYSTEM_TYPES["created_at"],
+                      "updated_at": SYSTEM_TYPES["updated_at"]}
 _WIDE = Context(prec=60)
 
 
@@ -41,10 +39,10 @@ class TooManyGroups(InvalidQuery):
 
 @dataclass(frozen=True)
 class Operand:
-    """A field as an aggregate reads it: its SQL, the type of its values and their scale."""
+    """A field as an aggregate reads it: its SQL, the FieldType of its values and their scale."""
 
     name: str
-    kind: str
+    kind: object
     scale: int | None
     expression: object
 
@@ -96,7 +94,7 @@ def parse_group_by(selection, names):
     check_field_names(selection.obj, names, selection.readable, label="group_by", system={"owner"})
     operands = [_operand(selection, name, "group_by") for name in names]
     for operand in operands:
-        if operand.kind not in GROUPABLE:
+        if not operand.kind.groupable:
             raise InvalidQuery(f"group_by: {operand.name} cannot be grouped on",
                                errors={"group_by": [f"{operand.name} cannot be grouped on"]})
     return operands
@@ -110,7 +108,7 @@ def parse_measures(selection, specs, groups=()):
     measures = []
     for function, name in parsed:
         operand = None if name is None else _operand(selection, name, "measures")
-        if operand is not None and operand.kind not in FUNCTIONS[function]:
+        if operand is not None and function not in operand.kind.aggregates:
             raise InvalidQuery(f"measures: {function}:{name} needs {TYPE_NAMES[function]} field",
                                errors={"measures": [f"{function}:{name} needs {TYPE_NAMES[function]} field"]})
         measures.append(Measure(function, operand))
@@ -145,11 +143,11 @@ def _value_shape(model, obj, name):
     if name in SYSTEM_VALUE_TYPES:
         return SYSTEM_VALUE_TYPES[name], None
     field_doc = obj.fields[name]
+    kind = obj.value_types[name]
     if field_doc["type"] == "formula":
-        returns = field_doc["returns"]
-        return returns, field_doc.get("scale", NUMERIC_RETURNS.get(returns))
+        return kind, field_doc.get("scale", NUMERIC_RETURNS.get(kind.name))
     stored = storage_doc(field_doc, model.documents)
-    return stored["type"], numeric_shape(stored)[1] if stored["type"] in NUMERIC else None
+    return kind, numeric_shape(stored)[1] if kind.family == "numeric" else None
 
 
 def _measure_columns(measure, index):
@@ -204,10 +202,5 @@ def _json(value, operand):
     if value is None:
         return None
     kind = operand.kind
-    if kind in NUMERIC:
-        value = _decimal(value, operand.scale)
-    elif kind == "boolean":
-        value = bool(value)
-    elif kind in ("date", "datetime") and isinstance(value, str):
-        value = parse_value(kind, value, label=operand.name)
+    value = _decimal(value, operand.scale) if kind.family == "numeric" else kind.from_aggregate(value)
     return to_json(value, kind)

@@ -22,7 +22,7 @@ def change_summary(obj, before, after):
     for name, new in after.items():
         old = before[name]
         if old != new:
-            kind = obj.fields[name]["type"] if name in obj.fields else None
+            kind = obj.value_types.get(name)
             summary[name] = {"old": to_json(old, kind), "new": to_json(new, kind)}
     return summary
 

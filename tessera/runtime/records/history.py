@@ -1,8 +1,8 @@
 """Field history: one row per changed field, written with the change itself."""
 
-from sqlalchemy import String, Text, case, cast, func, insert, literal, literal_column, select, type_coerce
+from sqlalchemy import case, func, insert, literal_column, select
 
-from tessera.metadata.fieldtypes import numeric_shape
+from tessera.metadata.fieldtype_registry import field_type_of
 
 from ..fields.serialize import to_json
 from ..schema.system_tables import field_history
@@ -13,8 +13,14 @@ def history_rows(obj, record_id, diff, actor_id, when, event_id):
     return [
         {"object": obj.name, "record_id": record_id, "field": name, "old_value": change["old"],
          "new_value": change["new"], "actor_id": actor_id, "changed_at": when, "event_id": event_id}
-        for name, change in diff.items()
+        for name, change in diff.items() if _kept(obj, name)
     ]
+
+
+def _kept(obj, name):
+    """System columns (the owner) always keep history; a field as its type says."""
+    kind = obj.value_types.get(name)
+    return kind is None or kind.history
 
 
 def read_history(conn, obj, row, readable):
@@ -38,56 +44,16 @@ def read_history(conn, obj, row, readable):
 
 # -- field values rendered as JSON inside SQL (set-based writers, e.g. confirmed migrations) --
 
-TEXT_TYPES = {"text", "long_text", "email", "phone", "url", "picklist", "auto_number"}
-DECIMAL_TYPES = {"number", "currency", "percent"}
-
 
 def json_null(dialect):
     """The JSON ``null`` literal, as history rows hold it for an absent value."""
     return literal_column("'null'::json") if dialect == "postgresql" else func.json("null")
 
 
-def _pg_json(expr, field_doc):
-    kind = field_doc["type"]
-    if kind == "multi_picklist":
-        return func.to_json(func.string_to_array(expr, ";"))
-    if kind == "date":
-        return func.to_json(func.to_char(expr, "YYYY-MM-DD"))
-    if kind == "datetime":
-        shown = func.replace(func.to_char(expr, 'YYYY-MM-DD"T"HH24:MI:SS.US'), ".000000", "")
-        return func.to_json(type_coerce(shown, String).concat("Z"))
-    if kind in TEXT_TYPES or kind in DECIMAL_TYPES:
-        return func.to_json(cast(expr, Text))  # decimals travel as exact strings
-    return func.to_json(expr)
-
-
-def _sqlite_json_list(expr):
-    escaped = func.replace(func.replace(expr, "\\", "\\\\"), '"', '\\"')
-    for char, escape in (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
-        escaped = func.replace(escaped, char, escape)
-    items = literal('["').concat(func.replace(escaped, ";", '","')).concat('"]')
-    return case((expr == "", func.json_array()), else_=func.json(items))
-
-
-def _sqlite_json(expr, field_doc):
-    kind = field_doc["type"]
-    if kind == "multi_picklist":
-        return _sqlite_json_list(expr)
-    if kind in DECIMAL_TYPES:
-        # SQLite keeps REALs; SQLAlchemy reads them back formatted to the field's scale.
-        return func.json_quote(func.printf(f"%.{numeric_shape(field_doc)[1]}f", expr))
-    if kind == "boolean":
-        return func.json(case((expr, "true"), else_="false"))
-    if kind == "datetime":
-        shown = func.substr(expr, 1, 10).concat("T").concat(func.substr(expr, 12))
-        return func.json_quote(type_coerce(func.replace(shown, ".000000", ""), String).concat("Z"))
-    return func.json_quote(expr)
-
-
 def stored_json(expr, field_doc, dialect):
-    """SQL rendering ``expr``, a stored value of ``field_doc``, as the JSON ``to_json`` makes of it."""
-    render = _pg_json if dialect == "postgresql" else _sqlite_json
-    return case((expr.is_(None), json_null(dialect)), else_=render(expr, field_doc))
+    """SQL rendering ``expr``, a stored value of ``field_doc``, as the JSON ``to_json`` makes of it
+    (the field's type, among those in force, says how)."""
+    return case((expr.is_(None), json_null(dialect)), else_=field_type_of(field_doc).json_sql(expr, field_doc, dialect))
 
 
 HISTORY_COLUMNS = ["object", "record_id", "field", "old_value", "new_value", "actor_id", "changed_at", "event_id"]

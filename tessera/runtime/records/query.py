@@ -40,6 +40,13 @@ def check_field_names(obj, names, readable, *, label, system=SORTABLE_SYSTEM):
                            errors={label: [f'unknown field "{n}"' for n in unknown]})
 
 
+def refuse_unable(obj, names, ability, *, label, wording):
+    """Raise InvalidQuery naming the first field in ``names`` whose type lacks ``ability``."""
+    for name in names:
+        if name in obj.value_types and not getattr(obj.value_types[name], ability):
+            raise InvalidQuery(f"{label}: {name} {wording}", errors={label: [f"{name} {wording}"]})
+
+
 def parse_sort(obj, text, readable):
     """Parse ``-amount,title`` into [(name, descending)], always ending with id."""
     keys = []
@@ -47,17 +54,17 @@ def parse_sort(obj, text, readable):
         name = part.strip().lstrip("-")
         keys.append((name, part.strip().startswith("-")))
     check_field_names(obj, [n for n, _ in keys], readable, label="sort")
+    refuse_unable(obj, [n for n, _ in keys], "sortable", label="sort", wording="cannot be sorted on")
     if not any(n == "id" for n, _ in keys):
         keys.append(("id", keys[-1][1] if keys else False))
     return keys
 
 
 def field_type(obj, name):
-    """The metadata type of a field or system column (a formula field: the type it returns)."""
+    """The FieldType of a field's or system column's values (a formula field: the type it returns)."""
     if name in SYSTEM_TYPES:
         return SYSTEM_TYPES[name]
-    field_doc = obj.fields[name]
-    return field_doc["returns"] if field_doc["type"] == "formula" else field_doc["type"]
+    return obj.value_types[name]
 
 
 def _sort_terms(obj, binder, keys):
@@ -150,12 +157,13 @@ def _row_value_condition(terms, typed):
 def equality_filters(obj, filters, readable):
     """Turn {field: text} into SQL conditions on typed values."""
     check_field_names(obj, list(filters), readable, label="filter")
+    refuse_unable(obj, list(filters), "filterable", label="filter", wording="cannot be filtered by equality")
     conditions = []
     for name, text in filters.items():
         column = obj.table.c[name]
         if text in ("", "null"):
             conditions.append(column.is_(None))
-        elif field_type(obj, name) == "multi_picklist":
+        elif field_type(obj, name).name == "multi_picklist":
             conditions.append(_includes_option(name, column, text))
         else:
             conditions.append(column == parse_value(field_type(obj, name), text, label=name))

@@ -283,7 +283,7 @@ class RecordService:
         conn.execute(delete(obj.table).where(obj.table.c.id == current["id"]))
         if obj.rollups_fed:
             refresh_parents(conn, model, obj, [current], [])
-        values = {k: to_json(current[k], obj.fields[k]["type"]) for k in obj.stored_fields}
+        values = {k: to_json(current[k], obj.value_types[k]) for k in obj.stored_fields}
         append_events(conn, [event_row("record.deleted", obj.name, current["id"], {"values": values}, ctx.user_id)])
 
 

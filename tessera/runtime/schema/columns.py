@@ -1,58 +1,21 @@
-"""How each field type is stored: SQLAlchemy column types and system columns."""
+"""Physical columns: a stored field's column (its type says how) and the system columns."""
 
 import hashlib
 import warnings
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, Numeric, String, Text
+from sqlalchemy import Column, DateTime, Integer
 from sqlalchemy import exc as sa_exc
 
-from tessera.metadata.fieldtypes import numeric_shape, text_length
+from ..fields.builtin import ID_TYPE
 
 # SQLite keeps numerics as REAL; values are exact to 15 significant digits there,
 # to the declared precision on PostgreSQL (docs/architecture.md, "Numbers").
 warnings.filterwarnings("ignore", message=".*does \\*not\\* support Decimal objects natively", category=sa_exc.SAWarning)
 
-ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
-
-def _text(field_doc):
-    return String(text_length(field_doc))
-
-
-def _numeric(field_doc):
-    precision, scale = numeric_shape(field_doc)
-    return Numeric(precision, scale, asdecimal=True)
-
-
-STORAGE = {
-    "text": _text,
-    "email": _text,
-    "phone": _text,
-    "url": _text,
-    "picklist": _text,
-    "auto_number": _text,
-    "long_text": lambda f: Text(),
-    "multi_picklist": lambda f: Text(),
-    "number": _numeric,
-    "currency": _numeric,
-    "percent": _numeric,
-    "boolean": lambda f: Boolean(create_constraint=False),
-    "date": lambda f: Date(),
-    "datetime": lambda f: DateTime(),
-    "lookup": lambda f: ID_TYPE,
-    "master_detail": lambda f: ID_TYPE,
-    "user": lambda f: ID_TYPE,
-}
-
-
-def column_type(field_doc):
-    """Return the SQLAlchemy type that stores ``field_doc``."""
-    return STORAGE[field_doc["type"]](field_doc)
-
-
-def field_column(field_doc):
-    """Return the Column for a stored field (nullable: 'required' is enforced on input)."""
-    return Column(field_doc["name"], column_type(field_doc), nullable=True)
+def field_column(field_doc, field_type):
+    """Return the Column for a stored field of ``field_type`` (nullable: 'required' is enforced on input)."""
+    return Column(field_doc["name"], field_type.column_type(field_doc), nullable=True)
 
 
 def system_columns():

@@ -10,11 +10,12 @@ from functools import cached_property
 
 from sqlalchemy import Index, MetaData, Table, bindparam, select
 
-from tessera.metadata.fieldtypes import FIELD_TYPES, lookup_target
+from tessera.metadata.fieldtypes import lookup_target
 from tessera.metadata.formulas import storage_doc
 
 from .columns import field_column, index_name, system_columns, table_name
 from .formulas import compile_object_formulas
+from ..fields.builtin import BUILTIN_FIELD_TYPES
 from ..fields.loaders import build_loader
 
 
@@ -33,11 +34,13 @@ class ObjectModel:
     default_formulas: dict = field(default_factory=dict)
     rules: list = field(default_factory=list)  # (rule doc, CompiledFormula)
     rollups_fed: list = field(default_factory=list)  # (parent object, roll-up field doc) this object feeds
+    value_types: dict = field(default_factory=dict)  # field name -> FieldType of its values
+    field_types: object = BUILTIN_FIELD_TYPES
 
-    @property
+    @cached_property
     def stored_fields(self):
         """Names of the fields that are columns of the table, in document order."""
-        return [n for n, f in self.fields.items() if FIELD_TYPES[f["type"]].stored]
+        return [n for n, f in self.fields.items() if self.field_types[f["type"]].stored]
 
     @cached_property
     def select_by_id(self):
@@ -58,6 +61,7 @@ class CompiledModel:
     documents: dict
     objects: dict
     schema: MetaData
+    field_types: object = BUILTIN_FIELD_TYPES
     cache: dict = field(default_factory=dict)  # derived things built once per revision
 
 
@@ -72,17 +76,27 @@ def _indexes(name, doc, table):
         Index(index_name(name, spec["fields"], unique), *[table.c[c] for c in spec["fields"]], unique=unique)
 
 
-def build_table(name, doc, schema, documents):
+def value_types(doc, documents, field_types):
+    """{field name: the FieldType its values have}: a formula's result type, a roll-up's stored type."""
+    found = {}
+    for field_doc in doc["fields"]:
+        kind = field_doc["returns"] if field_doc["type"] == "formula" else storage_doc(field_doc, documents)["type"]
+        found[field_doc["name"]] = field_types[kind]
+    return found
+
+
+def build_table(name, doc, schema, documents, field_types=BUILTIN_FIELD_TYPES):
     """Return the Table of object ``name`` described by ``doc`` inside ``schema``."""
-    stored = [storage_doc(f, documents) for f in doc["fields"] if FIELD_TYPES[f["type"]].stored]
-    table = Table(table_name(name), schema, *system_columns(), *[field_column(f) for f in stored],
-                  sqlite_autoincrement=True)
+    stored = [storage_doc(f, documents) for f in doc["fields"] if field_types[f["type"]].stored]
+    columns = [field_column(f, field_types[f["type"]]) for f in stored]
+    table = Table(table_name(name), schema, *system_columns(), *columns, sqlite_autoincrement=True)
     _indexes(name, doc, table)
     return table
 
 
-def build_model(revision, documents):
-    """Compile the published ``documents`` of ``revision`` into a CompiledModel."""
+def build_model(revision, documents, field_types=BUILTIN_FIELD_TYPES):
+    """Compile the published ``documents`` of ``revision`` into a CompiledModel, each field
+    stored and loaded as its type in ``field_types`` says."""
     schema = MetaData()
     objects = {}
     for (kind, name), doc in sorted(documents.items()):
@@ -93,13 +107,15 @@ def build_model(revision, documents):
         objects[name] = ObjectModel(
             name=name,
             doc=doc,
-            table=build_table(name, doc, schema, documents),
+            table=build_table(name, doc, schema, documents, field_types),
             formulas=formulas,
             default_formulas=defaults,
             rules=rules,
             fields={f["name"]: f for f in field_docs},
-            create_loader=build_loader(name, field_docs, partial=False),
-            update_loader=build_loader(name, field_docs, partial=True),
+            create_loader=build_loader(name, field_docs, partial=False, types=field_types),
+            update_loader=build_loader(name, field_docs, partial=True, types=field_types),
+            value_types=value_types(doc, documents, field_types),
+            field_types=field_types,
         )
     for model in objects.values():
         for field_doc in model.doc["fields"]:
@@ -108,14 +124,16 @@ def build_model(revision, documents):
                 objects[target].children.append((model.name, field_doc))
             if field_doc["type"] == "rollup" and field_doc["child"] in objects:
                 objects[field_doc["child"]].rollups_fed.append((model.name, field_doc))
-    return CompiledModel(revision=revision, documents=documents, objects=objects, schema=schema)
+    return CompiledModel(revision=revision, documents=documents, objects=objects, schema=schema,
+                         field_types=field_types)
 
 
 class ModelCache:
     """Keeps the compiled model of the newest revision, rebuilt when a newer one appears."""
 
-    def __init__(self, loader):
+    def __init__(self, loader, field_types=BUILTIN_FIELD_TYPES):
         self._loader = loader  # (conn) -> (revision, documents)
+        self.field_types = field_types
         self._model = None
         self._lock = threading.Lock()
 
@@ -127,5 +145,5 @@ class ModelCache:
         with self._lock:
             if self._model is None or self._model.revision != revision:
                 loaded_revision, documents = self._loader(conn)
-                self._model = build_model(loaded_revision, documents)
+                self._model = build_model(loaded_revision, documents, self.field_types)
             return self._model

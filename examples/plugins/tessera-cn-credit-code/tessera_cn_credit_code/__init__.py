@@ -1,0 +1,1 @@
+"""Tessera plugin: the ``cn_credit_code`` field type and the ``WORKDAYS`` formula function."""

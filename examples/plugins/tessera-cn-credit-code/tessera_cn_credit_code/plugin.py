@@ -1,0 +1,18 @@
+"""The hook implementations Tessera finds through the ``tessera.plugins`` entry point."""
+
+from tessera.platform import hookimpl
+
+from .field_type import CreditCodeType
+from .workdays import WORKDAYS
+
+
+@hookimpl
+def tessera_register_field_types():
+    """The ``cn_credit_code`` field type."""
+    return [CreditCodeType()]
+
+
+@hookimpl
+def tessera_register_formula_functions():
+    """The ``WORKDAYS(start, end)`` function."""
+    return [WORKDAYS]

@@ -1,0 +1,104 @@
+"""Marshmallow fields the built-in field types load input with."""
+
+from datetime import timezone
+
+from marshmallow import ValidationError, fields, validate
+
+from tessera.metadata.fieldtype_registry import text_length
+from tessera.metadata.fieldtypes import lookup_target, numeric_shape
+
+from .fastload import DoesNotFit, numeric_fitter
+from .values import MAX_ID
+
+PHONE = r"^\+?[0-9 ()./-]{3,40}$"
+NUL_MESSAGE = "must not contain NUL characters"
+
+
+def no_nul(value):
+    """Refuse text holding NUL: PostgreSQL cannot store it, so no database may accept it."""
+    if "\x00" in value:
+        raise ValidationError(NUL_MESSAGE)
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 input; an offset is converted to UTC, a naive value is taken as UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is not None:
+            try:
+                parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            except OverflowError:  # e.g. 9999-12-31T23:00:00-05:00 is past the last representable year
+                raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from None
+        return parsed
+
+
+def _shown(value, most=40):
+    """A value as quoted in a message, cut short so an error never echoes a whole payload."""
+    text = value if isinstance(value, str) else repr(value)
+    return f'"{text[:most]}…"' if len(text) > most else f'"{text}"'
+
+
+class MultiPicklist(fields.Field):
+    """A list of distinct allowed values, stored joined by ';'.
+
+    Every error is a flat, readable message on the field itself (never a dict by index).
+    """
+
+    def __init__(self, options, **kwargs):
+        super().__init__(**kwargs)
+        self.options = frozenset(options)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise ValidationError("Not a valid list.")
+        unknown = [v for v in value if not isinstance(v, str) or v not in self.options]
+        if unknown:
+            raise ValidationError([f"{_shown(v)} is not one of the options" for v in unknown])
+        if len(set(value)) != len(value):
+            raise ValidationError("values must not repeat")
+        return ";".join(value)
+
+
+class FixedPoint(fields.Decimal):
+    """A decimal that fits ``precision`` digits with ``scale`` of them after the point.
+
+    Input is never rounded: too many digits on either side of the point is an error.
+    """
+
+    def __init__(self, precision, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.fit = numeric_fitter(precision, scale)
+
+    def _validated(self, value):
+        number = super()._validated(value)
+        try:
+            return self.fit(number)
+        except DoesNotFit as error:
+            raise ValidationError(str(error)) from None
+
+
+def numeric_input(field_doc, options):
+    """A FixedPoint of the field's shape, within its min and max."""
+    precision, scale = numeric_shape(field_doc)
+    checks = []
+    if "min" in field_doc or "max" in field_doc:
+        checks.append(validate.Range(min=field_doc.get("min"), max=field_doc.get("max")))
+    return FixedPoint(precision, scale, validate=checks, **options)
+
+
+def text_input(field_doc, options, cls=fields.String, *checks):
+    """A string of at most the field's length, without NUL."""
+    return cls(validate=[validate.Length(max=text_length(field_doc)), no_nul, *checks], **options)
+
+
+def record_id_input(field_doc, options):
+    """A positive id; one beyond the 64-bit id range names a record that cannot exist."""
+    target = lookup_target(field_doc)
+
+    def in_range(value):
+        if value > MAX_ID:
+            raise ValidationError(f"no {target} record with id {value}")
+    return fields.Integer(strict=True, validate=[validate.Range(min=1), in_range], **options)
+
+

@@ -1,0 +1,61 @@
+"""Plain values: JSON rendering of stored Python values, record ids, query-text parsers."""
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+#: The largest id a record can have: ids are signed 64-bit integers on both databases.
+MAX_ID = 2**63 - 1
+
+#: Numbers further from 1 than this many powers of ten fit no numeric field (precision <= 38,
+#: scale <= 18) and PostgreSQL cannot compare some of them; such a query value is refused.
+MAX_NUMBER_EXPONENT = 40
+
+
+def plain_json(value):
+    """Render one stored value as JSON: exact decimals as strings, UTC datetimes with Z."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds").removesuffix(".000000") + "Z"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def is_record_id(value):
+    """True when ``value`` is an int that can be the id of a stored row (1..MAX_ID)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def digits_id(text):
+    """The id written as ``text`` (decimal digits within 1..MAX_ID), or None."""
+    return int(text) if isinstance(text, str) and text.isdigit() and is_record_id(int(text)) else None
+
+
+def parse_datetime(text):
+    """An ISO datetime as naive UTC (an offset is converted, a naive value taken as UTC)."""
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def parse_number(text):
+    """A finite Decimal of sensible magnitude (zero, or 1e-40 .. 1e40 in absolute value)."""
+    number = Decimal(text)
+    if not number.is_finite() or (number and abs(number.adjusted()) > MAX_NUMBER_EXPONENT):
+        raise ValueError("out of range")
+    return number
+
+
+def parse_id(text):
+    """An integer in the signed 64-bit range of the id columns."""
+    number = int(text)
+    if not -MAX_ID - 1 <= number <= MAX_ID:
+        raise ValueError("out of range")
+    return number
+
+
+def parse_boolean(text):
+    """true/false/1/0, any case."""
+    return {"true": True, "false": False, "1": True, "0": False}[str(text).lower()]
