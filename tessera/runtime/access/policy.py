@@ -112,6 +112,16 @@ class AccessPolicy:
         """
         return fields.readable_fields(ctx, obj)
 
+    def readable_objects(self, ctx, model):
+        """{object name: readable field names} for every object of ``model`` whose records ``ctx`` may read."""
+        found = {}
+        for name, obj in model.objects.items():
+            try:
+                found[name] = self.object_access(ctx, obj, "read").readable
+            except PermissionDenied:
+                continue
+        return found
+
     def history_fields(self, ctx, obj):
         """The history entries ``ctx`` may see: readable fields and ownership changes."""
         return [*fields.readable_fields(ctx, obj), "owner"]
