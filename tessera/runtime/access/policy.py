@@ -17,14 +17,12 @@ from ..errors import PermissionDenied, RecordNotFound, ScopeExceeded
 from ..schema.formulas import LookupGuard, check_for_reader, formula_filter
 from ..schema.system_tables import record_share
 from . import fields
-from .rows import ROW_LEVELS, RowConditions
+from .rows import RowConditions
 
-#: The object right each action needs.
+#: The object right each action needs; the record actions (all but create) also need a
+#: record-level level of access (``rows.ROW_LEVELS``).
 OBJECT_RIGHTS = {"create": "create", "read": "read", "edit": "edit", "delete": "delete",
                  "transfer": "edit", "share": "edit"}
-ACTIONS = tuple(OBJECT_RIGHTS)
-#: Record actions, each needing a record-level level of access (see ``rows.ROW_LEVELS``).
-RECORD_ACTIONS = tuple(ROW_LEVELS)
 
 
 @dataclass(frozen=True)
