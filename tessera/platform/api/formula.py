@@ -1,12 +1,10 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
-from tessera.formula import FormulaType
+from tessera.formula import CONTEXTS, FormulaType
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import ctx, runtime
-
-CONTEXTS = ("field", "filter", "validation", "aggregate")
 
 
 def _request():
