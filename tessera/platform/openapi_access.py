@@ -86,30 +86,27 @@ def _trim_filters(paths, name, hidden):
         operation["parameters"] = [p for p in operation.get("parameters", []) if p["name"] not in hidden]
 
 
-def _may_see(ctx, name):
-    if ctx.scope is not None and ctx.scope.objects is not None and name not in ctx.scope.objects:
-        return False
-    return ctx.is_admin or (ctx.rights is not None and bool(ctx.rights.on(name).actions))
-
-
 def _trim_schema(schema, hidden):
     schema["properties"] = {k: v for k, v in schema.get("properties", {}).items() if k not in hidden}
     schema["required"] = [k for k in schema.get("required", []) if k not in hidden]
 
 
-def visible_document(doc, ctx, model):
-    """Remove from ``doc`` (a fresh copy) every object and field ``ctx`` may not read."""
+def visible_document(doc, ctx, model, readable_objects):
+    """Remove from ``doc`` (a fresh copy) every object and field ``ctx`` may not read.
+
+    ``readable_objects`` is the runtime's answer ({object: readable field names}).
+    """
     paths, schemas = doc.setdefault("paths", {}), doc.setdefault("components", {}).setdefault("schemas", {})
     paths.update(identity_paths())
     for name, obj in model.objects.items():
         prefix = f"/api/v1/objects/{name}/"
-        if not _may_see(ctx, name):
+        if name not in readable_objects:
             for path in [p for p in paths if p.startswith(prefix)]:
                 del paths[path]
             schemas.pop(name, None)
             continue
         paths.update(sharing_paths(name))
-        readable = set(obj.fields) if ctx.is_admin else ctx.rights.on(name).readable
+        readable = set(readable_objects[name])
         _trim_filters(paths, name, set(obj.fields) - readable)
         if name in schemas:
             _trim_schema(schemas[name], set(obj.fields) - readable)
@@ -128,6 +125,7 @@ def caller_view(view, runtime):
         response = view(*args, **kwargs)
         with runtime.read() as conn:
             model = runtime.model(conn)
-        return json_response(visible_document(response.get_json(), g.ctx, model))
+        readable = runtime.access.readable_objects(g.ctx, model)
+        return json_response(visible_document(response.get_json(), g.ctx, model, readable))
 
     return document

@@ -20,6 +20,7 @@ from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
 from .identity.login_policy import LoginPolicy
 from .schema.model import ModelCache
+from .records.formulas import FormulaService
 from .records.service import RecordService
 from .schema.system_tables import field_history, outbox, runtime_schema
 
@@ -61,7 +62,7 @@ class Runtime:
     outbox_table = outbox
     history_table = field_history
 
-    def __init__(self, database_url, *, access=None, engine_options=None, timezone="UTC",
+    def __init__(self, database_url, *, engine_options=None, timezone="UTC",
                  fiscal_year_start_month=1, login_policy=None, field_types=None):
         self.timezone = timezone
         self.field_types = field_types or BUILTIN_FIELD_TYPES
@@ -69,9 +70,10 @@ class Runtime:
         self.fiscal_year_start_month = fiscal_year_start_month
         self.engine = make_engine(database_url, **(engine_options or {}))
         self.write_engine = writer(self.engine)
-        self.access = access or AccessPolicy()
         self.models = ModelCache(_load_published, self.field_types)
+        self.access = AccessPolicy(self.model, self.eval_env)
         self.records = RecordService(self)
+        self.formulas = FormulaService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

@@ -1,10 +1,6 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
-from tessera.formula import CONTEXTS, FormulaType, compile_python
-from tessera.runtime.records.computed import RecordView, reader_env
-from tessera.runtime.schema.formulas import LookupGuard, check_for_reader
-from tessera.runtime.records.service import load_input
-from tessera.runtime.fields.serialize import to_json
+from tessera.formula import CONTEXTS, FormulaType
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
@@ -29,21 +25,19 @@ def _request():
     return body, context, expected
 
 
-def _checked(rt, conn, body, context, expected):
-    model, obj = rt.object_for(conn, body["object"])
-    rt.access.check_object(ctx(), obj, "read")
-    checked = check_for_reader(rt, model, obj, body["expression"], ctx(), context=context, expected=expected)
-    return model, obj, checked
+def _record_id(body):
+    """The stored record to evaluate against, if the body names one."""
+    record_id = body.get("record_id")
+    if "record_id" in body and (isinstance(record_id, bool) or not isinstance(record_id, int)):
+        raise ApiProblem(400, "bad_request", "record_id must be an integer", {"record_id": ["integer"]})
+    return record_id
 
 
 def check_formula():
     """Type-check an expression: its type, references and whether it runs in SQL."""
     body, context, expected = _request()
-    rt = runtime()
-    with rt.read() as conn:
-        _, _, checked = _checked(rt, conn, body, context, expected)
-    return json_response({"valid": True, "type": checked.type.value, "pushable": checked.pushable,
-                          "references": sorted(list(p) for p in checked.references)})
+    return json_response(runtime().formulas.check(ctx(), body["object"], body["expression"], context=context,
+                                                  expected=expected))
 
 
 def evaluate_formula():
@@ -53,28 +47,10 @@ def evaluate_formula():
     the caller may read, and read NULL through any other.
     """
     body, context, expected = _request()
-    rt = runtime()
-    with rt.read() as conn:
-        model, obj, checked = _checked(rt, conn, body, context, expected)
-        view, env = _record_view(rt, conn, model, obj, body)
-        value = compile_python(checked)(view, env)
-    return json_response({"value": to_json(value), "type": checked.type.value})
-
-
-def _record_view(rt, conn, model, obj, body):
-    """The record to evaluate against and the caller's environment for the expression."""
-    system = rt.eval_env(ctx(), conn, model)
-    reading = reader_env(system, conn, model, LookupGuard(rt.access, ctx(), conn))
-    if "record_id" in body:
-        record_id = body["record_id"]
-        if isinstance(record_id, bool) or not isinstance(record_id, int):
-            raise ApiProblem(400, "bad_request", "record_id must be an integer", {"record_id": ["integer"]})
-        row = rt.access.visible_row(conn, ctx(), obj, record_id)
-        # A stored record's formula fields are what reading the record shows: system context.
-        return RecordView(obj, dict(row), system), reading
-    values = load_input(obj.update_loader, body.get("record") or {})
-    # Given values may name any id, so even the record's formula fields follow them as the caller.
-    return RecordView(obj, {"owner_id": ctx().user_id, **values}, reading), reading
+    record_id = _record_id(body)
+    return json_response(runtime().formulas.evaluate(ctx(), body["object"], body["expression"], context=context,
+                                                     expected=expected, record_id=record_id,
+                                                     values=body.get("record")))
 
 
 def register(bp):

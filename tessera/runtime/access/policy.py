@@ -1,214 +1,165 @@
-"""Access decisions the records service asks for on every operation.
+"""The one entry point that decides what a context may do with an object and its records.
 
-Object rights and field-level security come from the Context's Rights (the union of the
-user's permission sets, with formula and roll-up fields hidden wherever they read a hidden
-field: see ``rights.derived_reads``); record-level access is a SQL condition (``row_filter``) that
-the records service and the query builder put inside every SELECT. Administrators
+``AccessPolicy`` answers, for a Context: may it do this action on this object (object
+right, token scope and, to create, the required fields), on this record (and which row
+that is), on these records (a SQL condition for the caller's SELECT), and which fields
+may it read or write. It is built with what it needs (a way to get the published model
+of a connection and the formula environment of a context) and works on its own; every
+caller, from the records service to the formula evaluator, asks it. Administrators
 (``ctx.is_admin``) pass every check; a token's scope limits even them.
 """
 
-import weakref
+from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete
 
+from ..errors import PermissionDenied, RecordNotFound, ScopeExceeded
+from ..schema.formulas import LookupGuard, check_for_reader, formula_filter
 from ..schema.system_tables import record_share
-from ..errors import FieldAccessDenied, PermissionDenied, RecordNotFound, ScopeExceeded
-from ..schema.formulas import filter_condition
-from .rights import NO_RIGHTS
-from .rule_cache import RuleCache
-from .visibility import (EDIT, FULL, READ, DirectConditions, applicable_rules, rule_conditions, rules_by_object,
-                      sharing_model, visibility_condition)
+from . import fields
+from .rows import RowConditions
 
-ACTIONS = ("create", "read", "edit", "delete")
-OWNER_KEYS = frozenset({"owner", "owner_id"})
-#: Record-level level needed for each record action beyond reading.
-ROW_LEVELS = {"read": READ, "edit": EDIT, "delete": FULL, "transfer": FULL, "share": FULL}
+#: The object right each action needs; the record actions (all but create) also need a
+#: record-level level of access (``rows.ROW_LEVELS``).
+OBJECT_RIGHTS = {"create": "create", "read": "read", "edit": "edit", "delete": "delete",
+                 "transfer": "edit", "share": "edit"}
 
 
-def _rights(ctx):
-    return ctx.rights or NO_RIGHTS
+@dataclass(frozen=True)
+class RecordsAccess:
+    """What a context reaches of an object's records for one action.
+
+    ``fields`` is its FieldGrant; ``condition`` a SQL condition on the object's table
+    selecting the rows it may act on, or None when it reaches every row.
+    """
+
+    fields: fields.FieldGrant
+    condition: object
+
+    @property
+    def readable(self):
+        """The readable field names, in document order."""
+        return self.fields.readable
 
 
 class AccessPolicy:
-    """Decides object-, field- and row-level access for a Context."""
+    """Decides object-, field- and row-level access for a Context.
 
-    def __init__(self):
-        self.runtime = None
-        self._model_ref = None
-        self._rules = RuleCache()
-        self._direct = DirectConditions()
+    ``model_of(conn)`` returns the compiled published model read through ``conn``;
+    ``env_for(ctx)`` the formula environment (clock, ``$user``) in which sharing-rule
+    criteria compile.
+    """
 
-    def bind(self, runtime):
-        """Attach the runtime whose published sharing rules apply; return self."""
-        self.runtime = runtime
-        return self
+    def __init__(self, model_of, env_for):
+        self.model_of = model_of
+        self._rows = RowConditions(model_of, env_for)
 
-    # -- objects -------------------------------------------------------------------
+    # -- the entry point -----------------------------------------------------------
 
-    def check_object(self, ctx, model, action):
-        """Raise PermissionDenied unless ``ctx`` may ``action`` records of ``model``."""
-        if ctx.scope is not None and not ctx.scope.allows(model.name, action):
-            raise ScopeExceeded(f"this token may not {action} {model.name} records")
-        if ctx.is_admin:
-            return
-        if not _rights(ctx).can(model.name, action):
-            raise PermissionDenied(f"you may not {action} {model.name} records")
-        if action == "create":
-            self._check_required_writable(ctx, model)
+    def object_access(self, ctx, obj, action):
+        """The FieldGrant of ``ctx`` on ``obj``, once it may ``action`` records of it.
 
-    def _check_required_writable(self, ctx, model):
-        editable = _rights(ctx).on(model.name).editable
-        blocked = [n for n, f in model.fields.items()
-                   if f.get("required") and "default" not in f and n not in editable]
-        if blocked:
-            raise PermissionDenied(f"you may not create {model.name} records: a required field is not editable for you")
+        Raises ScopeExceeded when the token's scope excludes the action and
+        PermissionDenied when the object right is missing (or, to create, when a
+        required field without a default is not editable).
+        """
+        right = OBJECT_RIGHTS[action]
+        if ctx.scope is not None and not ctx.scope.allows(obj.name, right):
+            raise ScopeExceeded(f"this token may not {right} {obj.name} records")
+        if not ctx.is_admin:
+            if not fields.rights_of(ctx).can(obj.name, right):
+                raise PermissionDenied(f"you may not {right} {obj.name} records")
+            if action == "create":
+                fields.check_required_writable(ctx, obj)
+        return fields.FieldGrant(ctx, obj)
 
-    # -- fields --------------------------------------------------------------------
+    def record(self, conn, ctx, obj, record_id, action="read", *, for_update=False):
+        """The stored row ``record_id`` of ``obj``, once ``ctx`` may ``action`` it.
 
-    def readable_fields(self, ctx, model):
-        """Return the names of the fields ``ctx`` may read, in document order.
+        Checks the object right first (see ``object_access``); a record ``ctx`` may not
+        read raises RecordNotFound, as a missing one does, so its existence does not leak;
+        a readable record it may not ``action`` (edit, delete, transfer, share) raises
+        PermissionDenied. ``for_update`` locks the row for the caller's transaction.
+        """
+        self.object_access(ctx, obj, action)
+        row = self._readable_row(conn, ctx, obj, record_id, for_update)
+        if action != "read" and not self._rows.admits(conn, ctx, obj, row, action):
+            raise PermissionDenied(f"you may not {action} this {obj.name} record")
+        return row
+
+    def records(self, conn, ctx, obj, action="read"):
+        """The RecordsAccess of ``ctx`` to ``obj``'s records, once it may ``action`` them."""
+        grant = self.object_access(ctx, obj, action)
+        return RecordsAccess(grant, self._rows.condition(ctx, obj, conn, action))
+
+    # -- single concerns, for callers that need one part ---------------------------
+
+    def row_filter(self, ctx, obj, conn, *, action="read"):
+        """A SQL condition limiting ``obj``'s rows to those ``ctx`` may ``action``, or None for all.
+
+        Row access alone, without the object right: lookups use it to tell which target
+        records a reader may point at or see through.
+        """
+        return self._rows.condition(ctx, obj, conn, action)
+
+    def readable_fields(self, ctx, obj):
+        """The names of the fields ``ctx`` may read, in document order.
 
         A formula or roll-up field is among them only if everything it reads, through
-        other formula fields, lookups and roll-ups, is readable too (the Rights carry
-        that closure, computed once per compiled model and set of permission sets).
+        other formula fields, lookups and roll-ups, is readable too.
         """
-        if ctx.is_admin:
-            return list(model.fields)
-        readable = _rights(ctx).on(model.name).readable
-        return [n for n in model.fields if n in readable]
+        return fields.readable_fields(ctx, obj)
 
-    def editable_fields(self, ctx, model):
-        """Return the names of the fields ``ctx`` may write, in document order."""
-        if ctx.is_admin:
-            return list(model.fields)
-        editable = _rights(ctx).on(model.name).editable
-        return [n for n in model.fields if n in editable]
-
-    def history_fields(self, ctx, model):
-        """The history entries ``ctx`` may see: readable fields and ownership changes."""
-        return [*self.readable_fields(ctx, model), "owner"]
-
-    def check_editable(self, ctx, model, names):
-        """Raise PermissionDenied naming the first field ``ctx`` may not write.
-
-        The owner changes only through a transfer; a field the actor may not even read is
-        refused without being named.
-        """
-        names = list(names)
-        if OWNER_KEYS & set(names):
-            raise FieldAccessDenied("the owner changes only through a transfer",
-                                    errors={"owner": ["use the transfer action to change the owner"]})
-        if ctx.is_admin:
-            return
-        rights = _rights(ctx).on(model.name)
-        if any(n in model.fields and n not in rights.readable for n in names):
-            raise FieldAccessDenied("you may not write a field you cannot read")
-        locked = [n for n in names if n in model.fields and n not in rights.editable]
-        if locked:
-            raise FieldAccessDenied(f"you may not edit {locked[0]}",
-                                    errors={n: ["you may not edit this field"] for n in locked})
-
-    # -- records -------------------------------------------------------------------
-
-    def row_filter(self, ctx, model, conn=None, *, action="read"):
-        """Return a SQL condition limiting rows to those ``ctx`` may ``action``, or None for all.
-
-        ``conn`` is the caller's connection; sharing rules compile against it (without it,
-        one is opened for the compilation).
-        """
-        level = ROW_LEVELS[action]
-        if self._sees_all(ctx, model, level):
-            return None
-        rule_sql = () if level == FULL else self._rule_sql(ctx, model, conn, edit_only=level == EDIT)
-        own = visibility_condition(model.table, model.name, ctx, level, rule_sql, dialect=self._dialect(conn),
-                                   direct=self._direct)
-        inherited = self._through_master(ctx, model, conn, action)
-        return own if inherited is None else or_(own, inherited)
-
-    def _through_master(self, ctx, model, conn, action):
-        """Detail records are visible (editable, ...) wherever their master record is."""
-        masters = [f for f in model.fields.values() if f["type"] == "master_detail"]
-        if not masters or self.runtime is None or conn is None:
-            return None
-        compiled = self.runtime.model(conn)
-        conditions = []
-        for field_doc in masters:
-            master = compiled.objects.get(field_doc["target"])
-            if master is None or master.name == model.name:
+    def readable_objects(self, ctx, model):
+        """{object name: readable field names} for every object of ``model`` whose records ``ctx`` may read."""
+        found = {}
+        for name, obj in model.objects.items():
+            try:
+                found[name] = self.object_access(ctx, obj, "read").readable
+            except PermissionDenied:
                 continue
-            condition = self.row_filter(ctx, master, conn, action="read" if action == "read" else "edit")
-            column = model.table.c[field_doc["name"]]
-            conditions.append(column.is_not(None) if condition is None
-                              else column.in_(select(master.table.c.id).where(condition)))
-        return or_(*conditions) if conditions else None
+        return found
 
-    def _dialect(self, conn):
-        if conn is not None:
-            return conn.dialect.name
-        return self.runtime.engine.dialect.name if self.runtime is not None else "postgresql"
+    def history_fields(self, ctx, obj):
+        """The history entries ``ctx`` may see: readable fields and ownership changes."""
+        return [*fields.readable_fields(ctx, obj), "owner"]
 
-    def _sees_all(self, ctx, model, level):
-        if ctx.is_admin:
-            return True
-        actions, sharing = _rights(ctx).on(model.name).actions, sharing_model(model)
-        if level == READ:
-            return "view_all" in actions or sharing != "private"
-        if level == EDIT:
-            return "modify_all" in actions or sharing == "public_read_write"
-        return "modify_all" in actions
+    def check_formula(self, ctx, model, obj, source, **options):
+        """Type-check a formula ``ctx`` wrote over ``obj``; raise FieldAccessDenied if it reads a hidden field."""
+        return check_for_reader(model, obj, source, self._readable_of(ctx), **options)
 
-    def check_row(self, conn, ctx, model, row, action):
-        """Raise PermissionDenied unless ``ctx`` may ``action`` (edit, delete, transfer, share) ``row``."""
-        if row["owner_id"] == ctx.user_id:
-            return
-        condition = self.row_filter(ctx, model, conn, action=action)
-        if condition is None:
-            return
-        table = model.table
-        if conn.execute(select(table.c.id).where(table.c.id == row["id"], condition)).first() is None:
-            raise PermissionDenied(f"you may not {action} this {model.name} record")
+    def reader_filter(self, conn, ctx, model, obj, source, binder):
+        """A boolean formula ``ctx`` wrote, as a condition on ``binder``'s joins.
 
-    def visible_row(self, conn, ctx, model, record_id, *, for_update=False):
-        """The row ``record_id`` of ``model`` if ``ctx`` may read it, else raise RecordNotFound."""
-        query = model.select_by_id
-        condition = self.row_filter(ctx, model, conn)
+        It may read only fields ``ctx`` may read, and its lookups see only the records
+        ``ctx`` may read (NULL through any other).
+        """
+        return formula_filter(model, obj, source, binder, readable_of=self._readable_of(ctx),
+                              guard=self.lookup_guard(ctx, conn))
+
+    def lookup_guard(self, ctx, conn):
+        """A LookupGuard letting lookups reach only the records ``ctx`` may read."""
+        return LookupGuard(self, ctx, conn)
+
+    def forget_record(self, conn, obj, record_id):
+        """Drop the manual shares of a record that is being deleted."""
+        conn.execute(delete(record_share).where(record_share.c.object == obj.name,
+                                                record_share.c.record_id == record_id))
+
+    # -- internals -----------------------------------------------------------------
+
+    @staticmethod
+    def _readable_of(ctx):
+        return lambda obj: fields.readable_fields(ctx, obj)
+
+    def _readable_row(self, conn, ctx, obj, record_id, for_update):
+        query = obj.select_by_id
+        condition = self._rows.condition(ctx, obj, conn)
         if condition is not None:
             query = query.where(condition)
         if for_update:
             query = query.with_for_update()
         row = conn.execute(query, {"record_id": record_id}).mappings().first()
         if row is None:
-            raise RecordNotFound(f"no {model.name} record with id {record_id}")
+            raise RecordNotFound(f"no {obj.name} record with id {record_id}")
         return row
-
-    def forget_record(self, conn, model, record_id):
-        """Drop the manual shares of a record that is being deleted."""
-        conn.execute(delete(record_share).where(record_share.c.object == model.name,
-                                                record_share.c.record_id == record_id))
-
-    # -- sharing rules -------------------------------------------------------------
-
-    def _rule_sql(self, ctx, model, conn, *, edit_only):
-        if self.runtime is None:
-            return ()
-        if conn is None:
-            with self.runtime.read() as own:
-                return self._rule_sql(ctx, model, own, edit_only=edit_only)
-        compiled, rules_of = self._model_of(model, conn)
-        rules = applicable_rules(rules_of.get(model.name, ()), ctx, edit_only=edit_only)
-        if not rules:
-            return ()
-
-        def compile_rule(source):
-            return filter_condition(self.runtime, conn, compiled, model, source, ctx)
-
-        return rule_conditions(lambda doc: self._rules.get(compiled.revision, doc, ctx, compile_rule), rules)
-
-    def _model_of(self, model, conn):
-        """The compiled model ``model`` belongs to, and its sharing rules by object."""
-        cached = self._model_ref[0]() if self._model_ref else None
-        if cached is not None and cached.objects.get(model.name) is model:
-            return cached, self._model_ref[1]
-        compiled = self.runtime.model(conn)
-        self._model_ref = (weakref.ref(compiled), rules_by_object(compiled.documents))
-        return compiled, self._model_ref[1]

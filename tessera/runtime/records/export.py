@@ -68,5 +68,6 @@ def start_export(runtime, ctx, object_name, *, filters=None, formula=None, sort=
     first = runtime.records.list(ctx, object_name, **query, limit=batch_size)
     with runtime.read() as conn:
         _, obj = runtime.object_for(conn, object_name)
-    names = [n for n in (fields or runtime.access.readable_fields(ctx, obj)) if n in obj.fields]
+        readable = runtime.access.object_access(ctx, obj, "read").readable
+    names = [n for n in (fields or readable) if n in obj.fields]
     return Export(runtime, ctx, object_name, ["id", *dict.fromkeys(names)], query, batch_size, first)

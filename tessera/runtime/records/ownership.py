@@ -43,12 +43,9 @@ def transfer(runtime, ctx, object_name, record_id, owner_id):
     read the object. Access is re-evaluated at once: when the actor can no longer see
     the record, only its id, owner and version come back.
     """
-    access = runtime.access
     with runtime.write() as conn:
         model, obj = runtime.object_for(conn, object_name)
-        access.check_object(ctx, obj, "edit")
-        row = access.visible_row(conn, ctx, obj, record_id, for_update=True)
-        access.check_row(conn, ctx, obj, row, "transfer")
+        row = runtime.access.record(conn, ctx, obj, record_id, "transfer", for_update=True)
         _check_new_owner(conn, model, obj, owner_id)
         if row["owner_id"] != owner_id:
             _write_transfer(runtime, conn, ctx, obj, row, owner_id)

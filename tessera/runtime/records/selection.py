@@ -1,13 +1,14 @@
-"""The rows a list query would reach, as SQL: what count and aggregate select from.
+"""The rows a list query would reach, as SQL: what lists, counts, aggregates and exports select from.
 
-A selection applies exactly what ``RecordService.list`` applies: the object's read right,
-the equality filters and the ``filter`` formula (both refused with FieldAccessDenied when
-they name a field the reader may not read) and the reader's row filter.
+A selection applies exactly what the access policy decides for reading (the object's
+read right, the token's scope, the reader's row condition) and the list query's
+equality filters and ``filter`` formula (both refused with FieldAccessDenied when they
+name a field the reader may not read).
 """
 
 from dataclasses import dataclass
 
-from ..schema.formulas import TableBinder, formula_filter
+from ..schema.formulas import TableBinder
 from .query import equality_filters
 
 
@@ -30,13 +31,11 @@ class Selection:
 def select_rows(runtime, conn, ctx, object_name, *, filters=None, formula=None):
     """The Selection of ``object_name`` for ``ctx``; raises as ``RecordService.list`` does."""
     model, obj = runtime.object_for(conn, object_name)
-    runtime.access.check_object(ctx, obj, "read")
-    readable = runtime.access.readable_fields(ctx, obj)
+    reach = runtime.access.records(conn, ctx, obj)
     binder = TableBinder(model, obj, runtime.eval_env(ctx), conn.dialect.name)
-    conditions = equality_filters(obj, filters or {}, readable)
+    conditions = equality_filters(obj, filters or {}, reach.readable)
     if formula:
-        conditions.append(formula_filter(runtime, conn, model, obj, formula, ctx, binder=binder))
-    row_filter = runtime.access.row_filter(ctx, obj, conn)
-    if row_filter is not None:
-        conditions.append(row_filter)
-    return Selection(model, obj, readable, binder, conditions)
+        conditions.append(runtime.access.reader_filter(conn, ctx, model, obj, formula, binder))
+    if reach.condition is not None:
+        conditions.append(reach.condition)
+    return Selection(model, obj, reach.readable, binder, conditions)

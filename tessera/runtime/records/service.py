@@ -1,6 +1,7 @@
 """The records service: create, read, update and delete records of published objects.
 
-Every operation takes a Context, asks the access policy, validates through the object's
+Every operation takes a Context, asks the access policy (``runtime.access``) what that
+context may do, validates through the object's
 generated loaders and writes the record, its field history and its outbox event in one
 transaction.
 """
@@ -65,7 +66,7 @@ class RecordService:
 
     def __init__(self, runtime):
         self.runtime = runtime
-        self.access = runtime.access.bind(runtime)
+        self.access = runtime.access
 
     # -- reading -------------------------------------------------------------------
 
@@ -73,9 +74,8 @@ class RecordService:
         """Return the record as JSON, or raise RecordNotFound if ``ctx`` cannot see it."""
         with self.runtime.read() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
-            self.access.check_object(ctx, obj, "read")
-            names = self._output_fields(ctx, obj, fields)
-            row = self.access.visible_row(conn, ctx, obj, record_id)
+            names = self._output_fields(self.access.object_access(ctx, obj, "read"), fields)
+            row = self.access.record(conn, ctx, obj, record_id)
             return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
     def _with_formulas(self, conn, ctx, model, obj, row, names):
@@ -109,8 +109,9 @@ class RecordService:
             view = RecordView(obj, dict(row), env)
             item.update({n: to_json(view[n]) for n in pending})
 
-    def _output_fields(self, ctx, obj, requested):
-        readable = self.access.readable_fields(ctx, obj)
+    @staticmethod
+    def _output_fields(grant, requested):
+        obj, readable = grant.obj, grant.readable
         if not requested:
             return readable
         check_field_names(obj, requested, readable, label="fields")
@@ -119,9 +120,8 @@ class RecordService:
     def history(self, ctx, object_name, record_id):
         """Return the record's field history, oldest first, starting with its creation."""
         with self.runtime.read() as conn:
-            model, obj = self.runtime.object_for(conn, object_name)
-            self.access.check_object(ctx, obj, "read")
-            row = self.access.visible_row(conn, ctx, obj, record_id)
+            _, obj = self.runtime.object_for(conn, object_name)
+            row = self.access.record(conn, ctx, obj, record_id)
             return read_history(conn, obj, row, self.access.history_fields(ctx, obj))
 
     # -- creating ------------------------------------------------------------------
@@ -131,7 +131,7 @@ class RecordService:
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             ids = self._insert(conn, ctx, model, obj, [payload], single=True)
-            row = self.access.visible_row(conn, ctx, obj, ids[0])
+            row = self.access.record(conn, ctx, obj, ids[0])
             names = self.access.readable_fields(ctx, obj)
             return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
@@ -142,9 +142,9 @@ class RecordService:
             return self._insert(conn, ctx, model, obj, payloads, single=False)
 
     def _insert(self, conn, ctx, model, obj, payloads, *, single):
-        self.access.check_object(ctx, obj, "create")
+        grant = self.access.object_access(ctx, obj, "create")
         for payload in payloads:
-            self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
+            grant.check_writes(payload.keys() if isinstance(payload, dict) else ())
         rows = load_all(obj, payloads, single)
         path = (lambda i, n: n) if single else (lambda i, n: f"[{i}].{n}")
         check_references(conn, model, obj, rows, path=path, reader=ctx, access=self.access)
@@ -218,11 +218,10 @@ class RecordService:
             expected_version = _version(payload.pop("version"), expected_version)
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
-            self.access.check_object(ctx, obj, "edit")
-            self.access.check_editable(ctx, obj, payload.keys() if isinstance(payload, dict) else ())
+            self.access.object_access(ctx, obj, "edit").check_writes(
+                payload.keys() if isinstance(payload, dict) else ())
             values = load_input(obj.update_loader, payload)
-            current = self.access.visible_row(conn, ctx, obj, record_id, for_update=True)
-            self.access.check_row(conn, ctx, obj, current, "edit")
+            current = self.access.record(conn, ctx, obj, record_id, "edit", for_update=True)
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(
                     f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
@@ -236,7 +235,7 @@ class RecordService:
             self._write_changes(conn, ctx, obj, current, values)
             if obj.rollups_fed:
                 refresh_parents(conn, model, obj, [current], [candidate])
-            row = self.access.visible_row(conn, ctx, obj, record_id)
+            row = self.access.record(conn, ctx, obj, record_id)
             names = self.access.readable_fields(ctx, obj)
             return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
@@ -261,9 +260,7 @@ class RecordService:
         """Delete the record, applying each child lookup's on-delete rule, all or nothing."""
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
-            self.access.check_object(ctx, obj, "delete")
-            current = self.access.visible_row(conn, ctx, obj, record_id, for_update=True)
-            self.access.check_row(conn, ctx, obj, current, "delete")
+            current = self.access.record(conn, ctx, obj, record_id, "delete", for_update=True)
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(f"{obj.name} {record_id} is at version {current['version']}")
             self._delete_row(conn, ctx, model, obj, current)

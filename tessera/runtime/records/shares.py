@@ -52,10 +52,7 @@ def share_json(row, names):
 
 def _record(runtime, conn, ctx, object_name, record_id, action):
     _, obj = runtime.object_for(conn, object_name)
-    runtime.access.check_object(ctx, obj, "read" if action == "read" else "edit")
-    row = runtime.access.visible_row(conn, ctx, obj, record_id, for_update=action != "read")
-    if action != "read":
-        runtime.access.check_row(conn, ctx, obj, row, "share")
+    runtime.access.record(conn, ctx, obj, record_id, action, for_update=action != "read")
     return obj
 
 

@@ -69,8 +69,8 @@ def _target_of(obj, name):
 class LookupGuard:
     """The lookup targets a reader may see: for each object, the reader's record-level condition.
 
-    A formula the reader wrote sees a target record only when ``access.row_filter`` lets
-    them read it. Conditions are computed once per object for the guard's lifetime (one
+    A formula the reader wrote sees a target record only when ``access.row_filter`` (any
+    object with that method: the access policy) lets them read it. Conditions are computed once per object for the guard's lifetime (one
     query or one evaluation).
     """
 
@@ -186,9 +186,8 @@ def org_clock(timezone_name):
 SYSTEM_FIELDS = frozenset({"id", "owner", "created_at", "updated_at", "created_by", "updated_by"})
 
 
-def _readable_map(runtime, model, ctx):
-    return {name: set(runtime.access.readable_fields(ctx, obj)) | SYSTEM_FIELDS
-            for name, obj in model.objects.items()}
+def _readable_map(model, readable_of):
+    return {name: set(readable_of(obj)) | SYSTEM_FIELDS for name, obj in model.objects.items()}
 
 
 def _hidden_reference(model, root, path, readable):
@@ -221,16 +220,17 @@ def _cached_check(model, root, source, options):
     return checked
 
 
-def check_for_reader(runtime, model, obj, source, ctx=None, **options):
-    """Check ``source`` over ``obj`` as ``ctx`` sees the model (cached per revision).
+def check_for_reader(model, obj, source, readable_of=None, **options):
+    """Check ``source`` over ``obj`` as a reader sees the model (cached per revision).
 
-    A formula that reads a field the reader may not read, on the object or across a
-    lookup, raises FieldAccessDenied without naming it; error suggestions come only from
-    readable fields. With no ``ctx`` (system work) every field is visible.
+    ``readable_of(object)`` names the fields the reader may read. A formula that reads
+    any other field, on the object or across a lookup, raises FieldAccessDenied without
+    naming it; error suggestions come only from readable fields. With no ``readable_of``
+    (system work) every field is visible.
     """
-    if ctx is None:
+    if readable_of is None:
         return _cached_check(model, obj.name, source, options)
-    readable = _readable_map(runtime, model, ctx)
+    readable = _readable_map(model, readable_of)
     try:
         checked = _cached_check(model, obj.name, source, options)
     except FormulaError:
@@ -242,37 +242,31 @@ def check_for_reader(runtime, model, obj, source, ctx=None, **options):
     return checked
 
 
-def formula_filter(runtime, conn, model, obj, source, ctx=None, binder=None):
-    """Compile a boolean formula ``ctx`` wrote (a list's ``filter=``) into a condition on ``binder``'s joins.
+def formula_filter(model, obj, source, binder, *, readable_of=None, guard=None):
+    """Compile a boolean formula (a list's ``filter=``) into a condition on ``binder``'s joins.
 
-    A formula that reads a field ``ctx`` may not read is refused with FieldAccessDenied.
-    Lookups see only the target records ``ctx`` may read: through any other, every field
-    is NULL. With no ``ctx`` (system work) every record is visible.
+    ``readable_of`` limits the fields it may read (see ``check_for_reader``); with a
+    ``guard`` (a LookupGuard) its lookups see only the target records the guard lets
+    through, and every field through any other is NULL. Without them (system work)
+    every field and record is visible. Raises InvalidQuery when it cannot run in SQL.
     """
-    guard = None if ctx is None else LookupGuard(runtime.access, ctx, conn)
-    return _compiled_filter(runtime, conn, model, obj, source, ctx, binder, guard)
-
-
-def _compiled_filter(runtime, conn, model, obj, source, ctx, binder, guard):
-    """The SQL of a boolean formula on ``binder``; its lookups go through ``guard`` (None: all records)."""
-    checked = check_for_reader(runtime, model, obj, source, ctx, context="filter")
+    checked = check_for_reader(model, obj, source, readable_of, context="filter")
     if not checked.pushable:
         raise InvalidQuery("this filter uses functions that cannot run in the database",
                            errors={"filter": ["not pushable to SQL"]})
-    binder = binder or TableBinder(model, obj, runtime.eval_env(ctx), conn.dialect.name)
     reading = binder if guard is None else binder.reading_as(guard)
     return compile_sql(checked, reading, binder.env)
 
 
-def filter_condition(runtime, conn, model, obj, source, ctx=None):
+def filter_condition(conn, model, obj, source, env):
     """A self-contained SQL condition on ``obj.table`` for a boolean formula written in metadata (sharing rules).
 
     Lookups inside the formula become a subquery, so the caller needs no joins. Like
     every formula an administrator defines, it reads every field and follows lookups in
-    system context (every target record is visible); ``ctx`` only gives ``$user``.
+    system context (every target record is visible); ``env`` gives ``$user`` and the clock.
     """
-    binder = TableBinder(model, obj, runtime.eval_env(ctx), conn.dialect.name)
-    condition = _compiled_filter(runtime, conn, model, obj, source, None, binder, None)
+    binder = TableBinder(model, obj, env, conn.dialect.name)
+    condition = formula_filter(model, obj, source, binder)
     if binder.from_clause is binder.root:
         return condition
     inner = select(binder.root.c.id).select_from(binder.from_clause).where(condition)
