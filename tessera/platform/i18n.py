@@ -40,6 +40,7 @@ TITLES = {
     "field_access_denied": ("Field access denied", "没有字段权限"),
     "token_scope_exceeded": ("Outside the token's scope", "超出访问令牌的范围"),
     "directory_conflict": ("Directory conflict", "组织架构冲突"),
+    "document_exists": ("Document already exists", "文档已存在"),
     "too_many_groups": ("Too many groups", "分组过多"),
 }
 
@@ -140,6 +141,9 @@ _PATTERNS = [
     (r"no team with that name", "不存在该名称的团队"),
     (r"no role with that name", "不存在该名称的角色"),
     (r"a team with that name already exists", "已存在同名团队"),
+    (r'(?P<k>\w+) "(?P<n>[^"]+)" already exists; use PUT to change it', '{k} "{n}" 已存在；请用 PUT 修改'),
+    (r'no user "(?P<u>[^"]+)"', '不存在用户 "{u}"'),
+    (r'user "(?P<u>[^"]+)" is deactivated', '用户 "{u}" 已停用'),
     (r"a role with that name already exists", "已存在同名角色"),
     (r"a (?P<k>team|role) cannot sit below itself", "不能把它放在自身之下"),
     (r"this (?P<k>team|role) still has (?P<n>\d+) sub-unit\(s\)", "仍有 {n} 个下级单元"),

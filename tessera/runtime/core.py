@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tessera.formula import EvalEnv
 
+from .access.overrides import AdminOverrides
 from .access.policy import AccessPolicy
 from .records.computed import Fetcher
 from .db import make_engine, writer
@@ -18,6 +19,10 @@ from .schema.formulas import org_clock
 from .identity.login_policy import LoginPolicy
 from .schema.model import ModelCache
 from .records.service import RecordService
+from .publish.metadata import MetadataService
+from .identity.account_service import AccountService
+from .identity.token_service import TokenService
+from .identity.unit_service import DirectoryService
 from .schema.system_tables import field_history, outbox, runtime_schema
 
 
@@ -67,7 +72,12 @@ class Runtime:
         self.write_engine = writer(self.engine)
         self.access = access or AccessPolicy()
         self.models = ModelCache(_load_published)
+        self.overrides = AdminOverrides(self.write)
         self.records = RecordService(self)
+        self.metadata = MetadataService(self)
+        self.accounts = AccountService(self)
+        self.tokens = TokenService(self)
+        self.directory = DirectoryService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

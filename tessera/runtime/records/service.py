@@ -75,7 +75,9 @@ class RecordService:
             self.access.check_object(ctx, obj, "read")
             names = self._output_fields(ctx, obj, fields)
             row = self.access.visible_row(conn, ctx, obj, record_id)
-            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+            found = record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+        self.runtime.overrides.read(ctx, obj, "read", record_id=record_id, owner_id=row["owner_id"])
+        return found
 
     def _with_formulas(self, conn, ctx, model, obj, row, names):
         wanted = [n for n in names if n in obj.formulas]
@@ -98,7 +100,8 @@ class RecordService:
                              limit=limit, cursor=cursor, conditions=rows.conditions)
             found, names = page.pop("_rows"), page.pop("_names")
             self._fill_python_formulas(conn, ctx, rows.model, rows.obj, page["items"], found, names)
-            return page
+        self.runtime.overrides.read(ctx, rows.obj, "list")
+        return page
 
     def _fill_python_formulas(self, conn, ctx, model, obj, items, rows, names):
         pending = [n for n in names if n in obj.formulas and not obj.formulas[n].pushable]
@@ -122,7 +125,9 @@ class RecordService:
             model, obj = self.runtime.object_for(conn, object_name)
             self.access.check_object(ctx, obj, "read")
             row = self.access.visible_row(conn, ctx, obj, record_id)
-            return read_history(conn, obj, row, self.access.history_fields(ctx, obj))
+            items = read_history(conn, obj, row, self.access.history_fields(ctx, obj))
+        self.runtime.overrides.read(ctx, obj, "history", record_id=record_id, owner_id=row["owner_id"])
+        return items
 
     # -- creating ------------------------------------------------------------------
 
@@ -223,6 +228,7 @@ class RecordService:
             values = load_input(obj.update_loader, payload)
             current = self.access.visible_row(conn, ctx, obj, record_id, for_update=True)
             self.access.check_row(conn, ctx, obj, current, "edit")
+            self.runtime.overrides.changed(conn, ctx, obj, "edit", current)
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(
                     f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
@@ -267,6 +273,7 @@ class RecordService:
             self.access.check_object(ctx, obj, "delete")
             current = self.access.visible_row(conn, ctx, obj, record_id, for_update=True)
             self.access.check_row(conn, ctx, obj, current, "delete")
+            self.runtime.overrides.changed(conn, ctx, obj, "delete", current)
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(f"{obj.name} {record_id} is at version {current['version']}")
             self._delete_row(conn, ctx, model, obj, current)
