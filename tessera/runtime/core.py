@@ -72,7 +72,7 @@ class Runtime:
         self.write_engine = writer(self.engine)
         self.access = access or AccessPolicy()
         self.models = ModelCache(_load_published)
-        self.overrides = AdminOverrides(self.write)
+        self.overrides = AdminOverrides(self.write_soon)
         self.records = RecordService(self)
         self.metadata = MetadataService(self)
         self.accounts = AccountService(self)
@@ -136,10 +136,27 @@ class Runtime:
             yield
         finally:
             _end_request_read()
+            self._write_deferred(_request_memo.get().pop("deferred", ()))
             conn = _request_memo.get().pop("conn", None)
             _request_memo.reset(token)
             if conn is not None:
                 conn.close()
+
+    def write_soon(self, work):
+        """Run ``work(conn)`` in a write transaction: at the end of the request scope, or now
+        outside one. Reads that only leave a trace (audit entries of admin-override reads)
+        use it so the reads of one request keep sharing one transaction."""
+        memo = _request_memo.get()
+        if memo is None:
+            self._write_deferred([work])
+        else:
+            memo.setdefault("deferred", []).append(work)
+
+    def _write_deferred(self, works):
+        if works:
+            with self.write_engine.begin() as conn:
+                for work in works:
+                    work(conn)
 
     def use_revision(self, revision):
         """Let the request scope use ``revision``, read by the caller in the scope's transaction."""

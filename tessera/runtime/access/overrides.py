@@ -5,8 +5,8 @@ report each one here as they serve it, so every caller (API, CLI, job, plugin) i
 audited alike. Writes (edit, delete) are recorded on the writer's connection, in the
 transaction of the change. Reads (read, list, history, count, aggregate) change
 nothing: their entry is written in a short transaction of its own right after the read
-succeeded, and repeats are coalesced per process (see ``audit/windows.py`` and
-docs/security.md, "Audit log").
+succeeded (at the end of the request scope, inside one), and repeats are coalesced per
+process (see ``audit/windows.py`` and docs/security.md, "Audit log").
 """
 
 import atexit
@@ -41,11 +41,12 @@ def is_override(ctx, obj, owner_id=None):
 class AdminOverrides:
     """Records the admin overrides of one runtime, coalescing repeated reads.
 
-    ``write`` opens a write transaction (``Runtime.write``).
+    ``write_soon(work)`` runs ``work(conn)`` in a write transaction, at once or when the
+    request scope ends (``Runtime.write_soon``).
     """
 
-    def __init__(self, write, windows=None):
-        self._write = write
+    def __init__(self, write_soon, windows=None):
+        self._write_soon = write_soon
         self.windows = windows or AuditWindows()
         _LIVE.add(self)
 
@@ -60,9 +61,9 @@ class AdminOverrides:
         if is_override(ctx, obj, owner_id):
             key = (ctx.user_id, ctx.token_id, ctx.session_id, ctx.ip, obj.name, record_id, action)
             if self.windows.note(key, _actor(ctx)):
-                with self._write() as conn:
-                    audit.record(conn, EVENT, ctx, object_name=obj.name, record_id=record_id,
-                                 details={"action": action})
+                details = {"action": action}
+                self._write_soon(lambda conn: audit.record(conn, EVENT, ctx, object_name=obj.name,
+                                                           record_id=record_id, details=details))
         self.flush()
 
     def flush(self, *, force=False):
@@ -70,9 +71,11 @@ class AdminOverrides:
         due = self.windows.take_due(force=force)
         if not due:
             return
-        with self._write() as conn:
+        def write(conn):
             for key, window in due:
                 _write_summary(conn, key, window)
+
+        self._write_soon(write)
 
 
 def _actor(ctx):
