@@ -41,7 +41,7 @@ class DocumentNotFound(MetadataError):
 
 
 class DocumentExists(MetadataError):
-    """A new document was created under a name that is already taken."""
+    """A document of that kind and name already exists, so it cannot be created again."""
 
     code = "document_exists"
     status = 409

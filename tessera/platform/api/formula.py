@@ -1,6 +1,6 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
-from tessera.formula import FormulaType, compile_python
+from tessera.formula import CONTEXTS, FormulaType, compile_python
 from tessera.runtime.records.computed import RecordView, reader_env
 from tessera.runtime.schema.formulas import LookupGuard, check_for_reader
 from tessera.runtime.records.service import load_input
@@ -9,8 +9,6 @@ from tessera.runtime.fields.serialize import to_json
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import ctx, runtime
-
-CONTEXTS = ("field", "filter", "validation", "aggregate")
 
 
 def _request():

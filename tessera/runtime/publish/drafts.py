@@ -5,7 +5,7 @@ written on the caller's connection, so they commit together or not at all.
 """
 
 from tessera.metadata import store
-from tessera.metadata.errors import DocumentExists, InvalidDocument
+from tessera.metadata.errors import InvalidDocument
 from tessera.metadata.kinds import kind_spec
 
 from ..audit import log as audit
@@ -22,16 +22,13 @@ def new_document_name(kind, body):
 
 def create_draft(conn, ctx, kind, name, body):
     """Save the first draft of a new document (kind, name); raise DocumentExists if it exists."""
-    kind_spec(kind)
-    if store.list_documents(conn, kind).get((kind, name)) is not None:
-        raise DocumentExists(f'{kind} "{name}" already exists; use PUT to change it')
-    return save_draft(conn, ctx, kind, name, body)
+    return save_draft(conn, ctx, kind, name, body, new=True)
 
 
-def save_draft(conn, ctx, kind, name, body):
+def save_draft(conn, ctx, kind, name, body, *, new=False):
     """Validate ``body`` and store it as the new draft of (kind, name) by ``ctx``; return its version."""
     kind_spec(kind)
-    version = store.save_draft(conn, kind, name, body, ctx.username)
+    version = store.save_draft(conn, kind, name, body, ctx.username, new=new)
     audit.record(conn, "metadata.draft_saved", ctx, subject=f"{kind}/{name}")
     return version
 
