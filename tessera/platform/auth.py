@@ -9,11 +9,10 @@ import time
 
 from flask import g, request
 
-from tessera.runtime.audit import log as audit
 from tessera.runtime.errors import AuthenticationFailed, ScopeExceeded
 from tessera.runtime.identity.principal import PrincipalCache, user_with_version
 from tessera.runtime.identity.sessions import csrf_matches, find_session, touch_session
-from tessera.runtime.identity.tokens import authenticate_token_with_user, touch_token
+from tessera.runtime.identity.tokens import authenticate_token_with_user, note_token_rejected, note_token_used
 
 from .problems import ApiProblem
 
@@ -71,22 +70,18 @@ class Authenticator:
             raise
         if self._due(("token", ctx.token_id)):
             with self.runtime.write() as conn:
-                touch_token(conn, ctx.token_id)
-                audit.record(conn, "token.used", ctx, subject=f"token {ctx.token_id}")
+                note_token_used(conn, ctx)
         return ctx
 
     def _model(self, conn):
-        """The request's compiled model, kept on ``g`` for the after-request audit hook."""
-        model = self.runtime.model(conn)
-        g.tessera_model = model
-        return model
+        """The request's compiled model (read once per request scope)."""
+        return self.runtime.model(conn)
 
     def _note_rejection(self, error):
         token_id = getattr(error, "token_id", None)
         if token_id is not None and self._due(("rejected", token_id)):
             with self.runtime.write() as conn:
-                audit.record(conn, "token.rejected", outcome="failure", actor_id=error.user_id, ip=client_ip(),
-                             subject=f"token {token_id}", details={"reason": error.message})
+                note_token_rejected(conn, error, client_ip())
 
     def _from_session(self, secret):
         with self.runtime.read() as conn:

@@ -6,16 +6,11 @@ from pathlib import Path
 
 import click
 
-from tessera.metadata import store
+from tessera.runtime import Context
 from tessera.metadata.errors import MetadataError
-from tessera.runtime import Runtime
-from tessera.runtime.audit import log as audit
-from tessera.runtime.publish import service as publishing
 from tessera.runtime.errors import RuntimeFailure
-from tessera.runtime.identity.users import create_user, find_user
 
-from .plugins import plugged_runtime_options
-from .cli_identity import token, user
+from .cli_identity import cli_runtime, fail, run, token, user
 from .config import ConfigError, load_settings
 
 
@@ -26,17 +21,6 @@ def _settings():
         raise click.ClickException(str(error)) from None
 
 
-def _runtime():
-    runtime = Runtime(_settings()["DATABASE_URL"], **plugged_runtime_options())
-    runtime.create_schema()
-    return runtime
-
-
-def _fail(error):
-    lines = [error.message] + [f"  {path}: {'; '.join(msgs)}" for path, msgs in error.errors.items()]
-    raise click.ClickException("\n".join(lines))
-
-
 @click.group()
 def main():
     """Tessera: a metadata-driven platform for CRM and sales performance."""
@@ -45,14 +29,8 @@ def main():
 @main.command()
 def init():
     """Create the database tables and the administrator ``admin``."""
-    runtime = _runtime()
-    with runtime.write() as conn:
-        if find_user(conn, "admin") is None:
-            create_user(conn, "admin", display_name="Administrator", is_admin=True)
-            audit.record(conn, "user.created", actor="cli", subject="admin", details={"admin": True})
-            click.echo("created user admin", err=True)
-        else:
-            click.echo("already initialised", err=True)
+    created = run(cli_runtime().accounts.initialise)
+    click.echo("created user admin" if created else "already initialised", err=True)
 
 
 main.add_command(user)
@@ -103,27 +81,22 @@ def _documents_in(path):
 @metadata.command("apply")
 @click.argument("path", type=click.Path(exists=True))
 def metadata_apply(path):
-    """Save every document in PATH (a JSON file or a folder of them) as drafts."""
-    runtime = _runtime()
-    with runtime.write() as conn:
-        for file, doc in _documents_in(path):
-            try:
-                version = store.save_draft(conn, doc["kind"], doc["name"], doc, "admin")
-            except MetadataError as error:
-                error.message = f"{file}: {error.message}"
-                _fail(error)
-            click.echo(f"{doc['kind']}/{doc['name']}: draft version {version}")
+    """Save every document in PATH (a JSON file or a folder of them) as drafts, all or none."""
+    runtime = cli_runtime()
+    found = list(_documents_in(path))
+    try:
+        saved = runtime.metadata.apply(Context.cli(), [doc for _, doc in found])
+    except MetadataError as error:
+        error.message = f"{found[error.position][0]}: {error.message}"
+        fail(error)
+    for item in saved:
+        click.echo(f"{item['kind']}/{item['name']}: draft version {item['version']}")
 
 
 @metadata.command("plan")
 def metadata_plan():
     """Show what the next publish would do, as JSON."""
-    runtime = _runtime()
-    try:
-        with runtime.read() as conn:
-            result = publishing.plan(conn, runtime.model(conn))
-    except MetadataError as error:
-        _fail(error)
+    result = run(cli_runtime().metadata.plan)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
 
 
@@ -131,14 +104,7 @@ def metadata_plan():
 @click.option("--confirm-data-loss", is_flag=True, help="Allow steps that lose data.")
 def metadata_publish(confirm_data_loss):
     """Check and publish every pending draft."""
-    runtime = _runtime()
-    try:
-        with runtime.write() as conn:
-            result = publishing.publish(conn, runtime.model(conn), "admin", confirm_data_loss=confirm_data_loss)
-            audit.record(conn, "metadata.published", actor="cli", subject=f"revision {result['revision']}",
-                         details={"revision": result["revision"], "changes": result["changes"]})
-    except MetadataError as error:
-        _fail(error)
+    result = run(cli_runtime().metadata.publish, confirm_data_loss=confirm_data_loss)
     click.echo(f"published revision {result['revision']} ({len(result['steps'])} storage steps)")
 
 
@@ -150,11 +116,11 @@ def demo(host, port, no_serve):
     """Initialise a database, publish the example model, load samples and serve."""
     from .demo import load_demo
 
-    runtime = _runtime()
+    runtime = cli_runtime()
     try:
         secret = load_demo(runtime)
     except (MetadataError, RuntimeFailure) as error:
-        _fail(error)
+        fail(error)
     click.echo(f"Demo ready. Token for admin:\n{secret}\n", err=True)
     click.echo(f'Try: curl -H "Authorization: Bearer {secret}" http://{host}:{port}/api/v1/objects/opportunity/records', err=True)
     if not no_serve:

@@ -1,31 +1,24 @@
 """``tessera user`` and ``tessera token``: accounts and API tokens from the command line.
 
-Every change is audited with the actor ``cli``.
+Each command is a thin caller of one runtime service, acting through the command line's
+own context (``Context.cli()``): the runtime checks, writes and audits, with the actor
+``cli``, exactly as it does for the API.
 """
 
 import sys
 
 import click
 
-from tessera.runtime import Runtime
-from tessera.runtime.audit import log as audit
+from tessera.metadata.errors import MetadataError
+from tessera.runtime import Context, Runtime
 from tessera.runtime.errors import RuntimeFailure
-from tessera.runtime.identity.users import create_user, find_user, set_active, set_password
-from tessera.runtime.identity.tokens import check_objects_published, issue_token, list_tokens, revoke_token
 
 from .plugins import plugged_runtime_options
 from .config import ConfigError, load_settings
 
-CLI = "cli"
 
-
-class _CliActor:
-    """The actor the audit log records for command-line changes."""
-
-    user_id, username, token_id, ip = None, CLI, None, None
-
-
-def _runtime():
+def cli_runtime():
+    """The Runtime of the configured database, its system tables created."""
     try:
         runtime = Runtime(load_settings()["DATABASE_URL"], **plugged_runtime_options())
     except ConfigError as error:
@@ -34,18 +27,18 @@ def _runtime():
     return runtime
 
 
-def _fail(error):
+def fail(error):
+    """Stop the command with ``error``'s message and its field errors, one per line."""
     lines = [error.message] + [f"  {path}: {'; '.join(msgs)}" for path, msgs in error.errors.items()]
     raise click.ClickException("\n".join(lines))
 
 
-def _user(conn, username, *, active=True):
-    found = find_user(conn, username)
-    if found is None:
-        raise click.ClickException(f'no user "{username}" (run "tessera init" first?)')
-    if active and not found["active"]:
-        raise click.ClickException(f'user "{username}" is deactivated')
-    return found
+def run(operation, *args, **kwargs):
+    """Call a runtime service ``operation`` as the command line; a refusal ends the command readably."""
+    try:
+        return operation(Context.cli(), *args, **kwargs)
+    except (RuntimeFailure, MetadataError) as error:
+        fail(error)
 
 
 def _password(from_stdin):
@@ -68,15 +61,13 @@ def user():
 @click.option("--password-stdin", is_flag=True, help="Read a password from standard input.")
 def user_create(username, display_name, email, locale, admin, password_stdin):
     """Create USERNAME (without --password-stdin the user can use API tokens only, until passwd)."""
-    password = _password(True) if password_stdin else None
-    try:
-        with _runtime().write() as conn:
-            user_id = create_user(conn, username, display_name=display_name, email=email, locale=locale,
-                                  is_admin=admin, password=password)
-            audit.record(conn, "user.created", _CliActor(), subject=username)
-    except RuntimeFailure as error:
-        _fail(error)
-    click.echo(f"created user {username} (id {user_id})", err=True)
+    values = {"username": username, "email": email, "locale": locale, "is_admin": admin}
+    if display_name is not None:
+        values["display_name"] = display_name
+    if password_stdin:
+        values["password"] = _password(True)
+    profile = run(cli_runtime().accounts.create, values)
+    click.echo(f"created user {username} (id {profile['id']})", err=True)
 
 
 @user.command("passwd")
@@ -84,12 +75,7 @@ def user_create(username, display_name, email, locale, admin, password_stdin):
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_passwd(username, password_stdin):
     """Set the password of USERNAME (prompted twice unless --password-stdin)."""
-    password = _password(password_stdin)
-    try:
-        with _runtime().write() as conn:
-            set_password(conn, _CliActor(), _user(conn, username, active=False)["id"], password)
-    except RuntimeFailure as error:
-        _fail(error)
+    run(cli_runtime().accounts.set_password, username, _password(password_stdin))
     click.echo(f"password of {username} changed", err=True)
 
 
@@ -97,8 +83,7 @@ def user_passwd(username, password_stdin):
 @click.argument("username")
 def user_deactivate(username):
     """Deactivate USERNAME: their tokens and sessions stop working at once."""
-    with _runtime().write() as conn:
-        set_active(conn, _CliActor(), _user(conn, username, active=False)["id"], False)
+    run(cli_runtime().accounts.deactivate, username)
     click.echo(f"deactivated {username}", err=True)
 
 
@@ -115,29 +100,17 @@ def token():
 @click.option("--expires-in-days", type=int, help="Days until the token expires (default: never).")
 def token_create(username, name, read_only, objects, expires_in_days):
     """Print a new token for USERNAME as the only line on standard output."""
-    try:
-        runtime = _runtime()
-        with runtime.write() as conn:
-            found = _user(conn, username)
-            check_objects_published(runtime.model(conn), list(objects) or None)
-            token_id, secret = issue_token(conn, found["id"], name, scope="read" if read_only else "read_write",
-                                           objects=list(objects) or None, expires_in_days=expires_in_days)
-            audit.record(conn, "token.created", _CliActor(), subject=f"token {token_id}",
-                         details={"user": found["id"], "scope": "read" if read_only else "read_write"})
-    except RuntimeFailure as error:
-        _fail(error)
-    click.echo(secret)
+    values = {"name": name, "scope": "read" if read_only else "read_write", "objects": list(objects) or None,
+              "expires_in_days": expires_in_days}
+    made = run(cli_runtime().tokens.issue, values, user=username)
+    click.echo(made["token"])
 
 
 @token.command("revoke")
 @click.argument("token_id", type=int)
 def token_revoke(token_id):
     """Revoke the token TOKEN_ID (see ``tessera token list``)."""
-    try:
-        with _runtime().write() as conn:
-            revoke_token(conn, _CliActor(), token_id)
-    except RuntimeFailure as error:
-        _fail(error)
+    run(cli_runtime().tokens.revoke, token_id)
     click.echo(f"revoked token {token_id}", err=True)
 
 
@@ -145,8 +118,6 @@ def token_revoke(token_id):
 @click.argument("username")
 def token_list(username):
     """List the tokens of USERNAME (id, name, scope, last use, state)."""
-    with _runtime().read() as conn:
-        rows = list_tokens(conn, _user(conn, username, active=False)["id"])
-    for row in rows:
+    for row in run(cli_runtime().tokens.list, user=username):
         state = "revoked" if row["revoked_at"] else "live"
         click.echo(f"{row['id']}\t{row['name']}\t{row['scope']}\t{row['last_used_at'] or '-'}\t{state}")

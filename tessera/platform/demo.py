@@ -7,21 +7,22 @@ from sqlalchemy import func, select
 
 from tessera.metadata import store
 from tessera.runtime import Context
-from tessera.runtime.publish import service as publishing
-from tessera.runtime.identity.users import create_token, create_user, find_user
+from tessera.runtime.publish import drafts, service as publishing
+from tessera.runtime.identity.users import find_user
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "crm-basic"
 
 
-def _publish_model(runtime, user, folder):
+def _publish_model(runtime, ctx, folder):
+    """Save the example's changed documents and publish them, in one transaction."""
     with runtime.write() as conn:
         for path in sorted((folder / "metadata").glob("*.json")):
             doc = json.loads(path.read_text("utf-8"))
             current = store.list_documents(conn, doc["kind"]).get((doc["kind"], doc["name"]))
             if current != doc:
-                store.save_draft(conn, doc["kind"], doc["name"], doc, user["username"])
+                drafts.save_draft(conn, ctx, doc["kind"], doc["name"], doc)
         if store.pending_changes(conn):
-            publishing.publish(conn, runtime.model(conn), user["username"], actor_id=user["id"])
+            publishing.publish(conn, runtime.model(conn), ctx)
 
 
 def _load_records(runtime, ctx, folder):
@@ -36,11 +37,10 @@ def _load_records(runtime, ctx, folder):
 
 def load_demo(runtime, folder=EXAMPLE):
     """Make sure ``admin`` exists, publish the example model, load samples once; return a new token."""
-    with runtime.write() as conn:
-        if find_user(conn, "admin") is None:
-            create_user(conn, "admin", display_name="Administrator", is_admin=True)
+    runtime.accounts.initialise(Context.cli())
+    with runtime.read() as conn:
         user = find_user(conn, "admin")
-    _publish_model(runtime, user, folder)
-    _load_records(runtime, Context(user_id=user["id"], username="admin", is_admin=True), folder)
-    with runtime.write() as conn:
-        return create_token(conn, user["id"], "demo")
+    ctx = Context(user_id=user["id"], username="admin", is_admin=True)
+    _publish_model(runtime, ctx, folder)
+    _load_records(runtime, ctx, folder)
+    return runtime.tokens.issue(ctx, {"name": "demo"})["token"]

@@ -147,6 +147,8 @@ _PATTERNS = [
     (r"no team with that name", "不存在该名称的团队"),
     (r"no role with that name", "不存在该名称的角色"),
     (r"a team with that name already exists", "已存在同名团队"),
+    (r'no user "(?P<u>[^"]*)"', "不存在用户“{u}”"),
+    (r'user "(?P<u>[^"]*)" is deactivated', "用户“{u}”已停用"),
     (r"a role with that name already exists", "已存在同名角色"),
     (r"a (?P<k>team|role) cannot sit below itself", "不能把它放在自身之下"),
     (r"this (?P<k>team|role) still has (?P<n>\d+) sub-unit\(s\)", "仍有 {n} 个下级单元"),

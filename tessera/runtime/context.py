@@ -9,6 +9,8 @@ serves that request. The formula layer reads ``user_id``, ``username``, ``displa
 from dataclasses import dataclass, field
 
 READ_ACTIONS = frozenset({"read"})
+#: The actor name of the command line in the audit log.
+CLI_ACTOR = "cli"
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,9 @@ class TokenScope:
 
 @dataclass(frozen=True)
 class Context:
-    """The acting user and what they are; jobs act as the system user."""
+    """The acting user and what they are; jobs act as the system user, the CLI as ``cli``."""
 
-    user_id: int
+    user_id: int | None
     username: str
     is_admin: bool = False
     roles: tuple = field(default_factory=tuple)
@@ -67,3 +69,11 @@ class Context:
     def system(cls, user_id):
         """A context for platform-internal work (jobs, demo loading) acting as ``user_id``."""
         return cls(user_id=user_id, username="system", is_admin=True)
+
+    @classmethod
+    def cli(cls):
+        """The context of the ``tessera`` command line: an administrator with no user row.
+
+        The audit log records its changes with the actor ``cli`` and no actor id.
+        """
+        return cls(user_id=None, username=CLI_ACTOR, is_admin=True)

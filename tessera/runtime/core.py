@@ -12,6 +12,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from tessera.formula import EvalEnv
 
+from .access.overrides import AdminOverrides
 from .access.policy import AccessPolicy
 from .records.computed import Fetcher
 from .db import make_engine, writer
@@ -22,6 +23,10 @@ from .identity.login_policy import LoginPolicy
 from .schema.model import ModelCache
 from .records.formulas import FormulaService
 from .records.service import RecordService
+from .publish.metadata import MetadataService
+from .identity.account_service import AccountService
+from .identity.token_service import TokenService
+from .identity.unit_service import DirectoryService
 from .schema.system_tables import field_history, outbox, runtime_schema
 
 
@@ -72,8 +77,13 @@ class Runtime:
         self.write_engine = writer(self.engine)
         self.models = ModelCache(_load_published, self.field_types)
         self.access = AccessPolicy(self.model, self.eval_env)
+        self.overrides = AdminOverrides(self.write_soon)
         self.records = RecordService(self)
         self.formulas = FormulaService(self)
+        self.metadata = MetadataService(self)
+        self.accounts = AccountService(self)
+        self.tokens = TokenService(self)
+        self.directory = DirectoryService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several
@@ -137,10 +147,27 @@ class Runtime:
                 yield
         finally:
             _end_request_read()
+            self._write_deferred(_request_memo.get().pop("deferred", ()))
             conn = _request_memo.get().pop("conn", None)
             _request_memo.reset(token)
             if conn is not None:
                 conn.close()
+
+    def write_soon(self, work):
+        """Run ``work(conn)`` in a write transaction: at the end of the request scope, or now
+        outside one. Reads that only leave a trace (audit entries of admin-override reads)
+        use it so the reads of one request keep sharing one transaction."""
+        memo = _request_memo.get()
+        if memo is None:
+            self._write_deferred([work])
+        else:
+            memo.setdefault("deferred", []).append(work)
+
+    def _write_deferred(self, works):
+        if works:
+            with self.write_engine.begin() as conn:
+                for work in works:
+                    work(conn)
 
     def use_revision(self, revision):
         """Let the request scope use ``revision``, read by the caller in the scope's transaction."""

@@ -3,6 +3,7 @@
 import pytest
 
 from tessera.metadata import store
+from tessera.runtime import Context
 from tessera.runtime.publish import service as publishing
 def publish_documents(runtime, *docs, confirm=False, deleted=()):
     """Save ``docs`` as drafts (and mark ``deleted`` names for deletion), then publish; return the result.
@@ -20,7 +21,7 @@ def publish_documents(runtime, *docs, confirm=False, deleted=()):
 def publish_drafts(runtime, *, confirm=False):
     """Publish the pending drafts in one transaction; return the result."""
     with runtime.write() as conn:
-        return publishing.publish(conn, runtime.model(conn), "admin", confirm_data_loss=confirm)
+        return publishing.publish(conn, runtime.model(conn), Context.cli(), confirm_data_loss=confirm)
 
 
 @pytest.fixture

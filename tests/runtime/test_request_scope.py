@@ -3,9 +3,12 @@
 import pytest
 import sqlalchemy as sa
 
+from tessera.runtime import Context
+from tessera.runtime.audit import log as audit
 from tessera.runtime.errors import RecordNotFound
 
 DEAL = {"kind": "object", "name": "deal", "fields": [{"name": "title", "type": "text"}]}
+PUBLIC_DEAL = {**DEAL, "sharing": "public_read"}
 
 
 def count_begins(runtime):
@@ -15,7 +18,7 @@ def count_begins(runtime):
 
 
 def test_reads_of_one_request_share_one_transaction(runtime, publish, admin_ctx):
-    publish(DEAL)
+    publish(PUBLIC_DEAL)
     record = runtime.records.create(admin_ctx, "deal", {"title": "Pumps"})
     begins = count_begins(runtime)
     with runtime.request_scope():
@@ -23,6 +26,23 @@ def test_reads_of_one_request_share_one_transaction(runtime, publish, admin_ctx)
         runtime.records.list(admin_ctx, "deal")
         runtime.records.history(admin_ctx, "deal", record["id"])
     assert len(begins) == 1
+
+
+def test_admin_override_reads_of_a_request_are_audited_in_one_write_when_the_scope_ends(runtime, publish, admin_ctx):
+    publish(DEAL)
+    record = runtime.records.create(admin_ctx, "deal", {"title": "Pumps"})
+    other_admin = Context(user_id=admin_ctx.user_id + 1000, username="root", is_admin=True)
+    begins = count_begins(runtime)
+    with runtime.request_scope():
+        runtime.records.get(other_admin, "deal", record["id"])
+        runtime.records.list(other_admin, "deal")
+        with runtime.read() as conn:
+            assert audit.search(conn, {"event": "admin.override"})["items"] == []
+    assert len(begins) == 2  # the reads' transaction, then the audit write
+    with runtime.read() as conn:
+        written = audit.search(conn, {"event": "admin.override"})["items"]
+    assert sorted(e["details"]["action"] for e in written) == ["list", "read"]
+    assert {e["actor"] for e in written} == {"root"}
 
 
 def test_a_read_after_a_write_in_the_same_request_sees_the_write(runtime, publish, admin_ctx):

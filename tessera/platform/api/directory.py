@@ -2,51 +2,30 @@
 
 from flask import Response, request
 
-from tessera.runtime.audit import log as audit
-from tessera.runtime.identity.units import create_unit, delete_unit, get_unit, list_units, update_unit
-from tessera.runtime.errors import RecordInvalid
-
 from ..jsonio import json_response
 from .common import ctx, runtime
-from .guards import admin_only, object_body
+from .guards import object_body
 
 
 def _list(kind):
-    with runtime().read() as conn:
-        return json_response({"items": list_units(conn, kind)})
+    return json_response({"items": runtime().directory.list(kind)})
 
 
 def _create(kind):
-    admin_only()
-    body = object_body()
-    unknown = sorted(set(body) - {"name", "label", "parent"})
-    if unknown:
-        raise RecordInvalid(f"unknown {kind} field(s)", errors={k: ["Unknown field."] for k in unknown})
-    with runtime().write() as conn:
-        unit = create_unit(conn, kind, body.get("name"), label=body.get("label"), parent=body.get("parent"))
-        audit.record(conn, f"{kind}.created", ctx(), subject=unit["name"], details={"parent": unit["parent"]})
+    unit = runtime().directory.create(ctx(), kind, object_body())
     return json_response(unit, 201, {"Location": f"{request.path}/{unit['name']}"})
 
 
 def _get(kind, name):
-    with runtime().read() as conn:
-        return json_response(get_unit(conn, kind, name))
+    return json_response(runtime().directory.get(kind, name))
 
 
 def _patch(kind, name):
-    admin_only()
-    body = object_body()
-    with runtime().write() as conn:
-        unit = update_unit(conn, kind, name, body)
-        audit.record(conn, f"{kind}.updated", ctx(), subject=name, details=body)
-    return json_response(unit)
+    return json_response(runtime().directory.update(ctx(), kind, name, object_body()))
 
 
 def _delete(kind, name):
-    admin_only()
-    with runtime().write() as conn:
-        delete_unit(conn, kind, name)
-        audit.record(conn, f"{kind}.deleted", ctx(), subject=name)
+    runtime().directory.delete(ctx(), kind, name)
     return Response(status=204)
 
 

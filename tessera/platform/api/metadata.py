@@ -2,16 +2,9 @@
 
 from flask import request
 
-from tessera.metadata import store
-from tessera.metadata.errors import InvalidDocument
-from tessera.metadata.kinds import kind_spec
-from tessera.runtime.publish import service as publishing
-from tessera.runtime.fields.serialize import to_json
-
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import ctx, runtime
-from .guards import admin_only
 
 
 def _published_flag():
@@ -23,83 +16,45 @@ def _published_flag():
 
 def list_documents(kind):
     """All documents of ``kind`` (drafts by default, ``?state=published`` for the live set)."""
-    admin_only()
-    kind_spec(kind)
-    with runtime().read() as conn:
-        docs = store.list_documents(conn, kind, published=_published_flag())
-    return json_response({"items": [body for body in docs.values()]})
+    return json_response({"items": runtime().metadata.list(ctx(), kind, published=_published_flag())})
 
 
 def create_document(kind):
     """Create the first draft of a new document; its name comes from the body."""
-    admin_only()
-    kind_spec(kind)
-    body = json_body()
-    name = body.get("name") if isinstance(body, dict) else None
-    if not isinstance(name, str):
-        raise InvalidDocument("the document needs a name", errors={"name": ["required"]})
-    with runtime().write() as conn:
-        version = store.save_draft(conn, kind, name, body, ctx().username, new=True)
-    return json_response({"kind": kind, "name": name, "version": version, "body": body}, 201,
-                         {"Location": f"{request.path}/{name}"})
+    created = runtime().metadata.create(ctx(), kind, json_body())
+    return json_response(created, 201, {"Location": f"{request.path}/{created['name']}"})
 
 
 def get_document(kind, name):
     """One document, draft by default."""
-    admin_only()
-    kind_spec(kind)
-    with runtime().read() as conn:
-        found = store.get_document(conn, kind, name, published=_published_flag())
-    return json_response({"kind": kind, "name": name, **found})
+    return json_response(runtime().metadata.get(ctx(), kind, name, published=_published_flag()))
 
 
 def put_document(kind, name):
     """Save a new draft of (kind, name)."""
-    admin_only()
-    kind_spec(kind)
-    body = json_body()
-    with runtime().write() as conn:
-        version = store.save_draft(conn, kind, name, body, ctx().username)
-        found = store.get_document(conn, kind, name)
-    return json_response({"kind": kind, "name": name, **found, "version": version})
+    return json_response(runtime().metadata.save(ctx(), kind, name, json_body()))
 
 
 def delete_document(kind, name):
     """Mark (kind, name) for deletion at the next publish."""
-    admin_only()
-    kind_spec(kind)
-    with runtime().write() as conn:
-        version = store.save_draft(conn, kind, name, None, ctx().username)
-    return json_response({"kind": kind, "name": name, "version": version, "deleted": True})
+    return json_response(runtime().metadata.delete(ctx(), kind, name))
 
 
 def plan():
     """What a publish would do now, without doing it."""
-    admin_only()
-    rt = runtime()
-    with rt.read() as conn:
-        return json_response(publishing.plan(conn, rt.model(conn)))
+    return json_response(runtime().metadata.plan(ctx()))
 
 
 def publish():
     """Check and publish every pending draft; ``confirm_data_loss`` allows lossy steps."""
-    admin_only()
     body = json_body() if request.content_length else {}
     confirm = isinstance(body, dict) and body.get("confirm_data_loss") is True
-    rt = runtime()
-    with rt.write() as conn:
-        result = publishing.publish(conn, rt.model(conn), ctx().username,
-                                    confirm_data_loss=confirm, actor_id=ctx().user_id)
-    rt.forget_revision()
-    return json_response(result)
+    return json_response(runtime().metadata.publish(ctx(), confirm_data_loss=confirm))
 
 
 def revisions():
     """The newest published revisions, newest first."""
-    admin_only()
-    with runtime().read() as conn:
-        items = [{key: to_json(value) for key, value in row.items()} for row in store.revisions(conn)]
-        return json_response({"items": items})
+    return json_response({"items": runtime().metadata.revisions(ctx())})
 
 
 def register(bp):

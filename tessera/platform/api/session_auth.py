@@ -3,11 +3,9 @@
 from flask import Response, g
 from sqlalchemy import select
 
-from tessera.runtime.audit import log as audit
 from tessera.runtime.schema.system_tables import web_session
 from tessera.runtime.identity.users import get_user, user_json
-from tessera.runtime.identity.login import log_in
-from tessera.runtime.identity.sessions import close_session
+from tessera.runtime.identity.login import log_in, log_out
 
 from ..auth import CSRF_COOKIE, SESSION_COOKIE, client_ip
 from ..jsonio import json_response
@@ -35,11 +33,7 @@ def login():
 
 def logout():
     """End the caller's browser session and clear its cookies."""
-    caller = ctx()
-    if caller.session_id is not None:
-        with runtime().write() as conn:
-            close_session(conn, caller.session_id)
-            audit.record(conn, "logout", caller, subject=caller.username)
+    log_out(runtime(), ctx())
     response = Response(status=204)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="Lax")
     response.delete_cookie(CSRF_COOKIE, path="/", secure=True, samesite="Lax")

@@ -3,17 +3,13 @@ their own profile at /users/me."""
 
 from flask import Response, request
 
-from tessera.runtime.audit import log as audit
-from tessera.runtime.identity.assignments import ADMIN_FIELDS, update_own_profile, update_user
-from tessera.runtime.errors import PermissionDenied, RecordInvalid
-from tessera.runtime.identity.users import create_user, get_user, list_users, set_active, set_password, user_json
-from tessera.runtime.identity.passwords import verify_password
+from tessera.runtime.errors import PermissionDenied
+from tessera.runtime.identity.users import get_user, list_users, user_json
 
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import admin_only, object_body, page_after
 
-CREATE_FIELDS = ("username", "display_name", "email", "locale", "password", "is_admin", "active")
 PAGE_SIZE = 100
 
 
@@ -39,18 +35,13 @@ def me():
 
 def patch_me():
     """Change the caller's display name, email or locale; anything else is refused with 403."""
-    with runtime().write() as conn:
-        return json_response(update_own_profile(conn, ctx(), object_body()))
+    return json_response(runtime().accounts.update_own_profile(ctx(), object_body()))
 
 
 def change_my_password():
     """Replace the caller's password after checking the current one."""
-    body, caller = object_body(), ctx()
-    with runtime().write() as conn:
-        row = get_user(conn, caller.user_id)
-        if not verify_password(row["password_hash"], body.get("current_password")):
-            raise RecordInvalid("the current password is wrong", errors={"current_password": ["is wrong"]})
-        set_password(conn, caller, caller.user_id, body.get("new_password"))
+    body = object_body()
+    runtime().accounts.change_own_password(ctx(), body.get("current_password"), body.get("new_password"))
     return Response(status=204)
 
 
@@ -66,17 +57,8 @@ def list_all():
 
 def create():
     """Create a user with their profile, password and assignments, all or nothing."""
-    admin_only()
-    body, caller = object_body(), ctx()
-    unknown = sorted(set(body) - ADMIN_FIELDS - {"username"})
-    if unknown:
-        raise RecordInvalid("unknown user field(s)", errors={k: ["Unknown field."] for k in unknown})
-    with runtime().write() as conn:
-        user_id = create_user(conn, body.get("username"), **{k: body[k] for k in CREATE_FIELDS[1:] if k in body})
-        audit.record(conn, "user.created", caller, subject=body.get("username"))
-        assignments = {k: body[k] for k in ("team", "roles", "manager", "permission_sets") if k in body}
-        profile = update_user(conn, caller, user_id, assignments) if assignments else user_json(conn, get_user(conn, user_id))
-    return json_response(profile, 201, {"Location": f"{request.path}/{user_id}"})
+    profile = runtime().accounts.create(ctx(), object_body())
+    return json_response(profile, 201, {"Location": f"{request.path}/{profile['id']}"})
 
 
 def get_one(user_id):
@@ -90,19 +72,12 @@ def get_one(user_id):
 
 def patch_one(user_id):
     """Change a user's profile, flags, password or assignments (administrators only)."""
-    admin_only()
-    with runtime().write() as conn:
-        return json_response(update_user(conn, ctx(), user_id, object_body()))
+    return json_response(runtime().accounts.update(ctx(), user_id, object_body()))
 
 
 def deactivate(user_id):
     """Deactivate a user (users are never erased: records refer to them)."""
-    admin_only()
-    caller = ctx()
-    if caller.user_id == user_id:
-        raise PermissionDenied("you cannot deactivate yourself or drop your own administrator right")
-    with runtime().write() as conn:
-        set_active(conn, caller, user_id, False)
+    runtime().accounts.deactivate(ctx(), user_id)
     return Response(status=204)
 
 

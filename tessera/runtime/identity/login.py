@@ -7,7 +7,7 @@ from .users import find_user
 from .passwords import verify_password
 from .principal import context_for_user
 from ..errors import LoginFailed, LoginThrottled
-from .sessions import open_session
+from .sessions import close_session, open_session
 from .throttle import check_allowed, note_attempt
 
 FAILED = "the username or password is wrong"
@@ -55,3 +55,12 @@ def log_in(runtime, username, password, ip=None):
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
+
+
+def log_out(runtime, ctx):
+    """End the browser session ``ctx`` came with (if any) and audit the logout, together."""
+    if ctx.session_id is None:
+        return
+    with runtime.write() as conn:
+        close_session(conn, ctx.session_id)
+        audit.record(conn, "logout", ctx, subject=ctx.username)

@@ -133,6 +133,18 @@ def touch_token(conn, token_id):
     conn.execute(update(token).where(token.c.id == token_id).values(last_used_at=utcnow()))
 
 
+def note_token_used(conn, ctx):
+    """Record that ``ctx``'s token was used now, with its ``token.used`` audit entry."""
+    touch_token(conn, ctx.token_id)
+    audit.record(conn, "token.used", ctx, subject=f"token {ctx.token_id}")
+
+
+def note_token_rejected(conn, error, ip=None):
+    """Audit a revoked or expired token that was presented (``error`` from authentication)."""
+    audit.record(conn, "token.rejected", outcome="failure", actor_id=error.user_id, ip=ip,
+                 subject=f"token {error.token_id}", details={"reason": error.message})
+
+
 def token_json(row):
     """The JSON form of a token, without its secret (which is never stored)."""
     return {"id": row["id"], "name": row["name"], "user": row["user_id"], "scope": row["scope"],

@@ -1,7 +1,7 @@
 """Publishing: check the candidate metadata set, plan storage changes, apply, bump revision.
 
 Everything happens in one transaction: the schema change, the head pointers, the new
-revision row and its outbox event commit together or not at all.
+revision row, its outbox event and its audit entry commit together or not at all.
 """
 
 from dataclasses import dataclass
@@ -11,6 +11,7 @@ from tessera.metadata.crosscheck import cross_check
 from tessera.metadata.errors import LossyChangeRefused, PublishRefused
 from tessera.metadata.plan import compute_plan
 
+from ..audit import log as audit
 from .datachecks import annotate_losses, rewrites_values
 from ..identity.users import find_user
 from .migrate import apply_plan
@@ -55,22 +56,28 @@ def plan(conn, current_model):
             "lossy": bool(prepared.lossy)}
 
 
-def _publishing_user(conn, author, actor_id):
-    """The id of the user who publishes: ``actor_id``, else the user named ``author``."""
-    if actor_id is not None:
-        return actor_id
-    user = find_user(conn, author)
+#: Who a publish by a context without a user row (the CLI) records rewritten values as:
+#: the administrator that ``tessera init`` creates.
+ADMINISTRATOR = "admin"
+
+
+def _publishing_user(conn, ctx):
+    """The id of the user who publishes: the context's user, else the administrator."""
+    if ctx.user_id is not None:
+        return ctx.user_id
+    user = find_user(conn, ADMINISTRATOR)
     if user is None:
-        raise PublishRefused(f'this publish changes stored values and there is no user "{author}" to record '
-                             'the changes as; publish as an existing user')
+        raise PublishRefused(f'this publish changes stored values and there is no user "{ADMINISTRATOR}" to '
+                             'record the changes as; publish as an existing user')
     return user["id"]
 
 
-def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=None):
-    """Publish every pending draft on ``conn``; return the plan with the new revision.
+def publish(conn, current_model, ctx, *, confirm_data_loss=False):
+    """Publish every pending draft on ``conn`` as ``ctx``; return the plan with the new revision.
 
-    Values a confirmed lossy step changes are recorded as changes by ``actor_id`` (else
-    by the user named ``author``): field history, ``record.updated`` events, new versions.
+    Values a confirmed lossy step changes are recorded as changes by the context's user
+    (the administrator when the context has none): field history, ``record.updated``
+    events, new versions. The ``metadata.published`` audit entry is written on ``conn``.
     Raises PublishRefused (checks fail), LossyChangeRefused (data would be lost and
     ``confirm_data_loss`` is false) or ConcurrentPublish. The caller owns the transaction.
     """
@@ -79,11 +86,14 @@ def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=No
         raise LossyChangeRefused(
             "this publish would lose data; review the plan and confirm to go ahead", steps=prepared.lossy
         )
+    actor_id = ctx.user_id
     if any(rewrites_values(step) for step in prepared.steps):
-        actor_id = _publishing_user(conn, author, actor_id)
+        actor_id = _publishing_user(conn, ctx)
     new_model = build_model(prepared.revision + 1, prepared.candidate, current_model.field_types)
     apply_plan(conn, prepared.steps, prepared.old_model, new_model, actor_id)
-    new_revision = store.record_publish(conn, prepared.revision, author, prepared.changes, prepared.steps)
+    new_revision = store.record_publish(conn, prepared.revision, ctx.username, prepared.changes, prepared.steps)
     summary = prepared.summary()
     append_event(conn, "metadata.published", None, None, {"revision": new_revision, "changes": summary}, actor_id)
+    audit.record(conn, "metadata.published", ctx, subject=f"revision {new_revision}",
+                 details={"revision": new_revision, "changes": summary})
     return {"revision": new_revision, "changes": summary, "steps": prepared.steps, "lossy": bool(prepared.lossy)}

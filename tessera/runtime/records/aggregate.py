@@ -64,7 +64,9 @@ def count_records(runtime, ctx, object_name, *, filters=None, formula=None):
     """How many records of ``object_name`` ``ctx`` may see match the filters: one ``SELECT count(*)``."""
     with runtime.read() as conn:
         selection = select_rows(runtime, conn, ctx, object_name, filters=filters, formula=formula)
-        return conn.execute(selection.where(select(func.count()))).scalar_one()
+        total = conn.execute(selection.where(select(func.count()))).scalar_one()
+    runtime.overrides.read(ctx, selection.obj, "count")
+    return total
 
 
 def aggregate_records(runtime, ctx, object_name, *, group_by=None, measures=None, filters=None, formula=None):
@@ -79,6 +81,7 @@ def aggregate_records(runtime, ctx, object_name, *, group_by=None, measures=None
         groups = parse_group_by(selection, group_by or [])
         wanted = parse_measures(selection, measures or ["count"], groups)
         rows = conn.execute(_query(selection, groups, wanted)).all()
+    runtime.overrides.read(ctx, selection.obj, "aggregate")
     if len(rows) > MAX_GROUPS:
         raise TooManyGroups(f"the aggregate has more than {MAX_GROUPS} groups; filter further or group by fewer fields",
                             errors={"group_by": [f"more than {MAX_GROUPS} groups"]})

@@ -76,7 +76,9 @@ class RecordService:
             model, obj = self.runtime.object_for(conn, object_name)
             names = self._output_fields(self.access.object_access(ctx, obj, "read"), fields)
             row = self.access.record(conn, ctx, obj, record_id)
-            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+            found = record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+        self.runtime.overrides.read(ctx, obj, "read", record_id=record_id, owner_id=row["owner_id"])
+        return found
 
     def _with_formulas(self, conn, ctx, model, obj, row, names):
         wanted = [n for n in names if n in obj.formulas]
@@ -98,7 +100,8 @@ class RecordService:
             page = list_page(conn, rows.obj, rows.readable, binder=rows.binder, sort=sort, fields=fields,
                              limit=limit, cursor=cursor, conditions=rows.conditions)
             self._fill_python_formulas(conn, ctx, rows.model, rows.obj, page.items, page.rows, page.names)
-            return page.json()
+        self.runtime.overrides.read(ctx, rows.obj, "list")
+        return page.json()
 
     def _fill_python_formulas(self, conn, ctx, model, obj, items, rows, names):
         pending = [n for n in names if n in obj.formulas and not obj.formulas[n].pushable]
@@ -122,7 +125,9 @@ class RecordService:
         with self.runtime.read() as conn:
             _, obj = self.runtime.object_for(conn, object_name)
             row = self.access.record(conn, ctx, obj, record_id)
-            return read_history(conn, obj, row, self.access.history_fields(ctx, obj))
+            items = read_history(conn, obj, row, self.access.history_fields(ctx, obj))
+        self.runtime.overrides.read(ctx, obj, "history", record_id=record_id, owner_id=row["owner_id"])
+        return items
 
     # -- creating ------------------------------------------------------------------
 
@@ -222,6 +227,7 @@ class RecordService:
                 payload.keys() if isinstance(payload, dict) else ())
             values = load_input(obj.update_loader, payload)
             current = self.access.record(conn, ctx, obj, record_id, "edit", for_update=True)
+            self.runtime.overrides.changed(conn, ctx, obj, "edit", current)
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(
                     f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
@@ -261,6 +267,7 @@ class RecordService:
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             current = self.access.record(conn, ctx, obj, record_id, "delete", for_update=True)
+            self.runtime.overrides.changed(conn, ctx, obj, "delete", current)
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion(f"{obj.name} {record_id} is at version {current['version']}")
             self._delete_row(conn, ctx, model, obj, current)
