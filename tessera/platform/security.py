@@ -3,7 +3,7 @@
 from .api import PUBLIC_ENDPOINTS
 from .audit_hooks import audit_after_request
 from .auth import Authenticator, require_authentication
-from .openapi_access import caller_view
+from .openapi.visibility import caller_view
 
 
 def install_security(app, runtime):

@@ -8,7 +8,13 @@ from tessera.runtime.fields.serialize import to_json
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
+from ..openapi import operation, ref
+from ..openapi.components import BOOLEAN, TEXT, obj
 from .common import ctx, runtime
+
+CHECKED = obj(("valid", "type"), valid=BOOLEAN, type=TEXT, pushable=BOOLEAN,
+              references={"type": "array", "items": {"type": "array", "items": TEXT}})
+EVALUATED = obj(("type",), value={}, type=TEXT)
 
 CONTEXTS = ("field", "filter", "validation", "aggregate")
 
@@ -38,6 +44,8 @@ def _checked(rt, conn, body, context, expected):
     return model, obj, checked
 
 
+@operation("checkFormula", "Type-check a formula against an object", tag="formula",
+           body=ref("FormulaRequest"), returns=CHECKED)
 def check_formula():
     """Type-check an expression: its type, references and whether it runs in SQL."""
     body, context, expected = _request()
@@ -48,6 +56,8 @@ def check_formula():
                           "references": sorted(list(p) for p in checked.references)})
 
 
+@operation("evaluateFormula", "Evaluate a formula for a record", tag="formula",
+           body=ref("FormulaRequest"), returns=EVALUATED)
 def evaluate_formula():
     """Evaluate an expression for a stored record (``record_id``) or given values (``record``).
 

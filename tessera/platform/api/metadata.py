@@ -10,7 +10,12 @@ from tessera.runtime.fields.serialize import to_json
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
+from ..openapi import operation
+from ..openapi.components import ANY_OBJECT, items_of, obj, query
 from .common import ctx, require_admin, runtime
+
+STATE = (query("state", "draft (the default) or published.", {"type": "string", "enum": ["draft", "published"]}),)
+PUBLISH_BODY = obj(confirm_data_loss={"type": "boolean", "description": "Allow steps that lose data."})
 
 
 def _published_flag():
@@ -20,6 +25,8 @@ def _published_flag():
     return state == "published"
 
 
+@operation("listMetadataDocuments", "List documents of a kind", tag="metadata", admin=True,
+           query=STATE, returns=items_of(ANY_OBJECT))
 def list_documents(kind):
     """All documents of ``kind`` (drafts by default, ``?state=published`` for the live set)."""
     require_admin()
@@ -29,6 +36,8 @@ def list_documents(kind):
     return json_response({"items": [body for body in docs.values()]})
 
 
+@operation("createMetadataDocument", "Create the first draft of a document", tag="metadata", admin=True,
+           status="201", body=ANY_OBJECT, returns=ANY_OBJECT)
 def create_document(kind):
     """Create the first draft of a new document; its name comes from the body."""
     require_admin()
@@ -45,6 +54,8 @@ def create_document(kind):
                          {"Location": f"{request.path}/{name}"})
 
 
+@operation("getMetadataDocument", "Read a document", tag="metadata", admin=True, query=STATE,
+           returns=ANY_OBJECT)
 def get_document(kind, name):
     """One document, draft by default."""
     require_admin()
@@ -54,6 +65,8 @@ def get_document(kind, name):
     return json_response({"kind": kind, "name": name, **found})
 
 
+@operation("saveMetadataDraft", "Save a draft of a document", tag="metadata", admin=True, body=ANY_OBJECT,
+           returns=ANY_OBJECT)
 def put_document(kind, name):
     """Save a new draft of (kind, name)."""
     require_admin()
@@ -65,6 +78,8 @@ def put_document(kind, name):
     return json_response({"kind": kind, "name": name, **found, "version": version})
 
 
+@operation("deleteMetadataDocument", "Delete a document at the next publish", tag="metadata", admin=True,
+           returns=ANY_OBJECT)
 def delete_document(kind, name):
     """Mark (kind, name) for deletion at the next publish."""
     require_admin()
@@ -74,6 +89,7 @@ def delete_document(kind, name):
     return json_response({"kind": kind, "name": name, "version": version, "deleted": True})
 
 
+@operation("planPublish", "Dry-run the next publish", tag="metadata", admin=True, returns=ANY_OBJECT)
 def plan():
     """What a publish would do now, without doing it."""
     require_admin()
@@ -82,6 +98,8 @@ def plan():
         return json_response(publishing.plan(conn, rt.model(conn)))
 
 
+@operation("publishMetadata", "Publish every pending draft", tag="metadata", admin=True, body=PUBLISH_BODY,
+           body_required=False, returns=ANY_OBJECT)
 def publish():
     """Check and publish every pending draft; ``confirm_data_loss`` allows lossy steps."""
     require_admin()
@@ -95,6 +113,8 @@ def publish():
     return json_response(result)
 
 
+@operation("listRevisions", "Published revisions, newest first", tag="metadata", admin=True,
+           returns=items_of(ANY_OBJECT))
 def revisions():
     """The newest published revisions, newest first."""
     require_admin()

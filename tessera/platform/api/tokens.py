@@ -8,18 +8,27 @@ from tessera.runtime.identity.tokens import check_objects_published, issue_token
 from tessera.runtime.schema.system_tables import token
 
 from ..jsonio import json_response
+from ..openapi import operation, ref
+from ..openapi.components import TEXT, items_of, obj
 from .common import ctx, runtime
 from .guards import object_body
 
 FIELDS = {"name", "scope", "objects", "expires_in_days"}
 
 
+NEW_TOKEN = obj(name=TEXT, scope={"type": "string", "enum": ["read", "read_write"]},
+              objects={"type": "array", "items": TEXT}, expires_in_days={"type": "integer", "minimum": 1})
+ISSUED = {"allOf": [ref("Token"), obj(("token",), token={"type": "string", "description": "Shown this once."})]}
+
+
+@operation("listTokens", "Your API tokens", tag="tokens", returns=items_of(ref("Token")))
 def list_mine():
     """The caller's tokens (never their secrets), newest first."""
     with runtime().read() as conn:
         return json_response({"items": list_tokens(conn, ctx().user_id)})
 
 
+@operation("createToken", "Create an API token", tag="tokens", status="201", body=NEW_TOKEN, returns=ISSUED)
 def create_mine():
     """Create a token for the caller; the answer holds its secret, shown this once."""
     body, caller, rt = object_body(), ctx(), runtime()
@@ -36,6 +45,7 @@ def create_mine():
     return json_response({**token_json(row), "token": secret}, 201, {"Location": f"{request.path}/{token_id}"})
 
 
+@operation("revokeToken", "Revoke a token", tag="tokens", status="204")
 def revoke(token_id):
     """Revoke one of the caller's tokens (administrators may revoke anyone's)."""
     caller = ctx()
