@@ -8,8 +8,8 @@ from tessera.runtime.fields.serialize import to_json
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
-from ..openapi import operation, ref
-from ..openapi.components import BOOLEAN, TEXT, obj
+from ..openapi import operation
+from ..openapi.components import ANY_OBJECT, BOOLEAN, INTEGER, TEXT, obj
 from .common import ctx, runtime
 
 CHECKED = obj(("valid", "type"), valid=BOOLEAN, type=TEXT, pushable=BOOLEAN,
@@ -17,6 +17,10 @@ CHECKED = obj(("valid", "type"), valid=BOOLEAN, type=TEXT, pushable=BOOLEAN,
 EVALUATED = obj(("type",), value={}, type=TEXT)
 
 CONTEXTS = ("field", "filter", "validation", "aggregate")
+FORMULA_REQUEST = obj(("object", "expression"), object=TEXT, expression=TEXT,
+                      context={"type": "string", "enum": list(CONTEXTS)},
+                      returns={"type": "string", "enum": [t.value for t in FormulaType]},
+                      record_id=INTEGER, record=ANY_OBJECT)
 
 
 def _request():
@@ -45,7 +49,7 @@ def _checked(rt, conn, body, context, expected):
 
 
 @operation("checkFormula", "Type-check a formula against an object", tag="formula",
-           body=ref("FormulaRequest"), returns=CHECKED)
+           body=FORMULA_REQUEST, returns=CHECKED)
 def check_formula():
     """Type-check an expression: its type, references and whether it runs in SQL."""
     body, context, expected = _request()
@@ -57,7 +61,7 @@ def check_formula():
 
 
 @operation("evaluateFormula", "Evaluate a formula for a record", tag="formula",
-           body=ref("FormulaRequest"), returns=EVALUATED)
+           body=FORMULA_REQUEST, returns=EVALUATED)
 def evaluate_formula():
     """Evaluate an expression for a stored record (``record_id``) or given values (``record``).
 

@@ -45,7 +45,7 @@ def add_share(object_name, record_id):
 
 
 def _grantee_from_query():
-    grantee = {k: v for k, v in request.args.items() if k in ("user", "team", "role")}
+    grantee = {k: v for k, v in request.args.items() if k in GRANTEE}
     if "user" in grantee:
         user_id = digits_id(grantee["user"])
         if user_id is None:

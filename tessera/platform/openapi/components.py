@@ -47,8 +47,4 @@ TOKEN = obj(("id", "name"), id=INTEGER, name=TEXT, user=INTEGER, scope=TEXT,
             objects={"type": ["array", "null"], "items": TEXT}, created_at=STAMP, expires_at=NULLABLE_STAMP,
             last_used_at=NULLABLE_STAMP, revoked_at=NULLABLE_STAMP)
 UNIT = obj(("id", "name"), id=INTEGER, name=TEXT, label=LABEL, parent=NULLABLE_TEXT)
-FORMULA_REQUEST = obj(("object", "expression"), object=TEXT, expression=TEXT,
-                      context={"type": "string", "enum": ["field", "filter", "validation", "aggregate"]},
-                      returns=TEXT, record_id=INTEGER, record=ANY_OBJECT)
-
-SCHEMAS = {"Problem": PROBLEM, "User": USER, "Token": TOKEN, "Unit": UNIT, "FormulaRequest": FORMULA_REQUEST}
+SCHEMAS = {"Problem": PROBLEM, "User": USER, "Token": TOKEN, "Unit": UNIT}

@@ -38,7 +38,8 @@ def _trim_fields(doc, name, hidden):
         schema = doc["components"]["schemas"].get(f"{name}{suffix}")
         if schema is not None:
             schema["properties"] = {k: v for k, v in schema["properties"].items() if k not in hidden}
-            schema["required"] = [k for k in schema.get("required", []) if k not in hidden]
+            if "required" in schema:
+                schema["required"] = [k for k in schema["required"] if k not in hidden]
 
 
 def _without_admin_operations(paths):
