@@ -26,7 +26,7 @@ def _published_flag():
 
 
 @operation("listMetadataDocuments", "List documents of a kind", tag="metadata", admin=True,
-           query=STATE, returns=items_of(ANY_OBJECT))
+           parameters=STATE, returns=items_of(ANY_OBJECT))
 def list_documents(kind):
     """All documents of ``kind`` (drafts by default, ``?state=published`` for the live set)."""
     require_admin()
@@ -54,7 +54,7 @@ def create_document(kind):
                          {"Location": f"{request.path}/{name}"})
 
 
-@operation("getMetadataDocument", "Read a document", tag="metadata", admin=True, query=STATE,
+@operation("getMetadataDocument", "Read a document", tag="metadata", admin=True, parameters=STATE,
            returns=ANY_OBJECT)
 def get_document(kind, name):
     """One document, draft by default."""

@@ -55,7 +55,7 @@ def _grantee_from_query():
 
 
 @operation("unshare{Object}Record", "Stop sharing one {object} record", tag="{object}", status="204",
-           query=tuple(query(name, f"The {name} to stop sharing with.") for name in GRANTEE))
+           parameters=tuple(query(name, f"The {name} to stop sharing with.") for name in GRANTEE))
 def remove_share(object_name, record_id):
     """Stop sharing the record with ``?user=id``, ``?team=name`` or ``?role=name``."""
     shares.unshare(runtime(), ctx(), object_name, record_id, _grantee_from_query())

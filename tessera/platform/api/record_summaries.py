@@ -11,7 +11,7 @@ from tessera.runtime.errors import InvalidQuery
 
 from ..jsonio import json_response
 from ..openapi import operation
-from ..openapi.components import obj, query
+from ..openapi.components import ANY_OBJECT, obj, query
 from .common import comma_list, ctx, runtime
 from .record_docs import EQUALITY_NOTE, WHERE
 
@@ -31,12 +31,12 @@ def split_query(own, refused=PAGE_PARAMETERS):
 
 
 COUNT = obj(("count",), count={"type": "integer", "minimum": 0})
-GROUPS = obj(("groups",), groups={"type": "array", "maxItems": 1000, "items": {"type": "object", "additionalProperties": True}})
+GROUPS = obj(("groups",), groups={"type": "array", "maxItems": 1000, "items": ANY_OBJECT})
 AGGREGATE_QUERY = (WHERE, query("group_by", "One or two fields, comma-separated."),
                    query("measures", "count, sum:field, avg:field, min:field, max:field; comma-separated."))
 
 
-@operation("count{Object}Records", "Count {object} records", tag="{object}", returns=COUNT, query=(WHERE,),
+@operation("count{Object}Records", "Count {object} records", tag="{object}", returns=COUNT, parameters=(WHERE,),
            description=EQUALITY_NOTE)
 def count(object_name):
     """``{"count": n}``: how many records match the filters."""
@@ -47,7 +47,7 @@ def count(object_name):
 
 
 @operation("aggregate{Object}Records", "Aggregate {object} records", tag="{object}", returns=GROUPS,
-           query=AGGREGATE_QUERY, description=EQUALITY_NOTE)
+           parameters=AGGREGATE_QUERY, description=EQUALITY_NOTE)
 def aggregate(object_name):
     """``{"groups": [...]}``: ``measures`` per distinct value of the ``group_by`` fields."""
     own, filters = split_query(("group_by", "measures"))

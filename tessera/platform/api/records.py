@@ -6,7 +6,7 @@ from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from ..openapi import operation, ref
 from .common import comma_list, ctx, runtime
-from .record_docs import CREATE_BODY, CREATED_BATCH, FIELDS, HISTORY, LIST_QUERY
+from .record_docs import CREATE_BODY, CREATED_BATCH, FIELDS, HISTORY, IF_MATCH, LIST_QUERY
 
 LIST_PARAMETERS = {"filter", "sort", "fields", "limit", "cursor"}
 
@@ -29,7 +29,7 @@ def if_match_version():
 
 
 @operation("list{Object}Records", "List {object} records", tag="{object}", returns=ref("{object}_page"),
-           query=LIST_QUERY, equality_filters=True)
+           parameters=LIST_QUERY, equality_filters=True)
 def list_records(object_name):
     """One page of records; any parameter naming a field filters by equality."""
     args = request.args
@@ -59,7 +59,7 @@ def create_record(object_name):
 
 
 @operation("get{Object}Record", "Read one {object} record", tag="{object}", returns=ref("{object}"),
-           query=(FIELDS,))
+           parameters=(FIELDS,))
 def get_record(object_name, record_id):
     """One record."""
     record = runtime().records.get(ctx(), object_name, record_id, fields=comma_list(request.args.get("fields")))
@@ -67,7 +67,7 @@ def get_record(object_name, record_id):
 
 
 @operation("update{Object}Record", "Change some fields of one {object} record", tag="{object}",
-           body=ref("{object}_update"), returns=ref("{object}"))
+           body=ref("{object}_update"), returns=ref("{object}"), parameters=(IF_MATCH,))
 def patch_record(object_name, record_id):
     """Change some fields; a stale ``version`` or If-Match answers 409."""
     record = runtime().records.update(ctx(), object_name, record_id, json_body(),
@@ -75,7 +75,7 @@ def patch_record(object_name, record_id):
     return json_response(record, headers={"ETag": etag(record)})
 
 
-@operation("delete{Object}Record", "Delete one {object} record", tag="{object}", status="204")
+@operation("delete{Object}Record", "Delete one {object} record", tag="{object}", status="204", parameters=(IF_MATCH,))
 def delete_record(object_name, record_id):
     """Delete a record (children follow their lookup's on-delete rule)."""
     runtime().records.delete(ctx(), object_name, record_id, expected_version=if_match_version())

@@ -33,7 +33,7 @@ EXPORT_QUERY = (WHERE, query("format", "The file format.", {"type": "string", "e
 TEXT = {"type": "string"}
 
 
-@operation("export{Object}Records", "Export {object} records as a file", tag="{object}", query=EXPORT_QUERY,
+@operation("export{Object}Records", "Export {object} records as a file", tag="{object}", parameters=EXPORT_QUERY,
            content={"text/csv": TEXT, "application/x-ndjson": TEXT}, description=EQUALITY_NOTE)
 def export(object_name):
     """Stream the matching records as a file download."""

@@ -31,7 +31,8 @@ def _rights_summary(caller, model):
 
 
 USERS_PAGE = obj(("items", "next_cursor"), items={"type": "array", "items": ref("User")}, next_cursor=NULLABLE_TEXT)
-USERS_QUERY = (query("active", "true or false: only active or inactive users.", {"type": "string", "enum": ["true", "false"]}),
+USERS_QUERY = (query("active", "true or false: only active or inactive users.",
+                     {"type": "string", "enum": ["true", "false"]}),
                query("cursor", "The next_cursor of the previous page."))
 PROFILE = obj(display_name=NULLABLE_TEXT, email=NULLABLE_TEXT, locale=NULLABLE_TEXT)
 PASSWORDS = obj(("current_password", "new_password"), current_password={"type": "string", "format": "password"},
@@ -69,7 +70,7 @@ def change_my_password():
     return Response(status=204)
 
 
-@operation("listUsers", "List users", tag="users", admin=True, query=USERS_QUERY, returns=USERS_PAGE)
+@operation("listUsers", "List users", tag="users", admin=True, parameters=USERS_QUERY, returns=USERS_PAGE)
 def list_all():
     """Users by id, a page at a time (``cursor`` is the last id seen)."""
     admin_only()

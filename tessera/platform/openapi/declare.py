@@ -17,7 +17,8 @@ class Operation:
 
     ``returns`` is the JSON Schema of a JSON success body, ``content`` maps other media
     types to schemas, ``body`` is the JSON Schema of the request body (``body_required``
-    false when it may be left out), ``query`` holds OpenAPI query parameters.
+    false when it may be left out), ``parameters`` holds OpenAPI query and header parameters
+    (path parameters come from the rule).
     ``admin`` operations are left out of the document other callers get; ``public`` ones
     need no authentication. ``equality_filters`` adds one query parameter per stored field.
     """
@@ -30,7 +31,7 @@ class Operation:
     content: dict | None = None
     body: dict | None = None
     body_required: bool = True
-    query: tuple = field(default_factory=tuple)
+    parameters: tuple = field(default_factory=tuple)
     admin: bool = False
     public: bool = False
     equality_filters: bool = False

@@ -76,7 +76,7 @@ def _operation(declared, rule, obj):
     """The OpenAPI operation of ``declared`` on ``rule`` (for object ``obj`` when it has one)."""
     built = {"operationId": declared.operation_id, "summary": declared.summary, "tags": [declared.tag],
              "responses": _success(declared)}
-    parameters = _path_parameters(rule) + list(declared.query)
+    parameters = _path_parameters(rule) + list(declared.parameters)
     if declared.equality_filters and obj is not None:
         parameters += equality_parameters(obj)
     if parameters:
