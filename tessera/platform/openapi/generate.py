@@ -72,13 +72,11 @@ def _success(declared):
     return {declared.status: response, "default": PROBLEM_RESPONSE}
 
 
-def _operation(declared, rule, obj):
-    """The OpenAPI operation of ``declared`` on ``rule`` (for object ``obj`` when it has one)."""
+def _operation(declared, rule):
+    """The OpenAPI operation of ``declared`` on ``rule``, before ``{object}`` is filled in."""
     built = {"operationId": declared.operation_id, "summary": declared.summary, "tags": [declared.tag],
              "responses": _success(declared)}
     parameters = _path_parameters(rule) + list(declared.parameters)
-    if declared.equality_filters and obj is not None:
-        parameters += equality_parameters(obj)
     if parameters:
         built["parameters"] = parameters
     if declared.description:
@@ -90,6 +88,16 @@ def _operation(declared, rule, obj):
         built["security"] = []
     if declared.admin:
         built[ADMIN_ONLY] = True
+    return built
+
+
+def _for_object(built, declared, model, name):
+    """``built`` for object ``name`` (as is when None): names filled in, its equality filters added."""
+    if name is None:
+        return built
+    built = _fill(built, {"{object}": name, "{Object}": camel(name)})
+    if declared.equality_filters:  # after the fill: field names and labels are the admin's text
+        built["parameters"] = built.get("parameters", []) + equality_parameters(model.objects[name])
     return built
 
 
@@ -117,9 +125,7 @@ def api_paths(app, model):
         declared = declaration(view) or _fallback(rule, view)
         for method in (m for m in METHODS if m.upper() in rule.methods):
             for path, name in _expansions(rule, model):
-                built = _operation(declared, rule, model.objects[name] if name else None)
-                subst = {"{object}": name, "{Object}": camel(name)} if name else {}
-                paths.setdefault(path, {})[method] = _fill(built, subst)
+                paths.setdefault(path, {})[method] = _for_object(_operation(declared, rule), declared, model, name)
     return paths
 
 
