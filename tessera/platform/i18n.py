@@ -22,6 +22,7 @@ TITLES = {
     "invalid_document": ("Invalid metadata document", "元数据文档无效"),
     "unknown_kind": ("Unknown metadata kind", "未知的元数据类型"),
     "document_not_found": ("Metadata document not found", "未找到元数据文档"),
+    "document_exists": ("Metadata document already exists", "元数据文档已存在"),
     "publish_refused": ("Publish refused", "发布被拒绝"),
     "lossy_change_refused": ("Change would lose data", "变更会丢失数据"),
     "concurrent_publish": ("Concurrent publish", "并发发布冲突"),
@@ -41,6 +42,8 @@ TITLES = {
     "token_scope_exceeded": ("Outside the token's scope", "超出访问令牌的范围"),
     "directory_conflict": ("Directory conflict", "组织架构冲突"),
     "too_many_groups": ("Too many groups", "分组过多"),
+    "service_unavailable": ("Service unavailable", "服务不可用"),
+    "database_unavailable": ("Database unavailable", "数据库不可用"),
 }
 
 # (English pattern, Chinese template): the shapes of the messages the layers raise.
@@ -96,6 +99,7 @@ _PATTERNS = [
     (r"the metadata set does not pass its checks, so it cannot be published", "元数据未通过检查，无法发布"),
     (r"this publish would lose data; review the plan and confirm to go ahead", "此次发布会丢失数据；请检查计划并确认后再发布"),
     (r'target object "(?P<t>[^"]*)" does not exist', "目标对象“{t}”不存在"),
+    (r'(?P<k>\w+) "(?P<n>[^"]*)" already exists; use PUT to change it', "{k}“{n}”已存在；请用 PUT 修改"),
     (r'duplicate field "(?P<f>[^"]*)".*', "字段“{f}”重复"),
     (r'"(?P<w>[^"]*)" is a reserved word', "“{w}”是保留字"),
     (r'"(?P<w>[^"]*)" is a system column', "“{w}”是系统字段"),
@@ -106,6 +110,8 @@ _PATTERNS = [
     (r"you may not (?P<a>\w+) (?P<o>\w+) records", "你无权对 {o} 记录执行 {a}"),
     (r"the request is larger than (?P<n>\d+) bytes", "请求超过 {n} 字节"),
     (r"an unexpected error occurred; it has been logged", "发生意外错误，已记录日志"),
+    (r"the database does not answer", "数据库没有响应"),
+    (r"Redis does not answer", "Redis 没有响应"),
     # identity, permissions and sharing
     (r"the username or password is wrong", "用户名或密码错误"),
     (r"too many failed logins; try again in (?P<n>\d+) seconds", "登录失败次数过多，请在 {n} 秒后重试"),

@@ -1,6 +1,6 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
-from tessera.formula import FormulaType, compile_python
+from tessera.formula import CONTEXTS, FormulaType, compile_python
 from tessera.runtime.records.computed import RecordView, reader_env
 from tessera.runtime.schema.formulas import LookupGuard, check_for_reader
 from tessera.runtime.records.service import load_input
@@ -15,8 +15,6 @@ from .common import ctx, runtime
 CHECKED = obj(("valid", "type"), valid=BOOLEAN, type=TEXT, pushable=BOOLEAN,
               references={"type": "array", "items": {"type": "array", "items": TEXT}})
 EVALUATED = obj(("type",), value={}, type=TEXT)
-
-CONTEXTS = ("field", "filter", "validation", "aggregate")
 FORMULA_REQUEST = obj(("object", "expression"), object=TEXT, expression=TEXT,
                       context={"type": "string", "enum": list(CONTEXTS)},
                       returns={"type": "string", "enum": [t.value for t in FormulaType]},

@@ -1,19 +1,24 @@
-"""Health check: the only route that needs no token."""
+"""Readiness check: the only route besides logging in that needs no token."""
 
-from sqlalchemy import text
+from flask import current_app
 
 from ..jsonio import json_response
 from ..openapi import operation
-from ..openapi.components import obj
+from ..openapi.components import TEXT, obj
 from .common import runtime
 
+READY = obj(("status", "revision", "database", "redis"), status=TEXT, database=TEXT,
+            revision={"type": "integer", "minimum": 0, "description": "0 before the first publish."},
+            redis={"type": "string", "enum": ["ok", "not_configured"]})
 
-@operation("getHealth", "Health check", tag="health", public=True, returns=obj(("status",), status={"type": "string"}))
+
+@operation("getHealth", "Readiness: the published revision, database and Redis status (503 when one does not answer)",
+           tag="health", public=True, returns=READY)
 def health():
-    """200 with the published revision when the database answers."""
-    with runtime().read() as conn:
-        conn.execute(text("SELECT 1"))
-    return json_response({"status": "ok"})
+    """200 ``{"status": "ok", "revision", "database": "ok", "redis": "ok" | "not_configured"}``
+    with the published revision when the database (and Redis, when configured) answer;
+    otherwise 503 ``database_unavailable`` or ``service_unavailable`` with Retry-After."""
+    return json_response(runtime().readiness(current_app.config.get("REDIS_URL")))
 
 
 def register(bp):

@@ -12,7 +12,8 @@ from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from ..openapi import operation
 from ..openapi.components import ANY_OBJECT, items_of, obj, query
-from .common import ctx, require_admin, runtime
+from .common import ctx, runtime
+from .guards import admin_only
 
 STATE = (query("state", "draft (the default) or published.", {"type": "string", "enum": ["draft", "published"]}),)
 PUBLISH_BODY = obj(confirm_data_loss={"type": "boolean", "description": "Allow steps that lose data."})
@@ -29,7 +30,7 @@ def _published_flag():
            parameters=STATE, returns=items_of(ANY_OBJECT))
 def list_documents(kind):
     """All documents of ``kind`` (drafts by default, ``?state=published`` for the live set)."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     with runtime().read() as conn:
         docs = store.list_documents(conn, kind, published=_published_flag())
@@ -40,16 +41,14 @@ def list_documents(kind):
            status="201", body=ANY_OBJECT, returns=ANY_OBJECT)
 def create_document(kind):
     """Create the first draft of a new document; its name comes from the body."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     body = json_body()
     name = body.get("name") if isinstance(body, dict) else None
     if not isinstance(name, str):
         raise InvalidDocument("the document needs a name", errors={"name": ["required"]})
     with runtime().write() as conn:
-        if store.list_documents(conn, kind).get((kind, name)) is not None:
-            raise ApiProblem(409, "bad_request", f'{kind} "{name}" already exists; use PUT to change it')
-        version = store.save_draft(conn, kind, name, body, ctx().username)
+        version = store.save_draft(conn, kind, name, body, ctx().username, new=True)
     return json_response({"kind": kind, "name": name, "version": version, "body": body}, 201,
                          {"Location": f"{request.path}/{name}"})
 
@@ -58,7 +57,7 @@ def create_document(kind):
            returns=ANY_OBJECT)
 def get_document(kind, name):
     """One document, draft by default."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     with runtime().read() as conn:
         found = store.get_document(conn, kind, name, published=_published_flag())
@@ -69,7 +68,7 @@ def get_document(kind, name):
            returns=ANY_OBJECT)
 def put_document(kind, name):
     """Save a new draft of (kind, name)."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     body = json_body()
     with runtime().write() as conn:
@@ -82,7 +81,7 @@ def put_document(kind, name):
            returns=ANY_OBJECT)
 def delete_document(kind, name):
     """Mark (kind, name) for deletion at the next publish."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     with runtime().write() as conn:
         version = store.save_draft(conn, kind, name, None, ctx().username)
@@ -92,7 +91,7 @@ def delete_document(kind, name):
 @operation("planPublish", "Dry-run the next publish", tag="metadata", admin=True, returns=ANY_OBJECT)
 def plan():
     """What a publish would do now, without doing it."""
-    require_admin()
+    admin_only()
     rt = runtime()
     with rt.read() as conn:
         return json_response(publishing.plan(conn, rt.model(conn)))
@@ -102,7 +101,7 @@ def plan():
            body_required=False, returns=ANY_OBJECT)
 def publish():
     """Check and publish every pending draft; ``confirm_data_loss`` allows lossy steps."""
-    require_admin()
+    admin_only()
     body = json_body() if request.content_length else {}
     confirm = isinstance(body, dict) and body.get("confirm_data_loss") is True
     rt = runtime()
@@ -117,7 +116,7 @@ def publish():
            returns=items_of(ANY_OBJECT))
 def revisions():
     """The newest published revisions, newest first."""
-    require_admin()
+    admin_only()
     with runtime().read() as conn:
         items = [{key: to_json(value) for key, value in row.items()} for row in store.revisions(conn)]
         return json_response({"items": items})
