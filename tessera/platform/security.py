@@ -2,7 +2,7 @@
 
 from .api import PUBLIC_ENDPOINTS
 from .auth import Authenticator, require_authentication
-from .openapi_access import caller_view
+from .openapi.visibility import caller_view
 
 
 def sweep_coalesced_audit(runtime):

@@ -4,10 +4,22 @@ from flask import request
 
 from tessera.runtime.audit import log as audit
 from ..jsonio import json_response
+from ..openapi import operation
+from ..openapi.components import ANY_OBJECT, NULLABLE_TEXT, obj, query
 from .common import runtime
+
+AUDIT_QUERY = (query("event", "An event name such as login.failed, or a prefix such as login."),
+               *(query(name, f"Only entries with this {name}.")
+                 for name in ("actor", "object", "record_id", "outcome", "subject")),
+               query("since", "From this time on (ISO 8601).", {"type": "string", "format": "date-time"}),
+               query("until", "Before this time (ISO 8601).", {"type": "string", "format": "date-time"}),
+               query("limit", "Entries per page.", {"type": "integer", "minimum": 1}),
+               query("cursor", "The next_cursor of the previous page."))
 from .guards import admin_only
 
 
+@operation("searchAudit", "Search the audit log, newest first", tag="audit", admin=True, parameters=AUDIT_QUERY,
+           returns=obj(("items",), items={"type": "array", "items": ANY_OBJECT}, next_cursor=NULLABLE_TEXT))
 def search():
     """Audit entries filtered by event (or prefix like ``login.``), actor, object, record, outcome, time."""
     admin_only()

@@ -3,8 +3,13 @@
 from flask import Response, request
 
 from ..jsonio import json_response
+from ..openapi import operation, ref
+from ..openapi.components import LABEL, NULLABLE_TEXT, TEXT, items_of, obj
 from .common import ctx, runtime
 from .guards import object_body
+
+UNIT_BODY = obj(("name",), name=TEXT, label=LABEL, parent=NULLABLE_TEXT)
+UNIT_CHANGE = obj(label=LABEL, parent=NULLABLE_TEXT)
 
 
 def _list(kind):
@@ -30,18 +35,25 @@ def _delete(kind, name):
 
 
 def _routes(bp, kind, plural):
+    Kind, Plural, unit = kind.title(), plural.title(), ref("Unit")
+
+    @operation(f"list{Plural}", f"List {plural}", tag=plural, returns=items_of(unit))
     def listing():
         return _list(kind)
 
+    @operation(f"create{Kind}", f"Create a {kind}", tag=plural, admin=True, status="201", body=UNIT_BODY, returns=unit)
     def creating():
         return _create(kind)
 
+    @operation(f"get{Kind}", f"Read a {kind}", tag=plural, returns=unit)
     def reading(name):
         return _get(kind, name)
 
+    @operation(f"update{Kind}", f"Change a {kind}", tag=plural, admin=True, body=UNIT_CHANGE, returns=unit)
     def patching(name):
         return _patch(kind, name)
 
+    @operation(f"delete{Kind}", f"Delete a {kind}", tag=plural, admin=True, status="204")
     def deleting(name):
         return _delete(kind, name)
 

@@ -4,7 +4,17 @@ from tessera.formula import CONTEXTS, FormulaType
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
+from ..openapi import operation
+from ..openapi.components import ANY_OBJECT, BOOLEAN, INTEGER, TEXT, obj
 from .common import ctx, runtime
+
+CHECKED = obj(("valid", "type"), valid=BOOLEAN, type=TEXT, pushable=BOOLEAN,
+              references={"type": "array", "items": {"type": "array", "items": TEXT}})
+EVALUATED = obj(("type",), value={}, type=TEXT)
+FORMULA_REQUEST = obj(("object", "expression"), object=TEXT, expression=TEXT,
+                      context={"type": "string", "enum": list(CONTEXTS)},
+                      returns={"type": "string", "enum": [t.value for t in FormulaType]},
+                      record_id=INTEGER, record=ANY_OBJECT)
 
 
 def _request():
@@ -33,6 +43,8 @@ def _record_id(body):
     return record_id
 
 
+@operation("checkFormula", "Type-check a formula against an object", tag="formula",
+           body=FORMULA_REQUEST, returns=CHECKED)
 def check_formula():
     """Type-check an expression: its type, references and whether it runs in SQL."""
     body, context, expected = _request()
@@ -40,6 +52,8 @@ def check_formula():
                                                   expected=expected))
 
 
+@operation("evaluateFormula", "Evaluate a formula for a record", tag="formula",
+           body=FORMULA_REQUEST, returns=EVALUATED)
 def evaluate_formula():
     """Evaluate an expression for a stored record (``record_id``) or given values (``record``).
 

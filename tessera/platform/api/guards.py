@@ -1,6 +1,7 @@
 """What the routes share: the admin check, JSON-object bodies and user-list cursors."""
 
-from tessera.runtime.errors import AdminRequired, RecordInvalid
+from tessera.runtime.access.admin import require_admin
+from tessera.runtime.errors import RecordInvalid
 from tessera.runtime.fields.serialize import digits_id
 
 from ..jsonio import json_body
@@ -10,8 +11,7 @@ from .common import ctx
 def admin_only():
     """Raise AdminRequired (403 permission_denied) unless the caller holds the administrator
     right; the one admin check of every admin-only route."""
-    if not ctx().is_admin:
-        raise AdminRequired()
+    require_admin(ctx())
 
 
 def object_body():

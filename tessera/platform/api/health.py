@@ -3,9 +3,17 @@
 from flask import current_app
 
 from ..jsonio import json_response
+from ..openapi import operation
+from ..openapi.components import TEXT, obj
 from .common import runtime
 
+READY = obj(("status", "revision", "database", "redis"), status=TEXT, database=TEXT,
+            revision={"type": "integer", "minimum": 0, "description": "0 before the first publish."},
+            redis={"type": "string", "enum": ["ok", "not_configured"]})
 
+
+@operation("getHealth", "Readiness: the published revision, database and Redis status (503 when one does not answer)",
+           tag="health", public=True, returns=READY)
 def health():
     """200 ``{"status": "ok", "revision", "database": "ok", "redis": "ok" | "not_configured"}``
     with the published revision when the database (and Redis, when configured) answer;

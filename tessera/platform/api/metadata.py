@@ -4,7 +4,12 @@ from flask import request
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
+from ..openapi import operation
+from ..openapi.components import ANY_OBJECT, items_of, obj, query
 from .common import ctx, runtime
+
+STATE = (query("state", "draft (the default) or published.", {"type": "string", "enum": ["draft", "published"]}),)
+PUBLISH_BODY = obj(confirm_data_loss={"type": "boolean", "description": "Allow steps that lose data."})
 
 
 def _published_flag():
@@ -14,37 +19,50 @@ def _published_flag():
     return state == "published"
 
 
+@operation("listMetadataDocuments", "List documents of a kind", tag="metadata", admin=True,
+           parameters=STATE, returns=items_of(ANY_OBJECT))
 def list_documents(kind):
     """All documents of ``kind`` (drafts by default, ``?state=published`` for the live set)."""
     return json_response({"items": runtime().metadata.list(ctx(), kind, published=_published_flag())})
 
 
+@operation("createMetadataDocument", "Create the first draft of a document", tag="metadata", admin=True,
+           status="201", body=ANY_OBJECT, returns=ANY_OBJECT)
 def create_document(kind):
     """Create the first draft of a new document; its name comes from the body."""
     created = runtime().metadata.create(ctx(), kind, json_body())
     return json_response(created, 201, {"Location": f"{request.path}/{created['name']}"})
 
 
+@operation("getMetadataDocument", "Read a document", tag="metadata", admin=True, parameters=STATE,
+           returns=ANY_OBJECT)
 def get_document(kind, name):
     """One document, draft by default."""
     return json_response(runtime().metadata.get(ctx(), kind, name, published=_published_flag()))
 
 
+@operation("saveMetadataDraft", "Save a draft of a document", tag="metadata", admin=True, body=ANY_OBJECT,
+           returns=ANY_OBJECT)
 def put_document(kind, name):
     """Save a new draft of (kind, name)."""
     return json_response(runtime().metadata.save(ctx(), kind, name, json_body()))
 
 
+@operation("deleteMetadataDocument", "Delete a document at the next publish", tag="metadata", admin=True,
+           returns=ANY_OBJECT)
 def delete_document(kind, name):
     """Mark (kind, name) for deletion at the next publish."""
     return json_response(runtime().metadata.delete(ctx(), kind, name))
 
 
+@operation("planPublish", "Dry-run the next publish", tag="metadata", admin=True, returns=ANY_OBJECT)
 def plan():
     """What a publish would do now, without doing it."""
     return json_response(runtime().metadata.plan(ctx()))
 
 
+@operation("publishMetadata", "Publish every pending draft", tag="metadata", admin=True, body=PUBLISH_BODY,
+           body_required=False, returns=ANY_OBJECT)
 def publish():
     """Check and publish every pending draft; ``confirm_data_loss`` allows lossy steps."""
     body = json_body() if request.content_length else {}
@@ -52,6 +70,8 @@ def publish():
     return json_response(runtime().metadata.publish(ctx(), confirm_data_loss=confirm))
 
 
+@operation("listRevisions", "Published revisions, newest first", tag="metadata", admin=True,
+           returns=items_of(ANY_OBJECT))
 def revisions():
     """The newest published revisions, newest first."""
     return json_response({"items": runtime().metadata.revisions(ctx())})

@@ -9,10 +9,17 @@ from tessera.runtime.errors import RecordInvalid
 from tessera.runtime.fields.serialize import digits_id
 
 from ..jsonio import json_response
+from ..openapi import operation, ref
+from ..openapi.components import ANY_OBJECT, INTEGER, items_of, obj, query
 from .common import ctx, runtime
 from .guards import object_body
 
 
+GRANTEE = ("user", "team", "role")
+
+
+@operation("transfer{Object}Record", "Give one {object} record to a new owner", tag="{object}",
+           body=obj(("owner",), owner=INTEGER), returns=ref("{object}"))
 def transfer(object_name, record_id):
     """Give the record to another user: ``{"owner": user_id}``."""
     body = object_body()
@@ -23,18 +30,22 @@ def transfer(object_name, record_id):
     return json_response(ownership.transfer(runtime(), ctx(), object_name, record_id, body["owner"]))
 
 
+@operation("list{Object}RecordShares", "Who one {object} record is shared with", tag="{object}",
+           returns=items_of(ANY_OBJECT))
 def list_shares(object_name, record_id):
     """Who the record is shared with, beyond its owner and the role hierarchy."""
     return json_response({"items": shares.list_shares(runtime(), ctx(), object_name, record_id)})
 
 
+@operation("share{Object}Record", "Share one {object} record with a user, team or role", tag="{object}",
+           status="201", body=ANY_OBJECT, returns=ANY_OBJECT)
 def add_share(object_name, record_id):
     """Share the record: ``{"user": id}``, ``{"team": name}`` or ``{"role": name}``, with ``access``."""
     return json_response(shares.share(runtime(), ctx(), object_name, record_id, object_body()), 201)
 
 
 def _grantee_from_query():
-    grantee = {k: v for k, v in request.args.items() if k in ("user", "team", "role")}
+    grantee = {k: v for k, v in request.args.items() if k in GRANTEE}
     if "user" in grantee:
         user_id = digits_id(grantee["user"])
         if user_id is None:
@@ -43,6 +54,8 @@ def _grantee_from_query():
     return grantee
 
 
+@operation("unshare{Object}Record", "Stop sharing one {object} record", tag="{object}", status="204",
+           parameters=tuple(query(name, f"The {name} to stop sharing with.") for name in GRANTEE))
 def remove_share(object_name, record_id):
     """Stop sharing the record with ``?user=id``, ``?team=name`` or ``?role=name``."""
     shares.unshare(runtime(), ctx(), object_name, record_id, _grantee_from_query())

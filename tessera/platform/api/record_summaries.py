@@ -10,7 +10,10 @@ from tessera.runtime.records.aggregate import aggregate_records, count_records
 from tessera.runtime.errors import InvalidQuery
 
 from ..jsonio import json_response
+from ..openapi import operation
+from ..openapi.components import ANY_OBJECT, obj, query
 from .common import comma_list, ctx, runtime
+from .record_docs import EQUALITY_NOTE, WHERE
 
 #: Parameters of the list route that only make sense for pages of records.
 PAGE_PARAMETERS = ("sort", "fields", "limit", "cursor")
@@ -27,6 +30,14 @@ def split_query(own, refused=PAGE_PARAMETERS):
     return {k: args[k] for k in own if k in args}, filters
 
 
+COUNT = obj(("count",), count={"type": "integer", "minimum": 0})
+GROUPS = obj(("groups",), groups={"type": "array", "maxItems": 1000, "items": ANY_OBJECT})
+AGGREGATE_QUERY = (WHERE, query("group_by", "One or two fields, comma-separated."),
+                   query("measures", "count, sum:field, avg:field, min:field, max:field; comma-separated."))
+
+
+@operation("count{Object}Records", "Count {object} records", tag="{object}", returns=COUNT, parameters=(WHERE,),
+           description=EQUALITY_NOTE)
 def count(object_name):
     """``{"count": n}``: how many records match the filters."""
     _, filters = split_query(())
@@ -35,6 +46,8 @@ def count(object_name):
     return json_response({"count": total})
 
 
+@operation("aggregate{Object}Records", "Aggregate {object} records", tag="{object}", returns=GROUPS,
+           parameters=AGGREGATE_QUERY, description=EQUALITY_NOTE)
 def aggregate(object_name):
     """``{"groups": [...]}``: ``measures`` per distinct value of the ``group_by`` fields."""
     own, filters = split_query(("group_by", "measures"))

@@ -4,7 +4,9 @@ from flask import current_app, request
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
+from ..openapi import operation, ref
 from .common import comma_list, ctx, runtime
+from .record_docs import CREATE_BODY, CREATED_BATCH, FIELDS, HISTORY, IF_MATCH, LIST_QUERY
 
 LIST_PARAMETERS = {"filter", "sort", "fields", "limit", "cursor"}
 
@@ -26,6 +28,8 @@ def if_match_version():
     return int(value)
 
 
+@operation("list{Object}Records", "List {object} records", tag="{object}", returns=ref("{object}_page"),
+           parameters=LIST_QUERY, equality_filters=True)
 def list_records(object_name):
     """One page of records; any parameter naming a field filters by equality."""
     args = request.args
@@ -37,6 +41,8 @@ def list_records(object_name):
     return json_response(page)
 
 
+@operation("create{Object}Record", "Create one {object} record (or, given an array, a batch)", tag="{object}",
+           status="201", body=CREATE_BODY, returns={"anyOf": [ref("{object}"), CREATED_BATCH]})
 def create_record(object_name):
     """Create one record (a JSON object) or a batch (a JSON array, all or nothing)."""
     body = json_body()
@@ -52,12 +58,16 @@ def create_record(object_name):
     return json_response(record, 201, {"Location": location, "ETag": etag(record)})
 
 
+@operation("get{Object}Record", "Read one {object} record", tag="{object}", returns=ref("{object}"),
+           parameters=(FIELDS,))
 def get_record(object_name, record_id):
     """One record."""
     record = runtime().records.get(ctx(), object_name, record_id, fields=comma_list(request.args.get("fields")))
     return json_response(record, headers={"ETag": etag(record)})
 
 
+@operation("update{Object}Record", "Change some fields of one {object} record", tag="{object}",
+           body=ref("{object}_update"), returns=ref("{object}"), parameters=(IF_MATCH,))
 def patch_record(object_name, record_id):
     """Change some fields; a stale ``version`` or If-Match answers 409."""
     record = runtime().records.update(ctx(), object_name, record_id, json_body(),
@@ -65,12 +75,14 @@ def patch_record(object_name, record_id):
     return json_response(record, headers={"ETag": etag(record)})
 
 
+@operation("delete{Object}Record", "Delete one {object} record", tag="{object}", status="204", parameters=(IF_MATCH,))
 def delete_record(object_name, record_id):
     """Delete a record (children follow their lookup's on-delete rule)."""
     runtime().records.delete(ctx(), object_name, record_id, expected_version=if_match_version())
     return "", 204
 
 
+@operation("get{Object}RecordHistory", "History of one {object} record", tag="{object}", returns=HISTORY)
 def record_history(object_name, record_id):
     """Every recorded change of the record, oldest first."""
     return json_response({"items": runtime().records.history(ctx(), object_name, record_id)})

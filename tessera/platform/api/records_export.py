@@ -14,7 +14,10 @@ from tessera.runtime.errors import InvalidQuery
 from tessera.runtime.records.export import start_export
 
 from ..export_formats import FORMATS
+from ..openapi import operation
+from ..openapi.components import query
 from .common import comma_list, ctx, runtime
+from .record_docs import EQUALITY_NOTE, FIELDS, SORT, WHERE
 from .record_summaries import split_query
 
 
@@ -26,6 +29,12 @@ def export_format():
     return name
 
 
+EXPORT_QUERY = (WHERE, query("format", "The file format.", {"type": "string", "enum": ["csv", "jsonl"]}), SORT, FIELDS)
+TEXT = {"type": "string"}
+
+
+@operation("export{Object}Records", "Export {object} records as a file", tag="{object}", parameters=EXPORT_QUERY,
+           content={"text/csv": TEXT, "application/x-ndjson": TEXT}, description=EQUALITY_NOTE)
 def export(object_name):
     """Stream the matching records as a file download."""
     name = export_format()

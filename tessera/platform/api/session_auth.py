@@ -9,7 +9,12 @@ from tessera.runtime.identity.login import log_in, log_out
 
 from ..auth import CSRF_COOKIE, SESSION_COOKIE, client_ip
 from ..jsonio import json_response
+from ..openapi import operation, ref
+from ..openapi.components import NULLABLE_TEXT, TEXT, obj
 from .common import ctx, runtime
+
+LOGIN = obj(("username", "password"), username=TEXT, password={"type": "string", "format": "password"})
+SESSION = obj(("user",), user=ref("User"), csrf_token=NULLABLE_TEXT, authenticated_by=TEXT)
 from .guards import object_body
 
 
@@ -19,6 +24,7 @@ def _set_cookies(response, secret, csrf):
     response.set_cookie(CSRF_COOKIE, csrf, max_age=age, secure=True, httponly=False, samesite="Lax", path="/")
 
 
+@operation("logIn", "Log in; sets the session cookie", tag="auth", public=True, body=LOGIN, returns=SESSION)
 def login():
     """Check username and password; answer the profile and the CSRF token, set the session cookie."""
     body = object_body()
@@ -31,6 +37,7 @@ def login():
     return response
 
 
+@operation("logOut", "End the browser session", tag="auth", status="204")
 def logout():
     """End the caller's browser session and clear its cookies."""
     log_out(runtime(), ctx())
@@ -40,6 +47,8 @@ def logout():
     return response
 
 
+@operation("getSession", "Who is calling, and the CSRF token of a browser session", tag="auth",
+           returns=SESSION)
 def session_info():
     """Who the caller is, how they authenticated and, for a browser session, its CSRF token."""
     caller = ctx()

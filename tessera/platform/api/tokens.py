@@ -3,21 +3,31 @@
 from flask import Response, request
 
 from ..jsonio import json_response
+from ..openapi import operation, ref
+from ..openapi.components import TEXT, items_of, obj
 from .common import ctx, runtime
 from .guards import object_body
 
 
+NEW_TOKEN = obj(name=TEXT, scope={"type": "string", "enum": ["read", "read_write"]},
+              objects={"type": "array", "items": TEXT}, expires_in_days={"type": "integer", "minimum": 1})
+ISSUED = {"allOf": [ref("Token"), obj(("token",), token={"type": "string", "description": "Shown this once."})]}
+
+
+@operation("listTokens", "Your API tokens", tag="tokens", returns=items_of(ref("Token")))
 def list_mine():
     """The caller's tokens (never their secrets), newest first."""
     return json_response({"items": runtime().tokens.list(ctx())})
 
 
+@operation("createToken", "Create an API token", tag="tokens", status="201", body=NEW_TOKEN, returns=ISSUED)
 def create_mine():
     """Create a token for the caller; the answer holds its secret, shown this once."""
     made = runtime().tokens.issue(ctx(), object_body())
     return json_response(made, 201, {"Location": f"{request.path}/{made['id']}"})
 
 
+@operation("revokeToken", "Revoke a token", tag="tokens", status="204")
 def revoke(token_id):
     """Revoke one of the caller's tokens (administrators may revoke anyone's)."""
     runtime().tokens.revoke(ctx(), token_id)

@@ -7,6 +7,8 @@ from tessera.runtime.errors import PermissionDenied
 from tessera.runtime.identity.users import get_user, list_users, user_json
 
 from ..jsonio import json_response
+from ..openapi import operation, ref
+from ..openapi.components import ANY_OBJECT, NULLABLE_TEXT, TEXT, obj, query
 from .common import ctx, runtime
 from .guards import admin_only, object_body, page_after
 
@@ -24,6 +26,17 @@ def _rights_summary(caller, model):
     return {"is_admin": False, "objects": objects}
 
 
+USERS_PAGE = obj(("items", "next_cursor"), items={"type": "array", "items": ref("User")}, next_cursor=NULLABLE_TEXT)
+USERS_QUERY = (query("active", "true or false: only active or inactive users.",
+                     {"type": "string", "enum": ["true", "false"]}),
+               query("cursor", "The next_cursor of the previous page."))
+PROFILE = obj(display_name=NULLABLE_TEXT, email=NULLABLE_TEXT, locale=NULLABLE_TEXT)
+PASSWORDS = obj(("current_password", "new_password"), current_password={"type": "string", "format": "password"},
+                new_password={"type": "string", "format": "password"})
+MY_PROFILE = {"allOf": [ref("User"), obj(permissions=ANY_OBJECT)]}
+
+
+@operation("getMyProfile", "Your profile and rights", tag="users", returns=MY_PROFILE)
 def me():
     """The caller's own profile, with a summary of their rights."""
     caller, rt = ctx(), runtime()
@@ -33,11 +46,14 @@ def me():
     return json_response(profile)
 
 
+@operation("updateMyProfile", "Change your display name, email or locale", tag="users", body=PROFILE,
+           returns=ref("User"))
 def patch_me():
     """Change the caller's display name, email or locale; anything else is refused with 403."""
     return json_response(runtime().accounts.update_own_profile(ctx(), object_body()))
 
 
+@operation("changeMyPassword", "Change your password", tag="users", status="204", body=PASSWORDS)
 def change_my_password():
     """Replace the caller's password after checking the current one."""
     body = object_body()
@@ -45,6 +61,7 @@ def change_my_password():
     return Response(status=204)
 
 
+@operation("listUsers", "List users", tag="users", admin=True, parameters=USERS_QUERY, returns=USERS_PAGE)
 def list_all():
     """Users by id, a page at a time (``cursor`` is the last id seen)."""
     admin_only()
@@ -55,12 +72,16 @@ def list_all():
     return json_response({"items": items, "next_cursor": cursor})
 
 
+@operation("createUser", "Create a user", tag="users", admin=True, status="201",
+           body={**obj(("username",), username=TEXT), "additionalProperties": True}, returns=ref("User"))
 def create():
     """Create a user with their profile, password and assignments, all or nothing."""
     profile = runtime().accounts.create(ctx(), object_body())
     return json_response(profile, 201, {"Location": f"{request.path}/{profile['id']}"})
 
 
+@operation("getUser", "Read a user (others than yourself: administrators only)", tag="users",
+           returns=ref("User"))
 def get_one(user_id):
     """One user: administrators read anyone, others only themselves."""
     caller = ctx()
@@ -70,11 +91,13 @@ def get_one(user_id):
         return json_response(user_json(conn, get_user(conn, user_id)))
 
 
+@operation("updateUser", "Change a user", tag="users", admin=True, body=ANY_OBJECT, returns=ref("User"))
 def patch_one(user_id):
     """Change a user's profile, flags, password or assignments (administrators only)."""
     return json_response(runtime().accounts.update(ctx(), user_id, object_body()))
 
 
+@operation("deactivateUser", "Deactivate a user", tag="users", admin=True, status="204")
 def deactivate(user_id):
     """Deactivate a user (users are never erased: records refer to them)."""
     runtime().accounts.deactivate(ctx(), user_id)

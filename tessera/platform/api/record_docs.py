@@ -1,0 +1,17 @@
+"""What the record routes share in their OpenAPI declarations: parameters and bodies."""
+
+from ..openapi.components import obj, query, ref
+
+WHERE = query("filter", "A boolean formula: only records for which it is true.")
+SORT = query("sort", "Fields, comma-separated; a leading minus sorts descending (-amount,title).")
+FIELDS = query("fields", "The fields to return, comma-separated (all readable fields when absent).")
+PAGE_SIZE = {"type": "integer", "minimum": 1, "maximum": 1000}
+LIST_QUERY = (WHERE, SORT, FIELDS, query("limit", "Records per page.", PAGE_SIZE),
+              query("cursor", "The next_cursor of the previous page."))
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": 'The version the change expects, as the ETag ("3"): 409 when stale.'}
+EQUALITY_NOTE = "Any other query parameter that names a readable field filters by equality, as for the list."
+CREATED_BATCH = obj(("ids",), ids={"type": "array", "items": {"type": "integer"}})
+CREATE_BODY = {"anyOf": [ref("{object}_create"), {"type": "array", "items": ref("{object}_create")}]}
+HISTORY = {"type": "object", "required": ["items"],
+           "properties": {"items": {"type": "array", "items": {"type": "object", "additionalProperties": True}}}}
