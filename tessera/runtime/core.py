@@ -148,7 +148,7 @@ class Runtime:
         model = self.model(conn)
         obj = model.objects.get(name)
         if obj is None:
-            raise ObjectNotFound(f'no published object "{name}"')
+            raise ObjectNotFound("record.object.not_published", name=name)
         return model, obj
 
     def eval_env(self, ctx=None, conn=None, model=None, *, is_new=False):

@@ -11,6 +11,8 @@ import weakref
 
 from sqlalchemy import delete, or_, select
 
+from tessera.i18n import Message
+
 from ..schema.system_tables import record_share
 from ..errors import FieldAccessDenied, PermissionDenied, RecordNotFound, ScopeExceeded
 from ..schema.formulas import filter_condition
@@ -48,11 +50,11 @@ class AccessPolicy:
     def check_object(self, ctx, model, action):
         """Raise PermissionDenied unless ``ctx`` may ``action`` records of ``model``."""
         if ctx.scope is not None and not ctx.scope.allows(model.name, action):
-            raise ScopeExceeded(f"this token may not {action} {model.name} records")
+            raise ScopeExceeded("access.token.action_denied", action=action, object=model.name)
         if ctx.is_admin:
             return
         if not _rights(ctx).can(model.name, action):
-            raise PermissionDenied(f"you may not {action} {model.name} records")
+            raise PermissionDenied("access.object.denied", action=action, object=model.name)
         if action == "create":
             self._check_required_writable(ctx, model)
 
@@ -61,7 +63,7 @@ class AccessPolicy:
         blocked = [n for n, f in model.fields.items()
                    if f.get("required") and "default" not in f and n not in editable]
         if blocked:
-            raise PermissionDenied(f"you may not create {model.name} records: a required field is not editable for you")
+            raise PermissionDenied("access.create.required_not_editable", object=model.name)
 
     # -- fields --------------------------------------------------------------------
 
@@ -96,17 +98,16 @@ class AccessPolicy:
         """
         names = list(names)
         if OWNER_KEYS & set(names):
-            raise FieldAccessDenied("the owner changes only through a transfer",
-                                    errors={"owner": ["use the transfer action to change the owner"]})
+            raise FieldAccessDenied("access.owner.transfer_only", errors={"owner": [Message("access.owner.use_transfer")]})
         if ctx.is_admin:
             return
         rights = _rights(ctx).on(model.name)
         if any(n in model.fields and n not in rights.readable for n in names):
-            raise FieldAccessDenied("you may not write a field you cannot read")
+            raise FieldAccessDenied("access.field.write_unreadable")
         locked = [n for n in names if n in model.fields and n not in rights.editable]
         if locked:
-            raise FieldAccessDenied(f"you may not edit {locked[0]}",
-                                    errors={n: ["you may not edit this field"] for n in locked})
+            raise FieldAccessDenied("access.field.not_editable", field=locked[0],
+                                    errors={n: [Message("access.field.this_not_editable")] for n in locked})
 
     # -- records -------------------------------------------------------------------
 
@@ -166,7 +167,7 @@ class AccessPolicy:
             return
         table = model.table
         if conn.execute(select(table.c.id).where(table.c.id == row["id"], condition)).first() is None:
-            raise PermissionDenied(f"you may not {action} this {model.name} record")
+            raise PermissionDenied("access.record.denied", action=action, object=model.name)
 
     def visible_row(self, conn, ctx, model, record_id, *, for_update=False):
         """The row ``record_id`` of ``model`` if ``ctx`` may read it, else raise RecordNotFound."""
@@ -178,7 +179,7 @@ class AccessPolicy:
             query = query.with_for_update()
         row = conn.execute(query, {"record_id": record_id}).mappings().first()
         if row is None:
-            raise RecordNotFound(f"no {model.name} record with id {record_id}")
+            raise RecordNotFound("record.not_found", object=model.name, id=record_id)
         return row
 
     def forget_record(self, conn, model, record_id):

@@ -2,15 +2,18 @@
 
 from datetime import timezone
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
+
+from tessera.i18n import Message
 
 from tessera.metadata.fieldtypes import lookup_target, numeric_shape, option_values, text_length
 
 from .fastload import DoesNotFit, FastLoader, numeric_fitter
+from .messages import CodedLength, CodedRange, CodedSchema, coded, one_of
 from .serialize import MAX_ID
 
 PHONE = r"^\+?[0-9 ()./-]{3,40}$"
-NUL_MESSAGE = "must not contain NUL characters"
+NUL_MESSAGE = Message("input.nul")
 
 
 def no_nul(value):
@@ -44,18 +47,20 @@ class MultiPicklist(fields.Field):
     Every error is a flat, readable message on the field itself (never a dict by index).
     """
 
+    default_error_messages = {"invalid": Message("input.invalid.list")}
+
     def __init__(self, options, **kwargs):
         super().__init__(**kwargs)
         self.options = frozenset(options)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):
-            raise ValidationError("Not a valid list.")
+            raise self.make_error("invalid")
         unknown = [v for v in value if not isinstance(v, str) or v not in self.options]
         if unknown:
-            raise ValidationError([f"{_shown(v)} is not one of the options" for v in unknown])
+            raise ValidationError([Message("input.not_an_option", value=_shown(v)) for v in unknown])
         if len(set(value)) != len(value):
-            raise ValidationError("values must not repeat")
+            raise ValidationError(Message("input.repeated"))
         return ";".join(value)
 
 
@@ -74,19 +79,19 @@ class FixedPoint(fields.Decimal):
         try:
             return self.fit(number)
         except DoesNotFit as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(error.args[0]) from None
 
 
 def _numeric(field_doc, options):
     precision, scale = numeric_shape(field_doc)
     checks = []
     if "min" in field_doc or "max" in field_doc:
-        checks.append(validate.Range(min=field_doc.get("min"), max=field_doc.get("max")))
-    return FixedPoint(precision, scale, validate=checks, **options)
+        checks.append(CodedRange(min=field_doc.get("min"), max=field_doc.get("max")))
+    return FixedPoint(precision, scale, validate=checks, error_messages=coded(FixedPoint), **options)
 
 
 def _text(field_doc, options, cls=fields.String, *checks):
-    return cls(validate=[validate.Length(max=text_length(field_doc)), no_nul, *checks], **options)
+    return cls(validate=[CodedLength(max=text_length(field_doc)), no_nul, *checks], error_messages=coded(cls), **options)
 
 
 def _record_id(field_doc, options):
@@ -95,8 +100,9 @@ def _record_id(field_doc, options):
 
     def in_range(value):
         if value > MAX_ID:
-            raise ValidationError(f"no {target} record with id {value}")
-    return fields.Integer(strict=True, validate=[validate.Range(min=1), in_range], **options)
+            raise ValidationError(Message("record.not_found", object=target, id=value))
+    return fields.Integer(strict=True, validate=[CodedRange(min=1), in_range], error_messages=coded(fields.Integer),
+                          **options)
 
 
 BUILDERS = {
@@ -104,15 +110,15 @@ BUILDERS = {
     "long_text": _text,
     "email": lambda f, o: _text(f, o, fields.Email),
     "url": lambda f, o: _text(f, o, fields.Url),
-    "phone": lambda f, o: _text(f, o, fields.String, validate.Regexp(PHONE, error="not a valid phone number")),
-    "picklist": lambda f, o: fields.String(validate=validate.OneOf(option_values(f)), **o),
-    "multi_picklist": lambda f, o: MultiPicklist(option_values(f), **o),
+    "phone": lambda f, o: _text(f, o, fields.String, validate.Regexp(PHONE, error=Message("input.invalid.phone"))),
+    "picklist": lambda f, o: fields.String(validate=one_of(option_values(f)), error_messages=coded(fields.String), **o),
+    "multi_picklist": lambda f, o: MultiPicklist(option_values(f), error_messages=coded(MultiPicklist), **o),
     "number": _numeric,
     "currency": _numeric,
     "percent": _numeric,
-    "boolean": lambda f, o: fields.Boolean(**o),
-    "date": lambda f, o: fields.Date(**o),
-    "datetime": lambda f, o: UtcDateTime(**o),
+    "boolean": lambda f, o: fields.Boolean(error_messages=coded(fields.Boolean), **o),
+    "date": lambda f, o: fields.Date(error_messages=coded(fields.Date), **o),
+    "datetime": lambda f, o: UtcDateTime(error_messages=coded(UtcDateTime), **o),
     "lookup": _record_id,
     "master_detail": _record_id,
     "user": _record_id,
@@ -142,5 +148,5 @@ def build_loader(object_name, field_docs, *, partial):
     """
     attrs = _loader_fields(field_docs, partial=partial)
     suffix = "Update" if partial else "Create"
-    schema_class = Schema.from_dict(attrs, name=f"{object_name}{suffix}")
+    schema_class = CodedSchema.from_dict(attrs, name=f"{object_name}{suffix}")
     return FastLoader(schema_class(), field_docs, partial=partial)

@@ -3,6 +3,8 @@
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from tessera.i18n import Message
+
 from ..errors import InvalidQuery
 
 SYSTEM_OUTPUT = ("id", "version", "owner_id", "created_at", "created_by", "updated_at", "updated_by")
@@ -125,10 +127,9 @@ def parse_value(field_type, text, *, label):
     if text is None:
         return None
     if isinstance(text, str) and "\x00" in text:  # PostgreSQL refuses NUL even in a parameter
-        raise InvalidQuery(f"{label}: must not contain NUL characters",
-                           errors={label: ["must not contain NUL characters"]})
+        raise InvalidQuery("query.param.nul", param=label, errors={label: [Message("input.nul")]})
     try:
         return PARSERS.get(field_type, str)(text)
     except (ValueError, KeyError, TypeError, InvalidOperation, OverflowError):
-        raise InvalidQuery(f"{label}: {text!r} is not a valid {field_type} value",
-                           errors={label: [f"not a valid {field_type} value"]}) from None
+        raise InvalidQuery("query.param.invalid_value", param=label, value=repr(text), type=field_type,
+                           errors={label: [Message("query.invalid_value", type=field_type)]}) from None

@@ -45,8 +45,7 @@ def _publishing_user(conn, author, actor_id):
         return actor_id
     user = find_user(conn, author)
     if user is None:
-        raise PublishRefused(f'this publish changes stored values and there is no user "{author}" to record '
-                             'the changes as; publish as an existing user')
+        raise PublishRefused("publish.no_author", author=author)
     return user["id"]
 
 
@@ -61,7 +60,7 @@ def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=No
     revision, changes, candidate, steps, old_model, lossy = _prepare(conn, current_model)
     if lossy and not confirm_data_loss:
         raise LossyChangeRefused(
-            "this publish would lose data; review the plan and confirm to go ahead", steps=lossy
+            "publish.lossy", steps=lossy
         )
     if any(rewrites_values(step) for step in steps):
         actor_id = _publishing_user(conn, author, actor_id)
