@@ -4,18 +4,19 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from .fieldtypes import numeric_shape, option_values, text_length
+from tessera.i18n import Message
 
 
 def _numeric_problem(field_doc, value):
     if isinstance(value, bool):
-        return "must be a number"
+        return Message("metadata.default.number")
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        return "must be a number"
+        return Message("metadata.default.number")
     precision, scale = numeric_shape(field_doc)
     if not number.is_finite() or abs(number) >= Decimal(10) ** (precision - scale):
-        return f"must have at most {precision - scale} digits before the decimal point"
+        return Message("input.digits_before_point", digits=precision - scale)
     return None
 
 
@@ -24,24 +25,24 @@ def _temporal_problem(field_doc, value):
     try:
         parse(str(value).replace("Z", "+00:00"))
     except ValueError:
-        return f"must be an ISO {field_doc['type']}"
+        return Message(f"metadata.default.iso_{field_doc['type']}")
     return None
 
 
 def _text_problem(field_doc, value):
     if not isinstance(value, str):
-        return "must be text"
+        return Message("metadata.default.text")
     limit = text_length(field_doc)
     if limit and len(value) > limit:
-        return f"is longer than {limit} characters"
+        return Message("metadata.default.too_long", max=limit)
     if field_doc["type"] == "picklist" and value not in option_values(field_doc):
-        return f'"{value}" is not one of the options'
+        return Message("input.not_an_option", value=f'"{value}"')
     return None
 
 
 def _multi_problem(field_doc, value):
     if not isinstance(value, list) or not set(value) <= set(option_values(field_doc)):
-        return "must be a list of options"
+        return Message("metadata.default.options")
     return None
 
 
@@ -50,7 +51,7 @@ CHECKS = {
     "date": _temporal_problem, "datetime": _temporal_problem,
     "text": _text_problem, "long_text": _text_problem, "email": _text_problem, "phone": _text_problem,
     "url": _text_problem, "picklist": _text_problem, "multi_picklist": _multi_problem,
-    "boolean": lambda f, v: None if isinstance(v, bool) else "must be true or false",
+    "boolean": lambda f, v: None if isinstance(v, bool) else Message("metadata.default.boolean"),
 }
 
 
@@ -61,5 +62,5 @@ def default_problem(field_doc):
         return None
     check = CHECKS.get(field_doc["type"])
     if check is None:
-        return f"{field_doc['type']} fields take no static default"
+        return Message("metadata.default.none", type=field_doc["type"])
     return check(field_doc, value)

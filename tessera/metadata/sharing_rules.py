@@ -4,16 +4,17 @@ from tessera.formula import FormulaError, check
 
 from .formulas import scope_for
 from .kinds import KindSpec, register_kind
+from tessera.i18n import Message
 
 
 def cross_check_sharing_rule(doc, documents):
     """The rule's object must exist and its criteria must type-check as a boolean filter on it."""
     if ("object", doc["object"]) not in documents:
-        return {"object": [f'object "{doc["object"]}" does not exist']}
+        return {"object": [Message("metadata.object.missing", object=doc["object"])]}
     try:
         check(doc["criteria"], scope_for(documents, doc["object"]), context="filter")
     except FormulaError as error:
-        return {"criteria": [str(d) for d in error.diagnostics]}
+        return {"criteria": [d.localized() for d in error.diagnostics]}
     return {}
 
 

@@ -56,7 +56,7 @@ def save_draft(conn, kind, name, body, author):
         body = validate_document(kind, name, {"kind": kind, "name": name, **body} if isinstance(body, dict) else body)
     head = _head(conn, kind, name)
     if head is None and body is None:
-        raise DocumentNotFound(f'{kind} "{name}" does not exist')
+        raise DocumentNotFound("metadata.document.not_found", kind=kind, name=name)
     version = 1 if head is None else head["draft_version"] + 1
     conn.execute(
         insert(document_version).values(
@@ -80,8 +80,8 @@ def get_document(conn, kind, name, *, published=False):
     version = head and (head["published_version"] if published else head["draft_version"])
     body = version and _body(conn, kind, name, version)
     if body is None:
-        state = "published " if published else ""
-        raise DocumentNotFound(f'no {state}{kind} "{name}"')
+        raise DocumentNotFound("metadata.document.no_published" if published else "metadata.document.none",
+                               kind=kind, name=name)
     return {
         "body": body,
         "version": version,
@@ -144,7 +144,7 @@ def record_publish(conn, expected_revision, author, changes, plan):
                 )
             )
     except IntegrityError:
-        raise ConcurrentPublish("another publish committed first; plan again") from None
+        raise ConcurrentPublish("metadata.publish.concurrent") from None
     for kind, name, _ in changes:
         conn.execute(
             update(document_head)

@@ -4,17 +4,7 @@ Each carries a message code with parameters (``tessera/runtime/locales``); the r
 locale is chosen when the problem document is built.
 """
 
-from tessera.i18n import as_message
-
-
-class LocalText(str):
-    """A message that also knows its translations ({"en": ..., "zh-CN": ...}), e.g. from metadata."""
-
-    def __new__(cls, translations, fallback=""):
-        text = translations.get("en") or fallback or next(iter(translations.values()), "")
-        self = super().__new__(cls, text)
-        self.translations = dict(translations)
-        return self
+from tessera.i18n import Translated as LocalText, as_message  # noqa: F401 (LocalText is re-exported)
 
 
 class RuntimeFailure(Exception):
