@@ -6,7 +6,7 @@ codes in ``tessera/<layer>/locales/<locale>.json``; plugins add theirs with
 ``register_catalog``.
 """
 
-from .catalog import (DEFAULT_LOCALE, LOCALES, catalog, catalog_files, placeholders,
+from .catalogs import (DEFAULT_LOCALE, LOCALES, catalog, catalog_files, placeholders,
                       register_catalog, template)
 from .locale import env_locale, pick_locale
 from .message import Message, Translated, as_message, render, render_errors

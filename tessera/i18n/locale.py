@@ -2,7 +2,7 @@
 
 import os
 
-from .catalog import DEFAULT_LOCALE
+from .catalogs import DEFAULT_LOCALE
 
 
 def _supported(tag):

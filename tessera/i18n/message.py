@@ -4,7 +4,7 @@
 or stores messages keeps working; ``render(message, locale)`` gives any other locale.
 """
 
-from .catalog import DEFAULT_LOCALE, template
+from .catalogs import DEFAULT_LOCALE, template
 
 
 class _Values(dict):

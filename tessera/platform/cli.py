@@ -15,14 +15,16 @@ from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.identity.users import create_user, find_user
 
 from .cli_identity import token, user
+from .cli_messages import error_failure, failure, say, text
 from .config import ConfigError, load_settings
+from tessera.i18n import Message
 
 
 def _settings():
     try:
         return load_settings()
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        raise failure(error.message) from None
 
 
 def _runtime():
@@ -32,8 +34,7 @@ def _runtime():
 
 
 def _fail(error):
-    lines = [error.message] + [f"  {path}: {'; '.join(msgs)}" for path, msgs in error.errors.items()]
-    raise click.ClickException("\n".join(lines))
+    raise error_failure(error)
 
 
 @click.group()
@@ -49,9 +50,9 @@ def init():
         if find_user(conn, "admin") is None:
             create_user(conn, "admin", display_name="Administrator", is_admin=True)
             audit.record(conn, "user.created", actor="cli", subject="admin", details={"admin": True})
-            click.echo("created user admin", err=True)
+            say("cli.init.created_admin", err=True)
         else:
-            click.echo("already initialised", err=True)
+            say("cli.init.done_before", err=True)
 
 
 main.add_command(user)
@@ -76,7 +77,7 @@ def worker(burst):
 
     url = _settings()["REDIS_URL"]
     if not url:
-        raise click.ClickException("TESSERA_REDIS_URL is not set: without Redis, jobs run inline")
+        raise failure("cli.worker.no_redis")
     run_worker(url, burst=burst)
 
 
@@ -92,10 +93,10 @@ def _documents_in(path):
         try:
             doc = json.loads(file.read_text("utf-8"))
         except (OSError, ValueError) as error:
-            raise click.ClickException(f"{file}: {error}") from None
+            raise failure("cli.file.unreadable", file=str(file), error=str(error)) from None
         for item in doc if isinstance(doc, list) else [doc]:
             if not isinstance(item, dict) or "kind" not in item or "name" not in item:
-                raise click.ClickException(f"{file}: each document needs a kind and a name")
+                raise failure("cli.file.needs_kind_and_name", file=str(file))
             yield file, item
 
 
@@ -109,9 +110,9 @@ def metadata_apply(path):
             try:
                 version = store.save_draft(conn, doc["kind"], doc["name"], doc, "admin")
             except MetadataError as error:
-                error.message = f"{file}: {error.message}"
+                error.message = Message("cli.file.error", file=str(file), error=error.message)
                 _fail(error)
-            click.echo(f"{doc['kind']}/{doc['name']}: draft version {version}")
+            say("cli.metadata.draft_saved", kind=doc["kind"], name=doc["name"], version=version)
 
 
 @metadata.command("plan")
@@ -138,7 +139,7 @@ def metadata_publish(confirm_data_loss):
                          details={"revision": result["revision"], "changes": result["changes"]})
     except MetadataError as error:
         _fail(error)
-    click.echo(f"published revision {result['revision']} ({len(result['steps'])} storage steps)")
+    say("cli.metadata.published", revision=result["revision"], steps=len(result["steps"]))
 
 
 @main.command()
@@ -154,8 +155,8 @@ def demo(host, port, no_serve):
         secret = load_demo(runtime)
     except (MetadataError, RuntimeFailure) as error:
         _fail(error)
-    click.echo(f"Demo ready. Token for admin:\n{secret}\n", err=True)
-    click.echo(f'Try: curl -H "Authorization: Bearer {secret}" http://{host}:{port}/api/v1/objects/opportunity/records', err=True)
+    say("cli.demo.ready", secret=secret, err=True)
+    say("cli.demo.try", secret=secret, host=host, port=port, err=True)
     if not no_serve:
         from .app import create_app
 

@@ -13,6 +13,7 @@ from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.identity.users import create_user, find_user, set_active, set_password
 from tessera.runtime.identity.tokens import check_objects_published, issue_token, list_tokens, revoke_token
 
+from .cli_messages import error_failure, failure, say
 from .config import ConfigError, load_settings
 
 CLI = "cli"
@@ -28,22 +29,21 @@ def _runtime():
     try:
         runtime = Runtime(load_settings()["DATABASE_URL"])
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        raise failure(error.message) from None
     runtime.create_schema()
     return runtime
 
 
 def _fail(error):
-    lines = [error.message] + [f"  {path}: {'; '.join(msgs)}" for path, msgs in error.errors.items()]
-    raise click.ClickException("\n".join(lines))
+    raise error_failure(error)
 
 
 def _user(conn, username, *, active=True):
     found = find_user(conn, username)
     if found is None:
-        raise click.ClickException(f'no user "{username}" (run "tessera init" first?)')
+        raise failure("cli.user.missing", username=username)
     if active and not found["active"]:
-        raise click.ClickException(f'user "{username}" is deactivated')
+        raise failure("cli.user.deactivated", username=username)
     return found
 
 
@@ -75,7 +75,7 @@ def user_create(username, display_name, email, locale, admin, password_stdin):
             audit.record(conn, "user.created", _CliActor(), subject=username)
     except RuntimeFailure as error:
         _fail(error)
-    click.echo(f"created user {username} (id {user_id})", err=True)
+    say("cli.user.created", username=username, id=user_id, err=True)
 
 
 @user.command("passwd")
@@ -89,7 +89,7 @@ def user_passwd(username, password_stdin):
             set_password(conn, _CliActor(), _user(conn, username, active=False)["id"], password)
     except RuntimeFailure as error:
         _fail(error)
-    click.echo(f"password of {username} changed", err=True)
+    say("cli.user.password_changed", username=username, err=True)
 
 
 @user.command("deactivate")
@@ -98,7 +98,7 @@ def user_deactivate(username):
     """Deactivate USERNAME: their tokens and sessions stop working at once."""
     with _runtime().write() as conn:
         set_active(conn, _CliActor(), _user(conn, username, active=False)["id"], False)
-    click.echo(f"deactivated {username}", err=True)
+    say("cli.user.deactivated_now", username=username, err=True)
 
 
 @click.group()
@@ -137,7 +137,7 @@ def token_revoke(token_id):
             revoke_token(conn, _CliActor(), token_id)
     except RuntimeFailure as error:
         _fail(error)
-    click.echo(f"revoked token {token_id}", err=True)
+    say("cli.token.revoked", id=token_id, err=True)
 
 
 @token.command("list")

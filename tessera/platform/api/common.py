@@ -18,7 +18,7 @@ def ctx():
 def require_admin():
     """Raise PermissionDenied unless the caller is an administrator."""
     if not g.ctx.is_admin:
-        raise PermissionDenied("only administrators may change metadata")
+        raise PermissionDenied("api.admin_only.metadata")
 
 
 def comma_list(text):

@@ -9,6 +9,7 @@ from tessera.runtime.errors import RecordInvalid
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import admin_only, object_body
+from tessera.i18n import Message
 
 
 def _list(kind):
@@ -21,7 +22,7 @@ def _create(kind):
     body = object_body()
     unknown = sorted(set(body) - {"name", "label", "parent"})
     if unknown:
-        raise RecordInvalid(f"unknown {kind} field(s)", errors={k: ["Unknown field."] for k in unknown})
+        raise RecordInvalid(f"api.{kind}.unknown_fields", errors={k: [Message("input.unknown")] for k in unknown})
     with runtime().write() as conn:
         unit = create_unit(conn, kind, body.get("name"), label=body.get("label"), parent=body.get("parent"))
         audit.record(conn, f"{kind}.created", ctx(), subject=unit["name"], details={"parent": unit["parent"]})

@@ -9,6 +9,7 @@ from tessera.runtime.fields.serialize import to_json
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import ctx, runtime
+from tessera.i18n import Message
 
 CONTEXTS = ("field", "filter", "validation", "aggregate")
 
@@ -16,18 +17,19 @@ CONTEXTS = ("field", "filter", "validation", "aggregate")
 def _request():
     body = json_body()
     if not isinstance(body, dict) or not isinstance(body.get("expression"), str):
-        raise ApiProblem(400, "bad_request", "send {\"object\": ..., \"expression\": ...}",
-                         {"expression": ["required text"]})
+        raise ApiProblem(400, "bad_request", "api.formula.body_shape", {"expression": [Message("api.required_text")]})
     if not isinstance(body.get("object"), str):
-        raise ApiProblem(400, "bad_request", "send {\"object\": ..., \"expression\": ...}", {"object": ["required"]})
+        raise ApiProblem(400, "bad_request", "api.formula.body_shape", {"object": [Message("api.required")]})
     context = body.get("context", "field")
     if context not in CONTEXTS:
-        raise ApiProblem(400, "bad_request", f"context must be one of {', '.join(CONTEXTS)}", {"context": list(CONTEXTS)})
+        raise ApiProblem(400, "bad_request", "api.formula.context", choices=", ".join(CONTEXTS),
+                         errors={"context": [Message("api.one_of", choices=", ".join(CONTEXTS))]})
     returns = body.get("returns")
     try:
         expected = FormulaType(returns) if returns else None
     except ValueError:
-        raise ApiProblem(400, "bad_request", f"unknown type {returns!r}", {"returns": ["unknown type"]}) from None
+        raise ApiProblem(400, "bad_request", "api.formula.unknown_type", type=repr(returns),
+                         errors={"returns": [Message("api.unknown_type")]}) from None
     return body, context, expected
 
 
@@ -70,7 +72,7 @@ def _record_view(rt, conn, model, obj, body):
     if "record_id" in body:
         record_id = body["record_id"]
         if isinstance(record_id, bool) or not isinstance(record_id, int):
-            raise ApiProblem(400, "bad_request", "record_id must be an integer", {"record_id": ["integer"]})
+            raise ApiProblem(400, "bad_request", "api.formula.record_id", {"record_id": [Message("api.integer")]})
         row = rt.access.visible_row(conn, ctx(), obj, record_id)
         # A stored record's formula fields are what reading the record shows: system context.
         return RecordView(obj, dict(row), system), reading

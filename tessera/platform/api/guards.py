@@ -5,19 +5,20 @@ from tessera.runtime.fields.serialize import digits_id
 
 from ..jsonio import json_body
 from .common import ctx
+from tessera.i18n import Message
 
 
 def admin_only():
     """Raise PermissionDenied unless the caller holds the administrator right."""
     if not ctx().is_admin:
-        raise PermissionDenied("only administrators may do this")
+        raise PermissionDenied("api.admin_only")
 
 
 def object_body():
     """The request body, which must be a JSON object."""
     body = json_body()
     if not isinstance(body, dict):
-        raise RecordInvalid("the request body must be a JSON object", errors={"$": ["not an object"]})
+        raise RecordInvalid("api.body.not_an_object", errors={"$": [Message("input.not_an_object")]})
     return body
 
 
@@ -27,5 +28,5 @@ def page_after(text):
         return 0
     after = digits_id(text) if text != "0" else 0
     if after is None:
-        raise RecordInvalid("cursor is not valid", errors={"cursor": ["not a valid cursor"]})
+        raise RecordInvalid("api.cursor.invalid", errors={"cursor": [Message("query.cursor.not_valid")]})
     return after

@@ -11,12 +11,13 @@ from tessera.runtime.fields.serialize import to_json
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import ctx, require_admin, runtime
+from tessera.i18n import Message
 
 
 def _published_flag():
     state = request.args.get("state", "draft")
     if state not in ("draft", "published"):
-        raise ApiProblem(400, "bad_request", "state must be draft or published", {"state": ["draft or published"]})
+        raise ApiProblem(400, "bad_request", "api.metadata.state", {"state": [Message("api.draft_or_published")]})
     return state == "published"
 
 
@@ -36,10 +37,10 @@ def create_document(kind):
     body = json_body()
     name = body.get("name") if isinstance(body, dict) else None
     if not isinstance(name, str):
-        raise InvalidDocument("the document needs a name", errors={"name": ["required"]})
+        raise InvalidDocument("api.metadata.name_required", errors={"name": [Message("api.required")]})
     with runtime().write() as conn:
         if store.list_documents(conn, kind).get((kind, name)) is not None:
-            raise ApiProblem(409, "bad_request", f'{kind} "{name}" already exists; use PUT to change it')
+            raise ApiProblem(409, "bad_request", "api.metadata.exists", kind=kind, name=name)
         version = store.save_draft(conn, kind, name, body, ctx().username)
     return json_response({"kind": kind, "name": name, "version": version, "body": body}, 201,
                          {"Location": f"{request.path}/{name}"})

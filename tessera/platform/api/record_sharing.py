@@ -11,6 +11,7 @@ from tessera.runtime.fields.serialize import digits_id
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import object_body
+from tessera.i18n import Message
 
 
 def transfer(object_name, record_id):
@@ -18,8 +19,8 @@ def transfer(object_name, record_id):
     body = object_body()
     unknown = sorted(set(body) - {"owner"})
     if unknown or "owner" not in body:
-        raise RecordInvalid("a transfer names the new owner and nothing else",
-                            errors={"owner": ["required"], **{k: ["Unknown field."] for k in unknown}})
+        raise RecordInvalid("api.transfer.shape",
+                            errors={"owner": [Message("api.required")], **{k: [Message("input.unknown")] for k in unknown}})
     return json_response(ownership.transfer(runtime(), ctx(), object_name, record_id, body["owner"]))
 
 
@@ -38,7 +39,7 @@ def _grantee_from_query():
     if "user" in grantee:
         user_id = digits_id(grantee["user"])
         if user_id is None:
-            raise RecordInvalid("user must be a user id", errors={"user": ["must be a user id"]})
+            raise RecordInvalid("api.share.user_shape", errors={"user": [Message("input.user_id")]})
         grantee["user"] = user_id
     return grantee
 

@@ -11,6 +11,7 @@ from tessera.runtime.errors import InvalidQuery
 
 from ..jsonio import json_response
 from .common import comma_list, ctx, runtime
+from tessera.i18n import Message
 
 #: Parameters of the list route that only make sense for pages of records.
 PAGE_PARAMETERS = ("sort", "fields", "limit", "cursor")
@@ -21,8 +22,8 @@ def split_query(own, refused=PAGE_PARAMETERS):
     args = request.args
     present = [name for name in refused if name in args]
     if present:
-        raise InvalidQuery(f"{present[0]}: not a parameter of this route",
-                           errors={name: ["not a parameter of this route"] for name in present})
+        raise InvalidQuery("api.param.foreign", param=present[0],
+                           errors={name: [Message("api.not_a_parameter")] for name in present})
     filters = {k: v for k, v in args.items() if k not in own and k != "filter"}
     return {k: args[k] for k in own if k in args}, filters
 

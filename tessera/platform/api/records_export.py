@@ -16,13 +16,14 @@ from tessera.runtime.records.export import start_export
 from ..export_formats import FORMATS
 from .common import comma_list, ctx, runtime
 from .record_summaries import split_query
+from tessera.i18n import Message
 
 
 def export_format():
     """The requested ExportFormat's name (``csv`` when absent); anything else answers 400."""
     name = request.args.get("format", "csv")
     if name not in FORMATS:
-        raise InvalidQuery("format must be csv or jsonl", errors={"format": ["must be csv or jsonl"]})
+        raise InvalidQuery("api.export.format", errors={"format": [Message("api.export.csv_or_jsonl")]})
     return name
 
 

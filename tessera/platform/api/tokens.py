@@ -10,6 +10,7 @@ from tessera.runtime.schema.system_tables import token
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import object_body
+from tessera.i18n import Message
 
 FIELDS = {"name", "scope", "objects", "expires_in_days"}
 
@@ -25,7 +26,7 @@ def create_mine():
     body, caller, rt = object_body(), ctx(), runtime()
     unknown = sorted(set(body) - FIELDS)
     if unknown:
-        raise RecordInvalid("unknown token field(s)", errors={k: ["Unknown field."] for k in unknown})
+        raise RecordInvalid("api.token.unknown_fields", errors={k: [Message("input.unknown")] for k in unknown})
     with rt.write() as conn:
         check_objects_published(rt.model(conn), body.get("objects"))
         token_id, secret = issue_token(conn, caller.user_id, body.get("name", "api"), scope=body.get("scope", "read_write"),

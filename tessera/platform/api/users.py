@@ -12,6 +12,7 @@ from tessera.runtime.identity.passwords import verify_password
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import admin_only, object_body, page_after
+from tessera.i18n import Message
 
 CREATE_FIELDS = ("username", "display_name", "email", "locale", "password", "is_admin", "active")
 PAGE_SIZE = 100
@@ -49,7 +50,7 @@ def change_my_password():
     with runtime().write() as conn:
         row = get_user(conn, caller.user_id)
         if not verify_password(row["password_hash"], body.get("current_password")):
-            raise RecordInvalid("the current password is wrong", errors={"current_password": ["is wrong"]})
+            raise RecordInvalid("api.password.current_wrong", errors={"current_password": [Message("api.is_wrong")]})
         set_password(conn, caller, caller.user_id, body.get("new_password"))
     return Response(status=204)
 
@@ -70,7 +71,7 @@ def create():
     body, caller = object_body(), ctx()
     unknown = sorted(set(body) - ADMIN_FIELDS - {"username"})
     if unknown:
-        raise RecordInvalid("unknown user field(s)", errors={k: ["Unknown field."] for k in unknown})
+        raise RecordInvalid("identity.user.unknown_fields", errors={k: [Message("input.unknown")] for k in unknown})
     with runtime().write() as conn:
         user_id = create_user(conn, body.get("username"), **{k: body[k] for k in CREATE_FIELDS[1:] if k in body})
         audit.record(conn, "user.created", caller, subject=body.get("username"))
@@ -83,7 +84,7 @@ def get_one(user_id):
     """One user: administrators read anyone, others only themselves."""
     caller = ctx()
     if not caller.is_admin and caller.user_id != user_id:
-        raise PermissionDenied("only administrators may read other users")
+        raise PermissionDenied("api.users.admin_only")
     with runtime().read() as conn:
         return json_response(user_json(conn, get_user(conn, user_id)))
 
@@ -100,7 +101,7 @@ def deactivate(user_id):
     admin_only()
     caller = ctx()
     if caller.user_id == user_id:
-        raise PermissionDenied("you cannot deactivate yourself or drop your own administrator right")
+        raise PermissionDenied("identity.self_lockout")
     with runtime().write() as conn:
         set_active(conn, caller, user_id, False)
     return Response(status=204)

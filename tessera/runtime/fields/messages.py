@@ -15,7 +15,7 @@ def _error_keys(field_class):
     """Each error key of ``field_class`` -> (the most derived class that words it, its wording)."""
     owners = {}
     for klass in reversed(field_class.__mro__):
-        for key, text in (getattr(klass, "default_error_messages", {}) or {}).items():
+        for key, text in (vars(klass).get("default_error_messages") or {}).items():
             owners[key] = (klass, text)
     return owners
 
@@ -25,7 +25,10 @@ def error_code(field_class, key):
     owner, text = _error_keys(field_class).get(key, (field_class, None))
     if isinstance(text, Message):
         return text.code
-    return f"input.invalid.{owner.__name__.lower()}" if key == "invalid" else f"input.{key}"
+    if key != "invalid":
+        return f"input.{key}"
+    kind = getattr(field_class, "OBJ_TYPE", None) or owner.__name__.lower()  # date and datetime share a wording
+    return f"input.invalid.{kind}"
 
 
 def coded(field_class):
