@@ -3,8 +3,9 @@
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from .fieldtypes import numeric_shape, option_values, text_length
 from tessera.i18n import Message
+
+from .fieldtypes import numeric_shape, option_values, text_length
 
 
 def _numeric_problem(field_doc, value):

@@ -1,10 +1,11 @@
 """Validation of single metadata documents: JSON Schema first, then the kind's checks."""
 
+from tessera.i18n import Message
+
 from .errors import InvalidDocument
 from .kinds import kind_spec
 from .names import name_problem
 from .schema_messages import schema_message
-from tessera.i18n import Message
 
 
 def json_path(parts):

@@ -1,11 +1,11 @@
 """The publish-time check of every formula in the candidate set, and formula cycles."""
 
 from tessera.formula import FormulaError, FormulaType, check
+from tessera.i18n import Message
 
 from .crosscheck import register_set_check
 from .fieldtypes import lookup_target
 from .formulas import formula_type_of, scope_for
-from tessera.i18n import Message
 
 
 def _messages(error):

@@ -1,10 +1,11 @@
 """The ``object`` kind: custom objects, their fields, indexes and validation rules."""
 
+from tessera.i18n import Message
+
 from .defaults import default_problem
 from .fieldtypes import COMMON_PROPERTIES, FIELD_TYPES, lookup_target, option_values
 from .kinds import KindSpec, register_kind
 from .names import field_name_problem, name_problem
-from tessera.i18n import Message
 
 FORMULA_PROPERTIES = frozenset({"expression", "returns"})
 

@@ -1,8 +1,9 @@
 """The ``permission_set`` kind: object, field and administrator rights granted to users."""
 
+from tessera.i18n import Message
+
 from .kinds import KindSpec, register_kind
 from .names import name_problem
-from tessera.i18n import Message
 
 
 def _entry_errors(object_name, entry):

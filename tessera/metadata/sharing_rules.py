@@ -1,10 +1,10 @@
 """The ``sharing_rule`` kind: records of an object matching a formula are opened to a role or team."""
 
 from tessera.formula import FormulaError, check
+from tessera.i18n import Message
 
 from .formulas import scope_for
 from .kinds import KindSpec, register_kind
-from tessera.i18n import Message
 
 
 def cross_check_sharing_rule(doc, documents):

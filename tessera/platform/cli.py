@@ -6,18 +6,18 @@ from pathlib import Path
 
 import click
 
+from tessera.i18n import Message
 from tessera.metadata import store
 from tessera.metadata.errors import MetadataError
 from tessera.runtime import Runtime
 from tessera.runtime.audit import log as audit
-from tessera.runtime.publish import service as publishing
 from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.identity.users import create_user, find_user
+from tessera.runtime.publish import service as publishing
 
 from .cli_identity import token, user
 from .cli_messages import error_failure, failure, say, text
 from .config import ConfigError, load_settings
-from tessera.i18n import Message
 
 
 def _settings():

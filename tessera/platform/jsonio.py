@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from flask import Response, request
 
+from tessera.i18n import Message
 from tessera.metadata.documents import json_path
 
 from .problems import ApiProblem
-from tessera.i18n import Message
 
 #: No API document nests deeper than a few levels; a body nesting deeper than this is refused
 #: before anything walks it recursively.

@@ -2,14 +2,14 @@
 
 from flask import Response, request
 
+from tessera.i18n import Message
 from tessera.runtime.audit import log as audit
-from tessera.runtime.identity.units import create_unit, delete_unit, get_unit, list_units, update_unit
 from tessera.runtime.errors import RecordInvalid
+from tessera.runtime.identity.units import create_unit, delete_unit, get_unit, list_units, update_unit
 
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import admin_only, object_body
-from tessera.i18n import Message
 
 
 def _list(kind):

@@ -1,15 +1,15 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
 from tessera.formula import FormulaType, compile_python
-from tessera.runtime.records.computed import RecordView, reader_env
-from tessera.runtime.schema.formulas import LookupGuard, check_for_reader
-from tessera.runtime.records.service import load_input
+from tessera.i18n import Message
 from tessera.runtime.fields.serialize import to_json
+from tessera.runtime.records.computed import RecordView, reader_env
+from tessera.runtime.records.service import load_input
+from tessera.runtime.schema.formulas import LookupGuard, check_for_reader
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import ctx, runtime
-from tessera.i18n import Message
 
 CONTEXTS = ("field", "filter", "validation", "aggregate")
 

@@ -1,11 +1,11 @@
 """What the identity and security routes share: the admin check and JSON-object bodies."""
 
+from tessera.i18n import Message
 from tessera.runtime.errors import PermissionDenied, RecordInvalid
 from tessera.runtime.fields.serialize import digits_id
 
 from ..jsonio import json_body
 from .common import ctx
-from tessera.i18n import Message
 
 
 def admin_only():

@@ -2,16 +2,16 @@
 
 from flask import request
 
+from tessera.i18n import Message
 from tessera.metadata import store
 from tessera.metadata.errors import InvalidDocument
 from tessera.metadata.kinds import kind_spec
-from tessera.runtime.publish import service as publishing
 from tessera.runtime.fields.serialize import to_json
+from tessera.runtime.publish import service as publishing
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import ctx, require_admin, runtime
-from tessera.i18n import Message
 
 
 def _published_flag():

@@ -4,14 +4,14 @@ from flask import Response, request
 
 from tessera.runtime.records import ownership
 
-from tessera.runtime.records import shares
+from tessera.i18n import Message
 from tessera.runtime.errors import RecordInvalid
 from tessera.runtime.fields.serialize import digits_id
+from tessera.runtime.records import shares
 
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import object_body
-from tessera.i18n import Message
 
 
 def transfer(object_name, record_id):

@@ -6,12 +6,12 @@ Both take the list route's filters (any parameter naming a field filters by equa
 
 from flask import request
 
-from tessera.runtime.records.aggregate import aggregate_records, count_records
+from tessera.i18n import Message
 from tessera.runtime.errors import InvalidQuery
+from tessera.runtime.records.aggregate import aggregate_records, count_records
 
 from ..jsonio import json_response
 from .common import comma_list, ctx, runtime
-from tessera.i18n import Message
 
 #: Parameters of the list route that only make sense for pages of records.
 PAGE_PARAMETERS = ("sort", "fields", "limit", "cursor")

@@ -2,10 +2,11 @@
 
 from flask import current_app, request
 
+from tessera.i18n import Message
+
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import comma_list, ctx, runtime
-from tessera.i18n import Message
 
 LIST_PARAMETERS = {"filter", "sort", "fields", "limit", "cursor"}
 

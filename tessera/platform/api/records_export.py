@@ -10,13 +10,13 @@ away, the ``records.exported`` audit entry is written with the number of rows se
 
 from flask import Response, request
 
+from tessera.i18n import Message
 from tessera.runtime.errors import InvalidQuery
 from tessera.runtime.records.export import start_export
 
 from ..export_formats import FORMATS
 from .common import comma_list, ctx, runtime
 from .record_summaries import split_query
-from tessera.i18n import Message
 
 
 def export_format():

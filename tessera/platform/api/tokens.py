@@ -2,6 +2,7 @@
 
 from flask import Response, request
 
+from tessera.i18n import Message
 from tessera.runtime.audit import log as audit
 from tessera.runtime.errors import RecordInvalid
 from tessera.runtime.identity.tokens import check_objects_published, issue_token, list_tokens, revoke_token, token_json
@@ -10,7 +11,6 @@ from tessera.runtime.schema.system_tables import token
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import object_body
-from tessera.i18n import Message
 
 FIELDS = {"name", "scope", "objects", "expires_in_days"}
 

@@ -3,16 +3,16 @@ their own profile at /users/me."""
 
 from flask import Response, request
 
+from tessera.i18n import Message
 from tessera.runtime.audit import log as audit
-from tessera.runtime.identity.assignments import ADMIN_FIELDS, update_own_profile, update_user
 from tessera.runtime.errors import PermissionDenied, RecordInvalid
-from tessera.runtime.identity.users import create_user, get_user, list_users, set_active, set_password, user_json
+from tessera.runtime.identity.assignments import ADMIN_FIELDS, update_own_profile, update_user
 from tessera.runtime.identity.passwords import verify_password
+from tessera.runtime.identity.users import create_user, get_user, list_users, set_active, set_password, user_json
 
 from ..jsonio import json_response
 from .common import ctx, runtime
 from .guards import admin_only, object_body, page_after
-from tessera.i18n import Message
 
 CREATE_FIELDS = ("username", "display_name", "email", "locale", "password", "is_admin", "active")
 PAGE_SIZE = 100
