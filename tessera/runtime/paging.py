@@ -14,5 +14,5 @@ def parse_limit(text, *, default=DEFAULT_LIMIT, most=MAX_LIMIT):
         return default
     text = str(text)
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= most:
-        raise InvalidQuery("query.limit.range", max=most, errors={"limit": [Message("input.range", min=1, max=most)]})
+        raise InvalidQuery("query.limit.range", max=most, errors={"limit": [Message("input.from_to", min=1, max=most)]})
     return int(text)

@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import insert, select, update
 
-from tessera.i18n import Message
+from tessera.i18n import LOCALES, Message
 from tessera.metadata.store import utcnow
 
 from ..audit import log as audit
@@ -21,7 +21,6 @@ from .tokens import TOKEN_PREFIX, authenticate_token, create_token, hash_token, 
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,149}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
-LOCALES = ("en", "zh-CN")
 PROFILE_FIELDS = ("display_name", "email", "locale")
 
 
