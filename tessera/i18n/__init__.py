@@ -9,9 +9,9 @@ codes in ``tessera/<layer>/locales/<locale>.json``; plugins add theirs with
 from .catalogs import (DEFAULT_LOCALE, LOCALES, catalog, catalog_files, placeholders,
                       register_catalog, template)
 from .locale import env_locale, pick_locale
-from .message import Message, Translated, as_message, render, render_errors
+from .message import Message, Translated, as_message, render
 
 __all__ = [
     "DEFAULT_LOCALE", "LOCALES", "Message", "as_message", "catalog", "catalog_files", "env_locale",
-    "pick_locale", "placeholders", "register_catalog", "render", "render_errors", "template", "Translated",
+    "pick_locale", "placeholders", "register_catalog", "render", "template", "Translated",
 ]

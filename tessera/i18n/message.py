@@ -83,12 +83,6 @@ def render(value, locale):
     return value
 
 
-def render_errors(errors, locale):
-    """An errors mapping (field path -> messages) rendered in ``locale``."""
-    return {path: render(list(messages) if isinstance(messages, (list, tuple)) else [messages], locale)
-            for path, messages in errors.items()}
-
-
 class Translated(str):
     """A text that arrives written in several locales ({"en": ..., "zh-CN": ...}), such as
     an admin's validation message; ``str()`` is its English text."""
