@@ -4,7 +4,7 @@ This package is the lowest layer of Tessera: it depends only on the standard
 library, lark and SQLAlchemy.
 """
 from .cache import check_cached, clear_check_cache
-from .checker import CheckedFormula, check
+from .checker import CONTEXTS, CheckedFormula, check
 from .errors import Diagnostic, FormulaError, FormulaEvalError
 from .functions import FunctionSpec, all_functions, register_function
 from .pycompile import compile_python
@@ -16,5 +16,5 @@ __all__ = [
     "FormulaType", "FieldInfo", "Scope", "FormulaError", "FormulaEvalError", "Diagnostic",
     "CheckedFormula", "EvalEnv", "SqlBinder", "SqlCall", "check", "check_cached",
     "clear_check_cache", "compile_python", "compile_sql", "register_function", "FunctionSpec",
-    "all_functions", "install_sqlite_functions",
+    "all_functions", "install_sqlite_functions", "CONTEXTS",
 ]

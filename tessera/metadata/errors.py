@@ -43,6 +43,13 @@ class DocumentNotFound(MetadataError):
     status = 404
 
 
+class DocumentExists(MetadataError):
+    """A document of that kind and name already exists, so it cannot be created again."""
+
+    code = "document_exists"
+    status = 409
+
+
 class PublishRefused(MetadataError):
     """The candidate set fails its cross-checks; nothing was published."""
 

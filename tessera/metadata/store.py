@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .documents import validate_document
-from .errors import ConcurrentPublish, DocumentNotFound
+from .errors import ConcurrentPublish, DocumentExists, DocumentNotFound
 from .tables import document_head, document_version, revision
 
 
@@ -47,16 +47,19 @@ def _body(conn, kind, name, version):
     return conn.execute(query).scalar_one()
 
 
-def save_draft(conn, kind, name, body, author):
+def save_draft(conn, kind, name, body, author, *, new=False):
     """Validate ``body`` and store it as the new draft of (kind, name); return its version.
 
-    A ``body`` of None records a deletion, to take effect at the next publish.
+    A ``body`` of None records a deletion, to take effect at the next publish. With
+    ``new``, a (kind, name) whose draft is live is refused with DocumentExists.
     """
     if body is not None:
         body = validate_document(kind, name, {"kind": kind, "name": name, **body} if isinstance(body, dict) else body)
     head = _head(conn, kind, name)
     if head is None and body is None:
         raise DocumentNotFound("metadata.document.not_found", kind=kind, name=name)
+    if new and head is not None and _body(conn, kind, name, head["draft_version"]) is not None:
+        raise DocumentExists("metadata.document.exists", kind=kind, name=name)
     version = 1 if head is None else head["draft_version"] + 1
     conn.execute(
         insert(document_version).values(

@@ -23,7 +23,7 @@ log = logging.getLogger("tessera")
 HTTP_CODES = {
     400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
     405: "method_not_allowed", 412: "precondition_failed", 413: "payload_too_large",
-    415: "unsupported_media_type",
+    415: "unsupported_media_type", 503: "service_unavailable",
 }
 
 
@@ -78,7 +78,9 @@ def init_app(app):
     @app.errorhandler(RuntimeFailure)
     @app.errorhandler(ApiProblem)
     def typed_problem(error):
-        headers = {"WWW-Authenticate": 'Bearer realm="tessera"'} if error.status == 401 else None
+        headers = {"WWW-Authenticate": 'Bearer realm="tessera"'} if error.status == 401 else {}
+        if getattr(error, "retry_after", None) is not None:
+            headers["Retry-After"] = str(error.retry_after)
         return problem_response(error.status, error.code, error.message, error.errors, headers)
 
     @app.errorhandler(FormulaError)

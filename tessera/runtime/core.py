@@ -7,13 +7,14 @@ from tessera.metadata import store
 from tessera.metadata.tables import metadata_schema
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from tessera.formula import EvalEnv
 
 from .access.policy import AccessPolicy
 from .records.computed import Fetcher
 from .db import make_engine, writer
-from .errors import ObjectNotFound
+from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
 from .schema.formulas import org_clock
 from .identity.login_policy import LoginPolicy
 from .schema.model import ModelCache
@@ -161,6 +162,22 @@ class Runtime:
             fetcher.env = env
             env.fetch = fetcher
         return env
+
+    def readiness(self, redis_url=None):
+        """``{"status": "ok", "revision", "database": "ok", "redis": "ok" | "not_configured"}`` when
+        the database (and Redis, when ``redis_url`` is given) answer; otherwise raise
+        DatabaseUnavailable or ServiceUnavailable."""
+        try:
+            with self.read() as conn:
+                revision = store.current_revision(conn)
+        except (OperationalError, InterfaceError) as error:
+            raise DatabaseUnavailable("health.database_down") from error
+        if redis_url:
+            from .events.jobs import redis_answers  # rq loads slowly; only a Redis set-up needs it
+            if not redis_answers(redis_url):
+                raise ServiceUnavailable("health.redis_down")
+        return {"status": "ok", "revision": revision, "database": "ok",
+                "redis": "ok" if redis_url else "not_configured"}
 
     def dispose(self):
         """Close every pooled connection."""

@@ -109,6 +109,17 @@ class FieldAccessDenied(PermissionDenied):
     code = "field_access_denied"
 
 
+#: The message of every "administrators only" refusal.
+ADMIN_REQUIRED = "access.admin_required"
+
+
+class AdminRequired(PermissionDenied):
+    """Only an administrator may do this (one message wherever the check is made)."""
+
+    def __init__(self):
+        super().__init__(ADMIN_REQUIRED)
+
+
 class ScopeExceeded(PermissionDenied):
     """The API token's scope does not cover this request (read-only, or another object)."""
 
@@ -127,3 +138,22 @@ class DirectoryConflict(RuntimeFailure):
 
     code = "directory_conflict"
     status = 409
+
+
+# Readiness (raised by Runtime.readiness)
+
+class ServiceUnavailable(RuntimeFailure):
+    """A service Tessera needs does not answer; ``retry_after`` says when to ask again (seconds)."""
+
+    code = "service_unavailable"
+    status = 503
+
+    def __init__(self, message, *, retry_after=5):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database does not answer."""
+
+    code = "database_unavailable"

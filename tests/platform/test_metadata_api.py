@@ -120,8 +120,23 @@ def test_post_creates_a_first_draft_and_refuses_an_existing_name(api):
     assert created.status_code == 201
     assert created.headers["Location"].endswith("/api/v1/metadata/object/deal")
     assert created.get_json()["version"] == 1
-    assert_problem(api.post("/api/v1/metadata/object", json=object_doc("deal", TITLE)), 409)
+    again = assert_problem(api.post("/api/v1/metadata/object", json=object_doc("deal", TITLE)), 409, "document_exists")
+    assert again["detail"] == 'object "deal" already exists; use PUT to change it'
     assert api.get("/api/v1/metadata/object/deal").get_json()["version"] == 1
+
+
+def test_creating_an_existing_document_is_a_conflict_named_in_chinese_too(api):
+    api.post("/api/v1/metadata/object", json=object_doc("deal", TITLE))
+    body = assert_problem(api.post("/api/v1/metadata/object", json=object_doc("deal", TITLE),
+                                   headers={"Accept-Language": "zh-CN"}), 409, "document_exists")
+    assert (body["title"], body["detail"]) == ("元数据文档已存在", "object“deal”已存在；请用 PUT 修改")
+
+
+def test_a_document_marked_for_deletion_may_be_created_again(api):
+    api.post("/api/v1/metadata/object", json=object_doc("deal", TITLE))
+    api.delete("/api/v1/metadata/object/deal")
+    assert api.post("/api/v1/metadata/object", json=object_doc("deal", TITLE)).status_code == 201
+    assert api.get("/api/v1/metadata/object/deal").get_json()["version"] == 3
 
 
 def test_a_static_default_that_does_not_fit_its_field_is_refused_before_it_is_published(api):

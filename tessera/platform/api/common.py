@@ -2,8 +2,6 @@
 
 from flask import current_app, g
 
-from tessera.runtime.errors import PermissionDenied
-
 
 def runtime():
     """The Runtime of the current app."""
@@ -13,12 +11,6 @@ def runtime():
 def ctx():
     """The Context of the authenticated caller."""
     return g.ctx
-
-
-def require_admin():
-    """Raise PermissionDenied unless the caller is an administrator."""
-    if not g.ctx.is_admin:
-        raise PermissionDenied("api.admin_only.metadata")
 
 
 def comma_list(text):

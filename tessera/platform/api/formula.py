@@ -1,7 +1,10 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
-from tessera.formula import FormulaType, compile_python
+from tessera.formula import CONTEXTS, FormulaType, compile_python
 from tessera.i18n import Message
+from tessera.runtime.records.computed import RecordView, reader_env
+from tessera.runtime.schema.formulas import LookupGuard, check_for_reader
+from tessera.runtime.records.service import load_input
 from tessera.runtime.fields.serialize import to_json
 from tessera.runtime.records.computed import RecordView, reader_env
 from tessera.runtime.records.service import load_input
@@ -10,8 +13,6 @@ from tessera.runtime.schema.formulas import LookupGuard, check_for_reader
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from .common import ctx, runtime
-
-CONTEXTS = ("field", "filter", "validation", "aggregate")
 
 
 def _request():

@@ -1,7 +1,7 @@
-"""What the identity and security routes share: the admin check and JSON-object bodies."""
+"""What the routes share: the admin check, JSON-object bodies and user-list cursors."""
 
 from tessera.i18n import Message
-from tessera.runtime.errors import PermissionDenied, RecordInvalid
+from tessera.runtime.errors import AdminRequired, RecordInvalid
 from tessera.runtime.fields.serialize import digits_id
 
 from ..jsonio import json_body
@@ -9,9 +9,10 @@ from .common import ctx
 
 
 def admin_only():
-    """Raise PermissionDenied unless the caller holds the administrator right."""
+    """Raise AdminRequired (403 permission_denied) unless the caller holds the administrator
+    right; the one admin check of every admin-only route."""
     if not ctx().is_admin:
-        raise PermissionDenied("api.admin_only")
+        raise AdminRequired()
 
 
 def object_body():

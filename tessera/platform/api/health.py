@@ -1,16 +1,16 @@
-"""Health check: the only route that needs no token."""
+"""Readiness check: the only route besides logging in that needs no token."""
 
-from sqlalchemy import text
+from flask import current_app
 
 from ..jsonio import json_response
 from .common import runtime
 
 
 def health():
-    """200 with the published revision when the database answers."""
-    with runtime().read() as conn:
-        conn.execute(text("SELECT 1"))
-    return json_response({"status": "ok"})
+    """200 ``{"status": "ok", "revision", "database": "ok", "redis": "ok" | "not_configured"}``
+    with the published revision when the database (and Redis, when configured) answer;
+    otherwise 503 ``database_unavailable`` or ``service_unavailable`` with Retry-After."""
+    return json_response(runtime().readiness(current_app.config.get("REDIS_URL")))
 
 
 def register(bp):

@@ -11,7 +11,8 @@ from tessera.runtime.publish import service as publishing
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
-from .common import ctx, require_admin, runtime
+from .common import ctx, runtime
+from .guards import admin_only
 
 
 def _published_flag():
@@ -23,7 +24,7 @@ def _published_flag():
 
 def list_documents(kind):
     """All documents of ``kind`` (drafts by default, ``?state=published`` for the live set)."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     with runtime().read() as conn:
         docs = store.list_documents(conn, kind, published=_published_flag())
@@ -32,23 +33,21 @@ def list_documents(kind):
 
 def create_document(kind):
     """Create the first draft of a new document; its name comes from the body."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     body = json_body()
     name = body.get("name") if isinstance(body, dict) else None
     if not isinstance(name, str):
         raise InvalidDocument("api.metadata.name_required", errors={"name": [Message("api.required")]})
     with runtime().write() as conn:
-        if store.list_documents(conn, kind).get((kind, name)) is not None:
-            raise ApiProblem(409, "bad_request", "api.metadata.exists", kind=kind, name=name)
-        version = store.save_draft(conn, kind, name, body, ctx().username)
+        version = store.save_draft(conn, kind, name, body, ctx().username, new=True)
     return json_response({"kind": kind, "name": name, "version": version, "body": body}, 201,
                          {"Location": f"{request.path}/{name}"})
 
 
 def get_document(kind, name):
     """One document, draft by default."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     with runtime().read() as conn:
         found = store.get_document(conn, kind, name, published=_published_flag())
@@ -57,7 +56,7 @@ def get_document(kind, name):
 
 def put_document(kind, name):
     """Save a new draft of (kind, name)."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     body = json_body()
     with runtime().write() as conn:
@@ -68,7 +67,7 @@ def put_document(kind, name):
 
 def delete_document(kind, name):
     """Mark (kind, name) for deletion at the next publish."""
-    require_admin()
+    admin_only()
     kind_spec(kind)
     with runtime().write() as conn:
         version = store.save_draft(conn, kind, name, None, ctx().username)
@@ -77,7 +76,7 @@ def delete_document(kind, name):
 
 def plan():
     """What a publish would do now, without doing it."""
-    require_admin()
+    admin_only()
     rt = runtime()
     with rt.read() as conn:
         return json_response(publishing.plan(conn, rt.model(conn)))
@@ -85,7 +84,7 @@ def plan():
 
 def publish():
     """Check and publish every pending draft; ``confirm_data_loss`` allows lossy steps."""
-    require_admin()
+    admin_only()
     body = json_body() if request.content_length else {}
     confirm = isinstance(body, dict) and body.get("confirm_data_loss") is True
     rt = runtime()
@@ -98,7 +97,7 @@ def publish():
 
 def revisions():
     """The newest published revisions, newest first."""
-    require_admin()
+    admin_only()
     with runtime().read() as conn:
         items = [{key: to_json(value) for key, value in row.items()} for row in store.revisions(conn)]
         return json_response({"items": items})

@@ -7,7 +7,6 @@ from tessera.runtime.audit import log as audit
 from tessera.runtime.schema.system_tables import web_session
 from tessera.runtime.identity.users import get_user, user_json
 from tessera.runtime.identity.login import log_in
-from tessera.runtime.errors import LoginThrottled
 from tessera.runtime.identity.sessions import close_session
 
 from ..auth import CSRF_COOKIE, SESSION_COOKIE, client_ip
@@ -25,11 +24,7 @@ def _set_cookies(response, secret, csrf):
 def login():
     """Check username and password; answer the profile and the CSRF token, set the session cookie."""
     body = object_body()
-    try:
-        user_ctx, secret, csrf = log_in(runtime(), body.get("username"), body.get("password"), client_ip())
-    except LoginThrottled as error:
-        g.retry_after = error.retry_after
-        raise
+    user_ctx, secret, csrf = log_in(runtime(), body.get("username"), body.get("password"), client_ip())
     g.ctx = user_ctx
     with runtime().read() as conn:
         profile = user_json(conn, get_user(conn, user_ctx.user_id))
@@ -62,17 +57,8 @@ def session_info():
     return json_response({"user": profile, "authenticated_by": "session" if csrf else "token", "csrf_token": csrf})
 
 
-def retry_after_header(response):
-    """Tell a throttled client when it may try again."""
-    wait = g.pop("retry_after", None)
-    if wait is not None:
-        response.headers["Retry-After"] = str(wait)
-    return response
-
-
 def register(bp):
     """Add the login, logout and session routes to ``bp``."""
     bp.add_url_rule("/auth/login", "auth_login", login, methods=["POST"])
     bp.add_url_rule("/auth/logout", "auth_logout", logout, methods=["POST"])
     bp.add_url_rule("/auth/session", "auth_session", session_info, methods=["GET"])
-    bp.after_request(retry_after_header)

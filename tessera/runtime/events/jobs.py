@@ -1,6 +1,6 @@
 """Background jobs: on rq with Redis when configured, inline otherwise."""
 
-from redis import Redis
+from redis import Redis, RedisError
 from rq import Queue, Worker
 
 QUEUE_NAME = "tessera"
@@ -23,6 +23,17 @@ class JobQueue:
         if self._queue is None:
             return func(*args, **kwargs)
         return self._queue.enqueue(func, *args, **kwargs)
+
+
+def redis_answers(redis_url, *, timeout=2.0):
+    """Whether the Redis server at ``redis_url`` answers a PING within ``timeout`` seconds."""
+    connection = Redis.from_url(redis_url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    try:
+        return bool(connection.ping())
+    except RedisError:
+        return False
+    finally:
+        connection.close()
 
 
 def run_worker(redis_url, *, burst=False):

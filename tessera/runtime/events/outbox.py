@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import Integer, String, func, insert, literal
+from sqlalchemy import insert
 
 from tessera.metadata.store import utcnow
 
@@ -23,9 +23,9 @@ def event_row(event_type, object_name, record_id, payload, actor_id, now=None):
     }
 
 
-def append_event(conn, event_type, object_name, record_id, payload, actor_id):
+def append_event(conn, event_type, object_name, record_id, payload, actor_id, now=None):
     """Append one event to the outbox on ``conn``; return its id."""
-    row = event_row(event_type, object_name, record_id, payload, actor_id)
+    row = event_row(event_type, object_name, record_id, payload, actor_id, now)
     return conn.execute(insert(outbox).returning(outbox.c.id), [row]).scalar_one()
 
 
@@ -33,20 +33,6 @@ def append_events(conn, rows):
     """Append many prepared event rows at once."""
     if rows:
         conn.execute(insert(outbox), rows)
-
-
-def changes_payload(dialect, field, old, new, extra):
-    """SQL aggregating a group's (field, old JSON, new JSON) rows into an update event's payload:
-    ``{"changes": {field: {"old", "new"}}, **extra}`` (``extra`` maps names to str or int)."""
-    members = []
-    for name, value in extra.items():
-        members += [literal(name, String), literal(value, Integer if isinstance(value, int) else String)]
-    if dialect == "postgresql":
-        changes = func.json_object_agg(field, func.json_build_object(literal("old", String), old,
-                                                                       literal("new", String), new))
-        return func.json_build_object(literal("changes", String), changes, *members)
-    changes = func.json_group_object(field, func.json_object("old", func.json(old), "new", func.json(new)))
-    return func.json_object("changes", changes, *members)
 
 
 def append_events_from(conn, query):

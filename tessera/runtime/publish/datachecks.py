@@ -12,10 +12,10 @@ from tessera.metadata.formulas import storage_doc
 from tessera.metadata.store import utcnow
 
 from ..schema.columns import ID_TYPE, table_name
-from ..records.history import append_history_from, json_null, stored_json
-from ..events.outbox import append_events_from, changes_payload
+from ..records.changes import write_changes_from
+from ..records.history import json_null, stored_json
+from ..events.outbox import append_events_from
 from ..records.rollups import recompute_all
-from ..schema.system_tables import outbox
 
 
 def _like_member(column, value):
@@ -243,16 +243,8 @@ class ValueChanges:
         # One key per (revision, object, record): unique, and it finds the event again.
         prefix = f"migration:{self.new.revision}:{hashlib.sha1(name.encode()).hexdigest()[:12]}:"
         key = literal(prefix, String).concat(cast(changed.c.record_id, String))
-        actor, when = literal(self.actor_id, ID_TYPE), literal(now, DateTime)
-        payload = changes_payload(self.conn.dialect.name, changed.c.field, changed.c.old_value,
-                                  changed.c.new_value, {"reason": MIGRATION_REASON, "revision": self.new.revision})
-        append_events_from(self.conn, select(literal("record.updated"), literal(name), changed.c.record_id, payload,
-                                             actor, when, key, literal(0))
-                           .where(mine).group_by(changed.c.record_id).order_by(changed.c.record_id))
-        values = [changed.c[c] for c in ("object", "record_id", "field", "old_value", "new_value")]
-        append_history_from(self.conn, select(*values, actor, when, outbox.c.id)
-                            .select_from(changed.join(outbox, outbox.c.idempotency_key == key))
-                            .where(mine).order_by(changed.c.record_id, changed.c.field))
+        write_changes_from(self.conn, changed, mine, name, actor_id=self.actor_id, now=now, key=key,
+                           extra={"reason": MIGRATION_REASON, "revision": self.new.revision})
         self._bump_versions(self.new.objects[name], select(changed.c.record_id).where(mine), now)
 
     def _bump_versions(self, obj, record_ids, now):

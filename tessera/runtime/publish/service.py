@@ -4,6 +4,8 @@ Everything happens in one transaction: the schema change, the head pointers, the
 revision row and its outbox event commit together or not at all.
 """
 
+from dataclasses import dataclass
+
 from tessera.metadata import store
 from tessera.metadata.crosscheck import cross_check
 from tessera.metadata.errors import LossyChangeRefused, PublishRefused
@@ -16,6 +18,24 @@ from ..schema.model import build_model
 from ..events.outbox import append_event
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a publish would start from and do: the published ``revision``, the pending
+    ``changes`` as (kind, name, action), the ``candidate`` document set, the storage
+    ``steps``, the compiled ``old_model`` and the ``lossy`` steps among them."""
+
+    revision: int
+    changes: list
+    candidate: dict
+    steps: list
+    old_model: object
+    lossy: list
+
+    def summary(self):
+        """The pending changes as JSON objects {"kind", "name", "action"}."""
+        return [{"kind": k, "name": n, "action": a} for k, n, a in self.changes]
+
+
 def _prepare(conn, current_model):
     revision = store.current_revision(conn)
     changes = store.pending_changes(conn)
@@ -25,18 +45,14 @@ def _prepare(conn, current_model):
     steps = compute_plan(old_set, candidate)
     old_model = current_model if current_model.revision == revision else build_model(revision, old_set)
     lossy = annotate_losses(conn, old_model, steps)
-    return revision, changes, candidate, steps, old_model, lossy
+    return Prepared(revision, changes, candidate, steps, old_model, lossy)
 
 
 def plan(conn, current_model):
     """Return what a publish would do now: changes, storage steps and losses (a dry run)."""
-    revision, changes, _, steps, _, lossy = _prepare(conn, current_model)
-    return {
-        "revision": revision,
-        "changes": [{"kind": k, "name": n, "action": a} for k, n, a in changes],
-        "steps": steps,
-        "lossy": bool(lossy),
-    }
+    prepared = _prepare(conn, current_model)
+    return {"revision": prepared.revision, "changes": prepared.summary(), "steps": prepared.steps,
+            "lossy": bool(prepared.lossy)}
 
 
 def _publishing_user(conn, author, actor_id):
@@ -57,16 +73,16 @@ def publish(conn, current_model, author, *, confirm_data_loss=False, actor_id=No
     Raises PublishRefused (checks fail), LossyChangeRefused (data would be lost and
     ``confirm_data_loss`` is false) or ConcurrentPublish. The caller owns the transaction.
     """
-    revision, changes, candidate, steps, old_model, lossy = _prepare(conn, current_model)
-    if lossy and not confirm_data_loss:
+    prepared = _prepare(conn, current_model)
+    if prepared.lossy and not confirm_data_loss:
         raise LossyChangeRefused(
-            "publish.lossy", steps=lossy
+            "publish.lossy", steps=prepared.lossy
         )
-    if any(rewrites_values(step) for step in steps):
+    if any(rewrites_values(step) for step in prepared.steps):
         actor_id = _publishing_user(conn, author, actor_id)
-    new_model = build_model(revision + 1, candidate)
-    apply_plan(conn, steps, old_model, new_model, actor_id)
-    new_revision = store.record_publish(conn, revision, author, changes, steps)
-    summary = [{"kind": k, "name": n, "action": a} for k, n, a in changes]
+    new_model = build_model(prepared.revision + 1, prepared.candidate)
+    apply_plan(conn, prepared.steps, prepared.old_model, new_model, actor_id)
+    new_revision = store.record_publish(conn, prepared.revision, author, prepared.changes, prepared.steps)
+    summary = prepared.summary()
     append_event(conn, "metadata.published", None, None, {"revision": new_revision, "changes": summary}, actor_id)
-    return {"revision": new_revision, "changes": summary, "steps": steps, "lossy": bool(lossy)}
+    return {"revision": new_revision, "changes": summary, "steps": prepared.steps, "lossy": bool(prepared.lossy)}

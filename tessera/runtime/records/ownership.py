@@ -1,14 +1,13 @@
 """Transferring a record to a new owner: checked, versioned, with history, event and audit."""
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
 from tessera.i18n import Message
 from tessera.metadata.store import utcnow
 
 from ..audit import log as audit
 from ..errors import AuthenticationFailed, RecordInvalid, RecordNotFound
-from .history import history_rows
-from ..events.outbox import event_row
+from .changes import change_summary, write_change
 from ..identity.principal import context_for_user
 from ..fields.serialize import is_record_id
 
@@ -30,10 +29,8 @@ def _write_transfer(runtime, conn, ctx, obj, row, owner_id):
     now, table = utcnow(), obj.table
     conn.execute(update(table).where(table.c.id == row["id"])
                  .values(owner_id=owner_id, version=row["version"] + 1, updated_by=ctx.user_id, updated_at=now))
-    change = {"owner": {"old": row["owner_id"], "new": owner_id}}
-    event = event_row("record.transferred", obj.name, row["id"], {"changes": change}, ctx.user_id, now)
-    event_id = conn.execute(insert(runtime.outbox_table).returning(runtime.outbox_table.c.id), [event]).scalar_one()
-    conn.execute(insert(runtime.history_table), history_rows(obj, row["id"], change, ctx.user_id, now, event_id))
+    change = change_summary(obj, {"owner": row["owner_id"]}, {"owner": owner_id})
+    write_change(conn, obj, row["id"], "record.transferred", change, ctx.user_id, now)
     audit.record(conn, "record.transferred", ctx, object_name=obj.name, record_id=row["id"],
                  subject=f"user {owner_id}", details={"from": row["owner_id"], "to": owner_id,
                                                       "by_admin": bool(ctx.is_admin)})

@@ -3,6 +3,7 @@
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 
 from sqlalchemy import and_, false, literal, or_, select, tuple_
 
@@ -12,6 +13,20 @@ from ..errors import FieldAccessDenied, InvalidQuery
 from ..paging import parse_limit
 from ..fields.serialize import SORTABLE_SYSTEM, SYSTEM_TYPES, parse_value, record_json, to_json
 
+
+@dataclass
+class Page:
+    """One page of a list: ``items`` as JSON, the ``next_cursor`` (or None), and the ``rows``
+    they came from with the field ``names`` shown, for formulas computed in memory."""
+
+    items: list
+    next_cursor: str | None
+    rows: list
+    names: list
+
+    def json(self):
+        """The page as the API answers it: {"items", "next_cursor"}."""
+        return {"items": self.items, "next_cursor": self.next_cursor}
 
 
 def check_field_names(obj, names, readable, *, label, system=SORTABLE_SYSTEM):
@@ -163,11 +178,10 @@ def _formula_columns(obj, binder, names, keys):
 
 
 def list_page(conn, obj, readable, *, binder, conditions=(), sort=None, fields=None, limit=None, cursor=None):
-    """Return {"items", "next_cursor"} for one page of ``obj``'s records matching ``conditions``,
-    plus rows for in-memory formulas.
+    """Return one Page of ``obj``'s records matching ``conditions``.
 
-    Formula fields are computed in the SELECT through ``binder`` (a TableBinder); the
-    page's ``rows`` are returned under "_rows" so the caller can compute the rest.
+    Formula fields the database can compute are computed in the SELECT through ``binder``
+    (a TableBinder); the Page keeps its rows so the caller can compute the rest.
     """
     if fields:
         check_field_names(obj, fields, readable, label="fields")
@@ -186,5 +200,4 @@ def list_page(conn, obj, readable, *, binder, conditions=(), sort=None, fields=N
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = encode_cursor(_cursor_values(rows[-1], terms)) if more and rows else None
-    return {"items": [record_json(obj, row, names) for row in rows], "next_cursor": next_cursor,
-            "_rows": rows, "_names": names}
+    return Page([record_json(obj, row, names) for row in rows], next_cursor, rows, names)

@@ -15,7 +15,8 @@ from tessera.metadata.store import utcnow
 from .autonumber import fill_auto_numbers
 from .computed import RecordView, apply_default_formulas, check_rules
 from ..errors import ConflictingValue, RecordInvalid, StaleVersion
-from .history import history_rows, read_history
+from .changes import change_summary, write_change
+from .history import read_history
 from .ids import reserve_ids
 from ..events.outbox import append_events, event_row
 from .query import check_field_names, list_page
@@ -97,9 +98,8 @@ class RecordService:
             rows = select_rows(self.runtime, conn, ctx, object_name, filters=filters, formula=formula)
             page = list_page(conn, rows.obj, rows.readable, binder=rows.binder, sort=sort, fields=fields,
                              limit=limit, cursor=cursor, conditions=rows.conditions)
-            found, names = page.pop("_rows"), page.pop("_names")
-            self._fill_python_formulas(conn, ctx, rows.model, rows.obj, page["items"], found, names)
-            return page
+            self._fill_python_formulas(conn, ctx, rows.model, rows.obj, page.items, page.rows, page.names)
+            return page.json()
 
     def _fill_python_formulas(self, conn, ctx, model, obj, items, rows, names):
         pending = [n for n in names if n in obj.formulas and not obj.formulas[n].pushable]
@@ -242,22 +242,19 @@ class RecordService:
             return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
     def _write_changes(self, conn, ctx, obj, current, values):
-        changed = {k: v for k, v in values.items() if current[k] != v}
-        if not changed:
+        changes = change_summary(obj, current, values)
+        if not changes:
             return
         table, now = obj.table, utcnow()
         result = conn.execute(
             update(table)
             .where(table.c.id == current["id"], table.c.version == current["version"])
-            .values(**changed, version=current["version"] + 1, updated_by=ctx.user_id, updated_at=now)
+            .values(**{k: values[k] for k in changes}, version=current["version"] + 1, updated_by=ctx.user_id,
+                    updated_at=now)
         )
         if result.rowcount != 1:
             raise StaleVersion("record.version.changed_meanwhile", object=obj.name, id=current["id"])
-        diff = {k: {"old": to_json(current[k], obj.fields[k]["type"]), "new": to_json(v, obj.fields[k]["type"])}
-                for k, v in changed.items()}
-        event = event_row("record.updated", obj.name, current["id"], {"changes": diff}, ctx.user_id, now)
-        event_id = conn.execute(insert(self.runtime.outbox_table).returning(self.runtime.outbox_table.c.id), [event]).scalar_one()
-        conn.execute(insert(self.runtime.history_table), history_rows(obj, current["id"], diff, ctx.user_id, now, event_id))
+        write_change(conn, obj, current["id"], "record.updated", changes, ctx.user_id, now)
 
     # -- deleting ------------------------------------------------------------------
 
