@@ -4,7 +4,7 @@ Each carries a message code with parameters (``tessera/runtime/locales``); the r
 locale is chosen when the problem document is built.
 """
 
-from tessera.i18n import Translated as LocalText, as_message  # noqa: F401 (LocalText is re-exported)
+from tessera.i18n import as_message
 
 
 class RuntimeFailure(Exception):

@@ -5,9 +5,9 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from tessera.i18n import Message
+from tessera.i18n import Message, Translated
 
-from ..errors import LocalText, RecordInvalid
+from ..errors import RecordInvalid
 from ..schema.system_tables import user as user_table
 
 
@@ -102,7 +102,7 @@ def failed_rules(obj, record, env, readable=None):
     errors = {}
     for rule, compiled in obj.rules:
         if compiled.evaluate(record, env) is True:
-            text = LocalText(rule["message"]) if rule.get("message") else Message("record.rule.failed", name=rule["name"])
+            text = Translated(rule["message"]) if rule.get("message") else Message("record.rule.failed", name=rule["name"])
             field = rule.get("field")
             visible = field and (readable is None or field in readable)
             errors.setdefault(field if visible else f"$rules.{rule['name']}", []).append(text)
