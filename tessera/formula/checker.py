@@ -4,6 +4,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from tessera.i18n import Message
+
 from . import operators
 from .errors import Diagnostic, FormulaError, make_diagnostic
 from .functions import registry
@@ -38,11 +40,11 @@ class CheckedFormula:
     python_only: frozenset[str] = frozenset()
 
 
-def _hint(name: str, candidates) -> dict[str, str]:
+def _hint(name: str, candidates) -> dict:
     match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not match:
         return {}
-    return {"hint": f' (did you mean "{match[0]}"?)', "hint_zh": f'（您是否想输入 "{match[0]}"？）'}
+    return {"hint": Message("formula.hint.did_you_mean", name=match[0])}
 
 
 class _Checker:
@@ -194,14 +196,14 @@ class _Checker:
             if self.context == "aggregate":
                 self.error(node, "nested_aggregate", name=node.name)
             else:
-                self.error(node, "function_not_allowed", name=node.name, context=self.context)
+                self.error(node, "function_not_allowed", name=node.name, context=Message(f"formula.context.{self.context}"))
             return None
         if scalar is None:
             self.error(node, "unknown_function", name=node.name,
                        **_hint(node.name, registry.function_names()))
             return None
         if scalar.contexts is not None and self.context not in scalar.contexts:
-            self.error(node, "function_not_allowed", name=node.name, context=self.context)
+            self.error(node, "function_not_allowed", name=node.name, context=Message(f"formula.context.{self.context}"))
             return None
         return scalar
 
@@ -210,11 +212,11 @@ class _Checker:
         if low <= n and (high is None or n <= high):
             return True
         if high is None:
-            expected = f"at least {low}"
+            expected = Message("formula.arity.at_least", low=low)
         elif low == high:
             expected = str(low)
         else:
-            expected = f"{low} to {high}"
+            expected = Message("formula.arity.range", low=low, high=high)
         self.error(node, "wrong_arg_count", name=spec.name, expected=expected, got=n)
         return False
 
@@ -223,9 +225,8 @@ class _Checker:
         target = node.args[index] if node.args else node
         got = types[index] if types else "nothing"
         if exc.code in ("argument_type", "argument_literal", "argument_field"):
-            _, en, zh = PARAM_CLASSES.get(exc.expected, (None, exc.expected, exc.expected))
-            self.error(target, exc.code, name=spec.name, index=index + 1, expected=en,
-                       expected_zh=zh, got=got)
+            expected = Message(f"formula.param.{exc.expected}") if exc.expected in PARAM_CLASSES else exc.expected
+            self.error(target, exc.code, name=spec.name, index=index + 1, expected=expected, got=got)
         else:
             self.error(target, exc.code, name=spec.name, **{"got": got, **exc.params})
 

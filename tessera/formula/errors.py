@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from tessera.i18n import Message, Translated
+
 from .messages import render
 
 
@@ -30,6 +32,11 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column} {self.message}"
+
+    def localized(self) -> Message:
+        """"line:column message" as a Message that renders in English or Chinese."""
+        text = Translated({"en": self.message, "zh-CN": self.message_zh})
+        return Message("formula.at", line=self.line, column=self.column, message=text)
 
 
 class FormulaError(Exception):

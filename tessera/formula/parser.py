@@ -12,6 +12,8 @@ from importlib import resources
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from tessera.i18n import Message
+
 from .errors import FormulaError, fail
 from .nodes import Binary, Call, FieldRef, GlobalRef, Literal, Node, Pos, Unary
 from .types import FormulaType
@@ -164,27 +166,22 @@ def parse(source: str) -> Node:
         raise _syntax_error(source, exc) from None
 
 
-def _expected(names) -> dict[str, str]:
-    """Summarise the terminals the parser would accept, in both languages."""
+def _expected(names) -> dict:
+    """Summarise the terminals the parser would accept, as catalog messages."""
     names = set(names)
-    en, zh = [], []
+    found = []
     if names & _VALUE_START:
-        en.append("a value")
-        zh.append("值")
+        found.append(Message("formula.expected.value"))
     if names & _OPERATOR:
-        en.append("an operator")
-        zh.append("运算符")
+        found.append(Message("formula.expected.operator"))
     for name in sorted(names - _VALUE_START - _OPERATOR):
         if name == "$END":
-            en.append("end of formula")
-            zh.append("公式结尾")
+            found.append(Message("formula.expected.end"))
         elif name == "NAME":
-            en.append("a name")
-            zh.append("名称")
+            found.append(Message("formula.expected.name"))
         else:
-            en.append(f'"{_SYMBOLS.get(name, name.lower())}"')
-            zh.append(f'"{_SYMBOLS.get(name, name.lower())}"')
-    return {"expected": " or ".join(en) or "nothing", "expected_zh": "或".join(zh) or "无"}
+            found.append(f'"{_SYMBOLS.get(name, name.lower())}"')
+    return {"expected": found or Message("formula.expected.nothing")}
 
 
 def _syntax_error(source: str, exc: UnexpectedInput) -> FormulaError:
@@ -222,11 +219,9 @@ def _stray_keyword(exc: UnexpectedToken) -> Token | None:
 def _keyword_error(source: str, tok: Token) -> FormulaError:
     """"unexpected AND; expected a value", located at the keyword (NOT adds a hint)."""
     word = str(tok).upper()
-    hint = ({"hint": f' (write "({word} ...)" in parentheses to negate here)',
-             "hint_zh": f'（如需在此取反，请写成 "({word} ...)"）'}
-            if word == "NOT" else {})
+    hint = {"hint": Message("formula.hint.negate", word=word)} if word == "NOT" else {}
     return fail(source, "unexpected_token", tok.line, tok.column, tok.end_column, str(tok),
-                expected="a value", expected_zh="值", **hint)
+                expected=Message("formula.expected.value"), **hint)
 
 
 def _end_position(source: str) -> tuple[int, int]:

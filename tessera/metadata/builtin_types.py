@@ -8,6 +8,8 @@ the built-ins then reach an app exactly as a plugin's types do, through the
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from tessera.i18n import Message
+
 from .fieldtypes import DEFAULT_LONG_TEXT_LENGTH, DEFAULT_TEXT_LENGTH, FieldType, lookup_target, numeric_shape, \
     option_values
 from .steps import plan_step
@@ -30,10 +32,10 @@ class TextType(FieldType):
 
     def default_problem(self, field_doc, value):
         if not isinstance(value, str):
-            return "must be text"
+            return Message("metadata.default.text")
         limit = self.text_length(field_doc)
         if limit and len(value) > limit:
-            return f"is longer than {limit} characters"
+            return Message("metadata.default.too_long", max=limit)
         return None
 
     def change_steps(self, obj, old, new, old_type):
@@ -55,7 +57,7 @@ class PicklistType(TextType):
     def default_problem(self, field_doc, value):
         problem = super().default_problem(field_doc, value)
         if problem is None and value not in option_values(field_doc):
-            return f'"{value}" is not one of the options'
+            return Message("input.not_an_option", value=f'"{value}"')
         return problem
 
     def change_steps(self, obj, old, new, old_type):
@@ -78,7 +80,7 @@ class AutoNumberType(TextType):
     required = frozenset({"format"})
 
     def default_problem(self, field_doc, value):
-        return f"{self.name} fields take no static default"
+        return Message("metadata.default.none", type=self.name)
 
 
 class NumericType(FieldType):
@@ -89,14 +91,14 @@ class NumericType(FieldType):
 
     def default_problem(self, field_doc, value):
         if isinstance(value, bool):
-            return "must be a number"
+            return Message("metadata.default.number")
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            return "must be a number"
+            return Message("metadata.default.number")
         precision, scale = numeric_shape(field_doc)
         if not number.is_finite() or abs(number) >= Decimal(10) ** (precision - scale):
-            return f"must have at most {precision - scale} digits before the decimal point"
+            return Message("input.digits_before_point", digits=precision - scale)
         return None
 
     def change_steps(self, obj, old, new, old_type):
@@ -117,7 +119,7 @@ class TemporalType(FieldType):
         try:
             parse(str(value).replace("Z", "+00:00"))
         except ValueError:
-            return f"must be an ISO {self.name}"
+            return Message(f"metadata.default.iso_{self.name}")
         return None
 
 
@@ -127,7 +129,7 @@ class BooleanType(FieldType):
     formula_type = "boolean"
 
     def default_problem(self, field_doc, value):
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else Message("metadata.default.boolean")
 
 
 class MultiPicklistType(FieldType):
@@ -139,7 +141,7 @@ class MultiPicklistType(FieldType):
 
     def default_problem(self, field_doc, value):
         if not isinstance(value, list) or not set(value) <= set(option_values(field_doc)):
-            return "must be a list of options"
+            return Message("metadata.default.options")
         return None
 
     def change_steps(self, obj, old, new, old_type):

@@ -36,4 +36,4 @@ def cross_check(documents):
             for address, found in errors.items()
             for path, messages in found.items()
         }
-        raise PublishRefused("the metadata set does not pass its checks, so it cannot be published", errors=flat)
+        raise PublishRefused("metadata.publish.checks_failed", errors=flat)

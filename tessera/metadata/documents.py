@@ -1,8 +1,11 @@
 """Validation of single metadata documents: JSON Schema first, then the kind's checks."""
 
+from tessera.i18n import Message
+
 from .errors import InvalidDocument
 from .kinds import kind_spec
 from .names import name_problem
+from .schema_messages import schema_message
 
 
 def json_path(parts):
@@ -17,7 +20,10 @@ def schema_errors(validator, doc):
     """Return the JSON Schema violations of ``doc`` keyed by field path."""
     errors = {}
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.path))):
-        errors.setdefault(json_path(error.absolute_path), []).append(error.message)
+        found = errors.setdefault(json_path(error.absolute_path), [])
+        message = schema_message(error)
+        if message not in found:  # "required" reports once per missing name, each naming all of them
+            found.append(message)
     return errors
 
 
@@ -28,15 +34,15 @@ def validate_document(kind, name, doc):
     """
     spec = kind_spec(kind)
     if not isinstance(doc, dict):
-        raise InvalidDocument("a metadata document must be a JSON object", errors={"$": ["not an object"]})
+        raise InvalidDocument("metadata.document.not_an_object", errors={"$": [Message("metadata.not_an_object")]})
     errors = schema_errors(spec.validator, doc)
     problem = name_problem(name)
     if problem:
         errors.setdefault("name", []).append(problem)
     elif doc.get("name") not in (None, name):
-        errors.setdefault("name", []).append(f'does not match the address "{name}"')
+        errors.setdefault("name", []).append(Message("metadata.name.address_mismatch", name=name))
     if not errors and spec.check:
         errors = spec.check(doc)
     if errors:
-        raise InvalidDocument(f'{kind} "{name}" is not valid', errors=errors)
+        raise InvalidDocument("metadata.document.invalid", kind=kind, name=name, errors=errors)
     return doc

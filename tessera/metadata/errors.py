@@ -1,8 +1,11 @@
 """Exceptions raised by the metadata layer.
 
 Each error carries a stable ``code`` and, for input errors, a mapping of field path to
-messages (``{"fields[2].name": ["..."]}``) in the style of marshmallow.
+messages (``{"fields[2].name": ["..."]}``) in the style of marshmallow. Messages are
+codes with parameters from ``tessera/metadata/locales``.
 """
+
+from tessera.i18n import as_message
 
 
 class MetadataError(Exception):
@@ -11,10 +14,10 @@ class MetadataError(Exception):
     code = "metadata_error"
     status = 400
 
-    def __init__(self, message, *, errors=None, code=None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+    def __init__(self, message, *, errors=None, code=None, **params):
+        self.message = as_message(message, **params)
+        super().__init__(self.message)
+        self.errors = {path: as_message(messages) for path, messages in (errors or {}).items()}
         if code:
             self.code = code
 
@@ -60,8 +63,8 @@ class LossyChangeRefused(MetadataError):
     code = "lossy_change_refused"
     status = 409
 
-    def __init__(self, message, *, steps):
-        super().__init__(message, errors={s["target"]: [s["loss"]] for s in steps})
+    def __init__(self, message, *, steps, **params):
+        super().__init__(message, errors={s["target"]: [s["loss"]] for s in steps}, **params)
         self.steps = steps
 
 

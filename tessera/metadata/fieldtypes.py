@@ -11,6 +11,10 @@ from functools import cached_property
 
 from jsonschema import Draft202012Validator
 
+from tessera.i18n import Message
+
+from .schema_messages import schema_message
+
 COMMON_PROPERTIES = frozenset(
     {"name", "type", "label", "help", "required", "unique", "indexed", "default"}
 )
@@ -61,13 +65,13 @@ class FieldType:
         """{path.property: [message]} for properties this type does not take, lacks or refuses."""
         errors = {}
         for prop in sorted(set(field_doc) - COMMON_PROPERTIES - set(self.properties)):
-            errors[f"{path}.{prop}"] = [f"not a property of {self.name} fields"]
+            errors[f"{path}.{prop}"] = [Message("metadata.field.foreign_property", type=self.name)]
         for prop in sorted(set(self.required) - set(field_doc)):
-            errors[f"{path}.{prop}"] = [f"required for {self.name} fields"]
+            errors[f"{path}.{prop}"] = [Message("metadata.field.required_property", type=self.name)]
         own = {k: v for k, v in field_doc.items() if k in self.properties}
         for error in self._property_validator.iter_errors(own):
             prop = error.absolute_path[0] if error.absolute_path else ""
-            errors.setdefault(f"{path}.{prop}", []).append(error.message)
+            errors.setdefault(f"{path}.{prop}", []).append(schema_message(error))
         return errors
 
     @cached_property
@@ -80,7 +84,7 @@ class FieldType:
 
     def default_problem(self, field_doc, value):
         """Why ``value`` cannot be the static default of ``field_doc``, or None."""
-        return f"{self.name} fields take no static default"
+        return Message("metadata.default.none", type=self.name)
 
     def change_steps(self, obj, old, new, old_type):
         """Plan steps turning column ``old`` (of ``old_type``, this type or one of its family)

@@ -1,6 +1,7 @@
 """The publish-time check of every formula in the candidate set, and formula cycles."""
 
 from tessera.formula import FormulaError, FormulaType, check
+from tessera.i18n import Message
 
 from .crosscheck import register_set_check
 from .fieldtypes import lookup_target
@@ -8,7 +9,7 @@ from .formulas import formula_type_of, scope_for
 
 
 def _messages(error):
-    return [str(d) for d in error.diagnostics]
+    return [d.localized() for d in error.diagnostics]
 
 
 def _try(errors, path, source, scope, **options):
@@ -23,11 +24,11 @@ def _rollup_errors(index, field_doc, documents, errors):
     path = f"fields[{index}]"
     child = documents.get(("object", field_doc["child"]))
     if child is None:
-        errors[f"{path}.child"] = [f'object "{field_doc["child"]}" does not exist']
+        errors[f"{path}.child"] = [Message("metadata.object.missing", object=field_doc["child"])]
         return
     via = next((f for f in child["fields"] if f["name"] == field_doc["via"]), None)
     if via is None or lookup_target(via) is None:
-        errors[f"{path}.via"] = [f'"{field_doc["via"]}" is not a lookup field of {field_doc["child"]}']
+        errors[f"{path}.via"] = [Message("metadata.rollup.via_not_lookup", field=field_doc["via"], object=field_doc["child"])]
         return
     of = next((f for f in child["fields"] if f["name"] == field_doc.get("of")), None)
     if field_doc["function"] != "COUNT":
@@ -35,7 +36,8 @@ def _rollup_errors(index, field_doc, documents, errors):
             FormulaType.NUMBER, FormulaType.CURRENCY, FormulaType.PERCENT)
         temporal = of is not None and of["type"] in ("date", "datetime")
         if not numeric and not (temporal and field_doc["function"] in ("MIN", "MAX")):
-            errors[f"{path}.of"] = [f'{field_doc["function"]} needs a numeric field of {field_doc["child"]}']
+            errors[f"{path}.of"] = [Message("metadata.rollup.needs_numeric", function=field_doc["function"],
+                                            object=field_doc["child"])]
     if field_doc.get("filter"):
         _try(errors, f"{path}.filter", field_doc["filter"], scope_for(documents, field_doc["child"]), context="filter")
 
@@ -126,5 +128,5 @@ def check_formulas(documents):
     cycle = find_cycle(formula_dependencies(documents))
     if cycle:
         chain = " -> ".join(f"{o}.{f}" for o, f in cycle)
-        errors.setdefault(f"object/{cycle[0][0]}", {})["fields"] = [f"formula fields form a cycle: {chain}"]
+        errors.setdefault(f"object/{cycle[0][0]}", {})["fields"] = [Message("metadata.formula.cycle", chain=chain)]
     return errors

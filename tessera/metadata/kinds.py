@@ -47,4 +47,4 @@ def kind_spec(name):
     try:
         return KINDS[name]
     except KeyError:
-        raise UnknownKind(f'unknown metadata kind "{name}"', code="unknown_kind") from None
+        raise UnknownKind("metadata.kind.unknown", kind=name) from None

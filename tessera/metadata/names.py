@@ -1,6 +1,7 @@
 """Naming rules for objects and fields: identifiers that are safe as SQL names."""
 
 import re
+from tessera.i18n import Message
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -28,17 +29,14 @@ RESERVED_WORDS = frozenset(
 def name_problem(name):
     """Return why ``name`` cannot name an object or field, or None when it can."""
     if not isinstance(name, str) or not IDENTIFIER.match(name):
-        return (
-            "must start with a lower-case letter and contain only a-z, 0-9 and _ "
-            "(at most 63 characters)"
-        )
+        return Message("metadata.name.shape", max=63)
     if name in RESERVED_WORDS:
-        return f'"{name}" is a reserved word'
+        return Message("metadata.name.reserved", name=name)
     return None
 
 
 def field_name_problem(name):
     """Return why ``name`` cannot name a field, or None when it can."""
     if isinstance(name, str) and name in SYSTEM_COLUMNS:
-        return f'"{name}" is a system column'
+        return Message("metadata.name.system_column", name=name)
     return name_problem(name)

@@ -1,5 +1,7 @@
 """The ``object`` kind: custom objects, their fields, indexes and validation rules."""
 
+from tessera.i18n import Message
+
 from .defaults import default_problem
 from .fieldtype_registry import active_field_types
 from .fieldtypes import lookup_target, option_values
@@ -19,13 +21,13 @@ def _field_errors(index, field_doc):
     spec = types.get(field_doc["type"])
     if spec is None:
         known = ", ".join(types)
-        return {**errors, f"{path}.type": [f'unknown field type "{field_doc["type"]}" (known: {known})']}
+        return {**errors, f"{path}.type": [Message("metadata.field.unknown_type", type=field_doc["type"], known=known)]}
     errors.update(spec.property_errors(field_doc, path))
     values = option_values(field_doc)
     if len(set(values)) != len(values):
-        errors[f"{path}.options"] = ["options must be unique"]
+        errors[f"{path}.options"] = [Message("metadata.field.options_unique")]
     if "precision" in field_doc and field_doc.get("scale", 0) > field_doc["precision"]:
-        errors[f"{path}.scale"] = ["scale cannot exceed precision"]
+        errors[f"{path}.scale"] = [Message("metadata.field.scale_over_precision")]
     if not errors:
         problem = default_problem(field_doc)
         if problem:
@@ -41,7 +43,7 @@ def check_object(doc):
         errors.update(_field_errors(index, field_doc))
         if field_doc["name"] in seen:
             errors[f"fields[{index}].name"] = [
-                f'duplicate field "{field_doc["name"]}" (also fields[{seen[field_doc["name"]]}])'
+                Message("metadata.field.duplicate", name=field_doc["name"], other=seen[field_doc["name"]])
             ]
         seen.setdefault(field_doc["name"], index)
     for index, rule in enumerate(doc.get("validation_rules", [])):
@@ -63,16 +65,16 @@ def cross_check_object(doc, documents):
             continue
         target = lookup_target(field_doc)
         if target and target != "user" and target not in objects:
-            errors[f"fields[{index}].target"] = [f'target object "{target}" does not exist']
+            errors[f"fields[{index}].target"] = [Message("metadata.field.target_missing", object=target)]
     if doc.get("title_field") and doc["title_field"] not in names:
-        errors["title_field"] = [f'no field "{doc["title_field"]}"']
+        errors["title_field"] = [Message("metadata.field.missing", name=doc["title_field"])]
     for index, spec in enumerate(doc.get("indexes", [])):
         for name in spec["fields"]:
             if name not in names:
-                errors[f"indexes[{index}].fields"] = [f'no field "{name}"']
+                errors[f"indexes[{index}].fields"] = [Message("metadata.field.missing", name=name)]
     for index, rule in enumerate(doc.get("validation_rules", [])):
         if rule.get("field") and rule["field"] not in names:
-            errors[f"validation_rules[{index}].field"] = [f'no field "{rule["field"]}"']
+            errors[f"validation_rules[{index}].field"] = [Message("metadata.field.missing", name=rule["field"])]
     return errors
 
 

@@ -1,5 +1,7 @@
 """The ``permission_set`` kind: object, field and administrator rights granted to users."""
 
+from tessera.i18n import Message
+
 from .kinds import KindSpec, register_kind
 from .names import name_problem
 
@@ -8,7 +10,7 @@ def _entry_errors(object_name, entry):
     errors = {}
     for field_name, access in entry.get("fields", {}).items():
         if access.get("edit") and access.get("read") is False:
-            errors[f"objects.{object_name}.fields.{field_name}"] = ["a field that may be edited must be readable"]
+            errors[f"objects.{object_name}.fields.{field_name}"] = [Message("metadata.permission.edit_needs_read")]
     return errors
 
 
@@ -29,13 +31,13 @@ def cross_check_permission_set(doc, documents):
     for object_name, entry in doc.get("objects", {}).items():
         target = documents.get(("object", object_name))
         if target is None:
-            errors[f"objects.{object_name}"] = [f'object "{object_name}" does not exist']
+            errors[f"objects.{object_name}"] = [Message("metadata.object.missing", object=object_name)]
             continue
         names = {f["name"] for f in target["fields"]}
         for field_name in entry.get("fields", {}):
             if field_name not in names:
                 errors[f"objects.{object_name}.fields.{field_name}"] = [
-                    f'object "{object_name}" has no field "{field_name}"']
+                    Message("metadata.object.no_field", object=object_name, field=field_name)]
     return errors
 
 

@@ -4,6 +4,8 @@ The plan is computed from metadata alone. Steps that may lose data carry a
 ``data_check`` the runtime runs against the live tables to say what would be lost.
 """
 
+from tessera.i18n import Message
+
 from .fieldtype_registry import active_field_types
 from .fieldtypes import lookup_target
 from .formulas import storage_doc
@@ -45,7 +47,7 @@ def field_change(obj, old, new):
     if steps is not None:
         return steps
     a, b = old["type"], new["type"]
-    reason = f"type changes from {a} to {b}" if a != b else "the lookup points at another object"
+    reason = Message("metadata.plan.type_changes", old=a, new=b) if a != b else Message("metadata.plan.lookup_retargeted")
     return [
         _step("drop_column", obj, new["name"], reason=reason, data_check={"kind": "non_null"}),
         _step("add_column", obj, new["name"], definition=new),
@@ -81,7 +83,7 @@ def _index_steps(obj, old_doc, new_doc, replaced=frozenset()):
 
 def _index_step(op, obj, cols, unique, replaced):
     around = sorted(set(replaced) & set(cols))
-    extra = {"reason": f"rebuilt around the replaced column {', '.join(around)}"} if around else {}
+    extra = {"reason": Message("metadata.plan.rebuilt_around", columns=", ".join(around))} if around else {}
     return _step(op, obj, None, columns=list(cols), unique=unique, **extra)
 
 

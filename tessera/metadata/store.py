@@ -57,9 +57,9 @@ def save_draft(conn, kind, name, body, author, *, new=False):
         body = validate_document(kind, name, {"kind": kind, "name": name, **body} if isinstance(body, dict) else body)
     head = _head(conn, kind, name)
     if head is None and body is None:
-        raise DocumentNotFound(f'{kind} "{name}" does not exist')
+        raise DocumentNotFound("metadata.document.not_found", kind=kind, name=name)
     if new and head is not None and _body(conn, kind, name, head["draft_version"]) is not None:
-        raise DocumentExists(f'{kind} "{name}" already exists; use PUT to change it')
+        raise DocumentExists("metadata.document.exists", kind=kind, name=name)
     version = 1 if head is None else head["draft_version"] + 1
     conn.execute(
         insert(document_version).values(
@@ -83,8 +83,8 @@ def get_document(conn, kind, name, *, published=False):
     version = head and (head["published_version"] if published else head["draft_version"])
     body = version and _body(conn, kind, name, version)
     if body is None:
-        state = "published " if published else ""
-        raise DocumentNotFound(f'no {state}{kind} "{name}"')
+        raise DocumentNotFound("metadata.document.no_published" if published else "metadata.document.none",
+                               kind=kind, name=name)
     return {
         "body": body,
         "version": version,
@@ -147,7 +147,7 @@ def record_publish(conn, expected_revision, author, changes, plan):
                 )
             )
     except IntegrityError:
-        raise ConcurrentPublish("another publish committed first; plan again") from None
+        raise ConcurrentPublish("metadata.publish.concurrent") from None
     for kind, name, _ in changes:
         conn.execute(
             update(document_head)

@@ -9,7 +9,7 @@ from flask.sessions import SecureCookieSessionInterface
 from tessera.runtime import Runtime
 from tessera.runtime.identity.login_policy import LoginPolicy
 
-from . import converters, problems
+from . import converters, i18n, problems
 from .api import create_blueprint
 from .config import load_settings
 from .plugins import field_types_of, install_formula_functions, make_plugin_manager
@@ -41,6 +41,7 @@ def create_app(config=None, *, plugins=()):
 
     _install_request_scope(app, runtime)
     problems.init_app(app)
+    i18n.init_app(app)
     converters.install(app)  # before any route is added: rules bind their converters when added
     app.register_blueprint(create_blueprint())
     manager.hook.tessera_register_routes(app=app)

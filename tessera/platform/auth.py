@@ -53,12 +53,12 @@ class Authenticator:
         secret = request.cookies.get(SESSION_COOKIE)
         if secret:
             return self._from_session(secret)
-        raise AuthenticationFailed("an Authorization: Bearer token is required")
+        raise AuthenticationFailed("auth.bearer_required")
 
     def _from_token(self, header):
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
-            raise AuthenticationFailed("an Authorization: Bearer token is required")
+            raise AuthenticationFailed("auth.bearer_required")
         try:
             with self.runtime.read() as conn:
                 row, user_row, version, revision = authenticate_token_with_user(conn, secret.strip())
@@ -90,7 +90,7 @@ class Authenticator:
             ctx = self.principals.context(conn, self._model(conn), user_row, version, session_id=session["id"],
                                           ip=client_ip())
         if request.method not in SAFE_METHODS and not csrf_matches(session, request.headers.get(CSRF_HEADER)):
-            raise ApiProblem(403, "csrf_failed", "a valid X-CSRF-Token header is required")
+            raise ApiProblem(403, "csrf_failed", "auth.csrf_required")
         if self._due(("session", session["id"])):
             with self.runtime.write() as conn:
                 touch_session(conn, session["id"])
@@ -112,14 +112,14 @@ def check_token_scope(ctx):
     if scope is None:
         return
     if scope.read_only and request.method not in SAFE_METHODS:
-        raise ScopeExceeded("this token is read-only")
+        raise ScopeExceeded("access.token.read_only")
     if scope.objects is None:
         return
     object_name = (request.view_args or {}).get("object_name")
     if object_name is None and request.endpoint not in SCOPED_TOKEN_ENDPOINTS:
-        raise ScopeExceeded("this token may only reach the records of its objects")
+        raise ScopeExceeded("access.token.records_only")
     if object_name is not None and object_name not in scope.objects:
-        raise ScopeExceeded(f"this token may not reach {object_name} records")
+        raise ScopeExceeded("access.token.object_denied", object=object_name)
 
 
 def require_authentication(authenticator, public_endpoints):

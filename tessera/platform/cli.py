@@ -10,7 +10,10 @@ from tessera.runtime import Context
 from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
+from tessera.i18n import Message
+
 from .cli_identity import cli_runtime, fail, run, token, user
+from .cli_messages import say
 from .config import ConfigError, load_settings
 
 
@@ -18,7 +21,7 @@ def _settings():
     try:
         return load_settings()
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        raise failure(error.message) from None
 
 
 @click.group()
@@ -30,7 +33,7 @@ def main():
 def init():
     """Create the database tables and the administrator ``admin``."""
     created = run(cli_runtime().accounts.initialise)
-    click.echo("created user admin" if created else "already initialised", err=True)
+    say("cli.init.created_admin" if created else "cli.init.done_before", err=True)
 
 
 main.add_command(user)
@@ -55,7 +58,7 @@ def worker(burst):
 
     url = _settings()["REDIS_URL"]
     if not url:
-        raise click.ClickException("TESSERA_REDIS_URL is not set: without Redis, jobs run inline")
+        raise failure("cli.worker.no_redis")
     run_worker(url, burst=burst)
 
 
@@ -71,10 +74,10 @@ def _documents_in(path):
         try:
             doc = json.loads(file.read_text("utf-8"))
         except (OSError, ValueError) as error:
-            raise click.ClickException(f"{file}: {error}") from None
+            raise failure("cli.file.unreadable", file=str(file), error=str(error)) from None
         for item in doc if isinstance(doc, list) else [doc]:
             if not isinstance(item, dict) or "kind" not in item or "name" not in item:
-                raise click.ClickException(f"{file}: each document needs a kind and a name")
+                raise failure("cli.file.needs_kind_and_name", file=str(file))
             yield file, item
 
 
@@ -87,10 +90,10 @@ def metadata_apply(path):
     try:
         saved = runtime.metadata.apply(Context.cli(), [doc for _, doc in found])
     except MetadataError as error:
-        error.message = f"{found[error.position][0]}: {error.message}"
+        error.message = Message("cli.file.error", file=str(found[error.position][0]), error=error.message)
         fail(error)
     for item in saved:
-        click.echo(f"{item['kind']}/{item['name']}: draft version {item['version']}")
+        say("cli.metadata.draft_saved", kind=item["kind"], name=item["name"], version=item["version"])
 
 
 @metadata.command("plan")
@@ -105,7 +108,7 @@ def metadata_plan():
 def metadata_publish(confirm_data_loss):
     """Check and publish every pending draft."""
     result = run(cli_runtime().metadata.publish, confirm_data_loss=confirm_data_loss)
-    click.echo(f"published revision {result['revision']} ({len(result['steps'])} storage steps)")
+    say("cli.metadata.published", revision=result["revision"], steps=len(result["steps"]))
 
 
 @main.command()
@@ -121,8 +124,8 @@ def demo(host, port, no_serve):
         secret = load_demo(runtime)
     except (MetadataError, RuntimeFailure) as error:
         fail(error)
-    click.echo(f"Demo ready. Token for admin:\n{secret}\n", err=True)
-    click.echo(f'Try: curl -H "Authorization: Bearer {secret}" http://{host}:{port}/api/v1/objects/opportunity/records', err=True)
+    say("cli.demo.ready", secret=secret, err=True)
+    say("cli.demo.try", secret=secret, host=host, port=port, err=True)
     if not no_serve:
         from .app import create_app
 

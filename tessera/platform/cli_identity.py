@@ -14,6 +14,7 @@ from tessera.runtime import Context, Runtime
 from tessera.runtime.errors import RuntimeFailure
 
 from .plugins import plugged_runtime_options
+from .cli_messages import error_failure, failure, say
 from .config import ConfigError, load_settings
 
 
@@ -22,15 +23,15 @@ def cli_runtime():
     try:
         runtime = Runtime(load_settings()["DATABASE_URL"], **plugged_runtime_options())
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        raise failure(error.message) from None
     runtime.create_schema()
     return runtime
 
 
 def fail(error):
-    """Stop the command with ``error``'s message and its field errors, one per line."""
-    lines = [error.message] + [f"  {path}: {'; '.join(msgs)}" for path, msgs in error.errors.items()]
-    raise click.ClickException("\n".join(lines))
+    """Stop the command with ``error``'s message and its field errors, one per line, in the
+    terminal's locale."""
+    raise error_failure(error)
 
 
 def run(operation, *args, **kwargs):
@@ -67,7 +68,7 @@ def user_create(username, display_name, email, locale, admin, password_stdin):
     if password_stdin:
         values["password"] = _password(True)
     profile = run(cli_runtime().accounts.create, values)
-    click.echo(f"created user {username} (id {profile['id']})", err=True)
+    say("cli.user.created", username=username, id=profile["id"], err=True)
 
 
 @user.command("passwd")
@@ -76,7 +77,7 @@ def user_create(username, display_name, email, locale, admin, password_stdin):
 def user_passwd(username, password_stdin):
     """Set the password of USERNAME (prompted twice unless --password-stdin)."""
     run(cli_runtime().accounts.set_password, username, _password(password_stdin))
-    click.echo(f"password of {username} changed", err=True)
+    say("cli.user.password_changed", username=username, err=True)
 
 
 @user.command("deactivate")
@@ -84,7 +85,7 @@ def user_passwd(username, password_stdin):
 def user_deactivate(username):
     """Deactivate USERNAME: their tokens and sessions stop working at once."""
     run(cli_runtime().accounts.deactivate, username)
-    click.echo(f"deactivated {username}", err=True)
+    say("cli.user.deactivated_now", username=username, err=True)
 
 
 @click.group()
@@ -111,7 +112,7 @@ def token_create(username, name, read_only, objects, expires_in_days):
 def token_revoke(token_id):
     """Revoke the token TOKEN_ID (see ``tessera token list``)."""
     run(cli_runtime().tokens.revoke, token_id)
-    click.echo(f"revoked token {token_id}", err=True)
+    say("cli.token.revoked", id=token_id, err=True)
 
 
 @token.command("list")

@@ -7,9 +7,15 @@ environment variable named ``TESSERA_<NAME>``.
 import os
 from dataclasses import dataclass
 
+from tessera.i18n import Message
+
 
 class ConfigError(Exception):
-    """A setting is unknown or its value cannot be used."""
+    """A setting is unknown or its value cannot be used; ``message`` is a catalog Message."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -29,20 +35,20 @@ def _bool(value):
         return True
     if str(value).lower() in ("0", "false", "no", "off", ""):
         return False
-    raise ValueError(f"not a boolean: {value!r}")
+    raise ValueError(Message("config.not_boolean", value=repr(value)))
 
 
 def _month(value):
     month = int(value)
     if not 1 <= month <= 12:
-        raise ValueError("must be a month number from 1 to 12")
+        raise ValueError(Message("config.month"))
     return month
 
 
 def _positive(value):
     number = int(value)
     if number < 1:
-        raise ValueError("must be a whole number of at least 1")
+        raise ValueError(Message("config.positive"))
     return number
 
 
@@ -82,12 +88,14 @@ def load_settings(overrides=None, environ=None):
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME))
     if unknown:
-        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+        raise ConfigError(Message("config.unknown", names=", ".join(unknown)))
     values = {}
     for setting in SETTINGS:
         raw = overrides.get(setting.name, environ.get(f"TESSERA_{setting.name}", setting.default))
         try:
             values[setting.name] = setting.parse(raw) if raw is not None else None
         except (TypeError, ValueError) as error:
-            raise ConfigError(f"setting {setting.name}: {error}") from None
+            problem = error.args[0] if error.args and isinstance(error.args[0], Message) \
+                else Message("config.unreadable", value=repr(raw))
+            raise ConfigError(Message("config.invalid", name=setting.name, problem=problem)) from None
     return values

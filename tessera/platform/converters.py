@@ -9,8 +9,9 @@ from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from tessera.runtime.errors import InvalidQuery
 from tessera.runtime.fields.serialize import MAX_ID
+from tessera.i18n import Message
 
-NUL_MESSAGE = "must not contain NUL characters"
+NUL_MESSAGE = Message("input.nul")
 
 
 def at_most_regex(limit):
@@ -59,7 +60,7 @@ def refuse_nul_in_query():
     bad = sorted({key for key, value in request.args.items(multi=True) if "\x00" in key or "\x00" in value})
     if bad:
         names = [key.replace("\x00", "\\u0000") for key in bad]
-        raise InvalidQuery(f"query parameter {', '.join(names)}: {NUL_MESSAGE}",
+        raise InvalidQuery("api.query.nul", names=", ".join(names),
                            errors={name: [NUL_MESSAGE] for name in names})
 
 

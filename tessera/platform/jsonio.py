@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import Response, request
 
+from tessera.i18n import Message
 from tessera.metadata.documents import json_path
 
 from .problems import ApiProblem
@@ -49,17 +50,17 @@ def json_body():
     """
     raw = _bounded_body()
     if not raw:
-        raise ApiProblem(400, "malformed_json", "the request body must be JSON")
+        raise ApiProblem(400, "malformed_json", "api.body.json_required")
     if request.mimetype not in ("application/json", "application/merge-patch+json") and not request.mimetype.endswith("+json"):
-        raise ApiProblem(415, "unsupported_media_type", "the request body must be JSON")
+        raise ApiProblem(415, "unsupported_media_type", "api.body.json_required")
     try:
         text = raw.decode(json.detect_encoding(raw))  # strict: encoded surrogates are malformed too
         body = json.loads(text, parse_float=Decimal)
     except RecursionError:
         raise _too_deep() from None
     except (UnicodeDecodeError, ValueError) as error:
-        where = f" (line {error.lineno}, column {error.colno})" if hasattr(error, "lineno") else ""
-        raise ApiProblem(400, "malformed_json", f"the request body is not valid JSON{where}") from None
+        where = Message("api.body.at", line=error.lineno, column=error.colno) if hasattr(error, "lineno") else ""
+        raise ApiProblem(400, "malformed_json", "api.body.malformed", where=where) from None
     _check_depth(body)
     if _MAYBE_UNSTORABLE.search(text):
         _check_text(body)
@@ -79,12 +80,12 @@ def _bounded_body():
     request.max_content_length = limit + 1  # read before the stream is opened, hence here
     raw = request.get_data(cache=True)
     if len(raw) > limit:
-        raise ApiProblem(413, "payload_too_large", f"the request is larger than {limit} bytes")
+        raise ApiProblem(413, "payload_too_large", "http.413", limit=limit)
     return raw
 
 
 def _too_deep():
-    return ApiProblem(400, "malformed_json", f"the request body nests deeper than {MAX_DEPTH} levels")
+    return ApiProblem(400, "malformed_json", "api.body.too_deep", max=MAX_DEPTH)
 
 
 # In valid JSON text NUL and surrogates can only be written as \\u escapes; a body without
@@ -112,7 +113,7 @@ def _check_text(body):
     bad = {}
     _collect_unstorable(body, (), bad)
     if bad:
-        raise ApiProblem(422, "validation_failed", "the request body holds text that cannot be stored",
+        raise ApiProblem(422, "validation_failed", "api.body.unstorable_text",
                          dict(sorted(bad.items())))
 
 
@@ -134,12 +135,12 @@ def _collect_unstorable(value, path, bad):
 def _unstorable(text):
     """Why ``text`` cannot be stored (NUL, or an unpaired surrogate), or None."""
     if "\x00" in text:
-        return "must not contain NUL characters"
+        return Message("input.nul")
     if not text.isascii():
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            return "must be valid Unicode text"
+            return Message("api.unicode_text")
     return None
 
 

@@ -8,10 +8,11 @@ Every error response of the API has this shape:
 import json
 import logging
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from tessera.formula import FormulaError
+from tessera.i18n import Message, as_message, catalog
 from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
@@ -29,15 +30,16 @@ HTTP_CODES = {
 class ApiProblem(Exception):
     """An error found by the HTTP layer itself (bad JSON, bad header)."""
 
-    def __init__(self, status, code, message, errors=None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.errors = status, code, message, errors or {}
+    def __init__(self, status, code, message, errors=None, **params):
+        self.status, self.code, self.message = status, code, as_message(message, **params)
+        super().__init__(self.message)
+        self.errors = {path: as_message(list(messages)) for path, messages in (errors or {}).items()}
 
 
 def request_locale(default="en"):
     """The locale of the current request: Accept-Language, else the user's, else the default."""
     ctx = getattr(g, "ctx", None)
-    fallback = ctx.locale if ctx is not None else default
+    fallback = ctx.locale if ctx is not None else current_app.config.get("DEFAULT_LOCALE", default)
     return pick_locale(request.headers.get("Accept-Language"), fallback)
 
 
@@ -63,9 +65,8 @@ def problem_response(status, code, detail, errors=None, headers=None, extra=None
 
 
 def _formula_problem(error):
-    locale = request_locale()
-    messages = [f"{d.line}:{d.column} {d.message_zh if locale == 'zh-CN' else d.message}" for d in error.diagnostics]
-    detail = messages[0] if messages else "formula error"
+    messages = [d.localized() for d in error.diagnostics]
+    detail = messages[0] if messages else Message("problem.formula_error")
     diagnostics = [d.to_dict() for d in error.diagnostics]
     return problem_response(400, "formula_error", detail, {"expression": messages}, extra={"diagnostics": diagnostics})
 
@@ -89,9 +90,9 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def http_problem(error):
         code = HTTP_CODES.get(error.code, "bad_request")
-        detail = error.description or title(code, "en")
-        if error.code == 413:
-            detail = f"the request is larger than {app.config['MAX_CONTENT_LENGTH']} bytes"
+        detail = Message(f"http.{error.code}", limit=app.config["MAX_CONTENT_LENGTH"])
+        if f"http.{error.code}" not in catalog("en"):
+            detail = Message(f"problem.{code}")
         return problem_response(error.code, code, detail)
 
     @app.errorhandler(Exception)
@@ -99,4 +100,4 @@ def init_app(app):
         if app.config.get("TESTING"):
             raise error
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return problem_response(500, "internal_error", "an unexpected error occurred; it has been logged")
+        return problem_response(500, "internal_error", Message("http.500"))

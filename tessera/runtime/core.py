@@ -186,7 +186,7 @@ class Runtime:
         model = self.model(conn)
         obj = model.objects.get(name)
         if obj is None:
-            raise ObjectNotFound(f'no published object "{name}"')
+            raise ObjectNotFound("record.object.not_published", name=name)
         return model, obj
 
     def eval_env(self, ctx=None, conn=None, model=None, *, is_new=False):
@@ -208,11 +208,11 @@ class Runtime:
             with self.read() as conn:
                 revision = store.current_revision(conn)
         except (OperationalError, InterfaceError) as error:
-            raise DatabaseUnavailable("the database does not answer") from error
+            raise DatabaseUnavailable("health.database_down") from error
         if redis_url:
             from .events.jobs import redis_answers  # rq loads slowly; only a Redis set-up needs it
             if not redis_answers(redis_url):
-                raise ServiceUnavailable("Redis does not answer")
+                raise ServiceUnavailable("health.redis_down")
         return {"status": "ok", "revision": revision, "database": "ok",
                 "redis": "ok" if redis_url else "not_configured"}
 

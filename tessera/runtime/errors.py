@@ -1,26 +1,26 @@
-"""Exceptions raised by the runtime when a record operation cannot go ahead."""
+"""Exceptions raised by the runtime when a record operation cannot go ahead.
 
+Each carries a message code with parameters (``tessera/runtime/locales``); the reader's
+locale is chosen when the problem document is built.
+"""
 
-class LocalText(str):
-    """A message that also knows its translations ({"en": ..., "zh-CN": ...}), e.g. from metadata."""
-
-    def __new__(cls, translations, fallback=""):
-        text = translations.get("en") or fallback or next(iter(translations.values()), "")
-        self = super().__new__(cls, text)
-        self.translations = dict(translations)
-        return self
+from tessera.i18n import as_message
 
 
 class RuntimeFailure(Exception):
-    """Base class: a stable ``code``, an HTTP-like ``status`` and errors keyed by field path."""
+    """Base class: a stable ``code``, an HTTP-like ``status`` and errors keyed by field path.
+
+    ``message`` is a message code (rendered with ``params``) or a Message; ``errors`` maps
+    a field path to a list of messages.
+    """
 
     code = "runtime_error"
     status = 400
 
-    def __init__(self, message, *, errors=None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+    def __init__(self, message, *, errors=None, **params):
+        self.message = as_message(message, **params)
+        super().__init__(self.message)
+        self.errors = {path: as_message(list(messages)) for path, messages in (errors or {}).items()}
 
 
 class ObjectNotFound(RuntimeFailure):
@@ -95,7 +95,7 @@ class LoginThrottled(RuntimeFailure):
     status = 429
 
     def __init__(self, message, *, retry_after):
-        super().__init__(message)
+        super().__init__(message, seconds=retry_after)
         self.retry_after = retry_after
 
 
@@ -110,7 +110,7 @@ class FieldAccessDenied(PermissionDenied):
 
 
 #: The message of every "administrators only" refusal.
-ADMIN_REQUIRED = "only administrators may do this"
+ADMIN_REQUIRED = "access.admin_required"
 
 
 class AdminRequired(PermissionDenied):

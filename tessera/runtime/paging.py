@@ -1,5 +1,7 @@
 """Page sizes of every listing the runtime serves (records, audit, users)."""
 
+from tessera.i18n import Message
+
 from .errors import InvalidQuery
 
 DEFAULT_LIMIT = 50
@@ -12,6 +14,5 @@ def parse_limit(text, *, default=DEFAULT_LIMIT, most=MAX_LIMIT):
         return default
     text = str(text)
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= most:
-        raise InvalidQuery(f"limit must be a whole number from 1 to {most}",
-                           errors={"limit": [f"must be from 1 to {most}"]})
+        raise InvalidQuery("query.limit.range", max=most, errors={"limit": [Message("input.from_to", min=1, max=most)]})
     return int(text)

@@ -266,3 +266,14 @@ def test_demo_after_init_uses_the_existing_administrator(tessera, inspect_db):
     assert tessera("demo", "--no-serve").exit_code == 0
     assert admins(inspect_db()) == [("admin", True)]
 
+
+
+def test_the_command_line_speaks_the_locale_named_by_tessera_locale(database):
+    runner = CliRunner()
+    env = {"TESSERA_DATABASE_URL": database, "TESSERA_LOCALE": "zh-CN"}
+    assert "已创建用户 admin" in runner.invoke(main, ["init"], env=env).output
+    missing = runner.invoke(main, ["user", "passwd", "ghost", "--password-stdin"], env=env, input="secret-password\n")
+    assert missing.exit_code != 0
+    assert '不存在用户“ghost”' in missing.output
+    english = runner.invoke(main, ["init"], env={**env, "TESSERA_LOCALE": "en"})
+    assert "already initialised" in english.output

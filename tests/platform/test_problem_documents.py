@@ -191,7 +191,7 @@ def test_not_found_and_conflict_titles_are_in_chinese_on_request(deals):
 def test_http_level_errors_are_in_chinese_on_request(deals, app):
     zh = {"Accept-Language": "zh-CN"}
     body = assert_problem(deals.post(URL, data=b"{", headers={**zh, "Content-Type": "application/json"}), 400)
-    assert (body["title"], body["detail"]) == ("JSON 格式错误", "请求体不是有效的 JSON")
+    assert (body["title"], body["detail"]) == ("JSON 格式错误", "请求体不是有效的 JSON（第 1 行，第 2 列）")
     body = assert_problem(app.test_client().get(URL, headers=zh), 401)
     assert body["title"] == "需要身份验证"
     body = assert_problem(deals.put("/api/v1/metadata/object/x", json=object_doc("x", {"name": "select", "type": "text"}),

@@ -1,6 +1,7 @@
 """Formula routes: check an expression against an object, evaluate it for a record."""
 
 from tessera.formula import CONTEXTS, FormulaType
+from tessera.i18n import Message
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
@@ -20,18 +21,19 @@ FORMULA_REQUEST = obj(("object", "expression"), object=TEXT, expression=TEXT,
 def _request():
     body = json_body()
     if not isinstance(body, dict) or not isinstance(body.get("expression"), str):
-        raise ApiProblem(400, "bad_request", "send {\"object\": ..., \"expression\": ...}",
-                         {"expression": ["required text"]})
+        raise ApiProblem(400, "bad_request", "api.formula.body_shape", {"expression": [Message("api.required_text")]})
     if not isinstance(body.get("object"), str):
-        raise ApiProblem(400, "bad_request", "send {\"object\": ..., \"expression\": ...}", {"object": ["required"]})
+        raise ApiProblem(400, "bad_request", "api.formula.body_shape", {"object": [Message("api.required")]})
     context = body.get("context", "field")
     if context not in CONTEXTS:
-        raise ApiProblem(400, "bad_request", f"context must be one of {', '.join(CONTEXTS)}", {"context": list(CONTEXTS)})
+        raise ApiProblem(400, "bad_request", "api.formula.context", choices=", ".join(CONTEXTS),
+                         errors={"context": [Message("api.one_of", choices=", ".join(CONTEXTS))]})
     returns = body.get("returns")
     try:
         expected = FormulaType(returns) if returns else None
     except ValueError:
-        raise ApiProblem(400, "bad_request", f"unknown type {returns!r}", {"returns": ["unknown type"]}) from None
+        raise ApiProblem(400, "bad_request", "api.formula.unknown_type", type=repr(returns),
+                         errors={"returns": [Message("api.unknown_type")]}) from None
     return body, context, expected
 
 

@@ -1,5 +1,6 @@
 """What the routes share: the admin check, JSON-object bodies and user-list cursors."""
 
+from tessera.i18n import Message
 from tessera.runtime.access.admin import require_admin
 from tessera.runtime.errors import RecordInvalid
 from tessera.runtime.fields.serialize import digits_id
@@ -18,7 +19,7 @@ def object_body():
     """The request body, which must be a JSON object."""
     body = json_body()
     if not isinstance(body, dict):
-        raise RecordInvalid("the request body must be a JSON object", errors={"$": ["not an object"]})
+        raise RecordInvalid("api.body.not_an_object", errors={"$": [Message("input.not_an_object")]})
     return body
 
 
@@ -28,5 +29,5 @@ def page_after(text):
         return 0
     after = digits_id(text) if text != "0" else 0
     if after is None:
-        raise RecordInvalid("cursor is not valid", errors={"cursor": ["not a valid cursor"]})
+        raise RecordInvalid("api.cursor.invalid", errors={"cursor": [Message("query.cursor.not_valid")]})
     return after

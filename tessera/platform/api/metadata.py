@@ -2,6 +2,8 @@
 
 from flask import request
 
+from tessera.i18n import Message
+
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from ..openapi import operation
@@ -15,7 +17,7 @@ PUBLISH_BODY = obj(confirm_data_loss={"type": "boolean", "description": "Allow s
 def _published_flag():
     state = request.args.get("state", "draft")
     if state not in ("draft", "published"):
-        raise ApiProblem(400, "bad_request", "state must be draft or published", {"state": ["draft or published"]})
+        raise ApiProblem(400, "bad_request", "api.metadata.state", {"state": [Message("api.draft_or_published")]})
     return state == "published"
 
 

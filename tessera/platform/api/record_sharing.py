@@ -4,9 +4,10 @@ from flask import Response, request
 
 from tessera.runtime.records import ownership
 
-from tessera.runtime.records import shares
+from tessera.i18n import Message
 from tessera.runtime.errors import RecordInvalid
 from tessera.runtime.fields.serialize import digits_id
+from tessera.runtime.records import shares
 
 from ..jsonio import json_response
 from ..openapi import operation, ref
@@ -25,8 +26,8 @@ def transfer(object_name, record_id):
     body = object_body()
     unknown = sorted(set(body) - {"owner"})
     if unknown or "owner" not in body:
-        raise RecordInvalid("a transfer names the new owner and nothing else",
-                            errors={"owner": ["required"], **{k: ["Unknown field."] for k in unknown}})
+        raise RecordInvalid("api.transfer.shape",
+                            errors={"owner": [Message("api.required")], **{k: [Message("input.unknown")] for k in unknown}})
     return json_response(ownership.transfer(runtime(), ctx(), object_name, record_id, body["owner"]))
 
 
@@ -49,7 +50,7 @@ def _grantee_from_query():
     if "user" in grantee:
         user_id = digits_id(grantee["user"])
         if user_id is None:
-            raise RecordInvalid("user must be a user id", errors={"user": ["must be a user id"]})
+            raise RecordInvalid("api.share.user_shape", errors={"user": [Message("input.user_id")]})
         grantee["user"] = user_id
     return grantee
 

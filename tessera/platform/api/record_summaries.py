@@ -6,8 +6,9 @@ Both take the list route's filters (any parameter naming a field filters by equa
 
 from flask import request
 
-from tessera.runtime.records.aggregate import aggregate_records, count_records
+from tessera.i18n import Message
 from tessera.runtime.errors import InvalidQuery
+from tessera.runtime.records.aggregate import aggregate_records, count_records
 
 from ..jsonio import json_response
 from ..openapi import operation
@@ -24,8 +25,8 @@ def split_query(own, refused=PAGE_PARAMETERS):
     args = request.args
     present = [name for name in refused if name in args]
     if present:
-        raise InvalidQuery(f"{present[0]}: not a parameter of this route",
-                           errors={name: ["not a parameter of this route"] for name in present})
+        raise InvalidQuery("api.param.foreign", param=present[0],
+                           errors={name: [Message("api.not_a_parameter")] for name in present})
     filters = {k: v for k, v in args.items() if k not in own and k != "filter"}
     return {k: args[k] for k in own if k in args}, filters
 

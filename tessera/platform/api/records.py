@@ -2,6 +2,8 @@
 
 from flask import current_app, request
 
+from tessera.i18n import Message
+
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from ..openapi import operation, ref
@@ -23,8 +25,7 @@ def if_match_version():
         return None
     value = header.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
-        raise ApiProblem(400, "bad_request", "If-Match must carry the record's version, e.g. \"3\"",
-                         {"If-Match": ["not a version"]})
+        raise ApiProblem(400, "bad_request", "api.if_match.shape", {"If-Match": [Message("api.if_match.not_a_version")]})
     return int(value)
 
 
@@ -50,7 +51,7 @@ def create_record(object_name):
     if isinstance(body, list):
         limit = current_app.config["MAX_BATCH_SIZE"]
         if not body or len(body) > limit:
-            raise ApiProblem(400, "bad_request", f"a batch holds from 1 to {limit} records")
+            raise ApiProblem(400, "bad_request", "api.batch.size", max=limit)
         ids = service.create_many(ctx(), object_name, body)
         return json_response({"ids": ids}, 201)
     record = service.create(ctx(), object_name, body)

@@ -10,6 +10,7 @@ away, the ``records.exported`` audit entry is written with the number of rows se
 
 from flask import Response, request
 
+from tessera.i18n import Message
 from tessera.runtime.errors import InvalidQuery
 from tessera.runtime.records.export import start_export
 
@@ -25,7 +26,7 @@ def export_format():
     """The requested ExportFormat's name (``csv`` when absent); anything else answers 400."""
     name = request.args.get("format", "csv")
     if name not in FORMATS:
-        raise InvalidQuery("format must be csv or jsonl", errors={"format": ["must be csv or jsonl"]})
+        raise InvalidQuery("api.export.format", errors={"format": [Message("api.export.csv_or_jsonl")]})
     return name
 
 

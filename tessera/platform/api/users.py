@@ -86,7 +86,7 @@ def get_one(user_id):
     """One user: administrators read anyone, others only themselves."""
     caller = ctx()
     if not caller.is_admin and caller.user_id != user_id:
-        raise PermissionDenied("only administrators may read other users")
+        raise PermissionDenied("api.users.admin_only")
     with runtime().read() as conn:
         return json_response(user_json(conn, get_user(conn, user_id)))
 

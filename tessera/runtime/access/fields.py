@@ -5,6 +5,8 @@ roll-up fields hidden wherever they read a hidden field: see ``rights.derived_re
 Administrators read and write every field.
 """
 
+from tessera.i18n import Message
+
 from ..errors import FieldAccessDenied, PermissionDenied
 from .rights import NO_RIGHTS
 
@@ -40,17 +42,16 @@ def check_writable(ctx, obj, names):
     """
     names = list(names)
     if OWNER_KEYS & set(names):
-        raise FieldAccessDenied("the owner changes only through a transfer",
-                                errors={"owner": ["use the transfer action to change the owner"]})
+        raise FieldAccessDenied("access.owner.transfer_only", errors={"owner": [Message("access.owner.use_transfer")]})
     if ctx.is_admin:
         return
     rights = rights_of(ctx).on(obj.name)
     if any(n in obj.fields and n not in rights.readable for n in names):
-        raise FieldAccessDenied("you may not write a field you cannot read")
+        raise FieldAccessDenied("access.field.write_unreadable")
     locked = [n for n in names if n in obj.fields and n not in rights.editable]
     if locked:
-        raise FieldAccessDenied(f"you may not edit {locked[0]}",
-                                errors={n: ["you may not edit this field"] for n in locked})
+        raise FieldAccessDenied("access.field.not_editable", field=locked[0],
+                                errors={n: [Message("access.field.this_not_editable")] for n in locked})
 
 
 def check_required_writable(ctx, obj):
@@ -59,7 +60,7 @@ def check_required_writable(ctx, obj):
         return
     editable = rights_of(ctx).on(obj.name).editable
     if any(f.get("required") and "default" not in f and n not in editable for n, f in obj.fields.items()):
-        raise PermissionDenied(f"you may not create {obj.name} records: a required field is not editable for you")
+        raise PermissionDenied("access.create.required_not_editable", object=obj.name)
 
 
 class FieldGrant:

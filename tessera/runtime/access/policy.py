@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete
 
+from tessera.i18n import Message
+
 from ..errors import PermissionDenied, RecordNotFound, ScopeExceeded
 from ..schema.formulas import LookupGuard, check_for_reader, formula_filter
 from ..schema.system_tables import record_share
@@ -65,10 +67,10 @@ class AccessPolicy:
         """
         right = OBJECT_RIGHTS[action]
         if ctx.scope is not None and not ctx.scope.allows(obj.name, right):
-            raise ScopeExceeded(f"this token may not {right} {obj.name} records")
+            raise ScopeExceeded("access.token.action_denied", action=right, object=obj.name)
         if not ctx.is_admin:
             if not fields.rights_of(ctx).can(obj.name, right):
-                raise PermissionDenied(f"you may not {right} {obj.name} records")
+                raise PermissionDenied("access.object.denied", action=right, object=obj.name)
             if action == "create":
                 fields.check_required_writable(ctx, obj)
         return fields.FieldGrant(ctx, obj)
@@ -84,7 +86,7 @@ class AccessPolicy:
         self.object_access(ctx, obj, action)
         row = self._readable_row(conn, ctx, obj, record_id, for_update)
         if action != "read" and not self._rows.admits(conn, ctx, obj, row, action):
-            raise PermissionDenied(f"you may not {action} this {obj.name} record")
+            raise PermissionDenied("access.record.denied", action=action, object=obj.name)
         return row
 
     def records(self, conn, ctx, obj, action="read"):
@@ -161,5 +163,5 @@ class AccessPolicy:
             query = query.with_for_update()
         row = conn.execute(query, {"record_id": record_id}).mappings().first()
         if row is None:
-            raise RecordNotFound(f"no {obj.name} record with id {record_id}")
+            raise RecordNotFound("record.not_found", object=obj.name, id=record_id)
         return row

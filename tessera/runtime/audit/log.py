@@ -11,6 +11,7 @@ import re
 
 from sqlalchemy import insert, select
 
+from tessera.i18n import Message
 from tessera.metadata.store import utcnow
 
 from ..schema.system_tables import audit_log
@@ -54,7 +55,7 @@ def _cursor(text):
     except (ValueError, binascii.Error, UnicodeDecodeError):
         value = 0
     if value <= 0:
-        raise InvalidQuery("cursor is not valid for this query", errors={"cursor": ["not a valid cursor"]})
+        raise InvalidQuery("query.cursor.invalid", errors={"cursor": [Message("query.cursor.not_valid")]})
     return value
 
 
@@ -64,8 +65,7 @@ def _limit(text):
 
 def _event_condition(text):
     if not EVENT_PATTERN.match(text):
-        raise InvalidQuery("event must be an event name such as login.failed, or a prefix such as login.",
-                           errors={"event": ["not an event name"]})
+        raise InvalidQuery("audit.event.shape", errors={"event": [Message("audit.event.not_a_name")]})
     return audit_log.c.event.startswith(text, autoescape=True) if text.endswith(".") else audit_log.c.event == text
 
 
@@ -73,8 +73,8 @@ def conditions(params):
     """Turn the query parameters of an audit search into SQL conditions."""
     unknown = sorted(set(params) - set(FILTERS))
     if unknown:
-        raise InvalidQuery(f"unknown audit filter(s): {', '.join(unknown)}",
-                           errors={k: ["not an audit filter"] for k in unknown})
+        raise InvalidQuery("audit.filter.unknown", filters=", ".join(unknown),
+                           errors={k: [Message("audit.filter.not_a_filter")] for k in unknown})
     found = []
     if params.get("event"):
         found.append(_event_condition(params["event"]))

@@ -10,6 +10,7 @@ from datetime import date
 from marshmallow import fields as ma_fields, validate
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, Numeric, String, Text, func
 
+from tessera.i18n import Message
 from tessera.metadata import builtin_types as described
 from tessera.metadata.fieldtype_registry import FieldTypeRegistry
 from tessera.metadata.fieldtypes import numeric_shape, option_values
@@ -18,6 +19,7 @@ from . import jsonsql
 from .fastload import date_fast, exact_type_fast, numeric_fast, text_fast
 from .fieldtype import FieldType
 from .inputs import PHONE, MultiPicklist, UtcDateTime, numeric_input, record_id_input, text_input
+from .messages import coded, one_of
 from .values import MAX_ID, parse_boolean, parse_datetime, parse_id, parse_number
 
 ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
@@ -26,7 +28,7 @@ ORDERED = frozenset({"min", "max"})
 TEXT_INPUTS = {
     "email": lambda f, o: text_input(f, o, ma_fields.Email),
     "url": lambda f, o: text_input(f, o, ma_fields.Url),
-    "phone": lambda f, o: text_input(f, o, ma_fields.String, validate.Regexp(PHONE, error="not a valid phone number")),
+    "phone": lambda f, o: text_input(f, o, ma_fields.String, validate.Regexp(PHONE, error=Message("input.invalid.phone"))),
 }
 TEXT_FORMATS = {"email": "email", "url": "uri"}
 
@@ -56,7 +58,8 @@ class PicklistField(described.PicklistType, TextField):
     """One of the field's options, stored as its value."""
 
     def loader(self, field_doc, options):
-        return ma_fields.String(validate=validate.OneOf(option_values(field_doc)), **options)
+        return ma_fields.String(validate=one_of(option_values(field_doc)), error_messages=coded(ma_fields.String),
+                                **options)
 
     def fast(self, field_doc):
         return text_fast(field_doc)
@@ -108,7 +111,7 @@ class BooleanField(described.BooleanType, FieldType):
         return Boolean(create_constraint=False)
 
     def loader(self, field_doc, options):
-        return ma_fields.Boolean(**options)
+        return ma_fields.Boolean(error_messages=coded(ma_fields.Boolean), **options)
 
     def fast(self, field_doc):
         return exact_type_fast(bool)(field_doc)
@@ -135,7 +138,7 @@ class DateField(described.TemporalType, FieldType):
         return Date()
 
     def loader(self, field_doc, options):
-        return ma_fields.Date(**options)
+        return ma_fields.Date(error_messages=coded(ma_fields.Date), **options)
 
     def fast(self, field_doc):
         return date_fast(field_doc)
@@ -160,7 +163,7 @@ class DateTimeField(DateField):
         return DateTime()
 
     def loader(self, field_doc, options):
-        return UtcDateTime(**options)
+        return UtcDateTime(error_messages=coded(UtcDateTime), **options)
 
     def fast(self, field_doc):
         return None
@@ -184,7 +187,7 @@ class MultiPicklistField(described.MultiPicklistType, FieldType):
         return Text()
 
     def loader(self, field_doc, options):
-        return MultiPicklist(option_values(field_doc), **options)
+        return MultiPicklist(option_values(field_doc), error_messages=coded(MultiPicklist), **options)
 
     def to_json(self, value):
         return value.split(";") if value else []

@@ -9,6 +9,7 @@ including every error, goes through the marshmallow schema, which words the erro
 from datetime import date
 from decimal import Context, Decimal, InvalidOperation
 
+from tessera.i18n import Message
 from tessera.metadata.fieldtype_registry import text_length
 from tessera.metadata.fieldtypes import numeric_shape, option_values
 
@@ -45,9 +46,9 @@ def numeric_fitter(precision, scale):
     limit = Decimal(10) ** (precision - scale)
     exponent = Decimal(1).scaleb(-scale)
     context = Context(prec=max(precision, scale, 1))  # below the limit the result always fits
-    too_long = f"must have at most {precision - scale} digits before the decimal point"
-    too_fine = "must be a whole number" if scale == 0 else \
-        f"must have at most {scale} decimal place{'s' if scale > 1 else ''}"
+    too_long = Message("input.digits_before_point", digits=precision - scale)
+    too_fine = Message("input.whole_number" if scale == 0 else
+                       "input.decimal_place" if scale == 1 else "input.decimal_places", places=scale)
 
     def fit(number):
         if number.copy_abs() >= limit:

@@ -12,6 +12,7 @@ from tessera.metadata.fieldtypes import FieldType as Description
 
 from .jsonsql import pg_text
 from .inputs import no_nul
+from .messages import CodedLength, coded
 from .values import plain_json
 
 AGGREGATE_FUNCTIONS = frozenset({"sum", "avg", "min", "max"})
@@ -40,8 +41,8 @@ class FieldType(Description):
         """The marshmallow field that validates and coerces input; ``options`` carry
         ``required`` and ``allow_none``. Its errors are the messages the API returns."""
         length = self.text_length(field_doc)
-        checks = [no_nul] if length is None else [validate.Length(max=length), no_nul]
-        return ma_fields.String(validate=checks, **options)
+        checks = [no_nul] if length is None else [CodedLength(max=length), no_nul]
+        return ma_fields.String(validate=checks, error_messages=coded(ma_fields.String), **options)
 
     def fast(self, field_doc):
         """``coerce(value)`` giving exactly what ``loader`` would for plainly valid input and

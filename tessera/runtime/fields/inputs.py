@@ -4,14 +4,16 @@ from datetime import timezone
 
 from marshmallow import ValidationError, fields, validate
 
+from tessera.i18n import Message
 from tessera.metadata.fieldtype_registry import text_length
 from tessera.metadata.fieldtypes import lookup_target, numeric_shape
 
 from .fastload import DoesNotFit, numeric_fitter
+from .messages import CodedLength, CodedRange, coded
 from .values import MAX_ID
 
 PHONE = r"^\+?[0-9 ()./-]{3,40}$"
-NUL_MESSAGE = "must not contain NUL characters"
+NUL_MESSAGE = Message("input.nul")
 
 
 def no_nul(value):
@@ -45,18 +47,20 @@ class MultiPicklist(fields.Field):
     Every error is a flat, readable message on the field itself (never a dict by index).
     """
 
+    default_error_messages = {"invalid": Message("input.invalid.list")}
+
     def __init__(self, options, **kwargs):
         super().__init__(**kwargs)
         self.options = frozenset(options)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):
-            raise ValidationError("Not a valid list.")
+            raise self.make_error("invalid")
         unknown = [v for v in value if not isinstance(v, str) or v not in self.options]
         if unknown:
-            raise ValidationError([f"{_shown(v)} is not one of the options" for v in unknown])
+            raise ValidationError([Message("input.not_an_option", value=_shown(v)) for v in unknown])
         if len(set(value)) != len(value):
-            raise ValidationError("values must not repeat")
+            raise ValidationError(Message("input.repeated"))
         return ";".join(value)
 
 
@@ -75,7 +79,7 @@ class FixedPoint(fields.Decimal):
         try:
             return self.fit(number)
         except DoesNotFit as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(error.args[0]) from None
 
 
 def numeric_input(field_doc, options):
@@ -83,13 +87,13 @@ def numeric_input(field_doc, options):
     precision, scale = numeric_shape(field_doc)
     checks = []
     if "min" in field_doc or "max" in field_doc:
-        checks.append(validate.Range(min=field_doc.get("min"), max=field_doc.get("max")))
-    return FixedPoint(precision, scale, validate=checks, **options)
+        checks.append(CodedRange(min=field_doc.get("min"), max=field_doc.get("max")))
+    return FixedPoint(precision, scale, validate=checks, error_messages=coded(FixedPoint), **options)
 
 
 def text_input(field_doc, options, cls=fields.String, *checks):
     """A string of at most the field's length, without NUL."""
-    return cls(validate=[validate.Length(max=text_length(field_doc)), no_nul, *checks], **options)
+    return cls(validate=[CodedLength(max=text_length(field_doc)), no_nul, *checks], error_messages=coded(cls), **options)
 
 
 def record_id_input(field_doc, options):
@@ -98,7 +102,8 @@ def record_id_input(field_doc, options):
 
     def in_range(value):
         if value > MAX_ID:
-            raise ValidationError(f"no {target} record with id {value}")
-    return fields.Integer(strict=True, validate=[validate.Range(min=1), in_range], **options)
+            raise ValidationError(Message("record.not_found", object=target, id=value))
+    return fields.Integer(strict=True, validate=[CodedRange(min=1), in_range], error_messages=coded(fields.Integer),
+                          **options)
 
 

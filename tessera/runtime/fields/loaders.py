@@ -1,9 +1,8 @@
 """Marshmallow schemas generated from field metadata: they validate and coerce input."""
 
-from marshmallow import Schema
-
 from .builtin import BUILTIN_FIELD_TYPES
 from .fastload import FastLoader
+from .messages import CodedSchema, code_messages
 
 
 def _loader_fields(field_docs, types, *, partial):
@@ -15,7 +14,7 @@ def _loader_fields(field_docs, types, *, partial):
         must_have = bool(field_doc.get("required")) or kind.always_required
         required = must_have and not partial and "default" not in field_doc
         options = {"required": required, "allow_none": not must_have}
-        result[field_doc["name"]] = kind.loader(field_doc, options)
+        result[field_doc["name"]] = code_messages(kind.loader(field_doc, options))
     return result
 
 
@@ -27,5 +26,5 @@ def build_loader(object_name, field_docs, *, partial, types=BUILTIN_FIELD_TYPES)
     """
     attrs = _loader_fields(field_docs, types, partial=partial)
     suffix = "Update" if partial else "Create"
-    schema_class = Schema.from_dict(attrs, name=f"{object_name}{suffix}")
+    schema_class = CodedSchema.from_dict(attrs, name=f"{object_name}{suffix}")
     return FastLoader(schema_class(), field_docs, types, partial=partial)

@@ -5,6 +5,8 @@ Each value is rendered and parsed by its field type (``FieldType.to_json`` / ``p
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from tessera.i18n import Message
+
 from ..errors import InvalidQuery
 from .builtin import BUILTIN_FIELD_TYPES, SYSTEM_TYPES
 from .values import MAX_ID, MAX_NUMBER_EXPONENT, digits_id, is_record_id, plain_json
@@ -73,10 +75,9 @@ def parse_value(field_type, text, *, label):
     if isinstance(field_type, str):
         field_type = BUILTIN_FIELD_TYPES[field_type]
     if isinstance(text, str) and "\x00" in text:  # PostgreSQL refuses NUL even in a parameter
-        raise InvalidQuery(f"{label}: must not contain NUL characters",
-                           errors={label: ["must not contain NUL characters"]})
+        raise InvalidQuery("query.param.nul", param=label, errors={label: [Message("input.nul")]})
     try:
         return field_type.parse(text)
     except (ValueError, KeyError, TypeError, InvalidOperation, OverflowError):
-        raise InvalidQuery(f"{label}: {text!r} is not a valid {field_type.name} value",
-                           errors={label: [f"not a valid {field_type.name} value"]}) from None
+        raise InvalidQuery("query.param.invalid_value", param=label, value=repr(text), type=field_type.name,
+                           errors={label: [Message("query.invalid_value", type=field_type.name)]}) from None

@@ -4,6 +4,7 @@ everyone may change their own display name, email and locale, and nothing else.
 
 from sqlalchemy import delete, insert, select
 
+from tessera.i18n import Message
 from tessera.metadata import store
 
 from ..audit import log as audit
@@ -23,7 +24,7 @@ MAX_CHAIN = 256
 
 def _names(value, label):
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > 200:
-        raise RecordInvalid(f"{label} must be a list of names", errors={label: ["must be a list of names"]})
+        raise RecordInvalid("identity.names_shape", field=label, errors={label: [Message("input.list_of_names")]})
     return sorted(set(value))
 
 
@@ -39,8 +40,8 @@ def _set_permission_sets(conn, user_id, names):
     published = store.list_documents(conn, "permission_set", published=True)
     missing = [n for n in names if ("permission_set", n) not in published]
     if missing:
-        raise RecordInvalid("a permission set is not published",
-                            errors={"permission_sets": [f'no published permission set "{n}"' for n in missing]})
+        raise RecordInvalid("identity.permission_set.not_published",
+                            errors={"permission_sets": [Message("identity.permission_set.missing", name=n) for n in missing]})
     conn.execute(delete(user_permission_set).where(user_permission_set.c.user_id == user_id))
     if names:
         conn.execute(insert(user_permission_set), [{"user_id": user_id, "permission_set": n} for n in names])
@@ -50,16 +51,16 @@ def _check_manager(conn, user_id, manager_id):
     if manager_id is None:
         return None
     if not is_record_id(manager_id):
-        raise RecordInvalid("manager must be a user id", errors={"manager": ["must be a user id or null"]})
+        raise RecordInvalid("identity.manager.shape", errors={"manager": [Message("input.user_id_or_null")]})
     try:
         get_user(conn, manager_id)
     except DirectoryEntryNotFound:
-        raise RecordInvalid("the manager does not exist", errors={"manager": [f"no user with id {manager_id}"]}) from None
+        raise RecordInvalid("identity.manager.not_found",
+                            errors={"manager": [Message("identity.user.not_found", id=manager_id)]}) from None
     seen, current = set(), manager_id
     while current is not None and current not in seen and len(seen) < MAX_CHAIN:
         if current == user_id:
-            raise DirectoryConflict("a user cannot manage themselves, directly or not",
-                                    errors={"manager": ["would make a cycle"]})
+            raise DirectoryConflict("identity.manager.cycle", errors={"manager": [Message("input.cycle")]})
         seen.add(current)
         current = conn.execute(select(user.c.manager_id).where(user.c.id == current)).scalar_one_or_none()
     return manager_id
@@ -87,14 +88,14 @@ def _assign(conn, user_id, changes):
 
 def _check_self_change(ctx, user_id, changes):
     if user_id == ctx.user_id and (changes.get("active") is False or changes.get("is_admin") is False):
-        raise PermissionDenied("you cannot deactivate yourself or drop your own administrator right")
+        raise PermissionDenied("identity.self_lockout")
 
 
 def update_user(conn, ctx, user_id, changes):
     """Apply an administrator's ``changes`` to a user (profile, assignments, flags, password)."""
     unknown = sorted(set(changes) - ADMIN_FIELDS)
     if unknown:
-        raise RecordInvalid("unknown user field(s)", errors={k: ["Unknown field."] for k in unknown})
+        raise RecordInvalid("identity.user.unknown_fields", errors={k: [Message("input.unknown")] for k in unknown})
     row = get_user(conn, user_id)
     _check_self_change(ctx, user_id, changes)
     profile = {k: changes[k] for k in PROFILE_FIELDS if k in changes}
@@ -102,12 +103,12 @@ def update_user(conn, ctx, user_id, changes):
     values = {**profile, **_assign(conn, user_id, changes)}
     if "is_admin" in changes:
         if not isinstance(changes["is_admin"], bool):
-            raise RecordInvalid("is_admin must be true or false", errors={"is_admin": ["must be a boolean"]})
+            raise RecordInvalid("identity.user.flag_shape", field="is_admin", errors={"is_admin": [Message("input.must_be_boolean")]})
         values["is_admin"] = changes["is_admin"]
     write_user(conn, user_id, values)
     if "active" in changes:
         if not isinstance(changes["active"], bool):
-            raise RecordInvalid("active must be true or false", errors={"active": ["must be a boolean"]})
+            raise RecordInvalid("identity.user.flag_shape", field="active", errors={"active": [Message("input.must_be_boolean")]})
         set_active(conn, ctx, user_id, changes["active"])
     if "password" in changes:
         set_password(conn, ctx, user_id, changes["password"])
@@ -122,8 +123,8 @@ def update_own_profile(conn, ctx, changes):
     """Change the caller's own display name, email or locale; any other field is refused (403)."""
     forbidden = sorted(set(changes) - set(PROFILE_FIELDS))
     if forbidden:
-        raise PermissionDenied("you may change only your display name, email and locale",
-                               errors={k: ["only an administrator may change this"] for k in forbidden})
+        raise PermissionDenied("identity.user.own_profile_only",
+                               errors={k: [Message("identity.user.admin_only_field")] for k in forbidden})
     check_profile(changes)
     write_user(conn, ctx.user_id, dict(changes))
     return user_json(conn, get_user(conn, ctx.user_id))

@@ -10,7 +10,7 @@ from ..errors import LoginFailed, LoginThrottled
 from .sessions import close_session, open_session
 from .throttle import check_allowed, note_attempt
 
-FAILED = "the username or password is wrong"
+FAILED = "auth.login.failed"
 
 
 def _reason(row, password_ok):

@@ -2,6 +2,8 @@
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tessera.i18n import Message
+
 from ..errors import RecordInvalid
 
 MIN_LENGTH = 8
@@ -15,8 +17,8 @@ _DUMMY_HASH = generate_password_hash("not a real password", method=METHOD)
 def check_policy(password):
     """Raise RecordInvalid unless ``password`` is a string of acceptable length."""
     if not isinstance(password, str) or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        raise RecordInvalid(f"a password needs from {MIN_LENGTH} to {MAX_LENGTH} characters",
-                            errors={"password": [f"must have from {MIN_LENGTH} to {MAX_LENGTH} characters"]})
+        raise RecordInvalid("identity.password.length", min=MIN_LENGTH, max=MAX_LENGTH,
+                            errors={"password": [Message("input.text_length", min=MIN_LENGTH, max=MAX_LENGTH)]})
 
 
 def hash_password(password):

@@ -94,7 +94,7 @@ def load_principal(conn, user_row):
 
 def _check_active(row):
     if row is None or not row["active"]:
-        raise AuthenticationFailed("this user is deactivated")
+        raise AuthenticationFailed("auth.user.deactivated")
 
 
 def build_context(model, row, principal, *, token=None, session_id=None, ip=None):

@@ -36,7 +36,7 @@ def find_session(conn, secret, policy=DEFAULT_POLICY):
     now = utcnow()
     if row is None or row["revoked_at"] is not None or row["expires_at"] <= now \
             or (row["last_seen_at"] or row["created_at"]) + policy.session_idle_timeout <= now:
-        raise AuthenticationFailed("the session has ended; log in again")
+        raise AuthenticationFailed("auth.session.ended")
     return row
 
 

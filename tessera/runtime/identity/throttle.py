@@ -45,7 +45,7 @@ def check_allowed(conn, username, ip, now, policy=DEFAULT_POLICY):
         by_ip = (login_attempt.c.ip == ip) & login_attempt.c.succeeded.is_(False) & (login_attempt.c.at > now - window)
         wait = _retry_after(conn, by_ip, policy.failures_per_address, window, now)
     if wait is not None:
-        raise LoginThrottled(f"too many failed logins; try again in {wait} seconds", retry_after=wait)
+        raise LoginThrottled("auth.login.throttled", retry_after=wait)
 
 
 def note_attempt(conn, username, ip, succeeded, now, policy=DEFAULT_POLICY):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 
+from tessera.i18n import Message
 from tessera.metadata.names import name_problem
 from tessera.metadata.store import revision_column, utcnow
 
@@ -33,17 +34,17 @@ def check_request(name, scope, objects, expires_in_days):
     """Raise RecordInvalid naming every bad part of a token request."""
     errors = {}
     if not isinstance(name, str) or not 0 < len(name.strip()) <= 255:
-        errors["name"] = ["must be a text of 1 to 255 characters"]
+        errors["name"] = [Message("input.text_length", min=1, max=255)]
     if scope not in SCOPES:
-        errors["scope"] = [f"must be one of {', '.join(SCOPES)}"]
+        errors["scope"] = [Message("input.one_of", choices=", ".join(SCOPES))]
     if objects is not None and (not isinstance(objects, list) or not 0 < len(objects) <= 100
                                 or any(name_problem(o) for o in objects)):
-        errors["objects"] = ["must be a list of 1 to 100 object names, or null for all objects"]
+        errors["objects"] = [Message("identity.token.objects_shape", max=100)]
     if expires_in_days is not None and (isinstance(expires_in_days, bool) or not isinstance(expires_in_days, int)
                                         or not 1 <= expires_in_days <= MAX_DAYS):
-        errors["expires_in_days"] = [f"must be a whole number of days from 1 to {MAX_DAYS}, or null"]
+        errors["expires_in_days"] = [Message("identity.token.expiry_shape", max=MAX_DAYS)]
     if errors:
-        raise RecordInvalid("the token request is not valid", errors=errors)
+        raise RecordInvalid("identity.token.invalid", errors=errors)
 
 
 def issue_token(conn, user_id, name="cli", *, scope="read_write", objects=None, expires_in_days=None):
@@ -63,8 +64,8 @@ def check_objects_published(model, objects):
     if isinstance(objects, list):
         missing = [o for o in objects if isinstance(o, str) and o not in model.objects]
         if missing:
-            raise RecordInvalid("the token names objects that do not exist",
-                                errors={"objects": [f'no published object "{o}"' for o in missing]})
+            raise RecordInvalid("identity.token.unknown_objects",
+                                errors={"objects": [Message("record.object.not_published", name=o) for o in missing]})
 
 
 def create_token(conn, user_id, name="cli", **options):
@@ -86,16 +87,16 @@ _WITH_USER = (
 
 def _check_secret(secret):
     if not isinstance(secret, str) or not TOKEN_SHAPE.match(secret):
-        raise AuthenticationFailed("the bearer token is malformed")
+        raise AuthenticationFailed("auth.token.malformed")
 
 
 def _check_live(row):
     if row is None:
-        raise AuthenticationFailed("the bearer token is not valid")
+        raise AuthenticationFailed("auth.token.invalid")
     if row["revoked_at"] is not None:
-        raise _rejected("the bearer token has been revoked", row)
+        raise _rejected("auth.token.revoked", row)
     if row["expires_at"] is not None and row["expires_at"] <= utcnow():
-        raise _rejected("the bearer token has expired", row)
+        raise _rejected("auth.token.expired", row)
     return row
 
 
@@ -166,7 +167,7 @@ def revoke_token(conn, ctx, token_id, *, owner_id=None):
         query = query.where(token.c.user_id == owner_id)
     row = conn.execute(query).mappings().first()
     if row is None:
-        raise DirectoryEntryNotFound(f"no token with id {token_id}")
+        raise DirectoryEntryNotFound("identity.token.not_found", id=token_id)
     if row["revoked_at"] is None:
         conn.execute(update(token).where(token.c.id == token_id).values(revoked_at=utcnow()))
         audit.record(conn, "token.revoked", ctx, subject=f"token {token_id}", details={"user": row["user_id"]})

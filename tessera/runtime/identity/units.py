@@ -7,6 +7,7 @@ reached by what is shared with any team above theirs.
 
 from sqlalchemy import delete, func, insert, select, update
 
+from tessera.i18n import Message
 from tessera.metadata.names import name_problem
 from tessera.metadata.store import utcnow
 
@@ -71,7 +72,7 @@ def find_unit(conn, kind, name):
     table = _table(kind)
     row = conn.execute(select(table).where(table.c.name == name)).mappings().first() if isinstance(name, str) else None
     if row is None:
-        raise DirectoryEntryNotFound(f"no {kind} with that name", errors={kind: ["does not exist"]})
+        raise DirectoryEntryNotFound(f"identity.{kind}.not_found", errors={kind: [Message("input.does_not_exist")]})
     return row
 
 
@@ -84,14 +85,14 @@ def _check_label(label):
     valid = label is None or (isinstance(label, dict) and all(
         isinstance(k, str) and isinstance(v, str) and len(v) <= 1000 for k, v in label.items()))
     if not valid:
-        raise RecordInvalid("label must map locales to texts", errors={"label": ["must map locales to texts"]})
+        raise RecordInvalid("identity.unit.label_shape", errors={"label": [Message("identity.unit.label_shape")]})
 
 
 def _parent_id(conn, kind, parent):
     if parent is None:
         return None
     if not isinstance(parent, str):
-        raise RecordInvalid("parent must be a name", errors={"parent": ["must be a name or null"]})
+        raise RecordInvalid("identity.unit.parent_shape", errors={"parent": [Message("input.name_or_null")]})
     return find_unit(conn, kind, parent)["id"]
 
 
@@ -99,11 +100,11 @@ def create_unit(conn, kind, name, *, label=None, parent=None):
     """Create a team or role; return its JSON. A bad or taken name raises."""
     problem = name_problem(name)
     if problem:
-        raise RecordInvalid(f"the {kind} name is not valid", errors={"name": [problem]})
+        raise RecordInvalid(f"identity.{kind}.name_invalid", errors={"name": [problem]})
     _check_label(label)
     table = _table(kind)
     if conn.execute(select(table.c.id).where(table.c.name == name)).first():
-        raise DirectoryConflict(f"a {kind} with that name already exists", errors={"name": ["already taken"]})
+        raise DirectoryConflict(f"identity.{kind}.exists", errors={"name": [Message("input.taken")]})
     values = {"name": name, "label": label, "parent_id": _parent_id(conn, kind, parent), "created_at": utcnow()}
     conn.execute(insert(table).values(**values))
     directory_version.bump(conn)
@@ -114,8 +115,8 @@ def update_unit(conn, kind, name, changes):
     """Change the ``label`` and/or ``parent`` of a unit; a parent below it (a cycle) is refused."""
     unknown = sorted(set(changes) - {"label", "parent"})
     if unknown:
-        raise RecordInvalid(f"only label and parent of a {kind} can change",
-                            errors={k: ["cannot be changed"] for k in unknown})
+        raise RecordInvalid(f"identity.{kind}.fixed_fields",
+                            errors={k: [Message("input.cannot_change")] for k in unknown})
     row, table, values = find_unit(conn, kind, name), _table(kind), {}
     if "label" in changes:
         _check_label(changes["label"])
@@ -123,7 +124,7 @@ def update_unit(conn, kind, name, changes):
     if "parent" in changes:
         parent_id = _parent_id(conn, kind, changes["parent"])
         if parent_id is not None and row["id"] in ancestors(tree(conn, kind), parent_id):
-            raise DirectoryConflict(f"a {kind} cannot sit below itself", errors={"parent": ["would make a cycle"]})
+            raise DirectoryConflict(f"identity.{kind}.below_itself", errors={"parent": [Message("input.cycle")]})
         values["parent_id"] = parent_id
     if values:
         conn.execute(update(table).where(table.c.id == row["id"]).values(**values))
@@ -136,7 +137,8 @@ def delete_unit(conn, kind, name):
     row, table = find_unit(conn, kind, name), _table(kind)
     children = conn.execute(select(func.count()).where(table.c.parent_id == row["id"])).scalar_one()
     if children:
-        raise DirectoryConflict(f"this {kind} still has {children} sub-unit(s)", errors={"name": ["has sub-units"]})
+        raise DirectoryConflict(f"identity.{kind}.has_children", count=children,
+                                errors={"name": [Message("identity.unit.has_children")]})
     if kind == "role":
         conn.execute(delete(user_role).where(user_role.c.role_id == row["id"]))
     else:

@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy import insert, select, update
 
+from tessera.i18n import LOCALES, Message
 from tessera.metadata.store import utcnow
 
 from ..audit import log as audit
@@ -20,7 +21,6 @@ from .tokens import TOKEN_PREFIX, authenticate_token, create_token, hash_token, 
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,149}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
-LOCALES = ("en", "zh-CN")
 PROFILE_FIELDS = ("display_name", "email", "locale")
 
 
@@ -29,29 +29,28 @@ def check_profile(values):
     errors = {}
     name = values.get("display_name")
     if "display_name" in values and (not isinstance(name, str) or not 0 < len(name.strip()) <= 255):
-        errors["display_name"] = ["must be a text of 1 to 255 characters"]
+        errors["display_name"] = [Message("input.text_length", min=1, max=255)]
     email = values.get("email")
     if email is not None and (not isinstance(email, str) or not EMAIL.match(email)):
-        errors["email"] = ["not a valid email address"]
+        errors["email"] = [Message("identity.user.email_invalid")]
     if "locale" in values and values["locale"] not in LOCALES:
-        errors["locale"] = [f"must be one of {', '.join(LOCALES)}"]
+        errors["locale"] = [Message("input.one_of", choices=", ".join(LOCALES))]
     if errors:
-        raise RecordInvalid("the user is not valid", errors=errors)
+        raise RecordInvalid("identity.user.invalid", errors=errors)
 
 
 def create_user(conn, username, *, display_name=None, email=None, is_admin=False, locale="en",
                 password=None, active=True):
     """Create a user and return its id; a bad or taken username raises."""
     if not isinstance(username, str) or not USERNAME.match(username):
-        raise RecordInvalid("the username is not valid", errors={
-            "username": ["must start with a letter or digit and hold only letters, digits and . _ @ - (at most 150)"]})
+        raise RecordInvalid("identity.username.invalid", errors={"username": [Message("identity.username.shape")]})
     if conn.execute(select(user.c.id).where(user.c.username == username)).first():
-        raise RecordInvalid(f'user "{username}" already exists', errors={"username": ["already taken"]})
+        raise RecordInvalid("identity.user.exists", username=username, errors={"username": [Message("input.taken")]})
     check_profile({"display_name": display_name or username, "email": email, "locale": locale})
     flags = {"is_admin": is_admin, "active": active}
     bad = [k for k, v in flags.items() if not isinstance(v, bool)]
     if bad:
-        raise RecordInvalid("the user is not valid", errors={k: ["must be true or false"] for k in bad})
+        raise RecordInvalid("identity.user.invalid", errors={k: [Message("input.invalid.boolean_flag")] for k in bad})
     row = {"username": username, "display_name": display_name or username, "email": email,
            "is_admin": bool(is_admin), "active": bool(active), "locale": locale, "created_at": utcnow(),
            "password_hash": None if password is None else hash_password(password)}
@@ -71,7 +70,7 @@ def get_user(conn, user_id):
     if isinstance(user_id, int) and not isinstance(user_id, bool):
         row = conn.execute(select(user).where(user.c.id == user_id)).mappings().first()
     if row is None:
-        raise DirectoryEntryNotFound(f"no user with id {user_id}")
+        raise DirectoryEntryNotFound("identity.user.not_found", id=user_id)
     return row
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import (JSON, Column, DateTime, MetaData, String, Table, case, cast, func, insert, literal, null, or_,
                         select, text, update)
 
+from tessera.i18n import Message
 from tessera.metadata.formulas import storage_doc
 from tessera.metadata.store import utcnow
 
@@ -36,17 +37,6 @@ CONDITIONS = {
     "numeric_overflow": _numeric_loss,
 }
 
-LOSS_TEXT = {
-    "non_null": "{n} record(s) of {object} have a value in {field}; it would be dropped",
-    "any_rows": "{n} record(s) of {object} would be deleted with the object",
-    "longer_than": "{n} record(s) of {object} have {field} longer than {length} characters; they would be cut",
-    "value_in": "{n} record(s) of {object} use a removed option of {field}; it would be cleared",
-    "value_not_in": "{n} record(s) of {object} have a {field} value outside the options; it would be cleared",
-    "multi_value_in": "{n} record(s) of {object} use a removed option of {field}; it would be removed",
-    "numeric_overflow": "{n} record(s) of {object} have a {field} value that does not fit; it would be rounded or cleared",
-}
-
-
 def affected_rows(conn, old_model, step):
     """Count the rows ``step`` would lose data in; 0 when the step is safe."""
     check = step.get("data_check")
@@ -70,9 +60,8 @@ def annotate_losses(conn, old_model, steps):
         if count:
             check = step["data_check"]
             step["affected_records"] = count
-            step["loss"] = LOSS_TEXT[check["kind"]].format(
-                n=count, object=step["object"], field=step["field"], length=check.get("length")
-            )
+            step["loss"] = Message(f"publish.loss.{check['kind']}", n=count, object=step["object"],
+                                   field=step["field"], length=check.get("length"))
             lossy.append(step)
     return lossy
 

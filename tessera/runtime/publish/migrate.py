@@ -9,6 +9,7 @@ from alembic.operations import Operations
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from tessera.i18n import Message
 from tessera.metadata.errors import PublishRefused
 
 from ..schema.columns import field_column, index_name, system_columns, table_name
@@ -52,9 +53,8 @@ def _repair_rows(ops, step, ctx):
             ops.get_bind().execute(update(old_table).where(where).values({column.name: value}))
     except IntegrityError:
         raise PublishRefused(
-            f"{step['target']}: once repaired, records would share a value a unique index forbids; "
-            "nothing was published",
-            errors={f"object/{step['object']}:{step['field']}": ["repaired values would collide"]},
+            "publish.repair_collides", target=step["target"],
+            errors={f"object/{step['object']}:{step['field']}": [Message("publish.repaired_values_collide")]},
         ) from None
 
 
@@ -75,8 +75,8 @@ def _create_index(ops, step, ctx):
     except IntegrityError:
         fields = ", ".join(step["columns"])
         raise PublishRefused(
-            f"{step['object']}.{fields} cannot be unique: some records share a value; nothing was published",
-            errors={f"object/{step['object']}:{fields}": ["records share a value"]},
+            "publish.not_unique", object=step["object"], fields=fields,
+            errors={f"object/{step['object']}:{fields}": [Message("publish.records_share_value")]},
         ) from None
 
 

@@ -67,8 +67,7 @@ def _publishing_user(conn, ctx):
         return ctx.user_id
     user = find_user(conn, ADMINISTRATOR)
     if user is None:
-        raise PublishRefused(f'this publish changes stored values and there is no user "{ADMINISTRATOR}" to '
-                             'record the changes as; publish as an existing user')
+        raise PublishRefused("publish.no_author", author=ADMINISTRATOR)
     return user["id"]
 
 
@@ -84,7 +83,7 @@ def publish(conn, current_model, ctx, *, confirm_data_loss=False):
     prepared = _prepare(conn, current_model)
     if prepared.lossy and not confirm_data_loss:
         raise LossyChangeRefused(
-            "this publish would lose data; review the plan and confirm to go ahead", steps=prepared.lossy
+            "publish.lossy", steps=prepared.lossy
         )
     actor_id = ctx.user_id
     if any(rewrites_values(step) for step in prepared.steps):

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 from sqlalchemy import asc, func, nulls_last, select
 
+from tessera.i18n import Message
 from tessera.metadata.fieldtypes import numeric_shape
 from tessera.metadata.formulas import storage_doc
 
@@ -22,9 +23,8 @@ from ..fields.serialize import NUMERIC_RETURNS, SYSTEM_TYPES, to_json
 MAX_GROUPS = 1000
 MAX_GROUP_FIELDS = 2
 FUNCTIONS = ("sum", "avg", "min", "max")
-TYPE_NAMES = {"sum": "a number, currency or percent", "avg": "a number, currency or percent",
-              "min": "a number, currency, percent, date, datetime or text",
-              "max": "a number, currency, percent, date, datetime or text"}
+#: The catalog word for what each function needs (``query.measure.needs.<word>``).
+TYPE_NAMES = {"sum": "numeric", "avg": "numeric", "min": "ordered", "max": "ordered"}
 #: System columns that may be grouped on or measured, and the type of their values.
 SYSTEM_VALUE_TYPES = {"owner": SYSTEM_TYPES["owner_id"], "created_at": SYSTEM_TYPES["created_at"],
                       "updated_at": SYSTEM_TYPES["updated_at"]}
@@ -83,8 +83,8 @@ def aggregate_records(runtime, ctx, object_name, *, group_by=None, measures=None
         rows = conn.execute(_query(selection, groups, wanted)).all()
     runtime.overrides.read(ctx, selection.obj, "aggregate")
     if len(rows) > MAX_GROUPS:
-        raise TooManyGroups(f"the aggregate has more than {MAX_GROUPS} groups; filter further or group by fewer fields",
-                            errors={"group_by": [f"more than {MAX_GROUPS} groups"]})
+        raise TooManyGroups("query.aggregate.too_many_groups", max=MAX_GROUPS,
+                            errors={"group_by": [Message("query.aggregate.more_groups_than", max=MAX_GROUPS)]})
     return {"groups": [_group_json(groups, wanted, row) for row in rows]}
 
 
@@ -92,14 +92,14 @@ def parse_group_by(selection, names):
     """The Operands of the ``group_by`` field names: readable fields of a groupable type, or ``owner``."""
     names = list(dict.fromkeys(names))
     if len(names) > MAX_GROUP_FIELDS:
-        raise InvalidQuery(f"group_by: at most {MAX_GROUP_FIELDS} fields",
-                           errors={"group_by": [f"at most {MAX_GROUP_FIELDS} fields"]})
+        raise InvalidQuery("query.group_by.too_many_fields", max=MAX_GROUP_FIELDS,
+                           errors={"group_by": [Message("query.at_most_fields", max=MAX_GROUP_FIELDS)]})
     check_field_names(selection.obj, names, selection.readable, label="group_by", system={"owner"})
     operands = [_operand(selection, name, "group_by") for name in names]
     for operand in operands:
         if not operand.kind.groupable:
-            raise InvalidQuery(f"group_by: {operand.name} cannot be grouped on",
-                               errors={"group_by": [f"{operand.name} cannot be grouped on"]})
+            raise InvalidQuery("query.group_by.not_groupable", field=operand.name,
+                               errors={"group_by": [Message("query.not_groupable", field=operand.name)]})
     return operands
 
 
@@ -112,13 +112,13 @@ def parse_measures(selection, specs, groups=()):
     for function, name in parsed:
         operand = None if name is None else _operand(selection, name, "measures")
         if operand is not None and function not in operand.kind.aggregates:
-            raise InvalidQuery(f"measures: {function}:{name} needs {TYPE_NAMES[function]} field",
-                               errors={"measures": [f"{function}:{name} needs {TYPE_NAMES[function]} field"]})
+            needs = Message(f"query.measure.needs.{TYPE_NAMES[function]}", measure=f"{function}:{name}")
+            raise InvalidQuery("query.measures.invalid", problem=needs, errors={"measures": [needs]})
         measures.append(Measure(function, operand))
     clashes = sorted({g.name for g in groups} & {m.key for m in measures})
     if clashes:
-        raise InvalidQuery(f"group_by: {clashes[0]} has the name of a measure",
-                           errors={"group_by": [f"{clashes[0]} has the name of a measure"]})
+        raise InvalidQuery("query.group_by.measure_name", field=clashes[0],
+                           errors={"group_by": [Message("query.measure_name", field=clashes[0])]})
     return measures
 
 
@@ -127,16 +127,16 @@ def _split_measure(spec):
     if function == "count" and not colon:
         return "count", None
     if function not in FUNCTIONS or not name:
-        raise InvalidQuery(f'measures: unknown measure "{spec}"; use count, sum:field, avg:field, min:field or max:field',
-                           errors={"measures": [f'unknown measure "{spec}"']})
+        raise InvalidQuery("query.measures.unknown", measure=spec,
+                           errors={"measures": [Message("query.unknown_measure", measure=spec)]})
     return function, name
 
 
 def _operand(selection, name, label):
     obj = selection.obj
     if name in obj.formulas and not obj.formulas[name].pushable:
-        raise InvalidQuery(f"{label}: {name} cannot be computed in the database",
-                           errors={label: [f"{name} cannot be computed in the database"]})
+        raise InvalidQuery("query.param.not_in_database", param=label, field=name,
+                           errors={label: [Message("query.not_in_database", field=name)]})
     kind, scale = _value_shape(selection.model, obj, name)
     return Operand(name, kind, scale, selection.binder.expression(name))
 

@@ -5,7 +5,9 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from ..errors import LocalText, RecordInvalid
+from tessera.i18n import Message, Translated
+
+from ..errors import RecordInvalid
 from ..schema.system_tables import user as user_table
 
 
@@ -100,7 +102,7 @@ def failed_rules(obj, record, env, readable=None):
     errors = {}
     for rule, compiled in obj.rules:
         if compiled.evaluate(record, env) is True:
-            text = LocalText(rule.get("message") or {}, f"validation rule {rule['name']} failed")
+            text = Translated(rule["message"]) if rule.get("message") else Message("record.rule.failed", name=rule["name"])
             field = rule.get("field")
             visible = field and (readable is None or field in readable)
             errors.setdefault(field if visible else f"$rules.{rule['name']}", []).append(text)
@@ -111,5 +113,5 @@ def check_rules(obj, record, env, *, path="", readable=None):
     """Raise RecordInvalid listing every failed validation rule of ``record``."""
     errors = failed_rules(obj, record, env, readable)
     if errors:
-        raise RecordInvalid("the record breaks validation rules",
+        raise RecordInvalid("record.rules.broken",
                             errors={f"{path}{k}": v for k, v in errors.items()})

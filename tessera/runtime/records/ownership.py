@@ -2,6 +2,7 @@
 
 from sqlalchemy import update
 
+from tessera.i18n import Message
 from tessera.metadata.store import utcnow
 
 from ..audit import log as audit
@@ -13,15 +14,15 @@ from ..fields.serialize import is_record_id
 
 def _check_new_owner(conn, model, obj, owner_id):
     if not is_record_id(owner_id):
-        raise RecordInvalid("owner must be a user id", errors={"owner": ["must be a user id"]})
+        raise RecordInvalid("record.owner.shape", errors={"owner": [Message("input.user_id")]})
     try:
         owner = context_for_user(conn, model, owner_id)
     except AuthenticationFailed:
-        raise RecordInvalid("the new owner is not an active user",
-                            errors={"owner": [f"no active user with id {owner_id}"]}) from None
+        raise RecordInvalid("record.owner.inactive",
+                            errors={"owner": [Message("record.owner.no_active_user", id=owner_id)]}) from None
     if not owner.is_admin and not owner.rights.can(obj.name, "read"):
-        raise RecordInvalid(f"the new owner may not read {obj.name} records",
-                            errors={"owner": [f"may not read {obj.name} records"]})
+        raise RecordInvalid("record.owner.cannot_read", object=obj.name,
+                            errors={"owner": [Message("record.owner.may_not_read", object=obj.name)]})
 
 
 def _write_transfer(runtime, conn, ctx, obj, row, owner_id):

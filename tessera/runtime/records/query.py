@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, false, literal, or_, select, tuple_
 
+from tessera.i18n import Message
+
 from ..errors import FieldAccessDenied, InvalidQuery
 from ..paging import parse_limit
 from ..fields.serialize import SORTABLE_SYSTEM, SYSTEM_TYPES, parse_value, record_json, to_json
@@ -32,12 +34,12 @@ def check_field_names(obj, names, readable, *, label, system=SORTABLE_SYSTEM):
     in ``system``, or FieldAccessDenied (naming none) when one is a field the reader may not read."""
     allowed = set(readable) | set(system)
     if any(n in obj.fields and n not in allowed for n in names):
-        raise FieldAccessDenied(f"{label}: you may not use a field you cannot read",
-                                errors={label: ["names a field you may not read"]})
+        raise FieldAccessDenied("access.param.unreadable_field", param=label,
+                                errors={label: [Message("access.names_unreadable_field")]})
     unknown = [n for n in names if n not in allowed]
     if unknown:
-        raise InvalidQuery(f"{label}: unknown field(s) {', '.join(unknown)} on {obj.name}",
-                           errors={label: [f'unknown field "{n}"' for n in unknown]})
+        raise InvalidQuery("query.param.unknown_fields", param=label, fields=", ".join(unknown), object=obj.name,
+                           errors={label: [Message("query.unknown_field", field=n) for n in unknown]})
 
 
 def refuse_unable(obj, names, ability, *, label, wording):
@@ -77,8 +79,8 @@ def _sort_terms(obj, binder, keys):
     for name, descending in keys:
         if name in obj.formulas:
             if not obj.formulas[name].pushable:
-                raise InvalidQuery(f"sort: {name} cannot be computed in the database",
-                                   errors={"sort": [f"{name} is not sortable"]})
+                raise InvalidQuery("query.param.not_in_database", param="sort", field=name,
+                                   errors={"sort": [Message("query.not_sortable", field=name)]})
             terms.append((binder.expression(name), descending, name, True))
         else:
             column = obj.table.c[name]
@@ -107,7 +109,7 @@ def decode_cursor(text, expected):
     except (ValueError, binascii.Error):
         values = None
     if not isinstance(values, list) or len(values) != expected:
-        raise InvalidQuery("cursor is not valid for this query", errors={"cursor": ["not a valid cursor"]})
+        raise InvalidQuery("query.cursor.invalid", errors={"cursor": [Message("query.cursor.not_valid")]})
     return values
 
 
@@ -173,7 +175,7 @@ def equality_filters(obj, filters, readable):
 def _includes_option(name, column, option):
     """A multi-picklist (stored as ``a;b;c``) that includes ``option``."""
     if ";" in option:
-        raise InvalidQuery(f"{name}: filter by one option at a time", errors={name: ["name one option"]})
+        raise InvalidQuery("query.filter.one_option", field=name, errors={name: [Message("query.name_one_option")]})
     return (literal(";") + column + literal(";")).contains(f";{option};", autoescape=True)
 
 

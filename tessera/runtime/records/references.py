@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from tessera.i18n import Message
 from tessera.metadata.fieldtypes import lookup_target
 
 from ..errors import RecordInUse, RecordInvalid
@@ -48,9 +49,9 @@ def check_references(conn, model, obj, rows, *, path=lambda i, name: name, reade
         found = _reachable(conn, model, field_doc, target, wanted, reader, access)
         for index, row in enumerate(rows):
             if row.get(name) is not None and row[name] != kept and row[name] not in found:
-                errors[path(index, name)] = [f"no {target} record with id {row[name]}"]
+                errors[path(index, name)] = [Message("record.not_found", object=target, id=row[name])]
     if errors:
-        raise RecordInvalid("a lookup names a record that does not exist", errors=errors)
+        raise RecordInvalid("record.lookup.missing", errors=errors)
 
 
 def delete_actions(conn, model, obj, record_id):
@@ -68,8 +69,8 @@ def delete_actions(conn, model, obj, record_id):
         action = "cascade" if field_doc["type"] == "master_detail" else field_doc.get("on_delete", "restrict")
         if action == "restrict":
             raise RecordInUse(
-                f"{len(ids)} {child_name} record(s) refer to this record through {field_doc['name']}",
-                errors={f"{child_name}.{field_doc['name']}": [f"{len(ids)} record(s) refer to it"]},
+                "record.in_use", count=len(ids), object=child_name, field=field_doc["name"],
+                errors={f"{child_name}.{field_doc['name']}": [Message("record.referred_by", count=len(ids))]},
             )
         actions.append((child, field_doc, action, ids))
     return actions

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from tessera.i18n import Message
 from tessera.metadata.store import utcnow
 
 from .autonumber import fill_auto_numbers
@@ -30,13 +31,13 @@ def load_input(loader, payload, *, index=None):
     """Validate and coerce one payload; raise RecordInvalid keyed by field path."""
     if not isinstance(payload, dict):
         path = "$" if index is None else f"[{index}]"
-        raise RecordInvalid("a record must be a JSON object", errors={path: ["not an object"]})
+        raise RecordInvalid("record.not_an_object", errors={path: [Message("input.not_an_object")]})
     try:
         return loader.load(payload)
     except ValidationError as error:
         prefix = "" if index is None else f"[{index}]."
         errors = {f"{prefix}{k}": (v if isinstance(v, list) else [str(v)]) for k, v in error.messages.items()}
-        raise RecordInvalid("the record is not valid", errors=errors) from None
+        raise RecordInvalid("record.invalid", errors=errors) from None
 
 
 def load_all(obj, payloads, single):
@@ -48,7 +49,7 @@ def load_all(obj, payloads, single):
         except RecordInvalid as error:
             errors.update(error.errors)
     if errors:
-        raise RecordInvalid("the record is not valid" if single else "some records are not valid", errors=errors)
+        raise RecordInvalid("record.invalid" if single else "record.batch_invalid", errors=errors)
     return rows
 
 
@@ -192,7 +193,7 @@ class RecordService:
                 conn.execute(insert(table), rows)
                 return ids
         except IntegrityError:
-            raise ConflictingValue(f"a unique field of {obj.name} already holds one of these values") from None
+            raise ConflictingValue("record.unique.batch", object=obj.name) from None
 
     def _check_unique(self, conn, ctx, obj, values, record_id):
         """Raise ConflictingValue when a unique field's value is taken; a field the actor
@@ -209,10 +210,10 @@ class RecordService:
         if not taken:
             return
         readable = set(self.access.readable_fields(ctx, obj))
-        errors = {n: ["another record already has this value"] for n in taken if n in readable}
+        errors = {n: [Message("record.unique.value_taken")] for n in taken if n in readable}
         if len(errors) < len(taken):
-            raise ConflictingValue("another record already has a value this record must not share", errors=errors)
-        raise ConflictingValue("a unique field already holds this value", errors=errors)
+            raise ConflictingValue("record.unique.hidden_taken", errors=errors)
+        raise ConflictingValue("record.unique.taken", errors=errors)
 
     # -- updating ------------------------------------------------------------------
 
@@ -229,8 +230,8 @@ class RecordService:
             current = self.access.record(conn, ctx, obj, record_id, "edit", for_update=True)
             self.runtime.overrides.changed(conn, ctx, obj, "edit", current)
             if expected_version is not None and current["version"] != expected_version:
-                raise StaleVersion(
-                    f"{obj.name} {record_id} is at version {current['version']}, not {expected_version}")
+                raise StaleVersion("record.version.stale", object=obj.name, id=record_id,
+                                   version=current["version"], expected=expected_version)
             check_references(conn, model, obj, [values], reader=ctx, access=self.access, current=current)
             self._check_unique(conn, ctx, obj, values, record_id)
             candidate = {**current, **values}
@@ -257,7 +258,7 @@ class RecordService:
                     updated_at=now)
         )
         if result.rowcount != 1:
-            raise StaleVersion(f"{obj.name} {current['id']} changed while it was being updated")
+            raise StaleVersion("record.version.changed_meanwhile", object=obj.name, id=current["id"])
         write_change(conn, obj, current["id"], "record.updated", changes, ctx.user_id, now)
 
     # -- deleting ------------------------------------------------------------------
@@ -269,7 +270,7 @@ class RecordService:
             current = self.access.record(conn, ctx, obj, record_id, "delete", for_update=True)
             self.runtime.overrides.changed(conn, ctx, obj, "delete", current)
             if expected_version is not None and current["version"] != expected_version:
-                raise StaleVersion(f"{obj.name} {record_id} is at version {current['version']}")
+                raise StaleVersion("record.version.current", object=obj.name, id=record_id, version=current["version"])
             self._delete_row(conn, ctx, model, obj, current)
 
     def _delete_row(self, conn, ctx, model, obj, current):
@@ -293,5 +294,5 @@ class RecordService:
 
 def _version(value, fallback):
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RecordInvalid("version must be an integer", errors={"version": ["must be an integer"]})
+        raise RecordInvalid("record.version.shape", errors={"version": [Message("input.integer")]})
     return value if fallback is None else fallback

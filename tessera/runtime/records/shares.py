@@ -3,6 +3,7 @@ user, a team or a role, for reading or editing."""
 
 from sqlalchemy import delete, insert, select, update
 
+from tessera.i18n import Message
 from tessera.metadata.store import utcnow
 
 from ..audit import log as audit
@@ -20,20 +21,19 @@ def parse_grantee(conn, payload, *, active_only=True):
     """Return (grantee type, grantee id) from ``{"user": id}``, ``{"team": name}`` or ``{"role": name}``."""
     given = [k for k in GRANTEE_TYPES if k in payload]
     if len(given) != 1:
-        raise RecordInvalid("name exactly one of user, team or role",
-                            errors={"grantee": ["name exactly one of user, team or role"]})
+        raise RecordInvalid("share.grantee.one", errors={"grantee": [Message("share.grantee.one")]})
     kind, value = given[0], payload[given[0]]
     try:
         if kind == "user":
             if not is_record_id(value):
-                raise DirectoryEntryNotFound("not a user id")
+                raise DirectoryEntryNotFound("input.user_id")
             row = get_user(conn, value)
             if active_only and not row["active"]:
-                raise DirectoryEntryNotFound("the user is deactivated")
+                raise DirectoryEntryNotFound("auth.user.deactivated")
             return kind, row["id"]
         return kind, find_unit(conn, kind, value)["id"]
     except DirectoryEntryNotFound:
-        raise RecordInvalid(f"no such {kind}", errors={kind: [f"no active {kind} with that id or name"]}) from None
+        raise RecordInvalid(f"share.grantee.{kind}_missing", errors={kind: [Message(f"share.grantee.no_active_{kind}")]}) from None
 
 
 def _names(conn, rows):
@@ -82,10 +82,10 @@ def _upsert(conn, ctx, obj, record_id, kind, grantee_id, access):
 def share(runtime, ctx, object_name, record_id, payload):
     """Open the record to a user, team or role (``access`` read or edit); return the share."""
     if not isinstance(payload, dict):
-        raise RecordInvalid("a share must be a JSON object", errors={"$": ["not an object"]})
+        raise RecordInvalid("share.not_an_object", errors={"$": [Message("input.not_an_object")]})
     access = payload.get("access", "read")
     if access not in ACCESS_LEVELS:
-        raise RecordInvalid("access must be read or edit", errors={"access": ["must be read or edit"]})
+        raise RecordInvalid("share.access.shape", errors={"access": [Message("share.access.read_or_edit")]})
     with runtime.write() as conn:
         obj = _record(runtime, conn, ctx, object_name, record_id, "share")
         kind, grantee_id = parse_grantee(conn, payload)
@@ -105,6 +105,6 @@ def unshare(runtime, ctx, object_name, record_id, payload):
             record_share.c.object == obj.name, record_share.c.record_id == record_id,
             record_share.c.grantee_type == kind, record_share.c.grantee_id == grantee_id)).rowcount
         if not removed:
-            raise DirectoryEntryNotFound("the record is not shared with them")
+            raise DirectoryEntryNotFound("share.not_shared")
         audit.record(conn, "record.unshared", ctx, object_name=obj.name, record_id=record_id,
                      subject=f"{kind} {grantee_id}", details={"by_admin": bool(ctx.is_admin)})

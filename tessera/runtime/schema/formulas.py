@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, null, select
 
 from tessera.formula import FormulaError, FormulaType, check, compile_python, compile_sql
+from tessera.i18n import Message
 from tessera.metadata.fieldtypes import lookup_target
 from tessera.metadata.formulas import formula_type_of, scope_for
 
@@ -237,8 +238,7 @@ def check_for_reader(model, obj, source, readable_of=None, **options):
         check(source, scope_for(model.documents, obj.name, readable=readable), **options)
         raise
     if any(_hidden_reference(model, obj.name, path, readable) for path in checked.references):
-        raise FieldAccessDenied("the formula reads a field you may not read",
-                                errors={"expression": ["reads a field you may not read"]})
+        raise FieldAccessDenied("access.formula.unreadable_field", errors={"expression": [Message("access.reads_unreadable_field")]})
     return checked
 
 
@@ -252,8 +252,7 @@ def formula_filter(model, obj, source, binder, *, readable_of=None, guard=None):
     """
     checked = check_for_reader(model, obj, source, readable_of, context="filter")
     if not checked.pushable:
-        raise InvalidQuery("this filter uses functions that cannot run in the database",
-                           errors={"filter": ["not pushable to SQL"]})
+        raise InvalidQuery("query.filter.not_in_database", errors={"filter": [Message("query.filter.not_pushable")]})
     reading = binder if guard is None else binder.reading_as(guard)
     return compile_sql(checked, reading, binder.env)
 
