@@ -9,6 +9,8 @@ test) the built-in types are in force.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from tessera.i18n import Message
+
 from .builtin_types import BUILTIN_DESCRIPTIONS
 from .errors import FieldTypeMissing
 
@@ -34,8 +36,8 @@ class FieldTypeRegistry:
         try:
             return self._types[name]
         except KeyError:
-            raise FieldTypeMissing(f'field type "{name}" is not installed; install the plugin that provides it',
-                                   errors={"type": [f'"{name}" is not installed']}) from None
+            raise FieldTypeMissing("metadata.field_type.missing", type=name,
+                                   errors={"type": [Message("metadata.field_type.not_installed", type=name)]}) from None
 
     def __contains__(self, name):
         return name in self._types

@@ -12,7 +12,7 @@ from tessera.runtime.identity.login_policy import LoginPolicy
 from . import converters, i18n, problems
 from .api import create_blueprint
 from .config import load_settings
-from .plugins import field_types_of, install_formula_functions, make_plugin_manager
+from .plugins import field_types_of, install_catalogs, install_formula_functions, make_plugin_manager
 from .security import install_security
 
 
@@ -32,6 +32,7 @@ def create_app(config=None, *, plugins=()):
 
     manager = make_plugin_manager(plugins)
     install_formula_functions(manager)
+    install_catalogs(manager)
     runtime = Runtime(settings["DATABASE_URL"], engine_options={"echo": settings["SQL_ECHO"]},
                       timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
                       login_policy=login_policy(settings), field_types=field_types_of(manager))

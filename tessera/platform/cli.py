@@ -13,7 +13,7 @@ from tessera.runtime.errors import RuntimeFailure
 from tessera.i18n import Message
 
 from .cli_identity import cli_runtime, fail, run, token, user
-from .cli_messages import say
+from .cli_messages import failure, say
 from .config import ConfigError, load_settings
 
 

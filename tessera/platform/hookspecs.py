@@ -17,6 +17,11 @@ def tessera_register_formula_functions():
 
 
 @hookspec
+def tessera_register_catalogs():
+    """Return directories of message catalogs (``<locale>.json``) holding a plugin's own codes."""
+
+
+@hookspec
 def tessera_register_routes(app):
     """Add routes or blueprints to the Flask app."""
 

@@ -10,6 +10,7 @@ those a previous manager installed.
 import pluggy
 
 from tessera.formula import register_function, unregister_function
+from tessera.i18n import register_catalog
 from tessera.metadata.fieldtype_registry import FieldTypeRegistry
 
 from . import hookspecs
@@ -51,8 +52,16 @@ def install_formula_functions(manager):
             _installed_functions.append(register_function(spec))
 
 
+def install_catalogs(manager):
+    """Make the message catalogs of the manager's plugins known (a directory once)."""
+    for offered in manager.hook.tessera_register_catalogs():
+        for directory in offered or ():
+            register_catalog(directory)
+
+
 def plugged_runtime_options(extra_plugins=()):
     """Runtime keyword arguments carrying what the plugins offer (for the CLI's runtimes)."""
     manager = make_plugin_manager(extra_plugins)
     install_formula_functions(manager)
+    install_catalogs(manager)
     return {"field_types": field_types_of(manager)}

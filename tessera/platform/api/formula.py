@@ -41,7 +41,7 @@ def _record_id(body):
     """The stored record to evaluate against, if the body names one."""
     record_id = body.get("record_id")
     if "record_id" in body and (isinstance(record_id, bool) or not isinstance(record_id, int)):
-        raise ApiProblem(400, "bad_request", "record_id must be an integer", {"record_id": ["integer"]})
+        raise ApiProblem(400, "bad_request", "api.formula.record_id", {"record_id": [Message("api.integer")]})
     return record_id
 
 

@@ -5,6 +5,8 @@ transaction, whoever calls it (the API, the CLI, a job or a plugin). A user is n
 id or by username (``resolve_user``).
 """
 
+from tessera.i18n import Message
+
 from ..access.admin import require_admin
 from ..audit import log as audit
 from ..errors import DirectoryEntryNotFound, PermissionDenied, RecordInvalid
@@ -24,7 +26,7 @@ def resolve_user(conn, user):
     if isinstance(user, str):
         found = find_user(conn, user)
         if found is None:
-            raise DirectoryEntryNotFound(f'no user "{user}"')
+            raise DirectoryEntryNotFound("identity.user.missing", username=user)
         return found
     return get_user(conn, user)
 
@@ -33,7 +35,7 @@ def add_user(conn, ctx, values):
     """Create the user ``values`` describe, with their assignments; audit it; return the profile."""
     unknown = sorted(set(values) - ADMIN_FIELDS - {"username"})
     if unknown:
-        raise RecordInvalid("unknown user field(s)", errors={k: ["Unknown field."] for k in unknown})
+        raise RecordInvalid("identity.user.unknown_fields", errors={k: [Message("input.unknown")] for k in unknown})
     user_id = create_user(conn, values.get("username"), **{k: values[k] for k in CREATE_FIELDS if k in values})
     audit.record(conn, "user.created", ctx, subject=values.get("username"),
                  details={"is_admin": values.get("is_admin", False)})
@@ -86,7 +88,8 @@ class AccountService:
         with self.runtime.write() as conn:
             row = get_user(conn, ctx.user_id)
             if not verify_password(row["password_hash"], current):
-                raise RecordInvalid("the current password is wrong", errors={"current_password": ["is wrong"]})
+                raise RecordInvalid("identity.password.current_wrong",
+                                    errors={"current_password": [Message("identity.password.is_wrong")]})
             set_password(conn, ctx, ctx.user_id, new)
 
     def deactivate(self, ctx, user):

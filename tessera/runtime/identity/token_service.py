@@ -5,6 +5,8 @@ Anyone issues, lists and revokes their own tokens; administrators those of any u
 
 from sqlalchemy import select
 
+from tessera.i18n import Message
+
 from ..access.admin import require_admin
 from ..audit import log as audit
 from ..errors import RecordInvalid
@@ -23,7 +25,8 @@ def _owner(conn, ctx, user):
         require_admin(ctx)
     row = resolve_user(conn, user)
     if not row["active"]:
-        raise RecordInvalid(f'user "{row["username"]}" is deactivated', errors={"user": ["deactivated"]})
+        raise RecordInvalid("identity.user.deactivated_named", username=row["username"],
+                            errors={"user": [Message("identity.deactivated")]})
     return row
 
 
@@ -38,7 +41,7 @@ class TokenService:
         the secret under ``token``, shown this once."""
         unknown = sorted(set(values) - FIELDS)
         if unknown:
-            raise RecordInvalid("unknown token field(s)", errors={k: ["Unknown field."] for k in unknown})
+            raise RecordInvalid("identity.token.unknown_fields", errors={k: [Message("input.unknown")] for k in unknown})
         scope, objects = values.get("scope", "read_write"), values.get("objects")
         with self.runtime.write() as conn:
             owner = _owner(conn, ctx, user)

@@ -1,5 +1,7 @@
 """The directory service: administrators create, change and delete teams and roles, audited."""
 
+from tessera.i18n import Message
+
 from ..access.admin import require_admin
 from ..audit import log as audit
 from ..errors import RecordInvalid
@@ -29,7 +31,7 @@ class DirectoryService:
         require_admin(ctx)
         unknown = sorted(set(values) - UNIT_FIELDS)
         if unknown:
-            raise RecordInvalid(f"unknown {kind} field(s)", errors={k: ["Unknown field."] for k in unknown})
+            raise RecordInvalid(f"identity.{kind}.unknown_fields", errors={k: [Message("input.unknown")] for k in unknown})
         with self.runtime.write() as conn:
             unit = create_unit(conn, kind, values.get("name"), label=values.get("label"), parent=values.get("parent"))
             audit.record(conn, f"{kind}.created", ctx, subject=unit["name"], details={"parent": unit["parent"]})

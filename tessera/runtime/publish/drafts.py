@@ -4,6 +4,7 @@ The draft and its ``metadata.draft_saved`` / ``metadata.draft_deleted`` entry ar
 written on the caller's connection, so they commit together or not at all.
 """
 
+from tessera.i18n import Message
 from tessera.metadata import store
 from tessera.metadata.errors import InvalidDocument
 from tessera.metadata.kinds import kind_spec
@@ -16,7 +17,7 @@ def new_document_name(kind, body):
     kind_spec(kind)
     name = body.get("name") if isinstance(body, dict) else None
     if not isinstance(name, str):
-        raise InvalidDocument("the document needs a name", errors={"name": ["required"]})
+        raise InvalidDocument("publish.draft.name_required", errors={"name": [Message("input.required")]})
     return name
 
 

@@ -42,11 +42,13 @@ def check_field_names(obj, names, readable, *, label, system=SORTABLE_SYSTEM):
                            errors={label: [Message("query.unknown_field", field=n) for n in unknown]})
 
 
-def refuse_unable(obj, names, ability, *, label, wording):
-    """Raise InvalidQuery naming the first field in ``names`` whose type lacks ``ability``."""
+def refuse_unable(obj, names, ability, *, label):
+    """Raise InvalidQuery naming the first field in ``names`` whose type lacks ``ability``
+    (``sortable`` or ``filterable``)."""
     for name in names:
         if name in obj.value_types and not getattr(obj.value_types[name], ability):
-            raise InvalidQuery(f"{label}: {name} {wording}", errors={label: [f"{name} {wording}"]})
+            raise InvalidQuery(f"query.param.not_able.{ability}", param=label, field=name,
+                               errors={label: [Message(f"query.not_able.{ability}", field=name)]})
 
 
 def parse_sort(obj, text, readable):
@@ -56,7 +58,7 @@ def parse_sort(obj, text, readable):
         name = part.strip().lstrip("-")
         keys.append((name, part.strip().startswith("-")))
     check_field_names(obj, [n for n, _ in keys], readable, label="sort")
-    refuse_unable(obj, [n for n, _ in keys], "sortable", label="sort", wording="cannot be sorted on")
+    refuse_unable(obj, [n for n, _ in keys], "sortable", label="sort")
     if not any(n == "id" for n, _ in keys):
         keys.append(("id", keys[-1][1] if keys else False))
     return keys
@@ -159,7 +161,7 @@ def _row_value_condition(terms, typed):
 def equality_filters(obj, filters, readable):
     """Turn {field: text} into SQL conditions on typed values."""
     check_field_names(obj, list(filters), readable, label="filter")
-    refuse_unable(obj, list(filters), "filterable", label="filter", wording="cannot be filtered by equality")
+    refuse_unable(obj, list(filters), "filterable", label="filter")
     conditions = []
     for name, text in filters.items():
         column = obj.table.c[name]

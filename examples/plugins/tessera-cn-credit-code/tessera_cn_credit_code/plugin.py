@@ -1,5 +1,7 @@
 """The hook implementations Tessera finds through the ``tessera.plugins`` entry point."""
 
+from pathlib import Path
+
 from tessera.platform import hookimpl
 
 from .field_type import CreditCodeType
@@ -10,6 +12,12 @@ from .workdays import WORKDAYS
 def tessera_register_field_types():
     """The ``cn_credit_code`` field type."""
     return [CreditCodeType()]
+
+
+@hookimpl
+def tessera_register_catalogs():
+    """The plugin's messages in English and Simplified Chinese."""
+    return [Path(__file__).parent / "locales"]
 
 
 @hookimpl
