@@ -61,7 +61,7 @@ def cross_check_object(doc, documents):
     types = active_field_types()
     for index, field_doc in enumerate(doc["fields"]):
         if field_doc["type"] not in types:  # saved as a draft by an app that had the type's plugin
-            errors[f"fields[{index}].type"] = [f'unknown field type "{field_doc["type"]}"']
+            errors[f"fields[{index}].type"] = [Message("metadata.field.type_missing", type=field_doc["type"])]
             continue
         target = lookup_target(field_doc)
         if target and target != "user" and target not in objects:

@@ -84,17 +84,17 @@ def test_plain_text_is_never_translated_by_its_shape():
     assert render("Longer than maximum length 20.", "zh-CN") == "Longer than maximum length 20."
 
 
-def test_a_plugin_catalog_adds_its_own_codes(tmp_path, monkeypatch):
+def test_a_plugin_catalog_adds_its_own_codes(tmp_path):
     from tessera.i18n import catalogs as catalog_module
     (tmp_path / "en.json").write_text(json.dumps({"plugin.credit_code.bad": "not a credit code: {value}"}))
     (tmp_path / "zh-CN.json").write_text(json.dumps({"plugin.credit_code.bad": "不是统一社会信用代码：{value}"}),
                                          encoding="utf-8")
-    monkeypatch.setattr(catalog_module, "_extra_dirs", [])
+    registered = list(catalog_module._extra_dirs)  # installed plugins' catalogs stay registered
     try:
         i18n.register_catalog(tmp_path)
         assert Message("plugin.credit_code.bad", value="X").render("zh-CN") == "不是统一社会信用代码：X"
     finally:
-        catalog_module._extra_dirs.clear()
+        catalog_module._extra_dirs[:] = registered
         catalog.cache_clear()
     assert "plugin.credit_code.bad" not in catalog("en")
 
