@@ -14,6 +14,7 @@ Target: publish time roughly constant (the largest size within 3x of the smalles
 """
 
 from tessera.metadata import store
+from tessera.runtime import Context
 from tessera.runtime.publish import service as publishing
 from common import (OPPORTUNITY, argument_parser, backends, fill_opportunities, fmt_ms, median, new_runtime,
                     publish_crm, scratch_database, timed, verdict)
@@ -57,7 +58,7 @@ def publish_new_field(runtime, doc, number):
 
     def publish():
         with runtime.write() as conn:
-            return publishing.publish(conn, runtime.model(conn), "admin")
+            return publishing.publish(conn, runtime.model(conn), Context.cli())
 
     seconds, result = timed(publish)
     return seconds, [f'{s["op"]} {s["target"]}' for s in result["steps"]]

@@ -124,7 +124,7 @@ def publish_documents(runtime, docs, author="admin"):
     with runtime.write() as conn:
         for doc in docs:
             store.save_draft(conn, doc["kind"], doc["name"], doc, author)
-        return publishing.publish(conn, runtime.model(conn), author)
+        return publishing.publish(conn, runtime.model(conn), Context.cli())
 
 
 def publish_crm(runtime, ctx, accounts=20):

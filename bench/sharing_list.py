@@ -71,7 +71,7 @@ def publish_model(runtime):
     with runtime.write() as conn:
         for doc in [DEAL, REP_SET, *RULES]:
             store.save_draft(conn, doc["kind"], doc["name"], doc, "bench")
-        publishing.publish(conn, runtime.model(conn), "bench")
+        publishing.publish(conn, runtime.model(conn), Context.cli())
 
 
 def build_directory(runtime, admin):
