@@ -1,5 +1,6 @@
 """The Runtime: one database, its compiled model cache and the services built on them."""
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -30,6 +31,7 @@ from .identity.unit_service import DirectoryService
 from .schema.system_tables import field_history, outbox, runtime_schema
 
 
+log = logging.getLogger(__name__)
 _request_memo = ContextVar("tessera_request_memo", default=None)
 
 #: PostgreSQL advisory lock key taken while creating system tables ("TSRA" in ASCII).
@@ -217,5 +219,10 @@ class Runtime:
                 "redis": "ok" if redis_url else "not_configured"}
 
     def dispose(self):
-        """Close every pooled connection."""
-        self.engine.dispose()
+        """Write the pending admin-override summaries, then close every pooled connection."""
+        try:
+            self.overrides.close()
+        except Exception:  # noqa: BLE001 - the database may already be gone; say so, still close
+            log.warning("could not write the coalesced admin-override audit entries", exc_info=True)
+        finally:
+            self.engine.dispose()

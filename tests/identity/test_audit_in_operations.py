@@ -112,3 +112,14 @@ def test_only_administrators_may_call_the_account_and_metadata_services(org):
             call()
         assert getattr(refused.value, "code", None) == "permission_denied"
     assert entries(org, subject="eve") == [] and entries(org, event="team.deleted") == []
+
+
+def test_disposing_a_runtime_writes_the_override_reads_it_was_still_counting(org):
+    record, runtime = org.create("alice", title="alice's"), org.runtime
+    admin = Context.system(org.ids["admin"])
+    for _ in range(3):
+        runtime.records.get(admin, "opportunity", record)
+    assert [e["details"].get("count") for e in overrides(org, record, "read")] == [None]
+    runtime.dispose()
+    counted = [e["details"].get("count") for e in overrides(org, record, "read")]
+    assert sorted(counted, key=str) == [2, None]

@@ -77,6 +77,11 @@ class AdminOverrides:
 
         self._write_soon(write)
 
+    def close(self):
+        """Write every counted repeat now; the runtime is going away (no flush at exit then)."""
+        _LIVE.discard(self)
+        self.flush(force=True)
+
 
 def _actor(ctx):
     return SimpleNamespace(user_id=ctx.user_id, username=ctx.username, token_id=ctx.token_id, ip=ctx.ip)
