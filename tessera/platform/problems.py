@@ -93,7 +93,9 @@ def init_app(app):
         detail = Message(f"http.{error.code}", limit=app.config["MAX_CONTENT_LENGTH"])
         if f"http.{error.code}" not in catalog("en"):
             detail = Message(f"problem.{code}")
-        return problem_response(error.code, code, detail)
+        allowed = getattr(error, "valid_methods", None)  # RFC 9110: a 405 names what is allowed
+        headers = {"Allow": ", ".join(sorted(allowed))} if error.code == 405 and allowed else None
+        return problem_response(error.code, code, detail, headers=headers)
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -19,12 +19,13 @@ def etag(record):
 
 
 def if_match_version():
-    """The version named by an If-Match header, or None when there is none."""
+    """The version named by an If-Match header, or None when there is none or it is ``*``
+    (any version)."""
     header = request.headers.get("If-Match")
-    if header is None:
+    if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ApiProblem(400, "bad_request", "api.if_match.shape", {"If-Match": [Message("api.if_match.not_a_version")]})
     return int(value)
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete
 from tessera.i18n import Message
 
 from ..errors import PermissionDenied, RecordNotFound, ScopeExceeded
+from ..fields.values import is_record_id
 from ..schema.formulas import LookupGuard, check_for_reader, formula_filter
 from ..schema.system_tables import record_share
 from . import fields
@@ -155,6 +156,8 @@ class AccessPolicy:
         return lambda obj: fields.readable_fields(ctx, obj)
 
     def _readable_row(self, conn, ctx, obj, record_id, for_update):
+        if not is_record_id(record_id):  # beyond 64 bits no row can exist; never send it to the database
+            raise RecordNotFound("record.not_found", object=obj.name, id=record_id)
         query = obj.select_by_id
         condition = self._rows.condition(ctx, obj, conn)
         if condition is not None:

@@ -13,7 +13,7 @@ from tessera.i18n import Message
 from tessera.metadata.fieldtype_registry import text_length
 from tessera.metadata.fieldtypes import numeric_shape, option_values
 
-from .values import MAX_ID
+from .values import MAX_ID, is_decimal_text
 
 
 class _Slow(Exception):
@@ -67,7 +67,7 @@ def numeric_fast(field_doc):
     high = Decimal(str(field_doc["max"])) if "max" in field_doc else None
 
     def coerce(value):
-        if type(value) not in (str, int, Decimal):
+        if type(value) not in (str, int, Decimal) or (type(value) is str and not is_decimal_text(value)):
             raise _Slow
         try:
             number = Decimal(value)

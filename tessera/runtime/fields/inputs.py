@@ -10,7 +10,7 @@ from tessera.metadata.fieldtypes import lookup_target, numeric_shape
 
 from .fastload import DoesNotFit, numeric_fitter
 from .messages import CodedLength, CodedRange, coded
-from .values import MAX_ID
+from .values import MAX_ID, is_decimal_text
 
 PHONE = r"^\+?[0-9 ()./-]{3,40}$"
 NUL_MESSAGE = Message("input.nul")
@@ -75,6 +75,8 @@ class FixedPoint(fields.Decimal):
         self.fit = numeric_fitter(precision, scale)
 
     def _validated(self, value):
+        if isinstance(value, str) and not is_decimal_text(value):
+            raise self.make_error("invalid")
         number = super()._validated(value)
         try:
             return self.fit(number)

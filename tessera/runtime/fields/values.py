@@ -1,5 +1,6 @@
 """Plain values: JSON rendering of stored Python values, record ids, query-text parsers."""
 
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -27,9 +28,21 @@ def is_record_id(value):
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
+#: How a decimal is written in JSON text: ASCII digits, an optional sign, one decimal point,
+#: an optional exponent; no spaces, underscores or other scripts' digits.
+DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def is_decimal_text(text):
+    """True when ``text`` is a decimal number written strictly (see DECIMAL_TEXT)."""
+    return DECIMAL_TEXT.fullmatch(text) is not None
+
+
 def digits_id(text):
     """The id written as ``text`` (decimal digits within 1..MAX_ID), or None."""
-    return int(text) if isinstance(text, str) and text.isdigit() and is_record_id(int(text)) else None
+    if not (isinstance(text, str) and text.isascii() and text.isdigit()):
+        return None
+    return int(text) if is_record_id(int(text)) else None
 
 
 def parse_datetime(text):
@@ -41,7 +54,10 @@ def parse_datetime(text):
 
 
 def parse_number(text):
-    """A finite Decimal of sensible magnitude (zero, or 1e-40 .. 1e40 in absolute value)."""
+    """A finite Decimal of sensible magnitude (zero, or 1e-40 .. 1e40 in absolute value),
+    written strictly (see DECIMAL_TEXT)."""
+    if not is_decimal_text(text):
+        raise ValueError("not a decimal")
     number = Decimal(text)
     if not number.is_finite() or (number and abs(number.adjusted()) > MAX_NUMBER_EXPONENT):
         raise ValueError("out of range")

@@ -13,6 +13,9 @@ from ..errors import FieldAccessDenied, InvalidQuery
 from ..paging import parse_limit
 from ..fields.serialize import SORTABLE_SYSTEM, SYSTEM_TYPES, parse_value, record_json, to_json
 
+#: Sort keys a list may name (id is added after them).
+MAX_SORT_KEYS = 8
+
 
 @dataclass
 class Page:
@@ -51,12 +54,24 @@ def refuse_unable(obj, names, ability, *, label):
                                errors={label: [Message(f"query.not_able.{ability}", field=name)]})
 
 
+def _check_sort_keys(names):
+    """Refuse more than MAX_SORT_KEYS keys, or a field named twice (databases cap ORDER BY terms)."""
+    if len(names) > MAX_SORT_KEYS:
+        raise InvalidQuery("query.sort.too_many", max=MAX_SORT_KEYS,
+                           errors={"sort": [Message("query.at_most_fields", max=MAX_SORT_KEYS)]})
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InvalidQuery("query.sort.repeated", field=repeated[0],
+                           errors={"sort": [Message("query.sort.named_twice", field=repeated[0])]})
+
+
 def parse_sort(obj, text, readable):
     """Parse ``-amount,title`` into [(name, descending)], always ending with id."""
     keys = []
     for part in filter(None, (text or "").split(",")):
         name = part.strip().lstrip("-")
         keys.append((name, part.strip().startswith("-")))
+    _check_sort_keys([n for n, _ in keys])
     check_field_names(obj, [n for n, _ in keys], readable, label="sort")
     refuse_unable(obj, [n for n, _ in keys], "sortable", label="sort")
     if not any(n == "id" for n, _ in keys):
