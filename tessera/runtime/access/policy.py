@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete
 
-from tessera.i18n import Message
-
 from ..errors import PermissionDenied, RecordNotFound, ScopeExceeded
 from ..fields.values import is_record_id
 from ..schema.formulas import LookupGuard, check_for_reader, formula_filter

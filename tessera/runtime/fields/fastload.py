@@ -13,7 +13,7 @@ from tessera.i18n import Message
 from tessera.metadata.fieldtype_registry import text_length
 from tessera.metadata.fieldtypes import numeric_shape, option_values
 
-from .values import MAX_ID, is_decimal_text
+from .values import is_decimal_text
 
 
 class _Slow(Exception):

@@ -5,7 +5,7 @@ does with a field's values, so one object carries everything about its type. A p
 subclasses it and returns instances from its ``tessera_register_field_types`` hook.
 """
 
-from marshmallow import fields as ma_fields, validate
+from marshmallow import fields as ma_fields
 from sqlalchemy import String, Text, func
 
 from tessera.metadata.fieldtypes import FieldType as Description

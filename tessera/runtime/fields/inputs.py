@@ -2,7 +2,7 @@
 
 from datetime import timezone
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields
 
 from tessera.i18n import Message
 from tessera.metadata.fieldtype_registry import text_length
