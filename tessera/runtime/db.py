@@ -36,7 +36,9 @@ def _sqlite_setup(engine):
         # Writers take the write lock up front, so two writers queue instead of failing
         # on a read-to-write upgrade; readers stay concurrent under WAL.
         immediate = conn.get_execution_options().get("tessera_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Straight to the driver: BEGIN needs none of SQLAlchemy's statement machinery, and
+        # every request pays for it.
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url, **options):
