@@ -135,20 +135,23 @@ def test_a_formula_filter_cannot_reach_a_hidden_field_through_a_lookup(org):
     assert define(org.admin, account, opportunity, rights).status_code == 200
     response = org["alice"].get("/api/v1/objects/opportunity/records",
                                 query_string={"filter": 'account.secret = "x"'})
-    assert response.status_code == 403
+    assert_problem(response, 403, "field_access_denied")
     assert "secret" not in response.get_data(as_text=True)
 
 
 def test_formula_error_suggestions_never_name_a_hidden_field(org):
     response = org["alice"].post("/api/v1/formula/check", json={"object": "opportunity", "expression": "margn > 1"})
-    assert response.status_code == 400
+    body = response.get_json()
+    assert (response.status_code, body["code"]) == (400, "formula_error")
+    assert body["diagnostics"][0]["line"] == 1 and body["diagnostics"][0]["column"] == 1
     assert "margin" not in response.get_data(as_text=True)
 
 
 def test_formula_evaluate_refuses_a_hidden_field(org):
     response = org["alice"].post("/api/v1/formula/evaluate",
                                  json={"object": "opportunity", "expression": "margin * 2", "record": {}})
-    assert response.status_code == 403 and "margin" not in response.get_data(as_text=True)
+    assert_problem(response, 403, "field_access_denied")
+    assert "margin" not in response.get_data(as_text=True)
 
 
 def test_a_taken_unique_value_in_a_hidden_field_is_refused_without_naming_the_field(org):
