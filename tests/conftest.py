@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from tessera.platform import create_app
 from tessera.runtime import Context, Runtime
 from tessera.runtime.identity.users import create_token, create_user
+from tests import postgres_mark
 from tests.templates import Seed, Templates, schema_url
 
 POSTGRES_URL = os.environ.get("TESSERA_TEST_POSTGRES_URL")
@@ -27,6 +28,8 @@ REQUIRE_SERVICES = os.environ.get("TESSERA_REQUIRE_SERVICES") == "1"
 
 
 def pytest_configure(config):
+    if not config.pluginmanager.is_registered(postgres_mark):
+        config.pluginmanager.register(postgres_mark, "tessera-postgres-mark")
     if REQUIRE_SERVICES and not (POSTGRES_URL and REDIS_URL):
         raise pytest.UsageError(
             "TESSERA_REQUIRE_SERVICES=1 but TESSERA_TEST_POSTGRES_URL / TESSERA_TEST_REDIS_URL are not set")
