@@ -266,3 +266,38 @@ def test_detail_records_follow_the_access_to_their_master(org):
     assert titles(org["alice"].get(url(object_name="visit"))) == ["site visit"]
     assert titles(org["bob"].get(url(object_name="visit"))) == []
     assert_problem(org["bob"].get(url(created.get_json()["id"], "visit")), 404, "record_not_found")
+
+
+# -- what sharing tells about the directory (docs/security.md, "Known limits") ---------------
+
+def _without_instance(body):
+    return {k: v for k, v in body.items() if k != "instance"}
+
+
+def test_sharing_with_a_missing_or_a_deactivated_user_answers_the_same_422(org):
+    record = org.create("bob", title="shared")
+    org.admin.delete(f"/api/v1/users/{org.ids['dave']}")
+    bodies = [_without_instance(assert_problem(
+        org["bob"].post(url(record, suffix="/share"), json={"user": user}), 422, "validation_failed"))
+        for user in (org.ids["dave"], 999999, 2 ** 63)]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert bodies[0]["errors"] == {"user": ["no active user with that id or name"]}
+    assert org["bob"].get(url(record, suffix="/share")).get_json()["items"] == []
+
+
+def test_removing_a_share_answers_the_same_404_whether_the_user_exists_or_not(org):
+    record = org.create("bob", title="shared")
+    org.admin.delete(f"/api/v1/users/{org.ids['dave']}")
+    bodies = [_without_instance(assert_problem(
+        org["bob"].delete(url(record, suffix=f"/share?user={user}")), 404, "not_found"))
+        for user in (org.ids["alice"], org.ids["dave"], 999999)]
+    assert bodies[0] == bodies[1] == bodies[2]
+
+
+def test_a_share_that_succeeds_names_only_the_user_id_and_is_audited(org):
+    record = org.create("bob", title="shared")
+    shared = org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["dave"]}).get_json()
+    assert set(shared) == {"id", "user", "access", "created_by", "created_at"}
+    assert_problem(org["bob"].get(f"/api/v1/users/{org.ids['dave']}"), 403)
+    entries = org.admin.get("/api/v1/audit", query_string={"event": "record.shared"}).get_json()["items"]
+    assert [(e["actor_id"], e["subject"]) for e in entries] == [(org.ids["bob"], f"user {org.ids['dave']}")]
