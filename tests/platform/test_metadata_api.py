@@ -265,6 +265,8 @@ def test_a_lookup_to_an_object_in_the_same_publish_is_accepted(api):
     response = define(api, object_doc("deal", TITLE, {"name": "account", "type": "lookup", "target": "account"}),
                       ACCOUNT)
     assert response.status_code == 200, response.get_json()
+    account = create(api, "account", {"name": "ACME"})
+    assert create(api, "deal", {"title": "Pumps", "account": account["id"]})["account"] == account["id"]
 
 
 # -- the plan is a dry run -------------------------------------------------------------------
