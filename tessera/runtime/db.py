@@ -1,7 +1,10 @@
 """Database engines: SQLite for the embedded default, PostgreSQL at scale."""
 
+import time
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 
 from tessera.formula import install_sqlite_functions
@@ -9,6 +12,9 @@ from tessera.formula import install_sqlite_functions
 #: Functions to call on every new SQLite DBAPI connection: the formula language
 #: registers the scalar functions SQLite lacks.
 SQLITE_CONNECT_HOOKS = [install_sqlite_functions]
+
+#: A pooled server connection idle for longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 2.0
 
 
 def _sqlite_setup(engine):
@@ -38,6 +44,8 @@ def make_engine(url, **options):
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
+            for sizing in ("pool_size", "max_overflow", "pool_timeout"):
+                options.pop(sizing, None)  # one shared connection: nothing to size
             options.setdefault("poolclass", StaticPool)
             options.setdefault("connect_args", {"check_same_thread": False})
         engine = create_engine(parsed, **options)
@@ -45,8 +53,31 @@ def make_engine(url, **options):
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    options.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, **options)
+    engine = create_engine(parsed, **options)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine):
+    """Ping a pooled connection before reuse only when it sat idle: a busy pool pays no round
+    trip per request (unlike ``pool_pre_ping``), and a connection left over from before a
+    database restart is replaced instead of failing its request."""
+
+    @event.listens_for(engine, "checkin")
+    def note_idle(_dbapi_connection, record):
+        record.info["tessera_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("tessera_idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("pooled connection is gone") from error
+        if not alive:
+            raise DisconnectionError("pooled connection is gone")
 
 
 def writer(engine):
