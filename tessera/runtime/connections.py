@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from .db import write_transaction
 from .errors import DatabaseBusy, DatabaseUnavailable
 
 log = logging.getLogger("tessera.database")
@@ -179,14 +180,12 @@ def _unreachable(error):
 
 @contextmanager
 def _writing(conn, restore_autocommit=False):
-    """Run a write transaction on ``conn``: SQLite takes its write lock at BEGIN (db.py)."""
+    """Run a write transaction on ``conn``, out of the read-only autocommit mode if it is in it."""
     if restore_autocommit:
         conn.execution_options(isolation_level=conn.default_isolation_level)
-    conn.execution_options(tessera_write=True)
     try:
-        with conn.begin():
+        with write_transaction(conn):
             yield conn
     finally:
-        conn.execution_options(tessera_write=False)
         if restore_autocommit:
             conn.execution_options(isolation_level="AUTOCOMMIT")

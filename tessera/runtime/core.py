@@ -16,7 +16,7 @@ from .access.overrides import AdminOverrides
 from .access.policy import AccessPolicy
 from .records.computed import Fetcher
 from .connections import Connections
-from .db import make_engine, writer
+from .db import make_engine
 from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
 from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
@@ -67,7 +67,6 @@ class Runtime:
         self.login_policy = login_policy or LoginPolicy()
         self.fiscal_year_start_month = fiscal_year_start_month
         self.engine = make_engine(database_url, **(engine_options or {}))
-        self.write_engine = writer(self.engine)
         self.connections = Connections(self.engine, autocommit_reads=self.engine.dialect.name == "postgresql")
         self.models = ModelCache(_load_published, self.field_types)
         self.access = AccessPolicy(self.model, self.eval_env)
@@ -82,7 +81,7 @@ class Runtime:
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several
         processes start at once)."""
-        with self.write_engine.begin() as conn:
+        with self.write() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
             metadata_schema.create_all(conn)

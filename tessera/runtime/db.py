@@ -1,6 +1,7 @@
 """Database engines: SQLite for the embedded default, PostgreSQL at scale."""
 
 import time
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
@@ -12,6 +13,9 @@ from tessera.formula import install_sqlite_functions
 #: Functions to call on every new SQLite DBAPI connection: the formula language
 #: registers the scalar functions SQLite lacks.
 SQLITE_CONNECT_HOOKS = [install_sqlite_functions]
+
+#: Marks, in a pooled connection's info, that the transaction about to begin will write.
+WRITE_FLAG = "tessera_write"
 
 #: A pooled server connection idle for longer than this is pinged before it is handed out.
 IDLE_PING_SECONDS = 2.0
@@ -31,12 +35,15 @@ def _sqlite_setup(engine):
         for hook in SQLITE_CONNECT_HOOKS:
             hook(dbapi_connection)
 
-    @event.listens_for(engine, "begin")
-    def on_begin(conn):
-        # Writers take the write lock up front, so two writers queue instead of failing
-        # on a read-to-write upgrade; readers stay concurrent under WAL.
-        immediate = conn.get_execution_options().get("tessera_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    engine.dialect.do_begin = _begin_sqlite
+
+
+def _begin_sqlite(dbapi_connection):
+    # Writers take the write lock up front, so two writers queue instead of failing on a
+    # read-to-write upgrade; readers stay concurrent under WAL. A dialect hook rather than
+    # a "begin" event: any engine event makes SQLAlchemy dispatch events on every statement.
+    immediate = dbapi_connection.info.get(WRITE_FLAG)
+    dbapi_connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url, **options):
@@ -80,6 +87,15 @@ def _ping_when_idle(engine):
             raise DisconnectionError("pooled connection is gone")
 
 
-def writer(engine):
-    """Return ``engine`` marked so that its transactions are write transactions."""
-    return engine.execution_options(tessera_write=True)
+@contextmanager
+def write_transaction(conn):
+    """Begin a write transaction on ``conn`` (on SQLite it takes the write lock at once);
+    commit it when the block succeeds, roll it back when it raises."""
+    info = conn.connection.info
+    info[WRITE_FLAG] = True
+    try:
+        transaction = conn.begin()
+    finally:
+        info.pop(WRITE_FLAG, None)
+    with transaction:
+        yield conn
