@@ -7,7 +7,7 @@ goes unnoticed when it is skipped. A test is found using PostgreSQL in two ways:
 - at collection: one of its parameters names PostgreSQL (``"postgresql"``,
   ``"sqlite+postgresql"``...): the test is a PostgreSQL variant, whatever fixture or
   ``parametrize`` made it;
-- while it runs: SQLAlchemy opens a connection of a PostgreSQL engine during its setup or
+- while it runs: a SQLAlchemy pool hands out a PostgreSQL connection during its setup or
   call (a fixture may choose the server without any parameter saying so).
 
 Either way an unmarked test fails, naming the mark it lacks (the first at collection,
@@ -17,7 +17,7 @@ opened by other processes (a server started by a test, ``psql``) are not seen.
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 MARK = "postgres"
 
@@ -44,25 +44,30 @@ def unmarked_variants(items):
 
 
 class ConnectionWatch:
-    """Which dialects the running test opened SQLAlchemy connections of."""
+    """Whether the running test checked a PostgreSQL connection out of a SQLAlchemy pool.
+
+    A pool event, not an engine one: an engine event listener makes SQLAlchemy dispatch
+    events on every statement, which would change what the tests measure and exercise.
+    """
 
     def __init__(self):
-        self.dialects = set()
+        self.postgresql = False
 
-    def __call__(self, connection):
-        self.dialects.add(connection.dialect.name)
+    def __call__(self, dbapi_connection, connection_record, connection_proxy):
+        if type(dbapi_connection).__module__.startswith(("psycopg", "psycopg2", "asyncpg", "pg8000")):
+            self.postgresql = True
 
     def reset(self):
-        self.dialects = set()
+        self.postgresql = False
 
 
 _watch = ConnectionWatch()
 
 
 def pytest_configure(config):
-    """Start watching the connections SQLAlchemy opens."""
-    if not event.contains(Engine, "engine_connect", _watch):
-        event.listen(Engine, "engine_connect", _watch)
+    """Start watching the connections SQLAlchemy pools hand out."""
+    if not event.contains(Pool, "checkout", _watch):
+        event.listen(Pool, "checkout", _watch)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -85,8 +90,7 @@ def pytest_runtest_setup(item):
 def pytest_runtest_makereport(item, call):
     """Fail the setup or call of an unmarked test that connected to PostgreSQL."""
     report = yield
-    if call.when in ("setup", "call") and report.passed and "postgresql" in _watch.dialects \
-            and not is_marked(item):
+    if call.when in ("setup", "call") and report.passed and _watch.postgresql and not is_marked(item):
         report.outcome = "failed"
         report.longrepr = (f"{item.nodeid} connected to PostgreSQL but lacks the `{MARK}` mark "
                            f"(pytest.mark.{MARK} or pytest.param(..., marks=pytest.mark.{MARK}))")
