@@ -36,7 +36,7 @@ def validate_document(kind, name, doc):
     if not isinstance(doc, dict):
         raise InvalidDocument("metadata.document.not_an_object", errors={"$": [Message("metadata.not_an_object")]})
     errors = schema_errors(spec.validator, doc)
-    problem = name_problem(name)
+    problem = None if name in spec.allowed_names else name_problem(name)
     if problem:
         errors.setdefault("name", []).append(problem)
     elif doc.get("name") not in (None, name):

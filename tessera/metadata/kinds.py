@@ -16,12 +16,15 @@ class KindSpec:
 
     ``check(doc)`` returns a dict of field path -> messages for one document;
     ``cross_check(doc, documents)`` does the same against the whole candidate set.
+    ``allowed_names`` are names this kind accepts although the naming rules reserve them
+    (the one ``fiscal_calendar`` is called ``default``).
     """
 
     name: str
     schema_file: str
     check: object = None
     cross_check: object = None
+    allowed_names: frozenset = frozenset()
     extra: dict = field(default_factory=dict)
 
     @cached_property

@@ -25,6 +25,7 @@ from .schema.model import ModelCache
 from .records.formulas import FormulaService
 from .records.service import RecordService
 from .publish.metadata import MetadataService
+from .performance.service import PerformanceService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -77,6 +78,7 @@ class Runtime:
         self.accounts = AccountService(self)
         self.tokens = TokenService(self)
         self.directory = DirectoryService(self)
+        self.performance = PerformanceService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

@@ -163,3 +163,18 @@ class DatabaseBusy(ServiceUnavailable):
     """Every pooled connection, or the database's write lock, stayed busy past its timeout."""
 
     code = "database_busy"
+
+
+# Performance (raised by the performance room)
+
+class InvalidPeriod(InvalidQuery):
+    """A period id, type or year that does not name a period."""
+
+    code = "invalid_period"
+
+
+class KpiNotFound(RuntimeFailure):
+    """No published KPI has that name."""
+
+    code = "kpi_not_found"
+    status = 404

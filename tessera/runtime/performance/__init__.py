@@ -1,0 +1,1 @@
+"""Sales performance: fiscal periods, KPI definitions and the actuals credited to people."""

@@ -1,0 +1,159 @@
+"""Actuals: what each person is credited with per period, one grouped SQL query per KPI.
+
+The query reads the measured object in system context (no row security: these are the
+official numbers), compiles the measure's argument and the filter with the formula
+language's SQL compiler, places each record in every asked period that holds its date
+by joining a small table of period ranges, credits it to a person (a user field, or the
+members of a split child object by their share) and groups by person and period. A
+derived KPI is computed in Python from its parts' grouped results.
+"""
+
+from datetime import datetime, time, timedelta, timezone as dt_timezone
+from decimal import ROUND_HALF_UP, Context, Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from tessera.formula import compile_sql
+
+from ..schema.formulas import TableBinder
+from .kpis import kpi_definition
+
+#: Aggregates whose value over no records is zero (not null), and which add across people.
+ADDITIVE = ("SUM", "COUNT", "COUNT_DISTINCT")
+_WIDE = Context(prec=60)
+_HUNDRED = Decimal(100)
+
+
+def actuals(conn, model, kpi, periods, users=None, *, env, timezone="UTC"):
+    """{(user_id, period_id): Decimal or None} of KPI ``kpi`` (a name) over ``periods``.
+
+    With ``users``, only those people are computed and each of them has a value for every
+    period (zero for additive measures without records, None otherwise); without, only
+    the people credited with some record appear. A derived KPI whose denominator is zero
+    gives None. ``env`` supplies the clock to formulas; ``timezone`` turns a datetime
+    field's instants into the organisation's days.
+    """
+    definition = kpi_definition(model, kpi)
+    if definition.derived is not None:
+        return _derived(conn, model, definition, periods, users, env, timezone)
+    found = _measured(conn, model, definition, periods, users, env, timezone)
+    if users is not None:
+        empty = Decimal(0) if definition.measure.function in ADDITIVE else None
+        for user_id in users:
+            for period in periods:
+                found.setdefault((user_id, period.id), _scaled(empty, definition.scale))
+    return found
+
+
+def _derived(conn, model, definition, periods, users, env, timezone):
+    parts = {name: actuals(conn, model, name, periods, users, env=env, timezone=timezone)
+             for name in definition.parts}
+    keys = set().union(*(found.keys() for found in parts.values())) if parts else set()
+    result = {}
+    for key in keys:
+        values = {name: found.get(key) for name, found in parts.items()}
+        result[key] = _scaled(definition.evaluate(values, env), definition.scale)
+    return result
+
+
+def _measured(conn, model, definition, periods, users, env, timezone):
+    doc, measure = definition.doc, definition.measure
+    obj = model.objects[doc["object"]]
+    binder = TableBinder(model, obj, env, conn.dialect.name)
+    argument = compile_sql(measure.argument, binder, env) if measure.argument is not None else None
+    conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
+    moment = binder.expression(doc["date_field"])
+    ranges = _period_ranges(periods, _is_datetime(obj, doc["date_field"]), timezone)
+    source, person, share = _credit(model, obj, binder, doc["credit"])
+    columns = _aggregate(measure, argument, share)
+    query = (sa.select(person.label("person"), ranges.c.idx, *columns)
+             .select_from(source.join(ranges, sa.and_(moment >= ranges.c.start, moment < ranges.c.stop)))
+             .where(person.is_not(None), *conditions)
+             .group_by(person, ranges.c.idx))
+    if users is not None:
+        query = query.where(person.in_(sorted(set(users))))
+    result = {}
+    for row in conn.execute(query):
+        result[(row.person, periods[row.idx].id)] = _scaled(_value(measure, row, share is not None), definition.scale)
+    return result
+
+
+def _is_datetime(obj, name):
+    if name in ("created_at", "updated_at"):
+        return True
+    return obj.value_types[name].name == "datetime"
+
+
+def _utc_midnight(day, zone):
+    local = datetime.combine(day, time(0), tzinfo=zone)
+    return local.astimezone(dt_timezone.utc).replace(tzinfo=None)
+
+
+def _period_ranges(periods, instants, timezone):
+    """A derived table (idx, start, stop) of the periods, ``stop`` exclusive; for a datetime
+    field the bounds are the organisation's midnights in UTC, as datetimes are stored."""
+    zone = ZoneInfo(timezone)
+    rows = []
+    for idx, period in enumerate(periods):
+        start, stop = period.start, period.end + timedelta(days=1)
+        if instants:
+            bounds = (sa.literal(_utc_midnight(start, zone), sa.DateTime()),
+                      sa.literal(_utc_midnight(stop, zone), sa.DateTime()))
+        else:
+            bounds = (sa.literal(start, sa.Date()), sa.literal(stop, sa.Date()))
+        rows.append(sa.select(sa.literal(idx, sa.Integer()).label("idx"), bounds[0].label("start"),
+                              bounds[1].label("stop")))
+    return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).subquery("periods")
+
+
+def _credit(model, obj, binder, credit):
+    """(FROM clause, person column, share column or None) of a KPI's credit rule."""
+    if "user_field" in credit:
+        return binder.from_clause, binder.expression(credit["user_field"]), None
+    split = credit["split"]
+    child = model.objects[split["object"]].table.alias("credit_split")
+    source = binder.from_clause.join(child, child.c[split["parent"]] == obj.table.c.id)
+    user_column = "owner_id" if split["user"] == "owner" else split["user"]
+    return source, child.c[user_column], child.c[split["percent"]]
+
+
+def _aggregate(measure, argument, share):
+    """The SELECT columns of the measure; with split credit, value x share (divided by 100 later)."""
+    function = measure.function
+    if share is not None:
+        if function == "SUM":
+            return [sa.func.sum(argument * share).label("value")]
+        counted = share if argument is None else sa.case((argument.is_not(None), share), else_=sa.null())
+        return [sa.func.sum(counted).label("value")]
+    if function == "SUM":
+        return [sa.func.sum(argument).label("value")]
+    if function == "COUNT":
+        return [(sa.func.count(argument) if argument is not None else sa.func.count()).label("value")]
+    if function == "COUNT_DISTINCT":
+        return [sa.func.count(sa.distinct(argument)).label("value")]
+    if function == "AVG":  # an exact sum and a count, divided in Python alike on both databases
+        return [sa.func.sum(argument).label("value"), sa.func.count(argument).label("count")]
+    return [getattr(sa.func, function.lower())(argument).label("value")]
+
+
+def _decimal(value):
+    return value if isinstance(value, Decimal) or value is None else Decimal(str(value))
+
+
+def _value(measure, row, split):
+    value = _decimal(row.value)
+    if value is None:
+        return None
+    if split:
+        return _WIDE.divide(value, _HUNDRED)
+    if measure.function == "AVG":
+        return _WIDE.divide(value, Decimal(row.count)) if row.count else None
+    return value
+
+
+def _scaled(value, scale):
+    """``value`` rounded half away from zero to ``scale`` places (SQLite sums are floats)."""
+    if value is None:
+        return None
+    return _decimal(value).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=_WIDE)
