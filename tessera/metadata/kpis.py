@@ -10,7 +10,14 @@ names of other KPIs.
 
 from dataclasses import dataclass
 
-from tessera.formula import CheckedFormula, FieldInfo, FormulaError, FormulaType, Scope, check
+from tessera.formula import (
+    CheckedFormula,
+    FieldInfo,
+    FormulaError,
+    FormulaType,
+    Scope,
+    check,
+)
 from tessera.formula.nodes import Call
 from tessera.formula.types import NUMERIC_TYPES
 from tessera.i18n import Message
@@ -30,6 +37,14 @@ USER_SYSTEM_FIELDS = ("owner", "created_by", "updated_by")
 KPI_SCOPE_ROOT = "kpi"
 
 
+class NotAMeasure(ValueError):
+    """A formula that type-checks but is not one allowed aggregate; ``message`` says where and why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass(frozen=True)
 class Measure:
     """A measure taken apart: the aggregate's name and its row argument (None for ``COUNT()``)."""
@@ -44,16 +59,16 @@ def _positioned(node, code, **params):
 
 
 def parse_measure(source, scope):
-    """The Measure of ``source`` over ``scope``; raises FormulaError, or ValueError carrying a
-    positioned Message when it is not one allowed aggregate of a numeric result."""
+    """The Measure of ``source`` over ``scope``; raises FormulaError, or NotAMeasure (with a
+    positioned message) when it is not one allowed aggregate giving a number in SQL."""
     checked = check(source, scope, context="aggregate")
     tree = checked.tree
     if not isinstance(tree, Call) or not tree.spec.aggregate or tree.spec.name not in AGGREGATES:
-        raise ValueError(_positioned(tree, "metadata.kpi.one_aggregate", functions=", ".join(AGGREGATES)))
+        raise NotAMeasure(_positioned(tree, "metadata.kpi.one_aggregate", functions=", ".join(AGGREGATES)))
     if checked.type not in NUMERIC_TYPES:
-        raise ValueError(_positioned(tree, "metadata.kpi.numeric_measure", type=checked.type.value))
+        raise NotAMeasure(_positioned(tree, "metadata.kpi.numeric_measure", type=checked.type.value))
     if not checked.pushable:
-        raise ValueError(_positioned(tree, "metadata.kpi.not_in_database",
+        raise NotAMeasure(_positioned(tree, "metadata.kpi.not_in_database",
                                      functions=", ".join(sorted(checked.python_only))))
     argument = None
     if tree.args:
@@ -80,8 +95,8 @@ def _measure_errors(doc, documents, scope):
         measure = parse_measure(doc["measure"], scope)
     except FormulaError as error:
         return {"measure": [d.localized() for d in error.diagnostics]}
-    except ValueError as error:
-        return {"measure": [error.args[0]]}
+    except NotAMeasure as error:
+        return {"measure": [error.message]}
     if "split" in doc["credit"] and measure.function not in SPLIT_AGGREGATES:
         return {"measure": [Message("metadata.kpi.split_aggregate", function=measure.function,
                                     functions=", ".join(SPLIT_AGGREGATES))]}
@@ -188,4 +203,4 @@ def check_derived_kpis(documents):
 
 KPI_KIND = register_kind(KindSpec("kpi", "kpi.json", check=check_kpi, cross_check=cross_check_kpi))
 
-__all__ = ["AGGREGATES", "Measure", "check_formula", "kpi_scope", "parse_measure"]
+__all__ = ["AGGREGATES", "Measure", "NotAMeasure", "check_formula", "kpi_scope", "parse_measure"]

@@ -194,8 +194,23 @@ def test_a_ratio_kpi_is_computed_from_its_parts_and_a_zero_denominator_gives_nul
     sales.deal("ann", "1", "2026-01-11", stage="Lost")
     sales.deal("ann", "1", "2026-01-12", stage="Lost")
     sales.deal("bob", "1", "2026-01-13", stage="Open")
-    assert sales.actuals("win_rate", "2026-Q1", users=["ann", "bob"]) == {
-        ("ann", "2026-Q1"): D("0.3333"), ("bob", "2026-Q1"): None}
+    sales.deal("cy", "1", "2026-01-14", stage="Lost")
+    assert sales.actuals("win_rate", "2026-Q1", users=["ann", "bob", "cy"]) == {
+        ("ann", "2026-Q1"): D("0.3333"), ("bob", "2026-Q1"): None, ("cy", "2026-Q1"): D("0.0000")}
+
+
+def test_a_part_without_records_counts_as_zero_when_people_are_not_named(runtime, sales):
+    publish(runtime, kpi("won_count", measure="COUNT()", filter='stage = "Won"'),
+            kpi("closed_count", measure="COUNT()", filter='stage != "Open"'),
+            kpi("win_rate", formula="won_count / closed_count", unit="percent", scale=4))
+    sales.deal("cy", "1", "2026-01-14", stage="Lost")
+    assert sales.actuals("win_rate", "2026-Q1") == {("cy", "2026-Q1"): D("0.0000")}
+
+
+def test_no_periods_or_no_people_ask_nothing(runtime, sales):
+    publish(runtime, REVENUE)
+    sales.deal("ann", "1", "2026-01-14")
+    assert sales.actuals("revenue") == {} and sales.actuals("revenue", "2026", users=[]) == {}
 
 
 # --- one grouped query ----------------------------------------------------------------------

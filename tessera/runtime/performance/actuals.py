@@ -8,7 +8,7 @@ members of a split child object by their share) and groups by person and period.
 derived KPI is computed in Python from its parts' grouped results.
 """
 
-from datetime import datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
 from zoneinfo import ZoneInfo
 
@@ -35,26 +35,37 @@ def actuals(conn, model, kpi, periods, users=None, *, env, timezone="UTC"):
     field's instants into the organisation's days.
     """
     definition = kpi_definition(model, kpi)
+    if not periods or users == []:
+        return {}
     if definition.derived is not None:
         return _derived(conn, model, definition, periods, users, env, timezone)
     found = _measured(conn, model, definition, periods, users, env, timezone)
-    if users is not None:
-        empty = Decimal(0) if definition.measure.function in ADDITIVE else None
-        for user_id in users:
-            for period in periods:
-                found.setdefault((user_id, period.id), _scaled(empty, definition.scale))
+    for user_id in users or ():
+        for period in periods:
+            found.setdefault((user_id, period.id), empty_value(definition))
     return found
+
+
+def empty_value(definition):
+    """What a measured KPI reads for a person without records: 0 when additive, else None."""
+    return _scaled(Decimal(0), definition.scale) if definition.measure.function in ADDITIVE else None
 
 
 def _derived(conn, model, definition, periods, users, env, timezone):
     parts = {name: actuals(conn, model, name, periods, users, env=env, timezone=timezone)
              for name in definition.parts}
+    empty = {name: _empty_part(model, name) for name in parts}
     keys = set().union(*(found.keys() for found in parts.values())) if parts else set()
     result = {}
     for key in keys:
-        values = {name: found.get(key) for name, found in parts.items()}
+        values = {name: found.get(key, empty[name]) for name, found in parts.items()}
         result[key] = _scaled(definition.evaluate(values, env), definition.scale)
     return result
+
+
+def _empty_part(model, name):
+    part = kpi_definition(model, name)
+    return None if part.derived is not None else empty_value(part)
 
 
 def _measured(conn, model, definition, periods, users, env, timezone):
@@ -87,7 +98,7 @@ def _is_datetime(obj, name):
 
 def _utc_midnight(day, zone):
     local = datetime.combine(day, time(0), tzinfo=zone)
-    return local.astimezone(dt_timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def _period_ranges(periods, instants, timezone):
