@@ -78,7 +78,7 @@ def build(runtime, ctx, rows):
     fill_opportunities(runtime, "obj_opportunity", rows, 1, accounts[0], people[0])
     first = people[0]
     with runtime.write() as conn:
-        execute(conn, f"UPDATE obj_opportunity SET owner_id = {first} + ((id / 7) % {PEOPLE}), "
+        execute(conn, f"UPDATE obj_opportunity SET owner_id = {first} + ((id / 3) % {PEOPLE}), "
                              f"account = {accounts[0]} + (id % 20)")
         for offset, share in ((0, 60), (1, 40)):
             execute(

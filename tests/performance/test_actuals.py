@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tessera.runtime import Context
+from tessera.runtime import Context, Runtime
+from tessera.runtime.errors import KpiNotFound
 from tessera.runtime.identity.users import create_user
 from tessera.runtime.performance import periods as P
 from tessera.runtime.performance.actuals import actuals
@@ -240,6 +241,19 @@ def test_a_measured_kpi_is_one_grouped_query_whatever_the_number_of_people_and_p
 
 def test_an_unknown_kpi_is_not_found(runtime, sales):
     publish(runtime, REVENUE)
-    from tessera.runtime.errors import KpiNotFound
     with pytest.raises(KpiNotFound):
         sales.actuals("margin", "2026")
+
+
+def test_a_datetime_is_placed_by_the_day_it_is_in_the_organisation_time_zone(database_url):
+    runtime = Runtime(database_url, timezone="Asia/Shanghai")
+    runtime.create_schema()
+    try:
+        sales = Sales(runtime)
+        publish(runtime, kpi("closed", measure="COUNT()", date_field="closed_at"))
+        sales.deal("ann", "1", "2026-01-01", closed_at="2026-06-30T15:59:59Z")  # 23:59:59 on 30 June in Shanghai
+        sales.deal("ann", "1", "2026-01-01", closed_at="2026-06-30T16:00:00Z")  # midnight, 1 July in Shanghai
+        assert sales.actuals("closed", "2026-Q2", "2026-Q3") == {("ann", "2026-Q2"): D("1.00"),
+                                                                 ("ann", "2026-Q3"): D("1.00")}
+    finally:
+        runtime.dispose()

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, strategies as st
 
 from tessera.runtime.errors import InvalidPeriod
 from tessera.runtime.performance import periods as P
@@ -153,3 +154,26 @@ def test_containing_periods_are_the_quarter_half_and_fiscal_year_widest_first():
     assert ids(P.containing(APRIL_BY_END, P.parse(APRIL_BY_END, "2026-03"))) == ["2026", "2026-H2", "2026-Q4"]
     assert ids(P.containing(CALENDAR_YEAR, P.parse(CALENDAR_YEAR, "2026-Q3"))) == ["2026", "2026-H2"]
     assert P.containing(CALENDAR_YEAR, P.parse(CALENDAR_YEAR, "2026")) == []
+
+
+# --- properties over every calendar ----------------------------------------------------
+
+calendars = st.builds(P.FiscalCalendar, st.integers(1, 12), st.sampled_from(["start", "end"]))
+years = st.integers(P.MIN_YEAR + 1, P.MAX_YEAR - 1)
+
+
+@given(calendars, years, st.sampled_from(["half", "quarter", "month"]))
+def test_the_periods_of_a_type_tile_their_fiscal_year_without_gap_or_overlap(calendar, year, type_):
+    whole = P.parse(calendar, str(year))
+    parts = P.in_year(calendar, type_, year)
+    assert len(parts) == P.PER_YEAR[type_] and parts[0].start == whole.start and parts[-1].end == whole.end
+    assert all((later.start - earlier.end).days == 1 for earlier, later in zip(parts, parts[1:]))
+
+
+@given(calendars, years, st.sampled_from(["year", "half", "quarter", "month"]))
+def test_every_listed_period_parses_back_from_its_id_and_sits_in_its_containing_periods(calendar, year, type_):
+    for period in P.in_year(calendar, type_, year):
+        assert P.parse(calendar, period.id) == period
+        assert calendar.year_of(period.start) == calendar.year_of(period.end) == year
+        for wider in P.containing(calendar, period):
+            assert wider.start <= period.start and period.end <= wider.end
