@@ -3,7 +3,8 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tessera.runtime.errors import InvalidPeriod
 from tessera.runtime.performance import periods as P
