@@ -157,3 +157,17 @@ class DatabaseUnavailable(ServiceUnavailable):
     """The database does not answer."""
 
     code = "database_unavailable"
+
+
+class JobNotFound(RuntimeFailure):
+    """No background job has that id."""
+
+    code = "job_not_found"
+    status = 404
+
+
+class JobInProgress(RuntimeFailure):
+    """A job of the same kind (one publish at a time) is already queued or running."""
+
+    code = "job_in_progress"
+    status = 409

@@ -119,14 +119,19 @@ def _with_recording(steps):
     return [*steps[:at], {"op": "record_value_changes"}, *steps[at:]]
 
 
-def apply_plan(conn, steps, old_model, new_model, actor_id=None):
+def apply_plan(conn, steps, old_model, new_model, actor_id=None, progress=None):
     """Apply ``steps`` on ``conn`` (inside the caller's transaction).
 
     Stored values that confirmed lossy steps change are recorded as updates by
     ``actor_id``: field history, one ``record.updated`` event per record, a new version.
+    ``progress(done, total)``, when given, is called before the first step and after each.
     """
     ops = Operations(MigrationContext.configure(conn))
     ctx = {"old": old_model, "new": new_model,
            "changes": ValueChanges.capture(conn, old_model, new_model, steps, actor_id)}
-    for step in _with_recording(steps):
+    applied = _with_recording(steps)
+    report = progress or (lambda done, total: None)
+    report(0, len(applied))
+    for done, step in enumerate(applied, 1):
         APPLIERS[step["op"]](ops, step, ctx)
+        report(done, len(applied))
