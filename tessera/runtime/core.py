@@ -91,14 +91,14 @@ class Runtime:
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several
-        processes start at once); on a SQLite file, first fold its write-ahead log back
-        into the database and truncate it (a killed process may have left it large)."""
-        checkpoint_wal(self.engine)
+        processes start at once); on a SQLite file, then fold its write-ahead log back into
+        the database and truncate it (a killed process may have left it large)."""
         with self.write_engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
             metadata_schema.create_all(conn)
             runtime_schema.create_all(conn)
+        checkpoint_wal(self.engine)
 
     @contextmanager
     def read(self):

@@ -82,8 +82,9 @@ class PublishJobs:
                 rows, lossy = publishing.workload(conn, self.runtime.model(conn))
             if rows >= job_rows and (confirm_data_loss or not lossy):
                 job_id = self._create(ctx, confirm_data_loss, stale_after)
+                queued = self.get(ctx, job_id, stale_after=stale_after)  # as it was queued, before it may start
                 launch(job_id)
-                return "queued", self.get(ctx, job_id, stale_after=stale_after)
+                return "queued", queued
         return "published", self.runtime.metadata.publish(ctx, confirm_data_loss=confirm_data_loss)
 
     def get(self, ctx, job_id, *, stale_after=120):
