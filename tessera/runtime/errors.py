@@ -159,6 +159,12 @@ class DatabaseUnavailable(ServiceUnavailable):
     code = "database_unavailable"
 
 
+class DatabaseBusy(ServiceUnavailable):
+    """Every pooled connection, or the database's write lock, stayed busy past its timeout."""
+
+    code = "database_busy"
+
+
 class JobNotFound(RuntimeFailure):
     """No background job has that id."""
 
