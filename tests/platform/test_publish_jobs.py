@@ -176,6 +176,27 @@ def test_a_second_publish_is_refused_while_a_publish_job_is_queued_or_running(ap
     assert publish(api).status_code == 200 and current_revision(app) == 3
 
 
+def test_the_command_line_publishes_at_once_but_not_while_a_publish_job_is_active(app, api, deals, held,
+                                                                                  database_url):
+    from click.testing import CliRunner
+
+    from tessera.platform.cli import main
+
+    def cli_publish():
+        return CliRunner().invoke(main, ["metadata", "publish", "--confirm-data-loss"],
+                                  env={"TESSERA_DATABASE_URL": database_url})
+
+    api.put("/api/v1/metadata/object/deal", json=narrow())
+    queued = publish(api).get_json()
+    refused = cli_publish()
+    assert refused.exit_code != 0 and f"job {queued['id']}" in refused.output
+    held.run(queued["id"])
+    api.put("/api/v1/metadata/object/deal", json=narrow(length=4))
+    published = cli_publish()  # 2 rows to cut, at or above PUBLISH_JOB_ROWS: still at once
+    assert published.exit_code == 0, published.output
+    assert current_revision(app) == 3 and [r["code"] for r in raw_rows(app, "deal", "code")] == ["ABCD", "ABCD", "XY"]
+
+
 def test_a_job_does_not_publish_over_a_revision_published_after_it_was_queued(app, api, deals, held):
     api.put("/api/v1/metadata/object/deal", json=narrow())
     queued = publish(api).get_json()

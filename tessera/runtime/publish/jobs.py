@@ -99,7 +99,8 @@ class PublishJobs:
         return job_state.document(row, self._live.get(job_id) if row["status"] == "running" else None)
 
     def run(self, job_id):
-        """Run queued job ``job_id`` in this process and record how it ended (never raises)."""
+        """Run queued job ``job_id`` in this process and record how it ended: every failure of
+        the publish becomes the job's problem (only a database gone for the final write raises)."""
         with self.runtime.write() as conn:
             row = job_state.load(conn, job_id) if job_state.claim(conn, job_id) else None
         if row is None:
