@@ -208,6 +208,47 @@ def test_a_job_does_not_publish_over_a_revision_published_after_it_was_queued(ap
     assert current_revision(app) == 1 and [r["code"] for r in raw_rows(app, "deal", "code")] == CODES
 
 
+def _stored_progress(database_url, job_id):
+    """The progress of job ``job_id`` as another process would read it now."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(job_table.c.progress_done, job_table.c.progress_total)
+                               .where(job_table.c.id == job_id)).one()
+        return tuple(row)
+    finally:
+        engine.dispose()
+
+
+def test_progress_is_written_beside_the_open_publish_transaction_where_the_database_allows(
+        app, api, deals, held, monkeypatch, database_url):
+    from tessera.runtime import Context
+    from tessera.runtime.publish import jobs as publish_jobs
+
+    runtime, postgres = app.extensions["tessera"], not database_url.startswith("sqlite")
+    monkeypatch.setattr(publish_jobs, "HEARTBEAT_SECONDS", 0.02)
+    real_publish, seen = publish_jobs.publishing.publish, {}
+
+    def publish_watched(conn, model, ctx, *, confirm_data_loss, progress):
+        progress(1, 3)  # the migration is half-way: its transaction is still open
+        deadline = time.monotonic() + 5
+        while postgres and _stored_progress(database_url, job_id) != (1, 3) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen["stored"] = _stored_progress(database_url, job_id)
+        seen["polled"] = runtime.publish_jobs.get(Context.cli(), job_id)["progress"]
+        return real_publish(conn, model, ctx, confirm_data_loss=confirm_data_loss, progress=progress)
+
+    monkeypatch.setattr(publish_jobs.publishing, "publish", publish_watched)
+    api.put("/api/v1/metadata/object/deal", json=narrow())
+    job_id = publish(api).get_json()["id"]
+    held.run(job_id)
+    # PostgreSQL: written by the heartbeat, visible to every process. SQLite: the job's own
+    # transaction is the one writer, so only the process running it knows.
+    assert seen["stored"] == ((1, 3) if postgres else (0, 0))
+    assert seen["polled"] == {"done": 1, "total": 3}
+    assert api.get(f"/api/v1/jobs/{job_id}").get_json()["status"] == "succeeded"
+
+
 # -- a worker that died -------------------------------------------------------------------------
 
 def _age(app, job_id, **values):
