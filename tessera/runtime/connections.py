@@ -9,7 +9,7 @@ database cannot be reached, DatabaseBusy when the pool or the database lock stay
 
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -87,26 +87,19 @@ class Connections:
                 if conn is not None:
                     conn.close()
 
-    @contextmanager
     def read(self):
         """A read transaction; inside a request scope the scope's shared one."""
         memo = self._memo.get()
         if memo is None:
-            with self._translated(), self._connect() as conn, conn.begin():
-                yield conn
-            return
-        conn = self._request_connection(memo)
+            return self._read_alone()
         if memo.get("writing"):
-            yield conn  # a read inside a write sees, and must not end, the write's transaction
-            return
-        with self._translated():
-            if not conn.in_transaction():
-                conn.begin()
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
+            return nullcontext(memo["conn"])  # a read inside a write sees, and must not end, the write
+        return _SharedRead(self, memo)
+
+    @contextmanager
+    def _read_alone(self):
+        with self._translated(), self._connect() as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def write(self):
@@ -156,15 +149,52 @@ class Connections:
         """Turn faults of the database, not of the request, into 503 failures."""
         try:
             yield
-        except PoolTimeout as error:
-            raise DatabaseBusy("database.busy", retry_after=1) from error
-        except (OperationalError, InterfaceError) as error:
-            if _is_busy(error):
-                raise DatabaseBusy("database.busy", retry_after=1) from error
-            if not _unreachable(error):
+        except (PoolTimeout, OperationalError, InterfaceError) as error:
+            failure = self.failure_for(error)
+            if failure is None:
                 raise
-            self.outage.down(error)
-            raise DatabaseUnavailable("database.unavailable") from error
+            raise failure from error
+
+    def failure_for(self, error):
+        """The 503 failure ``error`` amounts to, or None when it is not a fault of the database."""
+        if isinstance(error, PoolTimeout) or _is_busy(error):
+            return DatabaseBusy("database.busy", retry_after=1)
+        if not isinstance(error, (OperationalError, InterfaceError)) or not _unreachable(error):
+            return None
+        self.outage.down(error)
+        return DatabaseUnavailable("database.unavailable")
+
+
+class _SharedRead:
+    """Enters the request scope's read transaction, begun by the first read. A class rather
+    than a generator: every read of every request goes through it."""
+
+    __slots__ = ("_connections", "_memo", "_conn")
+
+    def __init__(self, connections, memo):
+        self._connections, self._memo, self._conn = connections, memo, None
+
+    def __enter__(self):
+        try:
+            conn = self._connections._request_connection(self._memo)
+            if not conn.in_transaction():
+                conn.begin()
+        except (PoolTimeout, OperationalError, InterfaceError) as error:
+            failure = self._connections.failure_for(error)
+            if failure is None:
+                raise
+            raise failure from error
+        self._conn = conn
+        return conn
+
+    def __exit__(self, kind, error, _traceback):
+        if kind is None:
+            return False
+        self._conn.rollback()
+        failure = self._connections.failure_for(error)
+        if failure is not None:
+            raise failure from error
+        return False
 
 
 def _unreachable(error):

@@ -91,11 +91,16 @@ class Runtime:
             runtime_schema.create_all(conn)
         checkpoint_wal(self.engine)
 
-    @contextmanager
     def read(self):
         """A read transaction. Inside a request scope every read shares one transaction on
         the request's connection, opened by the first read and ended by the scope or by
         the next write (so reads after a write see it)."""
+        if self.connections.memo() is not None:
+            return self.connections.read()  # the scope has set the field types
+        return self._read_alone()
+
+    @contextmanager
+    def _read_alone(self):
         with using_field_types(self.field_types), self.connections.read() as conn:
             yield conn
 
