@@ -4,6 +4,7 @@ a thread of the web process itself."""
 import threading
 
 from tessera.runtime import Runtime
+from tessera.runtime.errors import ServiceUnavailable
 
 from .config import load_settings
 from .plugins import plugged_runtime_options
@@ -26,13 +27,22 @@ def _make_launcher(app):
         from tessera.runtime.events.jobs import JobQueue  # rq loads slowly; only a Redis set-up needs it
 
         queue = JobQueue(redis_url)
-        return lambda job_id: queue.enqueue(run_publish_job, job_id, job_timeout=PUBLISH_JOB_TIMEOUT)
+        return lambda job_id: _enqueue(queue, job_id)
     runtime = app.extensions["tessera"]
 
     def in_thread(job_id):
         threading.Thread(target=runtime.publish_jobs.run, args=(job_id,), name=f"tessera-publish-{job_id}",
                          daemon=True).start()
     return in_thread
+
+
+def _enqueue(queue, job_id):
+    from redis import RedisError
+
+    try:
+        queue.enqueue(run_publish_job, job_id, job_timeout=PUBLISH_JOB_TIMEOUT)
+    except RedisError as error:
+        raise ServiceUnavailable("api.jobs.queue_down") from error
 
 
 def run_publish_job(job_id):

@@ -342,6 +342,21 @@ def test_with_redis_the_job_waits_for_a_worker_which_publishes_it(app, api, deal
     assert [r["code"] for r in raw_rows(app, "deal", "code")] == ["ABCDE", "ABCDE", "XY"]
 
 
+def test_when_the_job_queue_does_not_answer_the_publish_is_503_and_its_job_failed(app, api, deals):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    api.put("/api/v1/metadata/object/deal", json=narrow())
+    refused = publish(api)
+    assert_problem(refused, 503, "service_unavailable")
+    assert "Redis" in refused.get_json()["detail"] and refused.headers["Retry-After"]
+    with app.extensions["tessera"].read() as conn:
+        [failed] = conn.execute(sa.select(job_table)).mappings().all()
+    assert (failed["status"], failed["active"], failed["error"]["code"]) == ("failed", None, "service_unavailable")
+    assert current_revision(app) == 1 and [r["code"] for r in raw_rows(app, "deal", "code")] == CODES
+
+    app.extensions["tessera.launch_publish"] = lambda job_id: None  # the queue is back
+    assert publish(api).status_code == 202
+
+
 # -- the OpenAPI document -----------------------------------------------------------------------
 
 def test_the_openapi_document_describes_the_202_answer_and_the_job_route_and_bodies_conform(api, deals):

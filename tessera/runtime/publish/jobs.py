@@ -54,6 +54,17 @@ def failure_json(status, code, message, errors=None):
     return found
 
 
+#: Errors that carry their own status, code and messages.
+TYPED = (MetadataError, RuntimeFailure)
+
+
+def _failure_of(error):
+    """The stored problem of ``error``: its own for a typed error, else an unexpected failure."""
+    if isinstance(error, TYPED):
+        return failure_json(error.status, error.code, error.message, error.errors)
+    return failure_json(500, "internal_error", Message("job.failed_unexpectedly"))
+
+
 def _actor(ctx):
     return {"user_id": ctx.user_id, "username": ctx.username, "token_id": ctx.token_id,
             "session_id": ctx.session_id, "ip": ctx.ip, "locale": ctx.locale}
@@ -83,7 +94,7 @@ class PublishJobs:
             if rows >= job_rows and (confirm_data_loss or not lossy):
                 job_id = self._create(ctx, confirm_data_loss, stale_after)
                 queued = self.get(ctx, job_id, stale_after=stale_after)  # as it was queued, before it may start
-                launch(job_id)
+                self._launch(launch, job_id)
                 return "queued", queued
         return "published", self.runtime.metadata.publish(ctx, confirm_data_loss=confirm_data_loss)
 
@@ -109,16 +120,25 @@ class PublishJobs:
         try:
             outcome = {"result": plain_json(self._publish(row))}
             outcome["done"] = self._live.get(job_id, (0, 0))[1]
-        except (MetadataError, RuntimeFailure) as error:
-            outcome = {"error": failure_json(error.status, error.code, error.message, error.errors)}
-        except Exception:  # noqa: BLE001 - a job must end as failed, whatever went wrong
-            log.exception("publish job %s failed", job_id)
-            outcome = {"error": failure_json(500, "internal_error", Message("job.failed_unexpectedly"))}
+        except Exception as error:  # noqa: BLE001 - a job must end as failed, whatever went wrong
+            if not isinstance(error, TYPED):
+                log.exception("publish job %s failed", job_id)
+            outcome = {"error": _failure_of(error)}
         finally:
             heart.set()
         with self.runtime.write() as conn:
             job_state.finish(conn, job_id, **outcome)
         self._live.pop(job_id, None)
+
+    def _launch(self, launch, job_id):
+        """Hand job ``job_id`` to ``launch``; when that fails, fail the job with the same problem
+        (so it does not hold the way until it is stale) and raise."""
+        try:
+            launch(job_id)
+        except Exception as error:
+            with self.runtime.write() as conn:
+                job_state.finish(conn, job_id, error=_failure_of(error))
+            raise
 
     def _publish(self, row):
         actor, job_id = row["actor"], row["id"]
