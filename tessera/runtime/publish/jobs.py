@@ -92,7 +92,7 @@ class PublishJobs:
             with self.runtime.read() as conn:
                 rows, lossy = publishing.workload(conn, self.runtime.model(conn))
             if rows >= job_rows and (confirm_data_loss or not lossy):
-                job_id = self._create(ctx, confirm_data_loss, stale_after)
+                job_id = self._create(ctx, confirm_data_loss)
                 queued = self.get(ctx, job_id, stale_after=stale_after)  # as it was queued, before it may start
                 self._launch(launch, job_id)
                 return "queued", queued
@@ -197,7 +197,7 @@ class PublishJobs:
         if row is not None and row["status"] in job_state.ACTIVE:
             raise JobInProgress("job.in_progress", id=row["id"])
 
-    def _create(self, ctx, confirm_data_loss, stale_after):
+    def _create(self, ctx, confirm_data_loss):
         with self.runtime.write() as conn:
             job_id = job_state.create(conn, KIND, params={"confirm_data_loss": confirm_data_loss},
                                       actor=_actor(ctx), base_revision=store.current_revision(conn))
