@@ -101,6 +101,15 @@ def test_adding_a_field_touches_no_rows_and_stays_synchronous(app, api, deals):
     assert response.status_code == 200 and response.get_json()["revision"] == 2
 
 
+def test_a_new_index_counts_every_row_of_its_table(app, api, deals):
+    app.config["PUBLISH_JOB_ROWS"] = 3
+    api.put("/api/v1/metadata/object/deal", json=object_doc("deal", TITLE, {**CODE, "indexed": True}))
+    response = publish(api, confirm=False)
+    assert response.status_code == 202
+    done = wait_until_done(api, response.headers["Location"])
+    assert [s["op"] for s in done["result"]["steps"]] == ["create_index"] and current_revision(app) == 2
+
+
 def test_an_unconfirmed_lossy_publish_is_refused_at_once_however_many_rows(app, api, deals):
     api.put("/api/v1/metadata/object/deal", json=narrow())
     assert_problem(publish(api, confirm=False), 409, "lossy_change_refused")
