@@ -344,7 +344,12 @@ def test_with_redis_the_job_waits_for_a_worker_which_publishes_it(app, api, deal
     assert api.get(response.headers["Location"]).get_json()["status"] == "queued"  # no worker yet
 
     monkeypatch.setenv("TESSERA_DATABASE_URL", database_url)  # the worker's own settings
-    SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=True)
+    class BurstWorker(SimpleWorker):
+        def subscribe(self):
+            """No command channel: rq's pubsub thread can take a minute to stop, and a burst
+            worker in a test takes no commands."""
+
+    BurstWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=True)
     connection.flushdb()
     done = api.get(response.headers["Location"]).get_json()
     assert (done["status"], done["result"]["revision"]) == ("succeeded", 2)
