@@ -43,9 +43,10 @@ def request_locale(default="en"):
     return pick_locale(request.headers.get("Accept-Language"), fallback)
 
 
-def problem_response(status, code, detail, errors=None, headers=None, extra=None):
-    """Build the problem+json response in the request's locale."""
-    locale = request_locale()
+def problem_body(status, code, detail, errors=None, locale=None):
+    """The problem document (a dict) of ``code`` for the current request, in ``locale``
+    (the request's when None)."""
+    locale = locale or request_locale()
     body = {
         "type": f"/problems/{code}",
         "title": title(code, locale),
@@ -56,6 +57,13 @@ def problem_response(status, code, detail, errors=None, headers=None, extra=None
     }
     if errors:
         body["errors"] = {path: [translate(m, locale) for m in messages] for path, messages in errors.items()}
+    return body
+
+
+def problem_response(status, code, detail, errors=None, headers=None, extra=None):
+    """Build the problem+json response in the request's locale."""
+    locale = request_locale()
+    body = problem_body(status, code, detail, errors, locale)
     body.update(extra or {})
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
     response.headers["Content-Language"] = locale

@@ -178,3 +178,17 @@ class KpiNotFound(RuntimeFailure):
 
     code = "kpi_not_found"
     status = 404
+
+
+class JobNotFound(RuntimeFailure):
+    """No background job has that id."""
+
+    code = "job_not_found"
+    status = 404
+
+
+class JobInProgress(RuntimeFailure):
+    """A job of the same kind (one publish at a time) is already queued or running."""
+
+    code = "job_in_progress"
+    status = 409
