@@ -23,7 +23,8 @@ log = logging.getLogger("tessera")
 HTTP_CODES = {
     400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
     405: "method_not_allowed", 412: "precondition_failed", 413: "payload_too_large",
-    415: "unsupported_media_type", 503: "service_unavailable",
+    414: "uri_too_long", 415: "unsupported_media_type", 431: "header_fields_too_large",
+    503: "service_unavailable", 505: "http_version_not_supported",
 }
 
 
@@ -43,17 +44,19 @@ def request_locale(default="en"):
     return pick_locale(request.headers.get("Accept-Language"), fallback)
 
 
+def problem_body(status, code, detail, locale, instance=None):
+    """The members every problem document has, rendered in ``locale`` (``instance`` when known)."""
+    body = {"type": f"/problems/{code}", "title": title(code, locale), "status": status,
+            "detail": translate(detail, locale), "code": code}
+    if instance is not None:
+        body["instance"] = instance
+    return body
+
+
 def problem_response(status, code, detail, errors=None, headers=None, extra=None):
     """Build the problem+json response in the request's locale."""
     locale = request_locale()
-    body = {
-        "type": f"/problems/{code}",
-        "title": title(code, locale),
-        "status": status,
-        "detail": translate(detail, locale),
-        "code": code,
-        "instance": request.path,
-    }
+    body = problem_body(status, code, detail, locale, request.path)
     if errors:
         body["errors"] = {path: [translate(m, locale) for m in messages] for path, messages in errors.items()}
     body.update(extra or {})
