@@ -95,6 +95,12 @@ class NumericField(described.NumericType, FieldType):
     def parse(self, text):
         return parse_number(text)
 
+    def cursor_value(self, value):
+        # decimals are written as text; integer columns (version) and SQLite formulas as numbers
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError("not a number")
+        return parse_number(value if isinstance(value, str) else repr(value))
+
     def json_sql(self, expr, field_doc, dialect):
         if dialect == "postgresql":
             return jsonsql.pg_text(expr)
@@ -121,6 +127,12 @@ class BooleanField(described.BooleanType, FieldType):
 
     def parse(self, text):
         return parse_boolean(text)
+
+    def cursor_value(self, value):
+        # a SQLite formula may give 0 or 1 for a boolean
+        if type(value) not in (bool, int) or value not in (0, 1):
+            raise ValueError("not a boolean")
+        return bool(value)
 
     def json_sql(self, expr, field_doc, dialect):
         return func.to_json(expr) if dialect == "postgresql" else jsonsql.sqlite_boolean(expr)
@@ -214,6 +226,11 @@ class RelationField(described.RelationType, FieldType):
     def parse(self, text):
         return parse_id(text)
 
+    def cursor_value(self, value):
+        if type(value) is not int:
+            raise ValueError("not an id")
+        return parse_id(value)
+
     def json_sql(self, expr, field_doc, dialect):
         return func.to_json(expr) if dialect == "postgresql" else func.json_quote(expr)
 
@@ -242,7 +259,8 @@ BUILTIN_TYPES = [RUNTIME_CLASSES[name](name, **settings, **RUNTIME_SETTINGS.get(
                  for _cls, name, settings in described.BUILTIN_SETTINGS]
 BUILTIN_FIELD_TYPES = FieldTypeRegistry(BUILTIN_TYPES)
 
-#: The system columns every record has, by the type of their values.
+#: The system columns every record has, by the type of their values (``version`` is an
+#: integer column, read and compared as ids are: a decimal would not bind in a row value).
 SYSTEM_TYPES = {name: BUILTIN_FIELD_TYPES[kind] for name, kind in {
     "id": "lookup", "owner_id": "user", "created_by": "user", "updated_by": "user",
-    "created_at": "datetime", "updated_at": "datetime", "version": "number"}.items()}
+    "created_at": "datetime", "updated_at": "datetime", "version": "lookup"}.items()}
