@@ -18,19 +18,21 @@ from tessera.metadata.fieldtypes import numeric_shape, option_values
 from . import jsonsql
 from .fastload import date_fast, exact_type_fast, numeric_fast, text_fast
 from .fieldtype import FieldType
-from .inputs import PHONE, MultiPicklist, UtcDateTime, numeric_input, record_id_input, text_input
+from .inputs import PHONE, MultiPicklist, StrictBoolean, UtcDateTime, numeric_input, record_id_input, text_input
 from .messages import coded, one_of
 from .values import MAX_ID, parse_boolean, parse_datetime, parse_id, parse_number
 
 ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
 ORDERED = frozenset({"min", "max"})
-TEXT_INPUTS = {
-    "email": lambda f, o: text_input(f, o, ma_fields.Email),
-    "url": lambda f, o: text_input(f, o, ma_fields.Url),
-    "phone": lambda f, o: text_input(f, o, ma_fields.String, validate.Regexp(PHONE, error=Message("input.invalid.phone"))),
-}
-TEXT_FORMATS = {"email": "email", "url": "uri"}
+#: What an email or a URL must look like: one rule, checked on input and stated in the
+#: document (a pattern), so a client can validate exactly what the server will.
+EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,190}$"
+URL = r"^https?://[^\s/?#\[\]]+(?:[/?#]\S*)?$"  # no IPv6 literal: bracketed hosts are easy to get wrong
+TEXT_PATTERNS = {"email": (EMAIL, "input.invalid.email"), "url": (URL, "input.invalid.url"),
+                 "phone": (PHONE, "input.invalid.phone")}
+TEXT_INPUTS = {name: (lambda f, o, p=pattern, e=error: text_input(f, o, ma_fields.String, validate.Regexp(p, error=Message(e))))
+               for name, (pattern, error) in TEXT_PATTERNS.items()}
 
 
 class TextField(described.TextType, FieldType):
@@ -49,8 +51,8 @@ class TextField(described.TextType, FieldType):
 
     def openapi_schema(self, field_doc, mode):
         schema = super().openapi_schema(field_doc, mode)
-        if self.name in TEXT_FORMATS:
-            schema["format"] = TEXT_FORMATS[self.name]
+        if self.name in TEXT_PATTERNS and mode == "write":
+            schema["pattern"] = TEXT_PATTERNS[self.name][0]
         return schema
 
 
@@ -107,7 +109,8 @@ class NumericField(described.NumericType, FieldType):
         return jsonsql.sqlite_decimal(expr, numeric_shape(field_doc)[1])
 
     def openapi_schema(self, field_doc, mode):
-        return dict(DECIMAL)
+        # read as text; written as text or, as input allows, a JSON number
+        return dict(DECIMAL) if mode == "read" else {**DECIMAL, "type": ["string", "number"]}
 
 
 class BooleanField(described.BooleanType, FieldType):
@@ -117,7 +120,8 @@ class BooleanField(described.BooleanType, FieldType):
         return Boolean(create_constraint=False)
 
     def loader(self, field_doc, options):
-        return ma_fields.Boolean(error_messages=coded(ma_fields.Boolean), **options)
+        # JSON true or false only, as the document says (not 0, 1, "yes" or "on")
+        return StrictBoolean(error_messages=coded(ma_fields.Boolean), **options)
 
     def fast(self, field_doc):
         return exact_type_fast(bool)(field_doc)
@@ -208,7 +212,7 @@ class MultiPicklistField(described.MultiPicklistType, FieldType):
         return jsonsql.pg_list(expr) if dialect == "postgresql" else jsonsql.sqlite_list(expr)
 
     def openapi_schema(self, field_doc, mode):
-        return {"type": "array", "items": {"type": "string", "enum": option_values(field_doc)}}
+        return {"type": "array", "items": {"type": "string", "enum": option_values(field_doc)}, "uniqueItems": True}
 
 
 class RelationField(described.RelationType, FieldType):

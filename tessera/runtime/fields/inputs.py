@@ -41,6 +41,15 @@ def _shown(value, most=40):
     return f'"{text[:most]}…"' if len(text) > most else f'"{text}"'
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: not 0 or 1 (which equal True and False in Python), not text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is not bool:
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class MultiPicklist(fields.Field):
     """A list of distinct allowed values, stored joined by ';'.
 
