@@ -9,6 +9,7 @@ from ..problems import ApiProblem
 from ..openapi import operation
 from ..openapi.components import ANY_OBJECT, items_of, obj, query
 from .common import ctx, runtime
+from .guards import optional_object_body
 
 STATE = (query("state", "draft (the default) or published.", {"type": "string", "enum": ["draft", "published"]}),)
 PUBLISH_BODY = obj(confirm_data_loss={"type": "boolean", "description": "Allow steps that lose data."})
@@ -67,8 +68,7 @@ def plan():
            body_required=False, returns=ANY_OBJECT)
 def publish():
     """Check and publish every pending draft; ``confirm_data_loss`` allows lossy steps."""
-    body = json_body() if request.content_length else {}
-    confirm = isinstance(body, dict) and body.get("confirm_data_loss") is True
+    confirm = optional_object_body().get("confirm_data_loss") is True
     return json_response(runtime().metadata.publish(ctx(), confirm_data_loss=confirm))
 
 
