@@ -33,7 +33,7 @@ def create_app(config=None, *, plugins=()):
     manager = make_plugin_manager(plugins)
     install_formula_functions(manager)
     install_catalogs(manager)
-    runtime = Runtime(settings["DATABASE_URL"], engine_options={"echo": settings["SQL_ECHO"]},
+    runtime = Runtime(settings["DATABASE_URL"], engine_options=engine_options(settings),
                       timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
                       login_policy=login_policy(settings), field_types=field_types_of(manager))
     runtime.create_schema()
@@ -49,6 +49,12 @@ def create_app(config=None, *, plugins=()):
     install_security(app, runtime)
     manager.hook.tessera_startup(app=app)
     return app
+
+
+def engine_options(settings):
+    """SQLAlchemy engine options from the database settings."""
+    return {"echo": settings["SQL_ECHO"], "pool_size": settings["DATABASE_POOL_SIZE"],
+            "pool_timeout": settings["DATABASE_POOL_TIMEOUT"]}
 
 
 def login_policy(settings):

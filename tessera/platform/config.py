@@ -58,6 +58,11 @@ def _optional(value):
 
 SETTINGS = [
     Setting("DATABASE_URL", "sqlite:///tessera.db", str, "SQLAlchemy URL of the database (SQLite file or PostgreSQL)."),
+    Setting("DATABASE_POOL_SIZE", 10, _positive,
+            "Pooled database connections kept per process; a request uses one at a time, so give at least "
+            "as many as the threads serving requests (10 more open when all are busy)."),
+    Setting("DATABASE_POOL_TIMEOUT", 30, _positive,
+            "Seconds a request waits for a pooled connection before it answers 503 database_busy."),
     Setting("REDIS_URL", None, _optional, "Redis URL for rq jobs; without it jobs run inline."),
     Setting("SECRET_KEY", None, _optional, "Key that signs Flask's cookie session (for plugins); generated per process when unset."),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, int, "Largest request body accepted, in bytes."),

@@ -2,7 +2,6 @@
 
 import logging
 from contextlib import contextmanager
-from contextvars import ContextVar
 
 from tessera.metadata import store
 from tessera.metadata.fieldtype_registry import using_field_types
@@ -16,7 +15,8 @@ from tessera.formula import EvalEnv
 from .access.overrides import AdminOverrides
 from .access.policy import AccessPolicy
 from .records.computed import Fetcher
-from .db import make_engine, writer
+from .connections import Connections
+from .db import make_engine
 from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
 from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
@@ -32,7 +32,6 @@ from .schema.system_tables import field_history, outbox, runtime_schema
 
 
 log = logging.getLogger(__name__)
-_request_memo = ContextVar("tessera_request_memo", default=None)
 
 #: PostgreSQL advisory lock key taken while creating system tables ("TSRA" in ASCII).
 SCHEMA_LOCK_KEY = 0x54535241
@@ -45,14 +44,6 @@ def user_values(ctx):
     return {"id": ctx.user_id, "name": ctx.username, "username": ctx.username, "locale": ctx.locale,
             "roles": list(getattr(ctx, "roles", ()) or ()), "team": getattr(ctx, "team", None),
             "manager": getattr(ctx, "manager_id", None)}
-
-
-def _end_request_read():
-    """Commit the request's open read transaction, if there is one."""
-    memo = _request_memo.get()
-    conn = None if memo is None else memo.get("conn")
-    if conn is not None and conn.in_transaction():
-        conn.commit()
 
 
 def _load_published(conn):
@@ -76,7 +67,7 @@ class Runtime:
         self.login_policy = login_policy or LoginPolicy()
         self.fiscal_year_start_month = fiscal_year_start_month
         self.engine = make_engine(database_url, **(engine_options or {}))
-        self.write_engine = writer(self.engine)
+        self.connections = Connections(self.engine, autocommit_reads=self.engine.dialect.name == "postgresql")
         self.models = ModelCache(_load_published, self.field_types)
         self.access = AccessPolicy(self.model, self.eval_env)
         self.overrides = AdminOverrides(self.write_soon)
@@ -90,50 +81,35 @@ class Runtime:
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several
         processes start at once)."""
-        with self.write_engine.begin() as conn:
+        with self.write() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
             metadata_schema.create_all(conn)
             runtime_schema.create_all(conn)
 
-    @contextmanager
     def read(self):
         """A read transaction. Inside a request scope every read shares one transaction on
         the request's connection, opened by the first read and ended by the scope or by
         the next write (so reads after a write see it)."""
-        with using_field_types(self.field_types):
-            yield from self._read()
+        if self.connections.memo() is not None:
+            return self.connections.read()  # the scope has set the field types
+        return self._read_alone()
 
-    def _read(self):
-        memo = _request_memo.get()
-        if memo is None:
-            with self.engine.begin() as conn:
-                yield conn
-            return
-        conn = memo.get("conn")
-        if conn is None:
-            conn = memo["conn"] = self.engine.connect()
-        if not conn.in_transaction():
-            conn.begin()
-        try:
+    @contextmanager
+    def _read_alone(self):
+        with using_field_types(self.field_types), self.connections.read() as conn:
             yield conn
-        except BaseException:
-            conn.rollback()
-            raise
 
     @contextmanager
     def write(self):
-        """A write transaction: commits on success, rolls back on any error."""
-        _end_request_read()
-        try:
-            with using_field_types(self.field_types), self.write_engine.begin() as conn:
-                yield conn
-        finally:
-            _end_request_read()
+        """A write transaction: commits on success, rolls back on any error. Inside a request
+        scope it runs on the request's one connection."""
+        with using_field_types(self.field_types), self.connections.write() as conn:
+            yield conn
 
     def model(self, conn):
         """The compiled model of the newest published revision (read once per request scope)."""
-        memo = _request_memo.get()
+        memo = self.connections.memo()
         if memo is None:
             return self.models.get(conn, store.current_revision(conn))
         if "revision" not in memo:
@@ -142,44 +118,38 @@ class Runtime:
 
     @contextmanager
     def request_scope(self):
-        """Within this scope (one web request) the published revision is read only once."""
-        token = _request_memo.set({})
-        try:
-            with using_field_types(self.field_types):
-                yield
-        finally:
-            _end_request_read()
-            self._write_deferred(_request_memo.get().pop("deferred", ()))
-            conn = _request_memo.get().pop("conn", None)
-            _request_memo.reset(token)
-            if conn is not None:
-                conn.close()
+        """Within this scope (one web request) the published revision is read only once and
+        every read and write uses one pooled connection."""
+        with using_field_types(self.field_types), self.connections.scope(self._write_deferred):
+            yield
 
     def write_soon(self, work):
         """Run ``work(conn)`` in a write transaction: at the end of the request scope, or now
         outside one. Reads that only leave a trace (audit entries of admin-override reads)
         use it so the reads of one request keep sharing one transaction."""
-        memo = _request_memo.get()
+        memo = self.connections.memo()
         if memo is None:
-            self._write_deferred([work])
+            with self.write() as conn:
+                work(conn)
         else:
             memo.setdefault("deferred", []).append(work)
 
-    def _write_deferred(self, works):
+    def _write_deferred(self, write):
+        works = self.connections.memo().pop("deferred", ())
         if works:
-            with self.write_engine.begin() as conn:
+            with write() as conn:
                 for work in works:
                     work(conn)
 
     def use_revision(self, revision):
         """Let the request scope use ``revision``, read by the caller in the scope's transaction."""
-        memo = _request_memo.get()
+        memo = self.connections.memo()
         if memo is not None:
             memo["revision"] = revision
 
     def forget_revision(self):
         """Make the next model() read the revision again (after a publish inside the scope)."""
-        memo = _request_memo.get()
+        memo = self.connections.memo()
         if memo is not None:
             memo.pop("revision", None)
 

@@ -1,7 +1,11 @@
 """Database engines: SQLite for the embedded default, PostgreSQL at scale."""
 
+import time
+from contextlib import contextmanager
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 
 from tessera.formula import install_sqlite_functions
@@ -9,6 +13,12 @@ from tessera.formula import install_sqlite_functions
 #: Functions to call on every new SQLite DBAPI connection: the formula language
 #: registers the scalar functions SQLite lacks.
 SQLITE_CONNECT_HOOKS = [install_sqlite_functions]
+
+#: Marks, in a pooled connection's info, that the transaction about to begin will write.
+WRITE_FLAG = "tessera_write"
+
+#: A pooled server connection idle for longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 2.0
 
 
 def _sqlite_setup(engine):
@@ -25,12 +35,15 @@ def _sqlite_setup(engine):
         for hook in SQLITE_CONNECT_HOOKS:
             hook(dbapi_connection)
 
-    @event.listens_for(engine, "begin")
-    def on_begin(conn):
-        # Writers take the write lock up front, so two writers queue instead of failing
-        # on a read-to-write upgrade; readers stay concurrent under WAL.
-        immediate = conn.get_execution_options().get("tessera_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    engine.dialect.do_begin = _begin_sqlite
+
+
+def _begin_sqlite(dbapi_connection):
+    # Writers take the write lock up front, so two writers queue instead of failing on a
+    # read-to-write upgrade; readers stay concurrent under WAL. A dialect hook rather than
+    # a "begin" event: any engine event makes SQLAlchemy dispatch events on every statement.
+    immediate = dbapi_connection.info.get(WRITE_FLAG)
+    dbapi_connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url, **options):
@@ -38,6 +51,8 @@ def make_engine(url, **options):
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
+            for sizing in ("pool_size", "max_overflow", "pool_timeout"):
+                options.pop(sizing, None)  # one shared connection: nothing to size
             options.setdefault("poolclass", StaticPool)
             options.setdefault("connect_args", {"check_same_thread": False})
         engine = create_engine(parsed, **options)
@@ -45,10 +60,42 @@ def make_engine(url, **options):
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    options.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, **options)
+    engine = create_engine(parsed, **options)
+    _ping_when_idle(engine)
+    return engine
 
 
-def writer(engine):
-    """Return ``engine`` marked so that its transactions are write transactions."""
-    return engine.execution_options(tessera_write=True)
+def _ping_when_idle(engine):
+    """Ping a pooled connection before reuse only when it sat idle: a busy pool pays no round
+    trip per request (unlike ``pool_pre_ping``), and a connection left over from before a
+    database restart is replaced instead of failing its request."""
+
+    @event.listens_for(engine, "checkin")
+    def note_idle(_dbapi_connection, record):
+        record.info["tessera_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("tessera_idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("pooled connection is gone") from error
+        if not alive:
+            raise DisconnectionError("pooled connection is gone")
+
+
+@contextmanager
+def write_transaction(conn):
+    """Begin a write transaction on ``conn`` (on SQLite it takes the write lock at once);
+    commit it when the block succeeds, roll it back when it raises."""
+    info = conn.connection.info
+    info[WRITE_FLAG] = True
+    try:
+        transaction = conn.begin()
+    finally:
+        info.pop(WRITE_FLAG, None)
+    with transaction:
+        yield conn

@@ -157,3 +157,9 @@ class DatabaseUnavailable(ServiceUnavailable):
     """The database does not answer."""
 
     code = "database_unavailable"
+
+
+class DatabaseBusy(ServiceUnavailable):
+    """Every pooled connection, or the database's write lock, stayed busy past its timeout."""
+
+    code = "database_busy"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tessera.platform import create_app
-from tessera.runtime.db import make_engine, writer
+from tessera.runtime.db import make_engine
 from tests.conftest import REDIS_URL
 from tests.platform.support import assert_problem
 
@@ -59,12 +59,11 @@ def test_health_names_the_published_revision_without_a_token(app, api):
 def test_health_answers_503_database_unavailable_when_the_database_does_not_answer(app, database_url, tmp_path):
     runtime = app.extensions["tessera"]
     runtime.dispose()
-    runtime.engine = make_engine(unreachable_url(database_url, tmp_path))
-    runtime.write_engine = writer(runtime.engine)
+    runtime.connections.engine = make_engine(unreachable_url(database_url, tmp_path))
     answer = app.test_client().get(HEALTH, headers={"Accept-Language": "zh-CN"})
     body = assert_problem(answer, 503, "database_unavailable")
     assert int(answer.headers["Retry-After"]) > 0
-    assert (body["title"], body["detail"]) == ("数据库不可用", "数据库没有响应")
+    assert (body["title"], body["detail"]) == ("数据库不可用", "无法连接数据库，请稍后重试")
 
 
 def test_health_answers_503_service_unavailable_when_the_configured_redis_does_not_answer(app_with):

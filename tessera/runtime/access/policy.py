@@ -54,6 +54,7 @@ class AccessPolicy:
     def __init__(self, model_of, env_for):
         self.model_of = model_of
         self._rows = RowConditions(model_of, env_for)
+        self._by_id = ComposedQueries()
 
     # -- the entry point -----------------------------------------------------------
 
@@ -156,13 +157,36 @@ class AccessPolicy:
     def _readable_row(self, conn, ctx, obj, record_id, for_update):
         if not is_record_id(record_id):  # beyond 64 bits no row can exist; never send it to the database
             raise RecordNotFound("record.not_found", object=obj.name, id=record_id)
-        query = obj.select_by_id
-        condition = self._rows.condition(ctx, obj, conn)
-        if condition is not None:
-            query = query.where(condition)
-        if for_update:
-            query = query.with_for_update()
+        query = self._by_id.get(obj.select_by_id, self._rows.condition(ctx, obj, conn), for_update)
         row = conn.execute(query, {"record_id": record_id}).mappings().first()
         if row is None:
             raise RecordNotFound("record.not_found", object=obj.name, id=record_id)
         return row
+
+
+class ComposedQueries:
+    """Select-by-id statements with a row condition, kept while their parts are reused.
+
+    Row conditions come from caches (the same object for the same user and reach), so the
+    composed statement can be reused too: SQLAlchemy then keeps its cache key instead of
+    working it out again on every read.
+    """
+
+    def __init__(self, size=4096):
+        self.size = size
+        self._entries = {}
+
+    def get(self, base, condition, for_update):
+        """``base`` limited by ``condition`` (None: all rows), locking the row when ``for_update``."""
+        # The entry holds its parts, so their ids cannot be reused while it is cached.
+        key = (id(base), id(condition), for_update)
+        found = self._entries.get(key)
+        if found is not None:
+            return found[0]
+        query = base if condition is None else base.where(condition)
+        if for_update:
+            query = query.with_for_update()
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key] = (query, base, condition)
+        return query

@@ -1,0 +1,70 @@
+"""While the database cannot be reached every route answers 503 database_unavailable with
+Retry-After, and the outage is logged once; when every pooled connection stays busy a
+request answers 503 database_busy instead of failing with a 500."""
+
+import logging
+
+from tessera.runtime.db import make_engine
+from tests.platform.support import assert_problem
+from tests.platform.test_health import app_with, unreachable_url  # noqa: F401 - app_with is a fixture
+
+DEAL = {"name": "deal", "label": {"en": "Deal"}, "fields": [{"name": "title", "type": "text", "max_length": 80}]}
+RECORDS = "/api/v1/objects/deal/records"
+
+
+def published_deal(api):
+    assert api.post("/api/v1/metadata/object", json=DEAL).status_code == 201
+    assert api.post("/api/v1/metadata/publish").status_code == 200
+    created = api.post(RECORDS, json={"title": "Pumps"})
+    assert created.status_code == 201, created.get_json()
+    return created.get_json()["id"]
+
+
+def take_database_away(app, database_url, tmp_path):
+    runtime = app.extensions["tessera"]
+    reachable = runtime.connections.engine
+    runtime.connections.engine = make_engine(unreachable_url(database_url, tmp_path))
+    return lambda: setattr(runtime.connections, "engine", reachable)
+
+
+def test_every_route_answers_503_database_unavailable_while_the_database_is_down(app, api, database_url, tmp_path):
+    record_id = published_deal(api)
+    take_database_away(app, database_url, tmp_path)
+    answers = [api.get(f"{RECORDS}/{record_id}"), api.get(RECORDS), api.post(RECORDS, json={"title": "Valves"}),
+               api.patch(f"{RECORDS}/{record_id}", json={"title": "Valves"}), api.get("/api/v1/users/me"),
+               app.test_client().get("/api/v1/health"),
+               app.test_client().post("/api/v1/auth/login", json={"username": "admin", "password": "x"})]
+    for answer in answers:
+        body = assert_problem(answer, 503, "database_unavailable")
+        assert answer.headers["Retry-After"] == "5"
+        assert body["detail"] == "the database cannot be reached; try again shortly"
+
+
+def test_a_database_outage_is_logged_once_and_its_end_once(app, api, database_url, tmp_path, caplog):
+    record_id = published_deal(api)
+    bring_back = take_database_away(app, database_url, tmp_path)
+    with caplog.at_level(logging.INFO, logger="tessera"):
+        for _ in range(20):
+            assert api.get(f"{RECORDS}/{record_id}").status_code == 503
+        bring_back()
+        assert api.get(f"{RECORDS}/{record_id}").get_json()["title"] == "Pumps"
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("tessera")]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("database unreachable")
+    assert messages[1].startswith("database reachable again")
+    assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_a_request_that_finds_every_connection_busy_answers_503_database_busy(app_with, database_url):
+    app = app_with(DATABASE_POOL_SIZE=1, DATABASE_POOL_TIMEOUT=1)
+    engine = app.extensions["tessera"].engine
+    held = [engine.connect() for _ in range(11)]  # the pool's one connection and its 10 overflow
+    try:
+        answer = app.test_client().get("/api/v1/health", headers={"Accept-Language": "zh-CN"})
+        body = assert_problem(answer, 503, "database_busy")
+        assert answer.headers["Retry-After"] == "1"
+        assert body["detail"] == "数据库正忙于处理其他请求，请稍后重试"
+    finally:
+        for conn in held:
+            conn.close()
+    assert app.test_client().get("/api/v1/health").status_code == 200
