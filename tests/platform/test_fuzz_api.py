@@ -13,6 +13,7 @@ report (each failure with a curl command reproducing it) as the message.
 
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -21,7 +22,7 @@ from tessera.platform import create_app
 from tessera.platform.demo import load_demo
 from tessera.runtime.identity.users import create_token
 from tests.conftest import Api
-from tests.platform.live import live_server
+from tests.live_server import serving
 from tests.templates import Seed
 
 #: Test cases per operation and phase: the bound that keeps both runs within the time budget.
@@ -82,6 +83,18 @@ def build_crm(url):
 CRM = Seed("fuzz_demo_crm", build_crm)
 
 
+class CountingApp:
+    """A WSGI app counting the requests it passes on to ``app``."""
+
+    def __init__(self, app):
+        self.app, self.requests, self._lock = app, 0, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self._lock:
+            self.requests += 1
+        return self.app(environ, start_response)
+
+
 def config_file(folder):
     """A schemathesis configuration holding STATE_OR_LANGUAGE; its path."""
     sections = []
@@ -114,7 +127,8 @@ def test_the_api_answers_generated_requests_as_its_document_says(templates, tmp_
     url = templates.sqlite.clone(CRM, tmp_path / "crm.db")
     app = create_app({"DATABASE_URL": url})
     try:
-        with live_server(app) as (base_url, counted):
+        counted = CountingApp(app)
+        with serving(counted) as base_url:
             started = time.monotonic()
             run = subprocess.run(schemathesis_command(base_url, tokens[caller], tmp_path), cwd=tmp_path,
                                  capture_output=True, text=True, timeout=600)
