@@ -54,6 +54,11 @@ def test_an_equality_filter_on_a_loosely_written_amount_is_refused(api, crm):
     assert_problem(api.get(RECORDS + "?amount=1_000"), 400, "invalid_query")
 
 
+@pytest.mark.parametrize("value", ["%D9%A3", "1_0", "%201", "1.0", "true"])
+def test_an_equality_filter_on_a_loosely_written_id_is_refused(api, crm, value):
+    assert list(assert_problem(api.get(f"{RECORDS}?account={value}"), 400, "invalid_query")["errors"]) == ["account"]
+
+
 def test_an_if_match_that_is_not_ascii_digits_is_refused(api, app, crm):
     response = api.patch(record_url(crm), json={"title": "x"}, headers={"If-Match": '"\xb2"'})
     assert_problem(response, 400, "bad_request")

@@ -64,8 +64,15 @@ def parse_number(text):
     return number
 
 
+#: How an integer is written in a query string: ASCII digits and an optional sign, nothing else
+#: (``int()`` alone takes spaces, underscores and other scripts' digits).
+INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
 def parse_id(text):
-    """An integer in the signed 64-bit range of the id columns."""
+    """An integer in the signed 64-bit range of the id columns, written strictly when text."""
+    if isinstance(text, bool) or (isinstance(text, str) and not INTEGER_TEXT.fullmatch(text)):
+        raise ValueError("not an integer")
     number = int(text)
     if not -MAX_ID - 1 <= number <= MAX_ID:
         raise ValueError("out of range")
