@@ -26,7 +26,7 @@ from tests.live_server import serving
 from tests.templates import Seed
 
 #: Test cases per operation and phase: the bound that keeps both runs within the time budget.
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 50
 
 #: Operations left out, each because fuzzing it would pull the ground from under the run:
 #: revokeToken may revoke the run's own token (every later request would be 401), and

@@ -2,6 +2,7 @@
 
 from flask import Response, request
 
+from tessera.runtime.fields.values import NOT_BLANK
 from tessera.runtime.identity.tokens import MAX_DAYS, SCOPES
 
 from ..jsonio import json_response
@@ -11,7 +12,7 @@ from .common import ctx, runtime
 from .guards import optional_object_body
 
 
-NEW_TOKEN = {**obj(name={"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S",
+NEW_TOKEN = {**obj(name={"type": "string", "minLength": 1, "maxLength": 255, "pattern": NOT_BLANK,
                          "description": "Some text besides spaces (default: api)."},
                    scope={"type": "string", "enum": list(SCOPES)},
                    objects={"type": ["array", "null"], "items": ref("ObjectName"), "minItems": 1, "maxItems": 100,

@@ -6,6 +6,7 @@ from flask import Response, request
 from tessera.i18n import LOCALES, Message
 from tessera.runtime.errors import InvalidQuery, PermissionDenied
 from tessera.runtime.fields.serialize import MAX_ID
+from tessera.runtime.fields.values import NOT_BLANK
 from tessera.runtime.identity.users import EMAIL, get_user, list_users, user_json
 
 from ..jsonio import json_response
@@ -34,7 +35,7 @@ USERS_QUERY = (query("active", "true or false: only active or inactive users.",
                      {"type": "string", "enum": ["true", "false"]}),
                query("cursor", "The next_cursor of the previous page.",
                      {"type": "string", "pattern": f"^(?:{at_most_regex(MAX_ID)})?$"}))
-PROFILE = {**obj(display_name={"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
+PROFILE = {**obj(display_name={"type": "string", "minLength": 1, "maxLength": 255, "pattern": NOT_BLANK},
                  email={"type": ["string", "null"], "pattern": EMAIL.pattern}, locale={"type": "string", "enum": list(LOCALES)}),
            "additionalProperties": False}
 PASSWORDS = obj(("current_password", "new_password"), current_password={"type": "string", "format": "password"},

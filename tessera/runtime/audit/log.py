@@ -73,7 +73,7 @@ def _limit(text):
 
 
 def _event_condition(text):
-    if not EVENT_PATTERN.match(text):
+    if not EVENT_PATTERN.fullmatch(text):
         raise InvalidQuery("audit.event.shape", errors={"event": [Message("audit.event.not_a_name")]})
     return audit_log.c.event.startswith(text, autoescape=True) if text.endswith(".") else audit_log.c.event == text
 

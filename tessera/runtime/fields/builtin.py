@@ -7,7 +7,7 @@ uses ``BUILTIN_FIELD_TYPES``.
 
 from datetime import date
 
-from marshmallow import fields as ma_fields, validate
+from marshmallow import fields as ma_fields
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, Numeric, String, Text, func
 
 from tessera.i18n import Message
@@ -18,20 +18,19 @@ from tessera.metadata.fieldtypes import numeric_shape, option_values
 from . import jsonsql
 from .fastload import date_fast, exact_type_fast, numeric_fast, text_fast
 from .fieldtype import FieldType
-from .inputs import PHONE, MultiPicklist, StrictBoolean, UtcDateTime, numeric_input, record_id_input, text_input
+from .inputs import PHONE, MultiPicklist, StrictBoolean, UtcDateTime, whole_match, numeric_input, record_id_input, text_input
 from .messages import coded, one_of
-from .values import MAX_ID, parse_boolean, parse_datetime, parse_id, parse_number
+from .values import EMAIL, MAX_ID, SPACE, parse_boolean, parse_datetime, parse_id, parse_number
 
 ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
 ORDERED = frozenset({"min", "max"})
 #: What an email or a URL must look like: one rule, checked on input and stated in the
 #: document (a pattern), so a client can validate exactly what the server will.
-EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,190}$"
-URL = r"^https?://[^\s/?#\[\]]+(?:[/?#]\S*)?$"  # no IPv6 literal: bracketed hosts are easy to get wrong
+URL = rf"^https?://[^{SPACE}/?#\[\]]+(?:[/?#][^{SPACE}]*)?$"  # no IPv6 literal: bracketed hosts are easy to get wrong
 TEXT_PATTERNS = {"email": (EMAIL, "input.invalid.email"), "url": (URL, "input.invalid.url"),
                  "phone": (PHONE, "input.invalid.phone")}
-TEXT_INPUTS = {name: (lambda f, o, p=pattern, e=error: text_input(f, o, ma_fields.String, validate.Regexp(p, error=Message(e))))
+TEXT_INPUTS = {name: (lambda f, o, p=pattern, e=error: text_input(f, o, ma_fields.String, whole_match(p, Message(e))))
                for name, (pattern, error) in TEXT_PATTERNS.items()}
 
 
