@@ -27,6 +27,7 @@ class ProblemRequestHandler(WSGIRequestHandler):
 
     def send_error(self, code, message=None, explain=None):
         """Answer ``code`` as a problem document and close the connection."""
+        message = message or self.responses.get(code, ("",))[0]
         self.log_error("code %d, message %s", code, message)
         locale = self._error_locale()
         detail = Message(HANDLER_DETAILS.get(code, "http.400"))

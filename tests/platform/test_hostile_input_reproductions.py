@@ -270,3 +270,14 @@ def test_the_metadata_routes_own_words_are_no_document_kinds(api, crm):
 ])
 def test_a_query_parameter_given_empty_or_malformed_is_refused_not_ignored(api, crm, path, param):
     assert list(assert_problem(api.get(path), 400)["errors"]) == [param]
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/api/v1/roles", {"name": "east\n"}, "name"), ("/api/v1/teams", {"name": "east\n"}, "name"),
+    ("/api/v1/users", {"username": "bob\n"}, "username"), ("/api/v1/users", {"username": "bob", "email": "a@b\n"}, "email"),
+])
+def test_a_name_or_email_with_a_final_newline_is_refused(api, crm, path, body, field):
+    response = api.post(path, json=body)
+    assert field in assert_problem(response, 422, "validation_failed")["errors"]
+    key = "username" if path == "/api/v1/users" else "name"
+    assert [item[key] for item in api.get(path).get_json()["items"] if item[key].startswith(("east", "bob"))] == []
