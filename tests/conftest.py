@@ -1,8 +1,10 @@
 """Shared fixtures: every database-backed test runs on SQLite and, when configured, PostgreSQL.
 
-Set TESSERA_TEST_POSTGRES_URL (and TESSERA_TEST_REDIS_URL) to include the servers;
-with TESSERA_REQUIRE_SERVICES=1 (as CI sets) a missing or unreachable server fails the run
-instead of skipping.
+Set TESSERA_TEST_POSTGRES_URL (and TESSERA_TEST_REDIS_URL) to include the servers; a run
+without them ends by saying which servers it did not test against (tests/services.py).
+With TESSERA_REQUIRE_SERVICES=1 (as CI sets) a missing or unreachable server fails the run
+instead of skipping. Every PostgreSQL test carries the ``postgres`` mark
+(tests/postgres_mark.py refuses one that does not).
 
 A test's database is empty unless a conftest or test module overrides ``database_seed``
 (see ``seeds_for``): then it starts as a private copy of a prepared state built once per
@@ -19,31 +21,46 @@ import sqlalchemy as sa
 from tessera.platform import create_app
 from tessera.runtime import Context, Runtime
 from tessera.runtime.identity.users import create_token, create_user
+from tests import postgres_mark, services
 from tests.templates import Seed, Templates, schema_url
 
-POSTGRES_URL = os.environ.get("TESSERA_TEST_POSTGRES_URL")
-REDIS_URL = os.environ.get("TESSERA_TEST_REDIS_URL")
+POSTGRES_URL = services.POSTGRES.url
+REDIS_URL = services.REDIS.url
 REQUIRE_SERVICES = os.environ.get("TESSERA_REQUIRE_SERVICES") == "1"
 
 
 def pytest_configure(config):
+    if not config.pluginmanager.is_registered(postgres_mark):
+        config.pluginmanager.register(postgres_mark, "tessera-postgres-mark")
     if REQUIRE_SERVICES and not (POSTGRES_URL and REDIS_URL):
         raise pytest.UsageError(
             "TESSERA_REQUIRE_SERVICES=1 but TESSERA_TEST_POSTGRES_URL / TESSERA_TEST_REDIS_URL are not set")
 
 
-_skipped_service_tests = []
+_skipped_service_tests = {service.mark: [] for service in services.SERVICES}
 
 
 def pytest_runtest_logreport(report):
-    if report.skipped and any(m in report.keywords for m in ("postgres", "redis")):
-        _skipped_service_tests.append(report.nodeid)
+    if report.skipped:
+        for mark, skipped in _skipped_service_tests.items():
+            if mark in report.keywords:
+                skipped.append(report.nodeid)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if REQUIRE_SERVICES and _skipped_service_tests:
-        print(f"\n{len(_skipped_service_tests)} PostgreSQL/Redis test(s) were skipped; failing the run")
+    skipped = sum(len(ids) for ids in _skipped_service_tests.values())
+    if REQUIRE_SERVICES and skipped:
+        print(f"\n{skipped} PostgreSQL/Redis test(s) were skipped; failing the run")
         session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly which servers this run did not test against, and how to include them."""
+    lines = services.summary_lines(_skipped_service_tests)
+    if lines:
+        terminalreporter.section("not tested", sep="-", yellow=True, bold=True)
+        for line in lines:
+            terminalreporter.write_line(line, yellow=True, bold=True)
 
 
 def _backends():

@@ -69,6 +69,7 @@ def test_node_count_is_bounded():
     assert info.value.codes == ["too_many_nodes"]
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("shape", [
     "1{}", "amount{}", "IF(active, {}1, 2)", "NOT({}active)", "name{}", "ROUND({}amount, 1)",
 ])

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from tests.formulas_in_runtime.conftest import new_deal
+from tests.platform.support import assert_problem
 
 
 def test_check_reports_type_references_and_pushability(sales):
@@ -37,7 +38,7 @@ def test_evaluate_against_given_values(sales):
 def test_evaluate_of_a_missing_record_is_404(sales):
     response = sales.post("/api/v1/formula/evaluate",
                           json={"object": "opportunity", "record_id": 999, "expression": "amount"})
-    assert response.status_code == 404
+    assert_problem(response, 404, "record_not_found")
 
 
 

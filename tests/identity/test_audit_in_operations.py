@@ -82,6 +82,7 @@ def test_an_administrator_reaching_their_own_private_record_is_no_override(org):
     mine = org.admin.post("/api/v1/objects/opportunity/records", json={"title": "admin's"}).get_json()["id"]
     assert org.admin.delete(url(mine)).status_code == 204
     assert org.admin.delete(url(record)).status_code == 204
+    assert org.admin.get(url()).get_json()["items"] == []
     assert overrides(org, mine, "delete") == [] and len(overrides(org, record, "delete")) == 1
 
 

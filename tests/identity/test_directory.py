@@ -24,14 +24,19 @@ def test_unit_names_with_sql_metacharacters_or_bad_shapes_are_refused(org, kind)
     for name in ("x'; DROP TABLE tessera_user;--", "Upper", "", "select", None, "a" * 64):
         assert_problem(org.admin.post(f"/api/v1/{kind}", json={"name": name}), 422, "validation_failed")
     assert_problem(org.admin.post(f"/api/v1/{kind}", json={"name": "ok", "parent": "missing"}), 404)
-    assert org.admin.get("/api/v1/users/me").status_code == 200
+    names = {u["name"] for u in org.admin.get(f"/api/v1/{kind}").get_json()["items"]}
+    assert names == ({"sales", "east", "west"} if kind == "teams" else
+                     {"vp", "east_manager", "east_rep", "west_manager", "west_rep"})
+    assert org.admin.get("/api/v1/users/me").get_json()["username"] == "admin"
 
 
 def test_a_unit_with_sub_units_cannot_be_deleted_but_a_leaf_can(org):
     assert_problem(org.admin.delete("/api/v1/roles/east_manager"), 409, "directory_conflict")
     assert org.admin.delete("/api/v1/roles/east_rep").status_code == 204
+    assert_problem(org.admin.get("/api/v1/roles/east_rep"), 404)
     assert org.admin.get(f"/api/v1/users/{org.ids['alice']}").get_json()["roles"] == []
     assert org.admin.delete("/api/v1/teams/east").status_code == 204
+    assert_problem(org.admin.get("/api/v1/teams/east"), 404)
     assert org.admin.get(f"/api/v1/users/{org.ids['alice']}").get_json()["team"] is None
 
 
@@ -67,12 +72,13 @@ def test_assignments_must_name_things_that_exist(org):
 def test_display_names_keep_sql_metacharacters_verbatim(org):
     name = "O'Brien \"; DROP TABLE tessera_user; --"
     made = org.admin.post("/api/v1/users", json={"username": "obrien", "display_name": name})
-    assert made.status_code == 201
+    assert made.status_code == 201 and made.get_json()["display_name"] == name
     assert org.admin.get(made.headers["Location"]).get_json()["display_name"] == name
 
 
 def test_a_user_reads_only_their_own_profile(org):
-    assert org["alice"].get(f"/api/v1/users/{org.ids['alice']}").status_code == 200
+    own = org["alice"].get(f"/api/v1/users/{org.ids['alice']}")
+    assert own.status_code == 200 and own.get_json()["username"] == "alice"
     assert_problem(org["alice"].get(f"/api/v1/users/{org.ids['bob']}"), 403)
     assert_problem(org["alice"].get("/api/v1/users"), 403)
 
@@ -97,5 +103,6 @@ def test_a_permission_set_with_the_admin_right_makes_its_holders_administrators(
     define(org.admin, {"kind": "permission_set", "name": "admins", "is_admin": True})
     org.admin.patch(f"/api/v1/users/{org.ids['dave']}", json={"permission_sets": ["admins"]})
     dave = org.client_for("dave")
-    assert dave.get("/api/v1/audit").status_code == 200
+    audit = dave.get("/api/v1/audit")
+    assert audit.status_code == 200 and audit.get_json()["items"]
     assert dave.get("/api/v1/users/me").get_json()["permissions"]["is_admin"] is True

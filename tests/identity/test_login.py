@@ -27,6 +27,19 @@ def login(client, username="alice", password=PASSWORD, ip="10.0.0.1"):
                        environ_base={"REMOTE_ADDR": ip})
 
 
+def assert_logged_in(response, username="alice"):
+    """``response`` is a successful login of ``username`` that set a session cookie."""
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["user"]["username"] == username
+    assert any(c.startswith("tessera_session=") for c in response.headers.getlist("Set-Cookie"))
+
+
+def assert_wrong_login(response):
+    """``response`` is the one and only answer to a wrong username or password."""
+    body = assert_problem(response, 401, "unauthenticated")
+    assert body["detail"] == "the username or password is wrong"
+
+
 def events(org, event):
     with org.runtime.read() as conn:
         return conn.execute(select(audit_log).where(audit_log.c.event == event).order_by(audit_log.c.id)).mappings().all()
@@ -40,7 +53,8 @@ def test_a_login_sets_a_secure_httponly_lax_session_cookie_and_returns_a_csrf_to
     session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("tessera_session="))
     flags = {part.strip().lower() for part in session_cookie.split(";")}
     assert {"secure", "httponly", "samesite=lax", "path=/"} <= flags
-    assert browser.get(f"{HTTPS}{url()}").status_code == 200
+    listed = browser.get(f"{HTTPS}{url()}")
+    assert listed.status_code == 200 and listed.get_json()["items"] == []
 
 
 def test_the_session_secret_is_stored_only_as_a_hash(org, browser):
@@ -61,7 +75,7 @@ def test_a_wrong_login_gets_one_and_the_same_401(org, browser, username, passwor
 
 
 def test_a_deactivated_user_cannot_log_in_and_their_session_stops_working(org, browser):
-    assert login(browser).status_code == 200
+    assert_logged_in(login(browser))
     org.admin.delete(f"/api/v1/users/{org.ids['alice']}")
     assert_problem(browser.get(f"{HTTPS}{url()}"), 401, "unauthenticated")
     body = assert_problem(login(org.app.test_client()), 401, "unauthenticated")
@@ -76,7 +90,7 @@ def test_a_state_changing_request_by_cookie_needs_the_csrf_token(org, browser):
                    403, "csrf_failed")
     assert_problem(browser.patch(f"{HTTPS}/api/v1/users/me", json={"display_name": "x"}), 403, "csrf_failed")
     made = browser.post(f"{HTTPS}{url()}", json={"title": "real"}, headers={"X-CSRF-Token": csrf})
-    assert made.status_code == 201
+    assert made.status_code == 201 and made.get_json()["owner"] == org.ids["alice"]
     assert [i["title"] for i in org.admin.get(url()).get_json()["items"]] == ["real"]
 
 
@@ -111,17 +125,18 @@ def test_an_idle_or_expired_session_is_refused(org, browser):
 
 
 def test_a_bearer_token_needs_no_csrf_token(org):
-    assert org["alice"].post(url(), json={"title": "api"}).status_code == 201
+    made = org["alice"].post(url(), json={"title": "api"})
+    assert made.status_code == 201 and made.get_json()["title"] == "api"
 
 
 def test_repeated_failures_lock_the_user_out_even_with_the_right_password(org, browser):
     for _ in range(DEFAULT_POLICY.failures_per_user):
-        assert login(browser, password="wrong one!").status_code == 401
+        assert_wrong_login(login(browser, password="wrong one!"))
     locked = login(browser)
     assert_problem(locked, 429, "login_throttled")
     assert int(locked.headers["Retry-After"]) > 0
     assert events(org, "login.failed")[-1]["details"] == {"reason": "throttled"}
-    assert login(browser, "bob", "whatever!", ip="10.0.0.2").status_code == 401
+    assert_wrong_login(login(browser, "bob", "whatever!", ip="10.0.0.2"))
 
 
 def test_the_lockout_is_per_user_case_insensitively(org, browser):
@@ -134,7 +149,7 @@ def test_repeated_failures_from_one_address_lock_that_address_out(org, browser):
     for index in range(DEFAULT_POLICY.failures_per_address):
         login(browser, f"user{index}", "wrong one!", ip="192.0.2.7")
     assert_problem(login(browser, ip="192.0.2.7"), 429, "login_throttled")
-    assert login(browser, ip="192.0.2.8").status_code == 200
+    assert_logged_in(login(browser, ip="192.0.2.8"))
 
 
 def test_failures_older_than_the_window_no_longer_count(org, browser):
@@ -142,7 +157,7 @@ def test_failures_older_than_the_window_no_longer_count(org, browser):
         login(browser, password="wrong one!")
     with org.runtime.write() as conn:
         conn.execute(update(login_attempt).values(at=utcnow() - DEFAULT_POLICY.failure_window - timedelta(seconds=1)))
-    assert login(browser).status_code == 200
+    assert_logged_in(login(browser))
 
 
 def test_a_successful_login_is_audited(org, browser):
@@ -158,8 +173,9 @@ def test_a_user_may_change_their_password_knowing_the_current_one(org, browser):
     short = alice.post("/api/v1/users/me/password", json={"current_password": PASSWORD, "new_password": "short"})
     assert_problem(short, 422, "validation_failed")
     ok = alice.post("/api/v1/users/me/password", json={"current_password": PASSWORD, "new_password": "another long one"})
-    assert ok.status_code == 204
-    assert login(browser, password="another long one").status_code == 200
+    assert ok.status_code == 204 and ok.get_data() == b""
+    assert_wrong_login(login(org.app.test_client(), password=PASSWORD, ip="10.0.0.3"))
+    assert_logged_in(login(browser, password="another long one"))
     with org.runtime.read() as conn:
         stored = conn.execute(select(user.c.password_hash).where(user.c.username == "alice")).scalar_one()
     assert stored.startswith("scrypt:") and "another long one" not in stored
@@ -179,13 +195,13 @@ def strict_app(database_url):
 def test_the_lockout_follows_the_login_settings(strict_app):
     client = strict_app.test_client()
     for _ in range(2):
-        assert login(client, password="wrong one!").status_code == 401
+        assert_wrong_login(login(client, password="wrong one!"))
     locked = login(client)
     assert_problem(locked, 429, "login_throttled")
     assert 0 < int(locked.headers["Retry-After"]) <= 61
     with strict_app.extensions["tessera"].write() as conn:
         conn.execute(update(login_attempt).values(at=utcnow() - timedelta(seconds=61)))
-    assert login(client).status_code == 200
+    assert_logged_in(login(client))
 
 
 def test_sessions_follow_the_session_settings(strict_app):
@@ -193,7 +209,8 @@ def test_sessions_follow_the_session_settings(strict_app):
     response = login(client)
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("tessera_session="))
     assert "max-age=600" in cookie.lower()
-    assert client.get(f"{HTTPS}/api/v1/auth/session").status_code == 200
+    session = client.get(f"{HTTPS}/api/v1/auth/session")
+    assert session.status_code == 200 and session.get_json()["user"]["username"] == "alice"
     with strict_app.extensions["tessera"].write() as conn:
         conn.execute(update(web_session).values(last_seen_at=utcnow() - timedelta(seconds=31)))
     assert_problem(client.get(f"{HTTPS}/api/v1/auth/session"), 401, "unauthenticated")

@@ -241,10 +241,13 @@ def test_a_master_detail_record_needs_a_master_the_user_may_edit(crm):
     same_problem(crm["alice"].post(notes, json={"body": "hi", "account": account}),
                  crm["alice"].post(notes, json={"body": "hi", "account": MISSING}), account)
     share(crm, "bob", "account", account, "alice", access="edit")
-    assert crm["alice"].post(notes, json={"body": "hi", "account": account}).status_code == 201
+    made = crm["alice"].post(notes, json={"body": "hi", "account": account})
+    assert made.status_code == 201, made.get_json()
+    assert [(n["body"], n["account"]) for n in crm["bob"].get(notes).get_json()["items"]] == [("hi", account)]
 
 
 def test_administrators_may_point_at_any_record(crm):
     hidden = new_account(crm, "bob", "Hidden Acct")
     assert_problem(crm["alice"].post(url(), json={"title": "probe", "account": hidden}), 422, "validation_failed")
-    assert crm.admin.post(url(), json={"title": "admin deal", "account": hidden}).status_code == 201
+    made = crm.admin.post(url(), json={"title": "admin deal", "account": hidden})
+    assert made.status_code == 201 and made.get_json()["account"] == hidden

@@ -11,7 +11,7 @@ def test_a_permission_set_naming_a_missing_object_or_field_is_not_published(api)
     body = assert_problem(define(api, bad), 422, "publish_refused")
     assert set(body["errors"]) == {"permission_set/broken:objects.deal.fields.ghost",
                                    "permission_set/broken:objects.nothing"}
-    assert api.get("/api/v1/metadata/permission_set/broken?state=published").status_code == 404
+    assert_problem(api.get("/api/v1/metadata/permission_set/broken?state=published"), 404)
 
 
 def test_a_permission_set_is_checked_against_its_schema_when_saved(api):

@@ -18,6 +18,26 @@ from tessera.runtime.identity.users import set_active
 from tessera.runtime.schema.system_tables import token
 from tessera.runtime.identity.tokens import revoke_token
 from tests.identity.conftest import url
+from tests.platform.support import assert_problem
+
+
+def assert_sees(client, record):
+    """``client`` reads the record: 200 with the record itself."""
+    response = client.get(url(record))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["id"] == record
+
+
+def assert_hidden(client, record):
+    """``client`` gets the record's 404, as if it did not exist."""
+    assert_problem(client.get(url(record)), 404, "record_not_found")
+
+
+def assert_me(client, username):
+    """``client`` is authenticated as ``username``."""
+    response = client.get("/api/v1/users/me")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["username"] == username
 
 
 @pytest.fixture
@@ -42,34 +62,36 @@ def test_the_directory_version_moves_with_every_assignment_and_unit_write(org, o
 def test_a_role_change_elsewhere_acts_on_the_next_request(org, other):
     runtime, system = other
     record = org.create("alice", title="alice's")
-    assert org["bob"].get(url(record)).status_code == 404
+    assert_hidden(org["bob"], record)
     with runtime.write() as conn:
         update_user(conn, system, org.ids["bob"], {"roles": ["east_manager"]})
-    assert org["bob"].get(url(record)).status_code == 200
+    assert_sees(org["bob"], record)
     with runtime.write() as conn:
         update_user(conn, system, org.ids["bob"], {"roles": ["east_rep"]})
-    assert org["bob"].get(url(record)).status_code == 404
+    assert_hidden(org["bob"], record)
 
 
 def test_a_permission_set_change_elsewhere_acts_on_the_next_request(org, other):
     runtime, system = other
-    assert org["bob"].get(url()).status_code == 200
+    record = org.create("bob", title="bob's")
+    assert [i["id"] for i in org["bob"].get(url()).get_json()["items"]] == [record]
     with runtime.write() as conn:
         update_user(conn, system, org.ids["bob"], {"permission_sets": []})
-    assert org["bob"].get(url()).status_code == 403
+    assert_problem(org["bob"].get(url()), 403, "permission_denied")
+    assert_problem(org["bob"].get(url(record)), 403, "permission_denied")
 
 
 def test_moving_or_deleting_a_team_elsewhere_acts_on_the_next_request(org, other):
     runtime, _ = other
     record = org.create("dave", title="west deal")
     assert org["dave"].post(url(record, suffix="/share"), json={"team": "west"}).status_code in (200, 201)
-    assert org["bob"].get(url(record)).status_code == 404
+    assert_hidden(org["bob"], record)
     with runtime.write() as conn:
         update_unit(conn, "team", "east", {"parent": "west"})
-    assert org["bob"].get(url(record)).status_code == 200
+    assert_sees(org["bob"], record)
     with runtime.write() as conn:
         update_unit(conn, "team", "east", {"parent": "sales"})
-    assert org["bob"].get(url(record)).status_code == 404
+    assert_hidden(org["bob"], record)
 
 
 def test_deleting_a_role_elsewhere_acts_on_the_next_request(org, other):
@@ -79,33 +101,35 @@ def test_deleting_a_role_elsewhere_acts_on_the_next_request(org, other):
         update_user(conn, system, org.ids["bob"], {"roles": ["east_rep", "lead"]})
     record = org.create("dave", title="west deal")
     assert org["dave"].post(url(record, suffix="/share"), json={"role": "lead"}).status_code in (200, 201)
-    assert org["bob"].get(url(record)).status_code == 200
+    assert_sees(org["bob"], record)
     with runtime.write() as conn:
         delete_unit(conn, "role", "lead")
-    assert org["bob"].get(url(record)).status_code == 404
+    assert_hidden(org["bob"], record)
 
 
 def test_deactivation_and_revocation_elsewhere_act_on_the_next_request(org, other):
     runtime, system = other
-    assert org["bob"].get("/api/v1/users/me").status_code == 200
+    assert_me(org["bob"], "bob")
     with runtime.write() as conn:
         set_active(conn, system, org.ids["bob"], False)
-    assert org["bob"].get("/api/v1/users/me").status_code == 401
+    assert_problem(org["bob"].get("/api/v1/users/me"), 401, "unauthenticated")
     alice = org.client_for("alice")
-    assert alice.get("/api/v1/users/me").status_code == 200
+    assert_me(alice, "alice")
     with runtime.read() as conn:
         token_id = conn.execute(select(func.max(token.c.id)).where(token.c.user_id == org.ids["alice"])).scalar_one()
     with runtime.write() as conn:
         revoke_token(conn, system, token_id)
-    assert alice.get("/api/v1/users/me").status_code == 401
+    assert_problem(alice.get("/api/v1/users/me"), 401, "unauthenticated")
+    assert_me(org["alice"], "alice")
 
 
 def test_an_admin_flag_change_elsewhere_acts_on_the_next_request(org, other):
     runtime, system = other
-    assert org["bob"].get("/api/v1/audit").status_code == 403
+    assert_problem(org["bob"].get("/api/v1/audit"), 403, "permission_denied")
     with runtime.write() as conn:
         update_user(conn, system, org.ids["bob"], {"is_admin": True})
-    assert org["bob"].get("/api/v1/audit").status_code == 200
+    audit = org["bob"].get("/api/v1/audit")
+    assert audit.status_code == 200 and audit.get_json()["items"]
 
 
 def _overrides(org, record):
@@ -120,7 +144,7 @@ def _override_audit(org):
 def test_repeated_admin_reads_are_written_once_and_then_counted(org):
     record = org.create("alice", title="alice's")
     for _ in range(3):
-        assert org.admin.get(url(record)).status_code == 200
+        assert_sees(org.admin, record)
     assert [e["details"] for e in _overrides(org, record)] == [{"action": "read"}]
     _override_audit(org).flush(force=True)
     newest = _overrides(org, record)[0]

@@ -37,10 +37,33 @@ def test_fetching_a_record_one_cannot_see_answers_404_as_if_it_did_not_exist(org
     assert org["bob"].get(url(hidden)).get_json()["title"] == "secret"
 
 
+def as_admin(org, record):
+    """The record as the administrator reads it (every field)."""
+    response = org.admin.get(url(record))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def assert_edited(response, org, record, **values):
+    """``response`` is the 200 of an edit that stored ``values``, and the record holds them."""
+    assert response.status_code == 200, response.get_json()
+    assert {k: response.get_json()[k] for k in values} == values
+    assert {k: as_admin(org, record)[k] for k in values} == values
+
+
+def assert_deleted(response, org, record):
+    """``response`` is the empty 204 of a delete, and the record is gone for everyone."""
+    assert response.status_code == 204 and response.get_data() == b""
+    assert_problem(org.admin.get(url(record)), 404, "record_not_found")
+
+
 def test_a_manager_may_edit_and_delete_a_subordinates_record(org):
     record = org.create("alice", title="alice deal")
-    assert org["carol"].patch(url(record), json={"amount": "10.00"}).status_code == 200
-    assert org["carol"].delete(url(record)).status_code == 204
+    assert_edited(org["carol"].patch(url(record), json={"amount": "10.00"}), org, record, amount="10.00")
+    assert as_admin(org, record)["updated_by"] == org.ids["carol"]
+    assert as_admin(org, record)["owner"] == org.ids["alice"]
+    assert_deleted(org["carol"].delete(url(record)), org, record)
+    assert titles(org["alice"].get(url())) == []
 
 
 def test_a_read_share_opens_a_record_for_reading_but_not_editing(org):
@@ -48,7 +71,8 @@ def test_a_read_share_opens_a_record_for_reading_but_not_editing(org):
     shared = org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "read"})
     assert shared.status_code == 201, shared.get_json()
     assert titles(org["alice"].get(url())) == ["shared"]
-    assert org["alice"].get(url(record)).status_code == 200
+    read = org["alice"].get(url(record))
+    assert read.status_code == 200 and read.get_json()["title"] == "shared"
     assert_problem(org["alice"].patch(url(record), json={"title": "taken"}), 403, "permission_denied")
     assert org["bob"].get(url(record)).get_json()["title"] == "shared"
 
@@ -56,15 +80,20 @@ def test_a_read_share_opens_a_record_for_reading_but_not_editing(org):
 def test_an_edit_share_lets_the_grantee_edit_but_not_delete_transfer_or_reshare(org):
     record = org.create("bob", title="shared")
     org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "edit"})
-    assert org["alice"].patch(url(record), json={"title": "edited"}).status_code == 200
+    assert_edited(org["alice"].patch(url(record), json={"title": "edited"}), org, record, title="edited")
     assert_problem(org["alice"].delete(url(record)), 403, "permission_denied")
     assert_problem(org["alice"].post(url(record, suffix="/transfer"), json={"owner": org.ids["alice"]}), 403)
     assert_problem(org["alice"].post(url(record, suffix="/share"), json={"user": org.ids["dave"]}), 403)
+    assert as_admin(org, record)["owner"] == org.ids["bob"]
+    assert [s.get("user") for s in org["bob"].get(url(record, suffix="/share")).get_json()["items"]] == \
+        [org.ids["alice"]]
 
 
 def test_a_share_with_a_team_reaches_its_members_and_the_members_of_its_sub_teams(org):
     record = org.create("carol", title="for sales")
-    assert org["carol"].post(url(record, suffix="/share"), json={"team": "sales"}).status_code == 201
+    shared = org["carol"].post(url(record, suffix="/share"), json={"team": "sales"})
+    assert shared.status_code == 201, shared.get_json()
+    assert (shared.get_json()["team"], shared.get_json()["access"]) == ("sales", "read")
     for person in ("alice", "bob", "dave", "wendy"):
         assert titles(org[person].get(url())) == ["for sales"], person
 
@@ -91,7 +120,9 @@ def test_shares_can_be_listed_and_removed(org):
     listed = org["bob"].get(url(record, suffix="/share")).get_json()["items"]
     assert [(s.get("user"), s.get("team"), s["access"]) for s in listed] == [
         (org.ids["alice"], None, "read"), (None, "west", "edit")]
-    assert org["bob"].delete(url(record, suffix=f"/share?user={org.ids['alice']}")).status_code == 204
+    removed = org["bob"].delete(url(record, suffix=f"/share?user={org.ids['alice']}"))
+    assert removed.status_code == 204 and removed.get_data() == b""
+    assert [s.get("team") for s in org["bob"].get(url(record, suffix="/share")).get_json()["items"]] == ["west"]
     assert_problem(org["alice"].get(url(record)), 404)
     assert_problem(org["bob"].delete(url(record, suffix=f"/share?user={org.ids['alice']}")), 404)
 
@@ -100,8 +131,9 @@ def test_sharing_again_with_the_same_grantee_changes_the_access(org):
     record = org.create("bob", title="shared")
     org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "read"})
     org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"], "access": "edit"})
-    assert len(org["bob"].get(url(record, suffix="/share")).get_json()["items"]) == 1
-    assert org["alice"].patch(url(record), json={"title": "edited"}).status_code == 200
+    (share,) = org["bob"].get(url(record, suffix="/share")).get_json()["items"]
+    assert (share["user"], share["access"]) == (org.ids["alice"], "edit")
+    assert_edited(org["alice"].patch(url(record), json={"title": "edited"}), org, record, title="edited")
 
 
 def test_a_bad_share_request_is_refused_and_changes_nothing(org):
@@ -136,7 +168,12 @@ def test_an_edit_sharing_rule_lets_its_team_edit_matching_records(org):
             "criteria": 'region = "North"', "access": "edit", "share_with": {"team": "east"}}
     assert define(org.admin, rule).status_code == 200
     record = org.create("dave", title="north deal", region="North")
-    assert org["alice"].patch(url(record), json={"title": "helped"}).status_code == 200
+    elsewhere = org.create("dave", title="west deal", region="West")
+    assert_edited(org["alice"].patch(url(record), json={"title": "helped"}), org, record, title="helped")
+    assert as_admin(org, record)["updated_by"] == org.ids["alice"]
+    assert_problem(org["alice"].patch(url(elsewhere), json={"title": "helped"}), 404, "record_not_found")
+    assert_problem(org["alice"].delete(url(record)), 403, "permission_denied")
+    assert titles(org["alice"].get(url())) == ["helped"]
 
 
 def test_public_read_lets_everyone_read_but_only_owners_edit(org):
@@ -149,8 +186,9 @@ def test_public_read_lets_everyone_read_but_only_owners_edit(org):
 def test_public_read_write_lets_everyone_edit_but_not_delete(org):
     define(org.admin, {**OPPORTUNITY, "sharing": "public_read_write"})
     record = org.create("bob", title="open")
-    assert org["dave"].patch(url(record), json={"title": "edited"}).status_code == 200
+    assert_edited(org["dave"].patch(url(record), json={"title": "edited"}), org, record, title="edited")
     assert_problem(org["dave"].delete(url(record)), 403, "permission_denied")
+    assert as_admin(org, record)["title"] == "edited"
 
 
 def test_view_all_and_modify_all_bypass_sharing_for_their_object(org):
@@ -163,8 +201,8 @@ def test_view_all_and_modify_all_bypass_sharing_for_their_object(org):
     assert titles(org["dave"].get(url())) == ["bob deal"]
     assert_problem(org["dave"].patch(url(record), json={"title": "x"}), 403, "permission_denied")
     org.admin.patch(f"/api/v1/users/{org.ids['dave']}", json={"permission_sets": ["sales_rep", "fixer"]})
-    assert org["dave"].patch(url(record), json={"title": "fixed"}).status_code == 200
-    assert org["dave"].delete(url(record)).status_code == 204
+    assert_edited(org["dave"].patch(url(record), json={"title": "fixed"}), org, record, title="fixed")
+    assert_deleted(org["dave"].delete(url(record)), org, record)
 
 
 def test_an_administrator_sees_every_record(org):
@@ -176,7 +214,7 @@ def test_an_administrator_sees_every_record(org):
 def test_deleting_a_record_drops_its_shares(org):
     record = org.create("bob", title="gone")
     org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["alice"]})
-    assert org["bob"].delete(url(record)).status_code == 204
+    assert_deleted(org["bob"].delete(url(record)), org, record)
     from sqlalchemy import func, select
 
     from tessera.runtime.schema.system_tables import record_share
@@ -200,8 +238,11 @@ def test_a_private_object_without_a_sharing_setting_is_private(org):
     for person in ("alice", "bob"):
         org.admin.patch(f"/api/v1/users/{org.ids[person]}", json={"permission_sets": ["sales_rep", "notes"]})
     alice, bob = org.client_for("alice"), org.client_for("bob")
-    assert alice.post(url(object_name="note"), json={"body": "mine"}).status_code == 201
+    created = alice.post(url(object_name="note"), json={"body": "mine"})
+    assert created.status_code == 201, created.get_json()
+    assert [n["body"] for n in alice.get(url(object_name="note")).get_json()["items"]] == ["mine"]
     assert bob.get(url(object_name="note")).get_json()["items"] == []
+    assert_problem(bob.get(url(created.get_json()["id"], "note")), 404, "record_not_found")
 
 
 def test_filter_values_with_sql_metacharacters_never_widen_what_a_rep_sees(org):
@@ -224,4 +265,39 @@ def test_detail_records_follow_the_access_to_their_master(org):
     assert created.status_code == 201, created.get_json()
     assert titles(org["alice"].get(url(object_name="visit"))) == ["site visit"]
     assert titles(org["bob"].get(url(object_name="visit"))) == []
-    assert org["bob"].get(url(created.get_json()["id"], "visit")).status_code == 404
+    assert_problem(org["bob"].get(url(created.get_json()["id"], "visit")), 404, "record_not_found")
+
+
+# -- what sharing tells about the directory (docs/security.md, "Known limits") ---------------
+
+def _without_instance(body):
+    return {k: v for k, v in body.items() if k != "instance"}
+
+
+def test_sharing_with_a_missing_or_a_deactivated_user_answers_the_same_422(org):
+    record = org.create("bob", title="shared")
+    org.admin.delete(f"/api/v1/users/{org.ids['dave']}")
+    bodies = [_without_instance(assert_problem(
+        org["bob"].post(url(record, suffix="/share"), json={"user": user}), 422, "validation_failed"))
+        for user in (org.ids["dave"], 999999, 2 ** 63)]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert bodies[0]["errors"] == {"user": ["no active user with that id or name"]}
+    assert org["bob"].get(url(record, suffix="/share")).get_json()["items"] == []
+
+
+def test_removing_a_share_answers_the_same_404_whether_the_user_exists_or_not(org):
+    record = org.create("bob", title="shared")
+    org.admin.delete(f"/api/v1/users/{org.ids['dave']}")
+    bodies = [_without_instance(assert_problem(
+        org["bob"].delete(url(record, suffix=f"/share?user={user}")), 404, "not_found"))
+        for user in (org.ids["alice"], org.ids["dave"], 999999)]
+    assert bodies[0] == bodies[1] == bodies[2]
+
+
+def test_a_share_that_succeeds_names_only_the_user_id_and_is_audited(org):
+    record = org.create("bob", title="shared")
+    shared = org["bob"].post(url(record, suffix="/share"), json={"user": org.ids["dave"]}).get_json()
+    assert set(shared) == {"id", "user", "access", "created_by", "created_at"}
+    assert_problem(org["bob"].get(f"/api/v1/users/{org.ids['dave']}"), 403)
+    entries = org.admin.get("/api/v1/audit", query_string={"event": "record.shared"}).get_json()["items"]
+    assert [(e["actor_id"], e["subject"]) for e in entries] == [(org.ids["bob"], f"user {org.ids['dave']}")]

@@ -63,5 +63,8 @@ def test_unknown_api_paths_answer_401_to_strangers_and_404_to_users(org):
 
 def test_login_and_health_need_no_authentication(org):
     client = org.app.test_client()
-    assert client.get("/api/v1/health").status_code == 200
-    assert client.post("/api/v1/auth/login", json={"username": "x", "password": "y"}).status_code == 401
+    health = client.get("/api/v1/health")
+    assert health.status_code == 200 and health.get_json()["status"] == "ok"
+    body = assert_problem(client.post("/api/v1/auth/login", json={"username": "x", "password": "y"}),
+                          401, "unauthenticated")
+    assert body["detail"] == "the username or password is wrong"

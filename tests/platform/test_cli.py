@@ -14,6 +14,7 @@ from tessera.platform.cli import main
 from tessera.runtime import Runtime
 from tessera.runtime.schema.system_tables import audit_log
 from tessera.runtime.schema.system_tables import user as user_table
+from tests.platform.support import assert_problem
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "crm-basic"
 
@@ -95,8 +96,10 @@ def test_token_create_prints_one_line_that_works_as_a_bearer_token(tessera, web)
     token = lines[0]
     assert re.fullmatch(r"\S+", token)
     client = web()
-    assert client.get("/api/v1/metadata/revisions", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    assert client.get("/api/v1/metadata/revisions", headers={"Authorization": "Bearer tsr_x"}).status_code == 401
+    me = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.get_json()["username"] == "admin"
+    assert_problem(client.get("/api/v1/metadata/revisions", headers={"Authorization": "Bearer tsr_x"}),
+                   401, "unauthenticated")
 
 
 def test_every_token_create_prints_a_new_token(tessera):

@@ -4,6 +4,10 @@ request answers 503 database_busy instead of failing with a 500."""
 
 import logging
 
+import pytest
+
+from sqlalchemy.pool import NullPool
+
 from tessera.runtime.db import make_engine
 from tests.platform.support import assert_problem
 from tests.platform.test_health import app_with, unreachable_url  # noqa: F401 - app_with is a fixture
@@ -68,3 +72,26 @@ def test_a_request_that_finds_every_connection_busy_answers_503_database_busy(ap
         for conn in held:
             conn.close()
     assert app.test_client().get("/api/v1/health").status_code == 200
+
+
+def test_a_connection_the_server_dropped_answers_503_once_and_the_next_request_reconnects(app, api, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the server drops connections on PostgreSQL only")
+    record_id = published_deal(api)
+    drop_pooled_connections(app.extensions["tessera"].engine, database_url)
+    dropped = api.get(f"{RECORDS}/{record_id}")
+    assert_problem(dropped, 503, "database_unavailable")
+    assert api.get(f"{RECORDS}/{record_id}").get_json()["title"] == "Pumps"
+
+
+def drop_pooled_connections(engine, database_url):
+    """Make the server end every connection idling in ``engine``'s pool, as a restart would."""
+    pooled = [engine.connect() for _ in range(engine.pool.checkedin())]
+    pids = [conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() for conn in pooled]
+    for conn in pooled:
+        conn.close()
+    killer = make_engine(database_url, poolclass=NullPool)
+    with killer.connect() as conn:
+        for pid in pids:
+            conn.exec_driver_sql("SELECT pg_terminate_backend(%(pid)s)", {"pid": pid})
+    killer.dispose()

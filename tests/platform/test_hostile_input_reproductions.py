@@ -90,7 +90,8 @@ def test_a_sort_naming_a_field_twice_or_too_many_fields_is_refused(api, crm, rou
 
 def test_eight_distinct_sort_keys_are_served(api, crm):
     sort = "title,-amount,quantity,rate,signed_at,created_at,-updated_at,account"
-    assert api.get(f"{RECORDS}?sort={sort}").status_code == 200
+    listed = api.get(f"{RECORDS}?sort={sort}")
+    assert listed.status_code == 200 and [i["id"] for i in listed.get_json()["items"]] == [crm["opportunity"]["id"]]
 
 
 def test_a_method_the_route_does_not_serve_answers_405_naming_the_allowed_ones(api, crm):

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from tessera.platform import create_app, hookimpl
 from tessera.platform.config import SETTINGS
 from tessera.runtime.fields import FieldType
+from tests.platform.support import assert_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,7 @@ class GreetingPlugin:
 def test_a_plugin_adds_an_authenticated_route_and_a_field_type(database_url, admin_token):
     app = create_app({"DATABASE_URL": database_url, "TESTING": True}, plugins=[GreetingPlugin()])
     client = app.test_client()
-    assert client.get("/api/v1/greeting").status_code == 401
+    assert_problem(client.get("/api/v1/greeting"), 401, "unauthenticated")
     assert client.get("/api/v1/greeting", headers={"Authorization": f"Bearer {admin_token}"}).get_json() == \
         {"hello": "world"}
     assert "plugin_rating" in app.extensions["tessera"].field_types

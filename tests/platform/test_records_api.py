@@ -149,8 +149,10 @@ def test_stale_if_match_delete_answers_409_and_keeps_the_record(deals):
     created = create(deals, "deal", {"title": "Pumps"})
     deals.patch(url(created["id"]), json={"title": "Pumps v2"})
     assert_problem(deals.delete(url(created["id"]), headers={"If-Match": '"1"'}), 409, "stale_version")
-    assert deals.get(url(created["id"])).status_code == 200
+    kept = deals.get(url(created["id"])).get_json()
+    assert (kept["title"], kept["version"]) == ("Pumps v2", 2)
     assert deals.delete(url(created["id"]), headers={"If-Match": '"2"'}).status_code == 204
+    assert_problem(deals.get(url(created["id"])), 404, "record_not_found")
 
 
 # -- delete ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from tessera.i18n import Message
 
 from ..errors import InvalidQuery
 from .builtin import BUILTIN_FIELD_TYPES, SYSTEM_TYPES
+from .fieldtype import FieldType
 from .values import MAX_ID, MAX_NUMBER_EXPONENT, digits_id, is_record_id, plain_json
 
 __all__ = ["MAX_ID", "MAX_NUMBER_EXPONENT", "SYSTEM_TYPES", "digits_id", "is_record_id", "to_json", "values_json",
@@ -28,14 +29,19 @@ def to_json(value, field_type=None):
 _PLAIN = (str, int, bool)
 
 
+def _json_of(value, kind):
+    """``to_json(value, kind)``, skipping the call where it would hand the value back: null,
+    and a str, int or bool of a type that renders values as plain JSON does."""
+    if value is None:
+        return None
+    if type(value) in _PLAIN and type(kind).to_json is FieldType.to_json:
+        return value
+    return kind.to_json(value)
+
+
 def values_json(obj, values):
     """The JSON form of a mapping of field values (event payloads), fast for plain values."""
-    out = {}
-    for name, value in values.items():
-        kind = obj.value_types[name]
-        plain = value is None or (type(value) in _PLAIN and kind.name != "multi_picklist")
-        out[name] = value if plain else to_json(value, kind)
-    return out
+    return {name: _json_of(value, obj.value_types[name]) for name, value in values.items()}
 
 
 NUMERIC_RETURNS = {"number": 10, "currency": 2, "percent": 4}
@@ -55,11 +61,12 @@ def record_json(model, row, names):
     out = {"id": row["id"], "version": row["version"], "owner": row["owner_id"]}
     for key in ("created_at", "created_by", "updated_at", "updated_by"):
         out[key] = to_json(row[key])
+    fields, kinds = model.fields, model.value_types
     for name in names:
         if name in row:
-            field_doc = model.fields[name]
+            field_doc = fields[name]
             value = formula_value(field_doc, row[name]) if field_doc["type"] == "formula" else row[name]
-            out[name] = to_json(value, model.value_types[name])
+            out[name] = _json_of(value, kinds[name])
     return out
 
 

@@ -17,23 +17,46 @@ GRANTEE_TYPES = ("user", "team", "role")
 ACCESS_LEVELS = ("read", "edit")
 
 
-def parse_grantee(conn, payload, *, active_only=True):
-    """Return (grantee type, grantee id) from ``{"user": id}``, ``{"team": name}`` or ``{"role": name}``."""
+def _grantee_kind(payload):
     given = [k for k in GRANTEE_TYPES if k in payload]
     if len(given) != 1:
         raise RecordInvalid("share.grantee.one", errors={"grantee": [Message("share.grantee.one")]})
-    kind, value = given[0], payload[given[0]]
+    return given[0], payload[given[0]]
+
+
+def _grantee_missing(kind):
+    return RecordInvalid(f"share.grantee.{kind}_missing", errors={kind: [Message(f"share.grantee.no_active_{kind}")]})
+
+
+def parse_grantee(conn, payload):
+    """Return (grantee type, grantee id) of an active user (``{"user": id}``), a team or a role.
+
+    A user id that is not an active user's answers one and the same error whether the id
+    was never used or belongs to a deactivated user (docs/security.md, "Known limits").
+    """
+    kind, value = _grantee_kind(payload)
     try:
         if kind == "user":
             if not is_record_id(value):
                 raise DirectoryEntryNotFound("input.user_id")
             row = get_user(conn, value)
-            if active_only and not row["active"]:
+            if not row["active"]:
                 raise DirectoryEntryNotFound("auth.user.deactivated")
             return kind, row["id"]
         return kind, find_unit(conn, kind, value)["id"]
     except DirectoryEntryNotFound:
-        raise RecordInvalid(f"share.grantee.{kind}_missing", errors={kind: [Message(f"share.grantee.no_active_{kind}")]}) from None
+        raise _grantee_missing(kind) from None
+
+
+def _shared_grantee(conn, payload):
+    """(grantee type, grantee id) of a share to remove; a user id is not looked up, so that
+    removing tells nobody whether a user exists: a missing share is a missing share."""
+    kind, value = _grantee_kind(payload)
+    if kind != "user":
+        return parse_grantee(conn, payload)
+    if not is_record_id(value):
+        raise _grantee_missing(kind)
+    return kind, value
 
 
 def _names(conn, rows):
@@ -100,7 +123,7 @@ def unshare(runtime, ctx, object_name, record_id, payload):
     """Remove the share of the record with the user, team or role named in ``payload``."""
     with runtime.write() as conn:
         obj = _record(runtime, conn, ctx, object_name, record_id, "share")
-        kind, grantee_id = parse_grantee(conn, payload, active_only=False)
+        kind, grantee_id = _shared_grantee(conn, payload)
         removed = conn.execute(delete(record_share).where(
             record_share.c.object == obj.name, record_share.c.record_id == record_id,
             record_share.c.grantee_type == kind, record_share.c.grantee_id == grantee_id)).rowcount

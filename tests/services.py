@@ -1,0 +1,46 @@
+"""The servers some tests need (PostgreSQL, Redis), and what a run says when it did not use them.
+
+A test run without TESSERA_TEST_POSTGRES_URL does not even generate the PostgreSQL variants
+of most tests, so nothing in pytest's own counts shows they are missing: the summary lines
+below say so, and how to include them (README, "Quickstart").
+"""
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Service:
+    """A server tests may use: its name, the setting that enables it, an example URL, its mark."""
+
+    name: str
+    variable: str
+    example: str
+    mark: str
+
+    @property
+    def url(self):
+        """The configured URL, or None when this run does not use the server."""
+        return os.environ.get(self.variable) or None
+
+
+POSTGRES = Service("PostgreSQL", "TESSERA_TEST_POSTGRES_URL",
+                   "postgresql+psycopg://postgres@127.0.0.1:5432/test", "postgres")
+REDIS = Service("Redis", "TESSERA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15", "redis")
+SERVICES = (POSTGRES, REDIS)
+
+
+def summary_lines(skipped_by_mark):
+    """What the run did not test: a line per server it was not given or whose tests it skipped.
+
+    ``skipped_by_mark`` maps a mark (``postgres``, ``redis``) to the node ids of the skipped
+    tests carrying it.
+    """
+    lines = []
+    for service in SERVICES:
+        if service.url is None:
+            lines.append(f"{service.name} tests not run: set {service.variable}={service.example} (see README)")
+        elif skipped_by_mark.get(service.mark):
+            lines.append(f"{len(skipped_by_mark[service.mark])} {service.name} test(s) skipped "
+                         f"although {service.variable} is set: run with -rs to see why")
+    return lines
