@@ -107,8 +107,8 @@ def metadata_plan():
 @metadata.command("publish")
 @click.option("--confirm-data-loss", is_flag=True, help="Allow steps that lose data.")
 def metadata_publish(confirm_data_loss):
-    """Check and publish every pending draft."""
-    result = run(cli_runtime().metadata.publish, confirm_data_loss=confirm_data_loss)
+    """Check and publish every pending draft, at once however many rows it touches."""
+    _, result = run(cli_runtime().publish_jobs.publish, confirm_data_loss=confirm_data_loss)
     say("cli.metadata.published", revision=result["revision"], steps=len(result["steps"]))
 
 

@@ -77,6 +77,12 @@ SETTINGS = [
     Setting("LOGIN_FAILURE_WINDOW", 900, _positive, "Seconds a failed login counts towards a lockout."),
     Setting("SESSION_LIFETIME", 43200, _positive, "Seconds a browser session lasts after login, however busy."),
     Setting("SESSION_IDLE_TIMEOUT", 7200, _positive, "Seconds without a request after which a browser session ends."),
+    Setting("PUBLISH_JOB_ROWS", 10000, _positive,
+            "A publish over HTTP whose plan changes, records or scans at least this many rows runs as a "
+            "background job (202 with a job to poll); smaller ones answer at once."),
+    Setting("JOB_STALE_SECONDS", 120, _positive,
+            "Seconds a queued job may wait for a worker, or a running one go without a heartbeat, before "
+            "it is reported failed as stale."),
     Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
     Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
 ]

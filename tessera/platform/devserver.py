@@ -16,7 +16,7 @@ from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from tessera.i18n import Message, pick_locale
 
-from .problems import HTTP_CODES, problem_body
+from .problems import HTTP_CODES, problem_fields
 
 #: The parse errors ``http.server`` answers itself; any other status is answered as a bad request.
 HANDLER_DETAILS = {414: "http.414", 431: "http.431", 505: "http.505"}
@@ -31,7 +31,7 @@ class ProblemRequestHandler(WSGIRequestHandler):
         self.log_error("code %d, message %s", code, message)
         locale = self._error_locale()
         detail = Message(HANDLER_DETAILS.get(code, "http.400"))
-        problem = problem_body(code, HTTP_CODES.get(code, "bad_request"), detail, locale, self._error_instance())
+        problem = problem_fields(code, HTTP_CODES.get(code, "bad_request"), detail, locale, self._error_instance())
         body = json.dumps(problem, ensure_ascii=False).encode("utf-8")
         self.send_response(code, message)
         self.send_header("Content-Type", "application/problem+json")

@@ -46,8 +46,9 @@ def request_locale(default="en"):
     return pick_locale(request.headers.get("Accept-Language"), fallback)
 
 
-def problem_body(status, code, detail, locale, instance=None):
-    """The members every problem document has, rendered in ``locale`` (``instance`` when known)."""
+def problem_fields(status, code, detail, locale, instance=None):
+    """The members every problem document has, rendered in ``locale`` (``instance`` when known);
+    needs no request, so a server answering before the app runs can use it too."""
     body = {"type": f"/problems/{code}", "title": title(code, locale), "status": status,
             "detail": translate(detail, locale), "code": code}
     if instance is not None:
@@ -55,12 +56,20 @@ def problem_body(status, code, detail, locale, instance=None):
     return body
 
 
+def problem_body(status, code, detail, errors=None, locale=None):
+    """The problem document (a dict) of ``code`` for the current request, in ``locale``
+    (the request's when None)."""
+    locale = locale or request_locale()
+    body = problem_fields(status, code, detail, locale, request.path)
+    if errors:
+        body["errors"] = {path: [translate(m, locale) for m in messages] for path, messages in errors.items()}
+    return body
+
+
 def problem_response(status, code, detail, errors=None, headers=None, extra=None):
     """Build the problem+json response in the request's locale."""
     locale = request_locale()
-    body = problem_body(status, code, detail, locale, request.path)
-    if errors:
-        body["errors"] = {path: [translate(m, locale) for m in messages] for path, messages in errors.items()}
+    body = problem_body(status, code, detail, errors, locale)
     body.update(extra or {})
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
     response.headers["Content-Language"] = locale

@@ -16,7 +16,7 @@ from .access.overrides import AdminOverrides
 from .access.policy import AccessPolicy
 from .records.computed import Fetcher
 from .connections import Connections
-from .db import make_engine
+from .db import checkpoint_wal, make_engine
 from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
 from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
@@ -24,6 +24,7 @@ from .identity.login_policy import LoginPolicy
 from .schema.model import ModelCache
 from .records.formulas import FormulaService
 from .records.service import RecordService
+from .publish.jobs import PublishJobs
 from .publish.metadata import MetadataService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
@@ -77,15 +78,18 @@ class Runtime:
         self.accounts = AccountService(self)
         self.tokens = TokenService(self)
         self.directory = DirectoryService(self)
+        self.publish_jobs = PublishJobs(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several
-        processes start at once)."""
+        processes start at once); on a SQLite file, then fold its write-ahead log back into
+        the database and truncate it (a killed process may have left it large)."""
         with self.write() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
             metadata_schema.create_all(conn)
             runtime_schema.create_all(conn)
+        checkpoint_wal(self.engine)
 
     def read(self):
         """A read transaction. Inside a request scope every read shares one transaction on

@@ -163,3 +163,17 @@ class DatabaseBusy(ServiceUnavailable):
     """Every pooled connection, or the database's write lock, stayed busy past its timeout."""
 
     code = "database_busy"
+
+
+class JobNotFound(RuntimeFailure):
+    """No background job has that id."""
+
+    code = "job_not_found"
+    status = 404
+
+
+class JobInProgress(RuntimeFailure):
+    """A job of the same kind (one publish at a time) is already queued or running."""
+
+    code = "job_in_progress"
+    status = 409

@@ -6,11 +6,12 @@ Safe changes keep every record and value. Lossy changes are refused with 409
 """
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import api_seed, seeds_for
 from tests.helpers import define, object_doc
 from tests.platform.support import (
-    assert_problem, column_names, create, current_revision, published_document, raw_rows, records,
+    assert_problem, column_names, create, runtime_of, current_revision, published_document, raw_rows, records,
     state_snapshot, table_names,
 )
 
@@ -208,6 +209,33 @@ def test_a_confirmed_narrowing_cuts_the_values_that_were_too_long(api, app, deal
     assert [r["code"] for r in raw_rows(app, "deal", "code")] == ["PR-00", "SP-2", None]
     assert_problem(api.post("/api/v1/objects/deal/records", json={"title": "x", "code": "TOO-LONG"}), 422,
                    "validation_failed")
+
+
+def declared_code_type(app):
+    """How the database declares ``obj_deal.code``: SQLite's declared type, PostgreSQL's length."""
+    with runtime_of(app).read() as conn:
+        if conn.dialect.name == "sqlite":
+            return {r["name"]: r["type"] for r in conn.exec_driver_sql("PRAGMA table_info(obj_deal)").mappings()}["code"]
+        return conn.execute(sa.text(
+            "SELECT character_maximum_length FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = 'obj_deal' AND column_name = 'code'")).scalar_one()
+
+
+def deal_indexes(app):
+    with runtime_of(app).read() as conn:
+        return sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                      for i in sa.inspect(conn).get_indexes("obj_deal"))
+
+
+def test_a_confirmed_narrowing_declares_the_new_length_keeps_indexes_and_never_reuses_ids(api, app, deals):
+    indexes = deal_indexes(app)
+    assert declared_code_type(app) in ("VARCHAR(20)", 20)
+    assert api.delete(f"/api/v1/objects/deal/records/{deals[-1]['id']}").status_code == 204
+    api.put("/api/v1/metadata/object/deal", json=narrow_code())
+    confirm(api)
+    assert declared_code_type(app) in ("VARCHAR(5)", 5)
+    assert deal_indexes(app) == indexes
+    assert create(api, "deal", {"title": "after"})["id"] == deals[-1]["id"] + 1
 
 
 def test_a_confirmed_option_removal_clears_only_the_records_that_used_it(api, deals):

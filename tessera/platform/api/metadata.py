@@ -1,6 +1,6 @@
 """Metadata routes: drafts per kind and name, the plan, publishing, revisions."""
 
-from flask import request
+from flask import current_app, request, url_for
 
 from tessera.i18n import Message
 
@@ -8,8 +8,10 @@ from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from ..openapi import operation
 from ..openapi.components import ANY_OBJECT, items_of, obj, query
+from ..jobs import launcher
 from .common import ctx, runtime
 from .guards import optional_object_body
+from .jobs import JOB, job_json
 
 STATE = (query("state", "draft (the default) or published.", {"type": "string", "enum": ["draft", "published"]}),)
 PUBLISH_BODY = obj(confirm_data_loss={"type": "boolean", "description": "Allow steps that lose data."})
@@ -64,12 +66,29 @@ def plan():
     return json_response(runtime().metadata.plan(ctx()))
 
 
+JOB_LOCATION = {"Location": {"description": "Where to poll the job.", "schema": {"type": "string"}}}
+
+
 @operation("publishMetadata", "Publish every pending draft", tag="metadata", admin=True, body=PUBLISH_BODY,
-           body_required=False, returns=ANY_OBJECT)
+           body_required=False, returns=ANY_OBJECT,
+           description="Answers 200 with the new revision when done at once; a publish whose plan touches "
+                       "at least PUBLISH_JOB_ROWS rows answers 202 with a job to poll at its Location "
+                       "(the job's result is the same document). 409 job_in_progress while a publish job "
+                       "is queued or running.",
+           also={"202": {"description": "Publishing as a background job", "schema": JOB, "headers": JOB_LOCATION}})
 def publish():
-    """Check and publish every pending draft; ``confirm_data_loss`` allows lossy steps."""
+    """Check and publish every pending draft; ``confirm_data_loss`` allows lossy steps.
+
+    A publish touching at least PUBLISH_JOB_ROWS rows runs as a job: 202 with its document.
+    """
     confirm = optional_object_body().get("confirm_data_loss") is True
-    return json_response(runtime().metadata.publish(ctx(), confirm_data_loss=confirm))
+    app = current_app
+    outcome, found = runtime().publish_jobs.publish(
+        ctx(), confirm_data_loss=confirm, job_rows=app.config["PUBLISH_JOB_ROWS"], launch=launcher(app),
+        stale_after=app.config["JOB_STALE_SECONDS"])
+    if outcome == "queued":
+        return json_response(job_json(found), 202, {"Location": url_for("api.job", job_id=found["id"])})
+    return json_response(found)
 
 
 @operation("listRevisions", "Published revisions, newest first", tag="metadata", admin=True,

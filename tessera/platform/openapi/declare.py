@@ -18,7 +18,8 @@ class Operation:
     ``returns`` is the JSON Schema of a JSON success body, ``content`` maps other media
     types to schemas, ``body`` is the JSON Schema of the request body (``body_required``
     false when it may be left out), ``parameters`` holds OpenAPI query and header parameters
-    (path parameters come from the rule).
+    (path parameters come from the rule). ``also`` maps further success statuses to
+    ``{"description", "schema", "headers"}`` (a route answering 200 or 202, say).
     ``admin`` operations are left out of the document other callers get; ``public`` ones
     need no authentication. ``equality_filters`` adds one query parameter per stored field.
     """
@@ -36,6 +37,7 @@ class Operation:
     public: bool = False
     equality_filters: bool = False
     description: str | None = None
+    also: dict | None = None
 
 
 def operation(operation_id, summary, *, tag, **details):

@@ -76,7 +76,13 @@ def _success(declared):
         response["content"] = {media: {"schema": schema} for media, schema in declared.content.items()}
     elif declared.returns is not None:
         response["content"] = {"application/json": {"schema": declared.returns}}
-    return {declared.status: response, "default": PROBLEM_RESPONSE}
+    responses = {declared.status: response}
+    for status, other in (declared.also or {}).items():
+        responses[status] = {"description": other["description"],
+                             "content": {"application/json": {"schema": other["schema"]}}}
+        if other.get("headers"):
+            responses[status]["headers"] = other["headers"]
+    return {**responses, "default": PROBLEM_RESPONSE}
 
 
 def _operation(declared, rule):

@@ -6,7 +6,7 @@ transaction, so a failure anywhere leaves schema and metadata as they were.
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 
 from tessera.i18n import Message
@@ -60,11 +60,25 @@ def _repair_rows(ops, step, ctx):
 
 def _alter_column(ops, step, ctx):
     _repair_rows(ops, step, ctx)
-    if ops.get_bind().dialect.name == "sqlite":
-        return  # SQLite does not enforce declared lengths or precision: nothing to rewrite.
     field_doc = storage_doc(ctx["new"].objects[step["object"]].fields[step["field"]], ctx["new"].documents)
-    field_type = ctx["new"].field_types[field_doc["type"]]
-    ops.alter_column(table_name(step["object"]), step["field"], type_=field_type.column_type(field_doc))
+    new_type = ctx["new"].field_types[field_doc["type"]].column_type(field_doc)
+    if ops.get_bind().dialect.name == "sqlite":
+        _rebuild_sqlite_table(ops, table_name(step["object"]), step["field"], new_type)
+    else:
+        ops.alter_column(table_name(step["object"]), step["field"], type_=new_type)
+
+
+def _rebuild_sqlite_table(ops, table, column, new_type):
+    """Give ``column`` the declared type ``new_type`` on SQLite, which cannot alter a column:
+    copy the table into a new one (Alembic's batch mode), keeping its indexes, AUTOINCREMENT
+    and the highest id ever given, so the ids of deleted records are still never reused."""
+    conn = ops.get_bind()
+    sequence = conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table}).scalar()
+    with ops.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}) as batch:
+        batch.alter_column(column, type_=new_type)
+    if sequence is not None:
+        conn.execute(text("DELETE FROM sqlite_sequence WHERE name = :t"), {"t": table})
+        conn.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :s)"), {"t": table, "s": sequence})
 
 
 def _create_index(ops, step, ctx):
@@ -119,14 +133,19 @@ def _with_recording(steps):
     return [*steps[:at], {"op": "record_value_changes"}, *steps[at:]]
 
 
-def apply_plan(conn, steps, old_model, new_model, actor_id=None):
+def apply_plan(conn, steps, old_model, new_model, actor_id=None, progress=None):
     """Apply ``steps`` on ``conn`` (inside the caller's transaction).
 
     Stored values that confirmed lossy steps change are recorded as updates by
     ``actor_id``: field history, one ``record.updated`` event per record, a new version.
+    ``progress(done, total)``, when given, is called before the first step and after each.
     """
     ops = Operations(MigrationContext.configure(conn))
     ctx = {"old": old_model, "new": new_model,
            "changes": ValueChanges.capture(conn, old_model, new_model, steps, actor_id)}
-    for step in _with_recording(steps):
+    applied = _with_recording(steps)
+    report = progress or (lambda done, total: None)
+    report(0, len(applied))
+    for done, step in enumerate(applied, 1):
         APPLIERS[step["op"]](ops, step, ctx)
+        report(done, len(applied))

@@ -6,6 +6,8 @@ revision row, its outbox event and its audit entry commit together or not at all
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+
 from tessera.metadata import store
 from tessera.metadata.crosscheck import cross_check
 from tessera.metadata.errors import LossyChangeRefused, PublishRefused
@@ -56,6 +58,25 @@ def plan(conn, current_model):
             "lossy": bool(prepared.lossy)}
 
 
+#: Steps that read or rewrite every row of their table, whatever the values.
+SCANNING_OPS = {"alter_column", "create_index", "recompute_rollup"}
+
+
+def _rows_of(conn, old_model, step):
+    if step.get("affected_records"):
+        return step["affected_records"]
+    obj = old_model.objects.get(step["object"]) if step["op"] in SCANNING_OPS else None
+    return 0 if obj is None else conn.execute(select(func.count()).select_from(obj.table)).scalar_one()
+
+
+def workload(conn, current_model):
+    """``(rows, lossy)`` of the next publish: how many stored rows its steps would change,
+    record or scan (a confirmed lossy step counts the records it changes; an index, a type
+    change or a roll-up counts its whole table), and whether it would lose data."""
+    prepared = _prepare(conn, current_model)
+    return sum(_rows_of(conn, prepared.old_model, step) for step in prepared.steps), bool(prepared.lossy)
+
+
 #: Who a publish by a context without a user row (the CLI) records rewritten values as:
 #: the administrator that ``tessera init`` creates.
 ADMINISTRATOR = "admin"
@@ -71,7 +92,7 @@ def _publishing_user(conn, ctx):
     return user["id"]
 
 
-def publish(conn, current_model, ctx, *, confirm_data_loss=False):
+def publish(conn, current_model, ctx, *, confirm_data_loss=False, progress=None):
     """Publish every pending draft on ``conn`` as ``ctx``; return the plan with the new revision.
 
     Values a confirmed lossy step changes are recorded as changes by the context's user
@@ -79,6 +100,7 @@ def publish(conn, current_model, ctx, *, confirm_data_loss=False):
     events, new versions. The ``metadata.published`` audit entry is written on ``conn``.
     Raises PublishRefused (checks fail), LossyChangeRefused (data would be lost and
     ``confirm_data_loss`` is false) or ConcurrentPublish. The caller owns the transaction.
+    ``progress(done, total)`` hears of every storage step applied.
     """
     prepared = _prepare(conn, current_model)
     if prepared.lossy and not confirm_data_loss:
@@ -89,7 +111,7 @@ def publish(conn, current_model, ctx, *, confirm_data_loss=False):
     if any(rewrites_values(step) for step in prepared.steps):
         actor_id = _publishing_user(conn, ctx)
     new_model = build_model(prepared.revision + 1, prepared.candidate, current_model.field_types)
-    apply_plan(conn, prepared.steps, prepared.old_model, new_model, actor_id)
+    apply_plan(conn, prepared.steps, prepared.old_model, new_model, actor_id, progress)
     new_revision = store.record_publish(conn, prepared.revision, ctx.username, prepared.changes, prepared.steps)
     summary = prepared.summary()
     append_event(conn, "metadata.published", None, None, {"revision": new_revision, "changes": summary}, actor_id)

@@ -1,6 +1,6 @@
 """The runtime's own tables, on one MetaData: users and tokens, the events outbox, field
 history, counters and settings; the directory (teams, roles, assignments), record shares,
-sessions, login attempts and the append-only audit log."""
+sessions, login attempts, the append-only audit log and background jobs."""
 
 from sqlalchemy import (DDL, JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, event)
@@ -181,6 +181,30 @@ audit_log = Table(
     Index("ix_audit_at", "at"),
 )
 
+
+job = Table(
+    "tessera_job",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("kind", String(31), nullable=False),
+    Column("status", String(16), nullable=False),  # queued | running | succeeded | failed
+    # The kind while the job is queued or running, NULL once it ended: the unique
+    # constraint lets one job of a kind be active at a time, on every database.
+    Column("active", String(31), nullable=True, unique=True),
+    Column("params", JSON, nullable=True),
+    Column("actor", JSON, nullable=True),
+    Column("base_revision", Integer, nullable=True),
+    Column("worker", String(255), nullable=True),
+    Column("progress_done", Integer, nullable=False, default=0),
+    Column("progress_total", Integer, nullable=False, default=0),
+    Column("result", JSON, nullable=True),
+    Column("error", JSON, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("started_at", DateTime, nullable=True),
+    Column("heartbeat_at", DateTime, nullable=True),
+    Column("finished_at", DateTime, nullable=True),
+    sqlite_autoincrement=True,
+)
 
 #: The database itself refuses to change or remove audit rows (a guard against bugs and
 #: casual tampering; whoever owns the database can still drop the trigger, and that is
