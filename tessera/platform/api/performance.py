@@ -11,8 +11,13 @@ DATE = {"type": "string", "format": "date"}
 PERIOD = obj(("id", "type", "start", "end", "days"), id=TEXT,
              type={"type": "string", "enum": ["year", "half", "quarter", "month"]},
              start=DATE, end=DATE, days=INTEGER)
-PERIOD_QUERY = (query("type", "year, half, quarter or month."),
-                query("year", "The fiscal year's name, e.g. 2026.", {"type": "integer"}))
+#: The years a period id may name: 1901 to 9998 (periods.MIN_YEAR, MAX_YEAR).
+YEAR_PATTERN = r"(190[1-9]|19[1-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+PERIOD_QUERY = (
+    {**query("type", "year, half, quarter or month.", {"type": "string", "enum": ["year", "half", "quarter", "month"]}),
+     "required": True},
+    {**query("year", "The fiscal year's name, e.g. 2026.", {"type": "integer", "minimum": 1901, "maximum": 9998}),
+     "required": True})
 CHECK = obj(("check", "ok", "records", "truncated"), check=TEXT, ok={"type": "boolean"},
             records={"type": "array", "items": obj(("id", "shares"), id=INTEGER, shares=TEXT)},
             truncated={"type": "boolean"})
