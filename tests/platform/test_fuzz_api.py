@@ -51,9 +51,6 @@ ALSO_ACCEPTED = (
      # a target, assignment or adjustment names a published KPI (or scheme), a user or team that
      # exists, and an import's CSV text has its own header and columns
      r"|setTarget|spreadTarget|importTargets|createSchemeAssignment|createKpiAdjustment)$", ["422"]),
-    # a period id in the path is text the document only calls a string (ids of the fiscal
-    # calendar: 2026, 2026-H1, 2026-Q3, 2026-07); another is 400 invalid_period
-    (r"^getPeriod$", ["400"]),
 )
 DEFAULT_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
