@@ -239,3 +239,19 @@ def test_a_rep_lists_only_their_own_and_their_teams_targets(sales, app):
         _set(sales, kpi="revenue", period="2026-Q1", value="1", **body)
     seen = _targets(caller(app, li))
     assert [(t["user"], t["team"]) for t in seen] == [(li, None), (None, "east")]
+
+
+def test_under_an_april_fiscal_year_a_spread_year_resolves_from_its_quarters_and_halves(sales, app):
+    calendar = {"kind": "fiscal_calendar", "name": "default", "start_month": 4, "year_named_by": "start"}
+    assert define(sales, calendar).status_code == 200
+    li = person(app, "li")
+    body = sales.post("/api/v1/targets/spread", json={"kpi": "revenue", "user": li, "period": "2026",
+                                                      "value": "100000", "into": "quarter",
+                                                      "weights": [1, 2, 3, 4]}).get_json()
+    assert [(t["period"]["id"], t["period"]["start"], t["value"]) for t in body["items"]] == [
+        ("2026-Q1", "2026-04-01", "10000.00"), ("2026-Q2", "2026-07-01", "20000.00"),
+        ("2026-Q3", "2026-10-01", "30000.00"), ("2026-Q4", "2027-01-01", "40000.00")]
+    assert resolved(app, "revenue", "2026-H1", users=[li])[("user", li)].value == D("30000.00")
+    assert resolved(app, "revenue", "2026-H2", users=[li])[("user", li)].value == D("70000.00")
+    assert resolved(app, "revenue", "2026", users=[li])[("user", li)] == Target(
+        D("100000.00"), "sub_periods", {"periods": ["2026-H1", "2026-H2"]})
