@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .documents import validate_document
 from .errors import ConcurrentPublish, DocumentExists, DocumentNotFound
-from .tables import document_head, document_version, revision
+from .tables import document_head, document_version, published_version, revision
 
 
 def utcnow():
@@ -154,7 +154,25 @@ def record_publish(conn, expected_revision, author, changes, plan):
             .where(document_head.c.kind == kind, document_head.c.name == name)
             .values(published_version=document_head.c.draft_version)
         )
+        version = _head(conn, kind, name)["draft_version"]
+        conn.execute(insert(published_version).values(kind=kind, name=name, version=version, revision=new_revision))
     return new_revision
+
+
+def published_history(conn, kind, name=None):
+    """Every version of ``kind`` (or of one document) that was ever published, oldest first:
+    ``[{"name", "version", "revision", "published_at", "body"}]``, ``body`` None where a publish deleted it."""
+    query = (select(published_version.c.name, published_version.c.version, published_version.c.revision,
+                    revision.c.published_at, document_version.c.body)
+             .join(document_version, and_(document_version.c.kind == published_version.c.kind,
+                                          document_version.c.name == published_version.c.name,
+                                          document_version.c.version == published_version.c.version))
+             .join(revision, revision.c.revision == published_version.c.revision)
+             .where(published_version.c.kind == kind))
+    if name is not None:
+        query = query.where(published_version.c.name == name)
+    rows = conn.execute(query.order_by(published_version.c.name, published_version.c.version))
+    return [dict(row) for row in rows.mappings()]
 
 
 def revisions(conn, limit=50):
