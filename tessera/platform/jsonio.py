@@ -67,6 +67,24 @@ def json_body():
     return body
 
 
+def text_body(mimetype):
+    """The request body as text of media type ``mimetype`` (a CSV upload, say), UTF-8.
+
+    Raises ApiProblem: 413 when too long, 415 for another media type, 400 for an empty
+    body or one that is not UTF-8 text (or holds NUL).
+    """
+    raw = _bounded_body()
+    if request.mimetype != mimetype:
+        raise ApiProblem(415, "unsupported_media_type", "api.body.media_required", media=mimetype)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if not text or "\x00" in text:
+        raise ApiProblem(400, "malformed_body", "api.body.text_required", media=mimetype)
+    return text
+
+
 def _bounded_body():
     """The raw request body, refused with 413 when it is longer than MAX_CONTENT_LENGTH.
 

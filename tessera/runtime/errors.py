@@ -180,6 +180,38 @@ class KpiNotFound(RuntimeFailure):
     status = 404
 
 
+class PerformanceRightRequired(PermissionDenied):
+    """Only a holder of the ``manage_performance`` right (or an administrator) may do this."""
+
+    def __init__(self):
+        super().__init__("access.manage_performance_required")
+
+
+class PerformanceInputInvalid(RecordInvalid):
+    """A target, assignment or adjustment that does not fit; ``errors`` names each field."""
+
+
+class PerformanceEntryNotFound(RuntimeFailure):
+    """No target, scheme assignment or KPI adjustment with that id (or not one the actor may see)."""
+
+    code = "not_found"
+    status = 404
+
+
+class AdjustmentNotAdditive(RuntimeFailure):
+    """Adjustments count only in KPIs whose measure adds up (SUM, COUNT)."""
+
+    code = "adjustment_not_additive"
+    status = 422
+
+
+class AssignmentOverlap(RuntimeFailure):
+    """The person is already assigned to that scheme for part of the dates asked."""
+
+    code = "assignment_overlap"
+    status = 409
+
+
 class JobNotFound(RuntimeFailure):
     """No background job has that id."""
 

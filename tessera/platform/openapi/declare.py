@@ -16,8 +16,8 @@ class Operation:
     """What the document says of one route: names, schemas, parameters and who sees it.
 
     ``returns`` is the JSON Schema of a JSON success body, ``content`` maps other media
-    types to schemas, ``body`` is the JSON Schema of the request body (``body_required``
-    false when it may be left out), ``parameters`` holds OpenAPI query and header parameters
+    types to schemas, ``body`` is the JSON Schema of the request body, of media type
+    ``body_media`` (``body_required`` false when it may be left out), ``parameters`` holds OpenAPI query and header parameters
     (path parameters come from the rule). ``also`` maps further success statuses to
     ``{"description", "schema", "headers"}`` (a route answering 200 or 202, say).
     ``admin`` operations are left out of the document other callers get; ``public`` ones
@@ -31,6 +31,7 @@ class Operation:
     returns: dict | None = None
     content: dict | None = None
     body: dict | None = None
+    body_media: str = "application/json"
     body_required: bool = True
     parameters: tuple = field(default_factory=tuple)
     admin: bool = False

@@ -89,7 +89,7 @@ def _operation(declared, rule):
         built["description"] = declared.description
     if declared.body is not None:
         built["requestBody"] = {"required": declared.body_required,
-                                "content": {"application/json": {"schema": declared.body}}}
+                                "content": {declared.body_media: {"schema": declared.body}}}
     if declared.public:
         built["security"] = []
     if declared.admin:

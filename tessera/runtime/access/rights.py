@@ -34,10 +34,15 @@ class ObjectRights:
 
 @dataclass(frozen=True)
 class Rights:
-    """Everything a user may do; ``is_admin`` means every right and no record sharing."""
+    """Everything a user may do; ``is_admin`` means every right and no record sharing.
+
+    ``manage_performance`` is the KPI-administration right: targets, scheme assignments
+    and KPI adjustments (administrators hold it too).
+    """
 
     is_admin: bool = False
     objects: dict = field(default_factory=dict)
+    manage_performance: bool = False
 
     def on(self, object_name):
         """The rights on ``object_name`` (empty when none were granted)."""
@@ -85,19 +90,20 @@ def _object_rights(entry, object_doc):
 
 def compute_rights(documents, set_names):
     """The union of the published permission sets ``set_names`` (unknown names grant nothing)."""
-    is_admin, objects = False, {}
+    is_admin, performance, objects = False, False, {}
     for set_name in set_names:
         doc = documents.get(("permission_set", set_name))
         if doc is None:
             continue
         is_admin = is_admin or bool(doc.get("is_admin"))
+        performance = performance or bool(doc.get("manage_performance"))
         for object_name, entry in doc.get("objects", {}).items():
             object_doc = documents.get(("object", object_name))
             if object_doc is None:
                 continue
             grant = _object_rights(entry, object_doc)
             objects[object_name] = objects[object_name].merged(grant) if object_name in objects else grant
-    return Rights(is_admin=is_admin, objects=objects)
+    return Rights(is_admin=is_admin, objects=objects, manage_performance=performance or is_admin)
 
 
 def _path_reads(model, obj, path):
@@ -173,7 +179,7 @@ def without_hidden_sources(rights, reads):
     for name, grant in rights.objects.items():
         hidden = {f for f in grant.readable if not all(map(visible, reads.get((name, f), ())))}
         objects[name] = ObjectRights(grant.actions, grant.readable - hidden, grant.editable - hidden)
-    return Rights(is_admin=rights.is_admin, objects=objects)
+    return Rights(is_admin=rights.is_admin, objects=objects, manage_performance=rights.manage_performance)
 
 
 class RightsCache:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from tessera.formula import compile_sql
 
 from ..schema.formulas import TableBinder
+from .adjustments import adjustable, grouped_adjustments
 from .kpis import kpi_definition
 
 #: Aggregates whose value over no records is zero (not null), and which add across people.
@@ -84,10 +85,23 @@ def _measured(conn, model, definition, periods, users, env, timezone):
              .group_by(person, ranges.c.idx))
     if users is not None:
         query = query.where(person.in_(sorted(set(users))))
+    if adjustable(definition):
+        query = _with_adjustments(query, definition, periods, users, share is not None)
     result = {}
     for row in conn.execute(query):
         result[(row.person, periods[row.idx].id)] = _scaled(_value(measure, row, share is not None), definition.scale)
     return result
+
+
+def _with_adjustments(records, definition, periods, users, split):
+    """The grouped records and the grouped adjustments, UNION ALL, summed again per person
+    and period: still one query. Under split credit adjustments count x 100, as the
+    records' value x share sums do before their division by 100."""
+    days = _period_ranges(periods, False, "UTC", "adjustment_periods")
+    both = sa.union_all(records, grouped_adjustments(definition.name, days, users, 100 if split else 1))
+    parts = both.subquery("credited")
+    return (sa.select(parts.c.person, parts.c.idx, sa.func.sum(parts.c.value).label("value"))
+            .group_by(parts.c.person, parts.c.idx))
 
 
 def _is_datetime(obj, name):
@@ -101,7 +115,7 @@ def _utc_midnight(day, zone):
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _period_ranges(periods, instants, timezone):
+def _period_ranges(periods, instants, timezone, name="periods"):
     """A derived table (idx, start, stop) of the periods, ``stop`` exclusive; for a datetime
     field the bounds are the organisation's midnights in UTC, as datetimes are stored."""
     zone = ZoneInfo(timezone)
@@ -115,7 +129,7 @@ def _period_ranges(periods, instants, timezone):
             bounds = (sa.literal(start, sa.Date()), sa.literal(stop, sa.Date()))
         rows.append(sa.select(sa.literal(idx, sa.Integer()).label("idx"), bounds[0].label("start"),
                               bounds[1].label("stop")))
-    return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).subquery("periods")
+    return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).subquery(name)
 
 
 def _credit(model, obj, binder, credit):

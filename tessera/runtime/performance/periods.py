@@ -142,3 +142,20 @@ def containing(calendar, period):
     wider = TYPES[: TYPES.index(period.type)]
     return [p for type_ in wider for p in in_year(calendar, type_, year)
             if p.start <= period.start and period.end <= p.end]
+
+
+def children(period):
+    """The periods of the next finer type that make up ``period``, in date order (none for a
+    month): a year's halves, a half's quarters, a quarter's months. Needs no calendar: a
+    period's id and first day say it all."""
+    if period.type == "month":
+        return []
+    into = TYPES[TYPES.index(period.type) + 1]
+    count = MONTHS[period.type] // MONTHS[into]
+    starts = [_add_months(period.start, k * MONTHS[into]) for k in range(count)]
+    if into == "month":
+        return [month(start) for start in starts]
+    offset = (int(period.id[-1]) - 1) * count if period.type == "half" else 0
+    letter = "H" if into == "half" else "Q"
+    return [Period(f"{period.id[:4]}-{letter}{offset + k + 1}", into, start,
+                   _add_months(start, MONTHS[into]) - timedelta(days=1)) for k, start in enumerate(starts)]

@@ -1,4 +1,5 @@
-"""The performance service: periods of the fiscal calendar, actuals and KPI data checks, for a context."""
+"""The performance service: periods of the fiscal calendar, actuals and KPI data checks, for a
+context; ``targets``, ``assignments`` and ``adjustments`` serve the performance data."""
 
 from tessera.i18n import Message
 
@@ -7,6 +8,7 @@ from ..errors import InvalidPeriod
 from . import periods as P
 from .actuals import actuals
 from .checks import split_share_problems
+from .data_service import AdjustmentService, AssignmentService, TargetService
 from .kpis import kpi_definition
 
 
@@ -15,6 +17,9 @@ class PerformanceService:
 
     def __init__(self, runtime):
         self.runtime = runtime
+        self.targets = TargetService(runtime, self)
+        self.assignments = AssignmentService(runtime, self)
+        self.adjustments = AdjustmentService(runtime, self)
 
     def calendar(self, model):
         """The fiscal calendar of ``model``'s revision (the calendar year when none is published)."""

@@ -1,8 +1,9 @@
 """The runtime's own tables, on one MetaData: users and tokens, the events outbox, field
 history, counters and settings; the directory (teams, roles, assignments), record shares,
-sessions, login attempts, the append-only audit log and background jobs."""
+sessions, login attempts, the append-only audit log, background jobs and the performance
+data (KPI targets, scheme assignments, KPI adjustments)."""
 
-from sqlalchemy import (DDL, JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (DDL, JSON, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, event)
 
 from .columns import ID_TYPE
@@ -204,6 +205,57 @@ job = Table(
     Column("heartbeat_at", DateTime, nullable=True),
     Column("finished_at", DateTime, nullable=True),
     sqlite_autoincrement=True,
+)
+
+# Performance data. A period is kept as the id it was set under and its type and dates,
+# so a later change of the fiscal calendar never moves a past target to other days.
+# Values are exact decimal text at the KPI's scale.
+kpi_target = Table(
+    "tessera_kpi_target",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("kpi", String(63), nullable=False),
+    Column("subject_type", String(8), nullable=False),  # user | team
+    Column("subject_id", ID_TYPE, nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("period_type", String(8), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("value", String(64), nullable=False),
+    Column("updated_by", ID_TYPE, nullable=True),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("kpi", "subject_type", "subject_id", "period_type", "period_start", name="uq_kpi_target"),
+    Index("ix_kpi_target_range", "kpi", "period_start", "period_end"),
+)
+
+scheme_assignment = Table(
+    "tessera_scheme_assignment",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("scheme", String(63), nullable=False),
+    Column("user_id", ID_TYPE, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=True),  # inclusive; NULL: open-ended
+    Column("created_by", ID_TYPE, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_scheme_assignment_user", "user_id", "valid_from"),
+    Index("ix_scheme_assignment_scheme", "scheme", "valid_from"),
+)
+
+kpi_adjustment = Table(
+    "tessera_kpi_adjustment",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("kpi", String(63), nullable=False),
+    Column("user_id", ID_TYPE, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("value", String(64), nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("record_object", String(63), nullable=True),
+    Column("record_id", ID_TYPE, nullable=True),
+    Column("created_by", ID_TYPE, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_kpi_adjustment_kpi", "kpi", "day", "user_id"),
 )
 
 #: The database itself refuses to change or remove audit rows (a guard against bugs and
