@@ -6,6 +6,7 @@ caller decides the transaction (publishing shares it with the schema migration).
 """
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +48,18 @@ def _body(conn, kind, name, version):
     return conn.execute(query).scalar_one()
 
 
+def json_plain(value):
+    """``value`` with every Decimal (an API body's fractions) as the float JSON stores; the
+    shortest repr of that float reads back as the same decimal text (0.7 stays 0.7)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: json_plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_plain(item) for item in value]
+    return value
+
+
 def save_draft(conn, kind, name, body, author, *, new=False):
     """Validate ``body`` and store it as the new draft of (kind, name); return its version.
 
@@ -55,6 +68,7 @@ def save_draft(conn, kind, name, body, author, *, new=False):
     """
     if body is not None:
         body = validate_document(kind, name, {"kind": kind, "name": name, **body} if isinstance(body, dict) else body)
+        body = json_plain(body)
     head = _head(conn, kind, name)
     if head is None and body is None:
         raise DocumentNotFound("metadata.document.not_found", kind=kind, name=name)

@@ -1,0 +1,163 @@
+"""Reading results: a person's scorecard and a scheme's leaderboard, for a viewer.
+
+The numbers are computed in system context (the official numbers, the same whoever
+asks); what the viewer may see is decided before anything is computed, and a person the
+viewer may not watch is "not found".
+"""
+
+from sqlalchemy import select
+
+from tessera.i18n import Message
+
+from ..errors import InvalidQuery, ScorecardNotFound
+from ..identity.units import tree
+from ..schema.system_tables import user
+from . import periods as P
+from .schemes import schemes_for_period
+from .scorecard_json import card_json, fixed, person_json, team_json
+from .scorecards import covered_days, measured_people, ranked, score_people
+from .team_scores import score_teams, team_members
+from .watching import may_watch, members_of, people_below, team_and_below, watches_everyone
+
+
+def parse_user_id(text, field="user"):
+    """The user id a query parameter names; raises InvalidQuery naming ``field``."""
+    if text is None or not text.isdigit() or len(text) > 18:
+        raise InvalidQuery("performance.scorecard.bad_user",
+                           errors={field: [Message("performance.scorecard.user_id")]})
+    return int(text)
+
+
+def not_found(code="performance.scorecard.not_found", **params):
+    """The one answer for what does not exist or may not be seen."""
+    return ScorecardNotFound(code, **params)
+
+
+def display_names(conn, user_ids):
+    """{user id: display name or username} of ``user_ids``."""
+    if not user_ids:
+        return {}
+    query = select(user.c.id, user.c.display_name, user.c.username).where(user.c.id.in_(sorted(user_ids)))
+    return {row.id: row.display_name or row.username for row in conn.execute(query)}
+
+
+def scheme_named(conn, period, name):
+    """The version of scheme ``name`` that applies to ``period``; raises ScorecardNotFound."""
+    found = schemes_for_period(conn, period, name).get(name)
+    if found is None:
+        raise not_found("performance.scheme.not_in_force", scheme=name, period=period.id)
+    return found
+
+
+def scheme_of_person(conn, period, user_id):
+    """(scheme, windows) of the scheme measuring ``user_id`` in ``period`` on the most days
+    (then by name); raises ScorecardNotFound when none does."""
+    best = None
+    for name, scheme in sorted(schemes_for_period(conn, period).items()):
+        windows = measured_people(conn, scheme, period, [user_id]).get(user_id)
+        if windows and (best is None or covered_days(windows) > covered_days(best[1])):
+            best = (scheme, windows)
+    if best is None:
+        raise not_found("performance.scorecard.not_measured", user=user_id, period=period.id)
+    return best
+
+
+class ScorecardService:
+    """Scorecards and leaderboards over one runtime's database."""
+
+    def __init__(self, runtime, performance):
+        self.runtime = runtime
+        self.performance = performance
+
+    def _board(self, conn, model, scheme, period):
+        people = measured_people(conn, scheme, period)
+        cards = score_people(conn, model, scheme, period, people, env=self.runtime.eval_env(),
+                             timezone=self.runtime.timezone)
+        return cards, ranked(cards)
+
+    def scorecard(self, ctx, user_text, period_id, scheme_name=None):
+        """The scorecard of a person for a period, under ``scheme_name`` or the scheme measuring them."""
+        user_id = parse_user_id(user_text)
+        with self.runtime.read() as conn:
+            model = self.runtime.model(conn)
+            period = P.parse(self.performance.calendar(model), period_id)
+            if not may_watch(conn, ctx, user_id):
+                raise not_found()
+            scheme = scheme_named(conn, period, scheme_name) if scheme_name else \
+                scheme_of_person(conn, period, user_id)[0]
+            cards, order = self._board(conn, model, scheme, period)
+            if user_id not in cards:
+                raise not_found("performance.scorecard.not_measured", user=user_id, period=period.id)
+            ranks = {key: rank for key, _, rank in order}
+            ranked_count = sum(1 for _, _, rank in order if rank is not None)
+            person = person_json(user_id, display_names(conn, [user_id]))
+            return card_json(model, cards[user_id], person=person, period=period, scheme=scheme,
+                             rank=ranks[user_id], ranked=ranked_count, locale=ctx.locale)
+
+    def _leaderboard_viewers(self, conn, ctx, scheme):
+        """The ids whose rows ``ctx`` may see on ``scheme``'s leaderboard, or None for every row."""
+        if scheme.leaderboard == "all" or watches_everyone(ctx):
+            return None
+        below = people_below(conn, ctx)
+        if scheme.leaderboard == "managers":
+            if not below:
+                raise not_found("performance.leaderboard.managers_only", scheme=scheme.name)
+            return None
+        own_team = members_of(conn, team_and_below(conn, ctx.team)) if ctx.team else set()
+        return own_team | below | {ctx.user_id}
+
+    def leaderboard(self, ctx, scheme_name, period_id, team=None):
+        """``{"period", "scheme", "rows": [{"user", "total", "rank"}]}``: names and totals only."""
+        if not scheme_name:
+            raise InvalidQuery("performance.leaderboard.scheme_required",
+                               errors={"scheme": [Message("performance.leaderboard.scheme")]})
+        with self.runtime.read() as conn:
+            model = self.runtime.model(conn)
+            period = P.parse(self.performance.calendar(model), period_id)
+            scheme = scheme_named(conn, period, scheme_name)
+            shown = self._leaderboard_viewers(conn, ctx, scheme)
+            if team is not None:
+                in_team = members_of(conn, team_and_below(conn, team))
+                shown = in_team if shown is None else shown & in_team
+            _, order = self._board(conn, model, scheme, period)
+            rows = [(key, value, rank) for key, value, rank in order if shown is None or key in shown]
+            names = display_names(conn, [key for key, _, _ in rows])
+            return {"period": period.to_json(), "scheme": scheme.to_json(),
+                    "rows": [{"user": person_json(key, names), "total": fixed(value, 2), "rank": rank}
+                             for key, value, rank in rows]}
+
+    def _team_scheme(self, conn, period, members, scheme_name):
+        """The scheme named, or the one measuring the most of ``members`` in ``period`` (then by name)."""
+        if scheme_name:
+            return scheme_named(conn, period, scheme_name)
+        best, best_count = None, 0
+        for name, scheme in sorted(schemes_for_period(conn, period).items()):
+            count = len(set(measured_people(conn, scheme, period)) & members)
+            if count > best_count:
+                best, best_count = scheme, count
+        if best is None:
+            raise not_found("performance.scorecard.team_not_measured", period=period.id)
+        return best
+
+    def team_scorecard(self, ctx, team, period_id, scheme_name=None):
+        """The team's items and those of every team below it: Σ actual / Σ target, members reaching target."""
+        with self.runtime.read() as conn:
+            model = self.runtime.model(conn)
+            period = P.parse(self.performance.calendar(model), period_id)
+            units = tree(conn, "team")
+            team_ids = team_and_below(conn, team)
+            if not team_ids:
+                raise not_found()
+            members = team_members(conn, sorted(team_ids))
+            top = next(i for i in team_ids if units[i][0] == team)
+            everyone = members[top]
+            if not watches_everyone(ctx) and not (everyone and everyone <= people_below(conn, ctx) | {ctx.user_id}):
+                raise not_found()
+            scheme = self._team_scheme(conn, period, everyone, scheme_name)
+            teams = {units[i][0]: members[i] for i in team_ids}
+            scored = score_teams(conn, model, scheme, period, teams, env=self.runtime.eval_env(),
+                                 timezone=self.runtime.timezone)
+            below = sorted(name for name in teams if name != team)
+            return {**team_json(model, team, scored[team], ctx.locale), "period": period.to_json(),
+                    "scheme": scheme.to_json(),
+                    "teams": [team_json(model, name, scored[name], ctx.locale) for name in below]}

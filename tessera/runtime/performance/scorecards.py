@@ -1,0 +1,143 @@
+"""Scorecards: the pipeline from a scheme and a period to every measured person's scored items.
+
+period -> who the scheme measures and on which days -> credited actuals (one grouped
+query per KPI and distinct coverage) -> targets (resolved, prorated) -> attainment ->
+score -> total -> rank. Everything runs in system context: these are the official numbers
+of the person measured, the same whoever asks. Part 2 (published results) reuses
+``score_people`` as is and stores what it returns.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import periods as P
+from .actuals import actuals
+from .assignments import assignment_windows
+from .kpis import kpi_definition
+from .schemes import applies_to_users
+from .scoring import Scoring, ranks, score_item, total
+from .targets import resolve_targets
+
+
+@dataclass(frozen=True)
+class Line:
+    """One KPI of one person's scorecard: the numbers and where the target came from."""
+
+    kpi: str
+    actual: Decimal | None
+    target: Decimal | None
+    target_source: object  # the resolved Target, before proration
+    prorated: tuple | None  # (covered days, period days) when the target was scaled
+    scored: object  # scoring.ItemScore
+
+
+@dataclass(frozen=True)
+class Card:
+    """One person's scorecard under a scheme for a period."""
+
+    user_id: int
+    windows: tuple
+    lines: tuple
+    total: Decimal | None
+    incomplete: bool
+
+
+def _merged(windows):
+    """Overlapping or touching (start, end) windows merged, in date order."""
+    merged = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def measured_people(conn, scheme, period, users=None):
+    """{user_id: ((start, end), ...)}: the days of ``period`` each person is measured by
+    ``scheme``. A person with an assignment overlapping the period is measured by the
+    schemes of their assignments, on the assigned days; anyone else matched by the
+    scheme's ``applies_to`` on every day. ``users`` limits who is looked at."""
+    windows = assignment_windows(conn, users=users or (), start=period.start, end=period.end)
+    found = {}
+    for user_id in applies_to_users(conn, scheme.doc.get("applies_to")):
+        if user_id not in windows and (users is None or user_id in users):
+            found[user_id] = ((period.start, period.end),)
+    for user_id, assigned in windows.items():
+        own = [(max(start, period.start), min(end or period.end, period.end))
+               for name, start, end in assigned if name == scheme.name]
+        if own:
+            found[user_id] = _merged(own)
+    return found
+
+
+def covered_days(windows):
+    """How many days ``windows`` cover."""
+    return sum((end - start).days + 1 for start, end in windows)
+
+
+def _window_periods(period, windows):
+    """The period itself when fully covered, else one Period per window (ids ``Q#0``, ``Q#1``)."""
+    if windows == ((period.start, period.end),):
+        return [period]
+    return [P.Period(f"{period.id}#{i}", period.type, start, end) for i, (start, end) in enumerate(windows)]
+
+
+def _sum(values):
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def credited(conn, model, kpi, period, people, *, env, timezone):
+    """{user_id: actual} of ``kpi`` over each person's measured days: one grouped query per
+    distinct set of windows (everyone measured on every day shares one)."""
+    groups = {}
+    for user_id, windows in people.items():
+        groups.setdefault(windows, []).append(user_id)
+    found = {}
+    for windows, users in groups.items():
+        wanted = _window_periods(period, windows)
+        values = actuals(conn, model, kpi, wanted, users, env=env, timezone=timezone)
+        for user_id in users:
+            found[user_id] = _sum(values.get((user_id, p.id)) for p in wanted)
+    return found
+
+
+def prorated_target(target, windows, period, scale, proration):
+    """(target scaled by covered days / period days at the KPI's scale, (covered, days) or None)."""
+    days = covered_days(windows)
+    if target is None or proration != "days" or days >= period.days:
+        return target, None
+    scaled = (target * days / period.days).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    return scaled, (days, period.days)
+
+
+def score_people(conn, model, scheme, period, people, *, env, timezone):
+    """{user_id: Card} of ``people`` ({user_id: windows}) under ``scheme`` in ``period``."""
+    per_item = []
+    for item in scheme.items:
+        definition = kpi_definition(model, item["kpi"])
+        values = credited(conn, model, item["kpi"], period, people, env=env, timezone=timezone)
+        targets = resolve_targets(conn, item["kpi"], period, users=sorted(people))
+        per_item.append((item, definition, values, targets))
+    cards = {}
+    for user_id, windows in people.items():
+        lines = [_line(item, definition, values.get(user_id), targets[("user", user_id)], windows, period, scheme)
+                 for item, definition, values, targets in per_item]
+        summed, incomplete = total([line.scored for line in lines], scheme.missing_target)
+        cards[user_id] = Card(user_id, windows, tuple(lines), summed, incomplete)
+    return cards
+
+
+def _line(item, definition, actual, resolved, windows, period, scheme):
+    target, prorated = prorated_target(resolved.value, windows, period, definition.scale, scheme.proration)
+    scored = score_item(actual, target, weight=item["weight"], scoring=Scoring.from_document(item.get("scoring")),
+                        direction=definition.doc.get("direction", "higher"), prorated=prorated is not None)
+    return Line(item["kpi"], actual, target, resolved, prorated, scored)
+
+
+def ranked(cards):
+    """{user_id: rank or None} and the order of the leaderboard, from ``cards``."""
+    order = ranks([(user_id, cards[user_id].total) for user_id in sorted(cards)])
+    return order
