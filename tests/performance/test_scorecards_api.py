@@ -4,6 +4,8 @@ People's records are created in their own name through the runtime (so they own 
 targets, assignments and adjustments are written through the API as the administrator.
 """
 
+from decimal import Decimal as D
+
 import pytest
 from sqlalchemy import update
 
@@ -247,3 +249,50 @@ def test_a_team_counts_a_split_deal_once_and_divides_total_actual_by_total_targe
     assert response.status_code in (200, 201), response.get_json()
     again = floor.api.get("/api/v1/scorecards?team=sales&period=2026-Q1").get_json()
     assert (again["items"][0]["target"], again["items"][0]["attainment"], again["total"]) == ("2000.00", "0.7500", "75.00")
+
+
+def test_explain_lines_and_adjustments_sum_to_the_actual_across_pages_with_the_arithmetic(floor):
+    ann = floor.person("ann")
+    plan = scheme("plain", [{"kpi": "revenue", "weight": 1,
+                             "scoring": {"floor": 0, "cap": 150, "above_target_slope": 0.5}}], users=[ann])
+    define(floor.api, *OBJECTS, REVENUE, plan)
+    for amount, day in (("400.00", "2026-01-05"), ("300.00", "2026-01-05"), ("500.00", "2026-02-01")):
+        floor.deal("ann", amount, day)
+    floor.deal("ann", "999.00", "2026-02-02", stage="Lost")
+    floor.api.post("/api/v1/kpi-adjustments", json={"kpi": "revenue", "user": ann, "date": "2026-03-05",
+                                                    "value": "-100", "reason": "credit note CN-7"})
+    floor.target("revenue", "ann", "2026-Q1", "1000")
+    base = f"/api/v1/scorecards/explain?user={ann}&period=2026-Q1&kpi=revenue&limit=2"
+    first = floor.api.get(base).get_json()
+    # 400 + 300 + 500 - 100 = 1100 of 1000: 1.1; 100 + 100 x 0.1 x 0.5 = 105
+    assert (first["actual"], first["target"], first["target_source"]["source"]) == ("1100.00", "1000.00", "set")
+    assert [(l["date"], l["contribution"]) for l in first["lines"]] == [("2026-01-05", "400.00"),
+                                                                        ("2026-01-05", "300.00")]
+    assert first["lines"][0]["record"]["title"] == "deal"
+    assert [(a["date"], a["contribution"]) for a in first["adjustments"]] == [("2026-03-05", "-100.00")]
+    second = floor.api.get(base + f"&cursor={first['next_cursor']}").get_json()
+    assert [l["contribution"] for l in second["lines"]] == ["500.00"] and second["next_cursor"] is None
+    assert second["adjustments"] == []
+    contributions = [l["contribution"] for l in first["lines"] + second["lines"] + first["adjustments"]]
+    assert sum(map(D, contributions)) == D("1100")
+    assert {k: first["arithmetic"][k] for k in ("attainment", "slope", "points", "score", "weighted_score")} == {
+        "attainment": "1.1000", "slope": "0.5", "points": "105.00", "score": "105.00", "weighted_score": "105.00"}
+    assert first["sentence"] == ("1100.00 against a target of 1000.00 is an attainment of 1.1000; beyond target, "
+                                 "100 + 100 × (1.1000 − 1) × 0.5 = 105.00 points; 105.00 × weight 1.0000 = 105.00")
+    chinese = floor.api.get(base, headers={"Accept-Language": "zh-CN"}).get_json()
+    assert chinese["sentence"].startswith("实际 1100.00，目标 1000.00，达成率为 1.1000；")
+
+
+def test_explain_hides_records_the_viewer_cannot_open_and_a_peer_gets_404(floor):
+    ann, bob = floor.person("ann"), floor.person("bob")
+    define(floor.api, *OBJECTS, REVENUE, scheme("plain", [{"kpi": "revenue", "weight": 1}], users=[ann]))
+    floor.deal("ann", "250.00", "2026-01-10")
+    floor.target("revenue", "ann", "2026-Q1", "1000")
+    own = caller(floor.app, ann).get(f"/api/v1/scorecards/explain?user={ann}&period=2026-Q1&kpi=revenue").get_json()
+    # ann holds no permission set: she may not open opportunity records, even her own
+    assert own["lines"] == [{"type": "record", "date": "2026-01-10", "value": "250.00", "share": None,
+                             "contribution": "250.00", "record": None, "label": "a record you cannot open"}]
+    peer = caller(floor.app, bob).get(f"/api/v1/scorecards/explain?user={ann}&period=2026-Q1&kpi=revenue")
+    assert peer.status_code == 404
+    not_in = floor.api.get(f"/api/v1/scorecards/explain?user={ann}&period=2026-Q1&kpi=margin")
+    assert not_in.status_code == 400 and list(not_in.get_json()["errors"]) == ["kpi"]

@@ -4,6 +4,7 @@ from flask import request
 
 from ..jsonio import json_response
 from ..openapi import operation
+from ..problems import request_locale
 from ..openapi.components import BOOLEAN, INTEGER, TEXT, obj, query
 from .common import ctx, runtime
 from .performance import PERIOD
@@ -35,8 +36,10 @@ def get_scorecard():
     """One person's (or team's) scored KPIs for a period: their own, people below them, anyone for KPI managers."""
     args, service = request.args, runtime().scorecards
     if "team" in args and "user" not in args:
-        return json_response(service.team_scorecard(ctx(), args["team"], args.get("period"), args.get("scheme")))
-    return json_response(service.scorecard(ctx(), args.get("user"), args.get("period"), args.get("scheme")))
+        return json_response(service.team_scorecard(ctx(), args["team"], args.get("period"), args.get("scheme"),
+                                                     locale=request_locale()))
+    return json_response(service.scorecard(ctx(), args.get("user"), args.get("period"), args.get("scheme"),
+                                           locale=request_locale()))
 
 
 @operation("getLeaderboard", "Read a scheme's leaderboard", tag="performance", returns=LEADERBOARD,
@@ -49,7 +52,28 @@ def get_leaderboard():
     return json_response(found)
 
 
+EXPLAIN_LINE = {"type": "object", "description": "A record or adjustment with its date, value, share and contribution."}
+EXPLAIN = obj(("user", "period", "scheme", "kpi", "actual", "target", "target_source", "arithmetic", "sentence",
+               "lines", "adjustments", "next_cursor"),
+              user=PERSON, period=PERIOD, scheme=SCHEME, kpi=obj(("name", "label"), name=TEXT, label=TEXT),
+              actual=NULLABLE_NUMBER, target=NULLABLE_NUMBER, target_source={"type": "object"},
+              arithmetic={"type": "object"}, sentence=TEXT,
+              lines={"type": "array", "items": EXPLAIN_LINE}, adjustments={"type": "array", "items": EXPLAIN_LINE},
+              next_cursor={"type": ["string", "null"]})
+
+
+@operation("explainScorecard", "Explain one KPI of a scorecard", tag="performance", returns=EXPLAIN,
+           parameters=(query("user", "The person's user id.", INTEGER), PERIOD_PARAM,
+                       query("kpi", "A KPI of the scheme."), SCHEME_PARAM,
+                       query("cursor", "The next_cursor of the previous page."),
+                       query("limit", "Lines per page (default 50).", INTEGER)))
+def explain_scorecard():
+    """The records and adjustments behind an actual, the target's source and the arithmetic to the score."""
+    return json_response(runtime().scorecards.explain(ctx(), request.args, locale=request_locale()))
+
+
 def register(bp):
     """Add the scorecard routes to ``bp``."""
     bp.add_url_rule("/scorecards", "scorecards_get", get_scorecard, methods=["GET"])
+    bp.add_url_rule("/scorecards/explain", "scorecards_explain", explain_scorecard, methods=["GET"])
     bp.add_url_rule("/leaderboard", "leaderboard_get", get_leaderboard, methods=["GET"])

@@ -10,12 +10,17 @@ from sqlalchemy import select
 from tessera.i18n import Message
 
 from ..errors import InvalidQuery, ScorecardNotFound
+from ..paging import parse_limit
 from ..identity.units import tree
 from ..schema.system_tables import user
 from . import periods as P
 from .schemes import schemes_for_period
-from .scorecard_json import card_json, fixed, person_json, team_json
-from .scorecards import covered_days, measured_people, ranked, score_people
+from .adjustments import adjustment_lines
+from .explain_arithmetic import arithmetic, sentence, target_source
+from .explain_lines import record_lines
+from .kpis import kpi_definition
+from .scorecard_json import card_json, fixed, label_of, person_json, team_json
+from .scorecards import covered_days, credited, measured_people, ranked, score_people, window_periods
 from .team_scores import score_teams, team_members
 from .watching import may_watch, members_of, people_below, team_and_below, watches_everyone
 
@@ -75,7 +80,7 @@ class ScorecardService:
                              timezone=self.runtime.timezone)
         return cards, ranked(cards)
 
-    def scorecard(self, ctx, user_text, period_id, scheme_name=None):
+    def scorecard(self, ctx, user_text, period_id, scheme_name=None, locale=None):
         """The scorecard of a person for a period, under ``scheme_name`` or the scheme measuring them."""
         user_id = parse_user_id(user_text)
         with self.runtime.read() as conn:
@@ -92,7 +97,7 @@ class ScorecardService:
             ranked_count = sum(1 for _, _, rank in order if rank is not None)
             person = person_json(user_id, display_names(conn, [user_id]))
             return card_json(model, cards[user_id], person=person, period=period, scheme=scheme,
-                             rank=ranks[user_id], ranked=ranked_count, locale=ctx.locale)
+                             rank=ranks[user_id], ranked=ranked_count, locale=(locale or ctx.locale))
 
     def _leaderboard_viewers(self, conn, ctx, scheme):
         """The ids whose rows ``ctx`` may see on ``scheme``'s leaderboard, or None for every row."""
@@ -139,7 +144,7 @@ class ScorecardService:
             raise not_found("performance.scorecard.team_not_measured", period=period.id)
         return best
 
-    def team_scorecard(self, ctx, team, period_id, scheme_name=None):
+    def team_scorecard(self, ctx, team, period_id, scheme_name=None, locale=None):
         """The team's items and those of every team below it: Σ actual / Σ target, members reaching target."""
         with self.runtime.read() as conn:
             model = self.runtime.model(conn)
@@ -158,6 +163,70 @@ class ScorecardService:
             scored = score_teams(conn, model, scheme, period, teams, env=self.runtime.eval_env(),
                                  timezone=self.runtime.timezone)
             below = sorted(name for name in teams if name != team)
-            return {**team_json(model, team, scored[team], ctx.locale), "period": period.to_json(),
+            return {**team_json(model, team, scored[team], (locale or ctx.locale)), "period": period.to_json(),
                     "scheme": scheme.to_json(),
-                    "teams": [team_json(model, name, scored[name], ctx.locale) for name in below]}
+                    "teams": [team_json(model, name, scored[name], (locale or ctx.locale)) for name in below]}
+
+    def explain(self, ctx, args, locale=None):
+        """How one KPI of a person's scorecard was reached: the records and adjustments behind the
+        actual (keyset-paged), where the target came from, and the arithmetic to the score."""
+        user_id, locale = parse_user_id(args.get("user")), locale or ctx.locale
+        limit = parse_limit(args.get("limit"))
+        with self.runtime.read() as conn:
+            model = self.runtime.model(conn)
+            period = P.parse(self.performance.calendar(model), args.get("period"))
+            if not may_watch(conn, ctx, user_id):
+                raise not_found()
+            scheme, windows = self._scheme_and_windows(conn, period, user_id, args.get("scheme"))
+            item = self._item(scheme, args.get("kpi"))
+            definition = kpi_definition(model, item["kpi"])
+            card = score_people(conn, model, scheme, period, {user_id: windows}, env=self.runtime.eval_env(),
+                                timezone=self.runtime.timezone)[user_id]
+            line = next(found for found in card.lines if found.kpi == item["kpi"])
+            data = arithmetic(line, definition.doc.get("direction", "higher"), item, definition.scale)
+            kpi = {"name": item["kpi"], "label": label_of(definition.doc, locale)}
+            answer = {"user": person_json(user_id, display_names(conn, [user_id])), "period": period.to_json(),
+                      "scheme": scheme.to_json(), "kpi": kpi,
+                      "actual": data["actual"], "target": data["target"],
+                      "target_source": target_source(line.target_source, line.prorated),
+                      "arithmetic": data, "sentence": sentence(data, locale)}
+            answer.update(self._behind(conn, ctx, model, definition, user_id, period, windows, args, limit, locale))
+            return answer
+
+    def _scheme_and_windows(self, conn, period, user_id, scheme_name):
+        if not scheme_name:
+            return scheme_of_person(conn, period, user_id)
+        scheme = scheme_named(conn, period, scheme_name)
+        windows = measured_people(conn, scheme, period, [user_id]).get(user_id)
+        if not windows:
+            raise not_found("performance.scorecard.not_measured", user=user_id, period=period.id)
+        return scheme, windows
+
+    @staticmethod
+    def _item(scheme, kpi_name):
+        found = next((item for item in scheme.items if item["kpi"] == kpi_name), None)
+        if found is None:
+            raise InvalidQuery("performance.explain.not_in_scheme", kpi=kpi_name, scheme=scheme.name,
+                               errors={"kpi": [Message("performance.explain.kpi")]})
+        return found
+
+    def _behind(self, conn, ctx, model, definition, user_id, period, windows, args, limit, locale):
+        """``{"lines", "adjustments", "next_cursor"}`` of a measured KPI, or ``{"parts"}`` of a ratio."""
+        wanted = window_periods(period, windows)
+        env, timezone = self.runtime.eval_env(), self.runtime.timezone
+        if definition.derived is not None:
+            parts = [{"kpi": name, "actual": fixed(credited(conn, model, name, period, {user_id: windows}, env=env,
+                                                            timezone=timezone)[user_id],
+                                                   kpi_definition(model, name).scale)}
+                     for name in definition.parts]
+            return {"parts": parts, "lines": [], "adjustments": [], "next_cursor": None}
+        cursor = args.get("cursor")
+        lines, following = record_lines(conn, self.runtime, ctx, model, definition, user_id, wanted,
+                                        cursor=cursor, limit=limit)
+        for line in lines:
+            if "label" in line:
+                line["label"] = line["label"].render(locale)
+        adjustments = [] if cursor else [
+            {**found, "type": "adjustment", "contribution": found["value"]}
+            for window in wanted for found in adjustment_lines(conn, definition.name, user_id, window)]
+        return {"lines": lines, "adjustments": adjustments, "next_cursor": following}

@@ -77,7 +77,7 @@ def covered_days(windows):
     return sum((end - start).days + 1 for start, end in windows)
 
 
-def _window_periods(period, windows):
+def window_periods(period, windows):
     """The period itself when fully covered, else one Period per window (ids ``Q#0``, ``Q#1``)."""
     if windows == ((period.start, period.end),):
         return [period]
@@ -97,7 +97,7 @@ def credited(conn, model, kpi, period, people, *, env, timezone):
         groups.setdefault(windows, []).append(user_id)
     found = {}
     for windows, users in groups.items():
-        wanted = _window_periods(period, windows)
+        wanted = window_periods(period, windows)
         values = actuals(conn, model, kpi, wanted, users, env=env, timezone=timezone)
         for user_id in users:
             found[user_id] = _sum(values.get((user_id, p.id)) for p in wanted)
