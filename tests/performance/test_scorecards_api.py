@@ -7,6 +7,7 @@ targets, assignments and adjustments are written through the API as the administ
 from decimal import Decimal as D
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import update
 
 from tessera.runtime import Context
@@ -296,3 +297,88 @@ def test_explain_hides_records_the_viewer_cannot_open_and_a_peer_gets_404(floor)
     assert peer.status_code == 404
     not_in = floor.api.get(f"/api/v1/scorecards/explain?user={ann}&period=2026-Q1&kpi=margin")
     assert not_in.status_code == 400 and list(not_in.get_json()["errors"]) == ["kpi"]
+
+
+APRIL = {"kind": "fiscal_calendar", "name": "default", "start_month": 4, "year_named_by": "start"}
+
+
+def test_an_april_fiscal_year_scores_halves_and_years_against_targets_spread_over_quarters(floor):
+    ann = floor.person("ann")
+    halves = {**scheme("halves", [{"kpi": "revenue", "weight": 1}], effective_from="2026-04-01", users=[ann]),
+              "period_type": "half"}
+    yearly = {**scheme("yearly", [{"kpi": "revenue", "weight": 1}], effective_from="2026-04-01", users=[ann]),
+              "period_type": "year"}
+    assert define(floor.api, *OBJECTS, APRIL, REVENUE, halves, yearly).status_code == 200
+    floor.deal("ann", "700.00", "2026-03-31")  # fiscal 2025
+    floor.deal("ann", "3000.00", "2026-04-01")  # fiscal 2026-Q1
+    floor.deal("ann", "1500.00", "2026-12-01")  # fiscal 2026-Q3
+    spread = floor.api.post("/api/v1/targets/spread", json={"kpi": "revenue", "user": ann, "period": "2026",
+                                                            "value": "10000", "into": "quarter",
+                                                            "weights": [1, 1, 1, 1]})
+    assert spread.status_code in (200, 201), spread.get_json()
+    h1 = floor.items("ann", "2026-H1", "halves")
+    # H1 = 2026-04-01 .. 2026-09-30: 3000 of 2500 + 2500 = 5000: 0.6
+    assert h1["period"] == {"id": "2026-H1", "type": "half", "start": "2026-04-01", "end": "2026-09-30", "days": 183}
+    assert [(i["actual"], i["target"], i["attainment"], i["score"]) for i in h1["items"]] == [
+        ("3000.00", "5000.00", "0.6000", "60.00")]
+    year = floor.items("ann", "2026", "yearly")
+    # the year: 3000 + 1500 = 4500 of 10000 (the sum of the four quarters): 0.45
+    assert [(i["actual"], i["target"], i["attainment"]) for i in year["items"]] == [("4500.00", "10000.00", "0.4500")]
+    why = floor.api.get(f"/api/v1/scorecards/explain?user={ann}&period=2026&kpi=revenue").get_json()
+    assert why["target_source"]["source"] == "sum of sub-periods"
+
+
+def test_a_ratio_kpi_with_a_zero_denominator_has_no_value_and_explains_its_parts(floor):
+    ann = floor.person("ann")
+    won = kpi("won_count", measure="COUNT()", filter='stage = "Won"', scale=0)
+    closed = kpi("closed_count", measure="COUNT()", filter='stage != "Open"', scale=0)
+    win_rate = kpi("win_rate", formula="won_count / closed_count", unit="percent", scale=4)
+    plan = scheme("rates", [{"kpi": "win_rate", "weight": 1}], users=[ann], missing_target="renormalize")
+    assert define(floor.api, *OBJECTS, won, closed, win_rate, plan).status_code == 200
+    floor.deal("ann", "100", "2026-02-01", stage="Open")
+    floor.target("win_rate", "ann", "2026-Q1", "0.5")
+    card = floor.items("ann", "2026-Q1")
+    assert [(i["actual"], i["attainment"], i["score"], i["flags"]) for i in card["items"]] == [(None, None, None, [])]
+    assert (card["total"], card["incomplete"], card["rank"]) == (None, True, None)
+    why = floor.api.get(f"/api/v1/scorecards/explain?user={ann}&period=2026-Q1&kpi=win_rate").get_json()
+    assert why["parts"] == [{"kpi": "closed_count", "actual": "0"}, {"kpi": "won_count", "actual": "0"}]
+    assert why["sentence"] == "there is no value to score"
+
+
+def test_a_scheme_whose_weights_total_nine_tenths_is_refused_naming_items_and_nothing_is_saved(floor):
+    assert define(floor.api, *OBJECTS, REVENUE, MARGIN).status_code == 200
+    bad = scheme("short", [{"kpi": "revenue", "weight": 0.6}, {"kpi": "margin", "weight": 0.3}])
+    response = floor.api.put("/api/v1/metadata/kpi_scheme/short", json=bad)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"items": ["the weights of the items must total exactly 1, not 0.9"]}
+    assert floor.api.get("/api/v1/metadata/kpi_scheme/short").status_code == 404
+
+
+def _statements(app):
+    """A list that collects every SQL statement the app's engine runs from now on."""
+    seen = []
+    sa.event.listen(app.extensions["tessera"].engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: seen.append(statement))
+    return seen
+
+
+def test_a_leaderboards_queries_grow_with_its_kpis_not_its_people(floor):
+    names = [f"rep{i}" for i in range(8)]
+    ids = [floor.person(name) for name in names]
+    plan = scheme("board", [{"kpi": "revenue", "weight": 0.5}, {"kpi": "margin", "weight": 0.5}], users=ids,
+                  leaderboard="all")
+    define(floor.api, *OBJECTS, REVENUE, MARGIN, plan)
+    for name in names:
+        floor.deal(name, "100", "2026-02-01", cost="40")
+    floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1")  # warm the model cache
+    seen = _statements(floor.app)
+    assert floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1").status_code == 200
+    # one grouped query per KPI over the records, whatever the number of people
+    assert len([s for s in seen if "GROUP BY" in s and "opportunity" in s]) == 2
+    few = len(seen)
+    more = [floor.person(f"late{i}") for i in range(8)]
+    define(floor.api, {**plan, "applies_to": {"users": ids + more}})
+    floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1")
+    seen.clear()
+    floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1")
+    assert len(seen) == few
