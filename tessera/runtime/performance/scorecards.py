@@ -117,24 +117,33 @@ def score_people(conn, model, scheme, period, people, *, env, timezone):
     """{user_id: Card} of ``people`` ({user_id: windows}) under ``scheme`` in ``period``."""
     per_item = []
     for item in scheme.items:
-        definition = kpi_definition(model, item["kpi"])
+        rule = _Rule(item, kpi_definition(model, item["kpi"]))
         values = credited(conn, model, item["kpi"], period, people, env=env, timezone=timezone)
         targets = resolve_targets(conn, item["kpi"], period, users=sorted(people))
-        per_item.append((item, definition, values, targets))
+        per_item.append((rule, values, targets))
     cards = {}
     for user_id, windows in people.items():
-        lines = [_line(item, definition, values.get(user_id), targets[("user", user_id)], windows, period, scheme)
-                 for item, definition, values, targets in per_item]
+        lines = [_line(rule, values.get(user_id), targets[("user", user_id)], windows, period, scheme)
+                 for rule, values, targets in per_item]
         summed, incomplete = total([line.scored for line in lines], scheme.missing_target)
         cards[user_id] = Card(user_id, windows, tuple(lines), summed, incomplete)
     return cards
 
 
-def _line(item, definition, actual, resolved, windows, period, scheme):
-    target, prorated = prorated_target(resolved.value, windows, period, definition.scale, scheme.proration)
-    scored = score_item(actual, target, weight=item["weight"], scoring=Scoring.from_document(item.get("scoring")),
-                        direction=definition.doc.get("direction", "higher"), prorated=prorated is not None)
-    return Line(item["kpi"], actual, target, resolved, prorated, scored)
+class _Rule:
+    """One scheme item's scoring inputs, read once per scorecard run rather than once per person."""
+
+    def __init__(self, item, definition):
+        self.kpi, self.weight, self.scale = item["kpi"], Decimal(str(item["weight"])), definition.scale
+        self.scoring = Scoring.from_document(item.get("scoring"))
+        self.direction = definition.doc.get("direction", "higher")
+
+
+def _line(rule, actual, resolved, windows, period, scheme):
+    target, prorated = prorated_target(resolved.value, windows, period, rule.scale, scheme.proration)
+    scored = score_item(actual, target, weight=rule.weight, scoring=rule.scoring, direction=rule.direction,
+                        prorated=prorated is not None)
+    return Line(rule.kpi, actual, target, resolved, prorated, scored)
 
 
 def ranked(cards):

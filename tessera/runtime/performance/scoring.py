@@ -106,7 +106,7 @@ def clamp(value, scoring):
 
 
 def _ordered(flags):
-    return tuple(flag for flag in FLAGS if flag in flags)
+    return tuple(flag for flag in FLAGS if flag in flags) if flags else ()
 
 
 def score_item(actual, target, *, weight, scoring=Scoring(), direction="higher", prorated=False):
