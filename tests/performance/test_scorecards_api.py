@@ -382,3 +382,22 @@ def test_a_leaderboards_queries_grow_with_its_kpis_not_its_people(floor):
     seen.clear()
     floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1")
     assert len(seen) == few
+
+
+def test_a_team_leaderboard_shows_a_rep_their_teams_rows_and_a_managers_board_is_for_managers(floor):
+    team(floor.app, "north")
+    team(floor.app, "south")
+    ann, bob = floor.person("ann", team="north"), floor.person("bob", team="north")
+    cy = floor.person("cy", team="south")
+    board = scheme("board", [{"kpi": "revenue", "weight": 1}], users=[ann, bob, cy], leaderboard="team")
+    bosses = {**scheme("bosses", [{"kpi": "revenue", "weight": 1}], users=[ann, bob, cy]), "leaderboard": "managers"}
+    define(floor.api, *OBJECTS, REVENUE, board, bosses)
+    for name, amount in (("ann", "300"), ("bob", "500"), ("cy", "900")):
+        floor.deal(name, amount, "2026-01-20")
+        floor.target("revenue", name, "2026-Q1", "1000")
+    rows = caller(floor.app, ann).get("/api/v1/leaderboard?scheme=board&period=2026-Q1").get_json()["rows"]
+    # ranks are the scheme's: cy (90) first, bob (50) second, ann (30) third; ann sees her team only
+    assert [(r["user"]["name"], r["total"], r["rank"]) for r in rows] == [("bob", "50.00", 2), ("ann", "30.00", 3)]
+    everyone = floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1&team=south").get_json()["rows"]
+    assert [(r["user"]["name"], r["rank"]) for r in everyone] == [("cy", 1)]
+    assert caller(floor.app, ann).get("/api/v1/leaderboard?scheme=bosses&period=2026-Q1").status_code == 404
