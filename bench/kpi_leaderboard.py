@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 
 from common import argument_parser, backends, fmt_ms, median, new_runtime, publish_documents, scratch_database, timed
-from kpi_actuals import BASE, HAND_SQL, KPIS, PEOPLE, QUARTER, WHERE, build, execute, verdict
+from kpi_actuals import BASE, HAND_SQL, PEOPLE, QUARTER, WHERE, build, execute, verdict
 from tessera.runtime.identity.units import create_unit
 from tessera.runtime.performance.scoring import Scoring, ranks, score_item, total
 

@@ -88,8 +88,8 @@ def test_effective_from_must_open_a_period_of_the_scheme_type():
     errors = refusal(REVENUE, MARGIN, scheme(effective_from="2026-08-01"))
     assert errors == {"kpi_scheme/sales_2026_h2:effective_from": [
         '"2026-08-01" is not the first day of a quarter of the fiscal calendar']}
-    cross_check({(d["kind"], d["name"]): d for d in (*OBJECTS, REVENUE, MARGIN, scheme(period_type="month",
-                                                                                          effective_from="2026-08-01"))})
+    monthly = scheme(period_type="month", effective_from="2026-08-01")
+    cross_check({(d["kind"], d["name"]): d for d in (*OBJECTS, REVENUE, MARGIN, monthly)})
 
 
 def test_effective_from_follows_the_fiscal_calendar_published_with_it():

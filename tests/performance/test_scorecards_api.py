@@ -81,7 +81,8 @@ def test_a_scheme_replaced_from_q3_leaves_q2_as_it_was_and_deals_land_by_date(fl
     assert q2_before["items"] == [{"kpi": "revenue", "label": "Revenue", "actual": "600.00", "target": "1000.00",
                                    "attainment": "0.6000", "score": "60.00", "weight": "1.0000",
                                    "weighted_score": "60.00", "flags": []}]
-    assert (q2_before["total"], q2_before["incomplete"], q2_before["rank"], q2_before["ranked"]) == ("60.00", False, 1, 1)
+    summary = (q2_before["total"], q2_before["incomplete"], q2_before["rank"], q2_before["ranked"])
+    assert summary == ("60.00", False, 1, 1)
 
     margin_weighted = scheme("sales_2026", [{"kpi": "margin", "weight": 0.7, "scoring": {"floor": 0, "cap": 150}},
                                             {"kpi": "revenue", "weight": 0.3, "scoring": {"floor": 0, "cap": 150}}],
@@ -249,7 +250,8 @@ def test_a_team_counts_a_split_deal_once_and_divides_total_actual_by_total_targe
                                                        "value": "2000"})
     assert response.status_code in (200, 201), response.get_json()
     again = floor.api.get("/api/v1/scorecards?team=sales&period=2026-Q1").get_json()
-    assert (again["items"][0]["target"], again["items"][0]["attainment"], again["total"]) == ("2000.00", "0.7500", "75.00")
+    item = again["items"][0]
+    assert (item["target"], item["attainment"], again["total"]) == ("2000.00", "0.7500", "75.00")
 
 
 def test_explain_lines_and_adjustments_sum_to_the_actual_across_pages_with_the_arithmetic(floor):

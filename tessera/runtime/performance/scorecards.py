@@ -147,6 +147,5 @@ def _line(rule, actual, resolved, windows, period, scheme):
 
 
 def ranked(cards):
-    """{user_id: rank or None} and the order of the leaderboard, from ``cards``."""
-    order = ranks([(user_id, cards[user_id].total) for user_id in sorted(cards)])
-    return order
+    """The leaderboard of ``cards``: ``[(user_id, total, rank)]`` by total, ties by user id, null totals last."""
+    return ranks([(user_id, cards[user_id].total) for user_id in sorted(cards)])
