@@ -11,6 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy import update
 
 from tessera.runtime import Context
+from tessera.runtime.performance import periods as P
+from tessera.runtime.performance.actuals import actuals
+from tessera.runtime.performance.fused import actuals_of
 from tessera.runtime.schema.system_tables import user
 from tests.helpers import define
 
@@ -365,6 +368,7 @@ def _statements(app):
 
 
 def test_a_leaderboards_queries_grow_with_its_kpis_not_its_people(floor):
+    # (at most one scan of the records per KPI; here both KPIs share one)
     names = [f"rep{i}" for i in range(8)]
     ids = [floor.person(name) for name in names]
     plan = scheme("board", [{"kpi": "revenue", "weight": 0.5}, {"kpi": "margin", "weight": 0.5}], users=ids,
@@ -375,8 +379,8 @@ def test_a_leaderboards_queries_grow_with_its_kpis_not_its_people(floor):
     floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1")  # warm the model cache
     seen = _statements(floor.app)
     assert floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1").status_code == 200
-    # one grouped query per KPI over the records, whatever the number of people
-    assert len([s for s in seen if "GROUP BY" in s and "opportunity" in s]) == 2
+    # KPIs over the same records, dated and credited alike, share ONE grouped scan, whatever the number of people
+    assert len([s for s in seen if "GROUP BY" in s and "opportunity" in s]) == 1
     few = len(seen)
     more = [floor.person(f"late{i}") for i in range(8)]
     define(floor.api, {**plan, "applies_to": {"users": ids + more}})
@@ -403,3 +407,28 @@ def test_a_team_leaderboard_shows_a_rep_their_teams_rows_and_a_managers_board_is
     everyone = floor.api.get("/api/v1/leaderboard?scheme=board&period=2026-Q1&team=south").get_json()["rows"]
     assert [(r["user"]["name"], r["rank"]) for r in everyone] == [("cy", 1)]
     assert caller(floor.app, ann).get("/api/v1/leaderboard?scheme=bosses&period=2026-Q1").status_code == 404
+
+
+def test_kpis_read_in_one_shared_scan_give_the_numbers_each_reads_alone(floor):
+    ann, bob = floor.person("ann"), floor.person("bob")
+    won = kpi("won", measure="COUNT()", filter='stage = "Won"', scale=0)
+    lost_value = kpi("lost_value", filter='stage = "Lost"')
+    every = kpi("every", measure="COUNT(cost)")
+    define(floor.api, *OBJECTS, REVENUE, MARGIN, won, lost_value, every, DISCOUNT)
+    floor.deal("ann", "100.10", "2026-01-03", cost="30.05")
+    floor.deal("ann", "50", "2026-02-03", stage="Lost")
+    floor.deal("bob", "70", "2026-04-03", cost="10")
+    floor.api.post("/api/v1/kpi-adjustments", json={"kpi": "revenue", "user": bob, "date": "2026-03-05",
+                                                    "value": "-5.25", "reason": "credit note"})
+    runtime = floor.app.extensions["tessera"]
+    names = ["revenue", "margin", "won", "lost_value", "every", "discount"]
+    with runtime.read() as conn:
+        model = runtime.model(conn)
+        calendar = runtime.performance.calendar(model)
+        periods = [P.parse(calendar, p) for p in ("2026-Q1", "2026-Q2", "2026")]
+        for users in (None, [ann, bob]):
+            together = actuals_of(conn, model, names, periods, users, env=runtime.eval_env(), timezone="UTC")
+            alone = {name: actuals(conn, model, name, periods, users, env=runtime.eval_env(), timezone="UTC")
+                     for name in names}
+            assert together == alone
+    assert alone["revenue"][(bob, "2026-Q1")] == D("-5.25") and alone["margin"][(ann, "2026")] == D("70.05")

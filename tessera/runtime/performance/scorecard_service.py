@@ -215,9 +215,8 @@ class ScorecardService:
         wanted = window_periods(period, windows)
         env, timezone = self.runtime.eval_env(), self.runtime.timezone
         if definition.derived is not None:
-            parts = [{"kpi": name, "actual": fixed(credited(conn, model, name, period, {user_id: windows}, env=env,
-                                                            timezone=timezone)[user_id],
-                                                   kpi_definition(model, name).scale)}
+            values = credited(conn, model, definition.parts, period, {user_id: windows}, env=env, timezone=timezone)
+            parts = [{"kpi": name, "actual": fixed(values[name][user_id], kpi_definition(model, name).scale)}
                      for name in definition.parts]
             return {"parts": parts, "lines": [], "adjustments": [], "next_cursor": None}
         cursor = args.get("cursor")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import periods as P
-from .actuals import actuals
+from .fused import actuals_of
 from .assignments import assignment_windows
 from .kpis import kpi_definition
 from .schemes import applies_to_users
@@ -89,18 +89,20 @@ def _sum(values):
     return sum(present, Decimal(0)) if present else None
 
 
-def credited(conn, model, kpi, period, people, *, env, timezone):
-    """{user_id: actual} of ``kpi`` over each person's measured days: one grouped query per
-    distinct set of windows (everyone measured on every day shares one)."""
+def credited(conn, model, kpis, period, people, *, env, timezone):
+    """{kpi: {user_id: actual}} of ``kpis`` over each person's measured days: one scan of the
+    records per group of KPIs sharing object, date and credit, and per distinct set of
+    windows (everyone measured on every day shares one)."""
     groups = {}
     for user_id, windows in people.items():
         groups.setdefault(windows, []).append(user_id)
-    found = {}
+    found = {kpi: {} for kpi in kpis}
     for windows, users in groups.items():
         wanted = window_periods(period, windows)
-        values = actuals(conn, model, kpi, wanted, users, env=env, timezone=timezone)
-        for user_id in users:
-            found[user_id] = _sum(values.get((user_id, p.id)) for p in wanted)
+        values = actuals_of(conn, model, kpis, wanted, users, env=env, timezone=timezone)
+        for kpi in kpis:
+            for user_id in users:
+                found[kpi][user_id] = _sum(values[kpi].get((user_id, p.id)) for p in wanted)
     return found
 
 
@@ -116,9 +118,11 @@ def prorated_target(target, windows, period, scale, proration):
 def score_people(conn, model, scheme, period, people, *, env, timezone):
     """{user_id: Card} of ``people`` ({user_id: windows}) under ``scheme`` in ``period``."""
     per_item = []
+    kpis = [item["kpi"] for item in scheme.items]
+    values_of = credited(conn, model, kpis, period, people, env=env, timezone=timezone)
     for item in scheme.items:
         rule = _Rule(item, kpi_definition(model, item["kpi"]))
-        values = credited(conn, model, item["kpi"], period, people, env=env, timezone=timezone)
+        values = values_of[item["kpi"]]
         targets = resolve_targets(conn, item["kpi"], period, users=sorted(people))
         per_item.append((rule, values, targets))
     cards = {}
