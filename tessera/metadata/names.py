@@ -28,7 +28,7 @@ RESERVED_WORDS = frozenset(
 
 def name_problem(name):
     """Return why ``name`` cannot name an object or field, or None when it can."""
-    if not isinstance(name, str) or not IDENTIFIER.match(name):
+    if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
         return Message("metadata.name.shape", max=63)
     if name in RESERVED_WORDS:
         return Message("metadata.name.reserved", name=name)

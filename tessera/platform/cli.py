@@ -46,8 +46,9 @@ main.add_command(token)
 def serve(host, port):
     """Run the development server."""
     from .app import create_app
+    from .devserver import serve as serve_app
 
-    create_app().run(host=host, port=port)
+    serve_app(create_app(), host, port)
 
 
 @main.command()
@@ -128,8 +129,9 @@ def demo(host, port, no_serve):
     say("cli.demo.try", secret=secret, host=host, port=port, err=True)
     if not no_serve:
         from .app import create_app
+        from .devserver import serve as serve_app
 
-        create_app().run(host=host, port=port)
+        serve_app(create_app(), host, port)
 
 
 def add_plugin_commands(extra_plugins=()):

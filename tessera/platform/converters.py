@@ -51,6 +51,15 @@ class NulFreeConverter(UnicodeConverter):
         return value
 
 
+class MetadataKindConverter(NulFreeConverter):
+    """``<metadata_kind:...>``: a kind of metadata document, never a word the metadata routes
+    use themselves, so ``/metadata/plan`` is the plan alone (and its Allow header says GET)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, *args, **kwargs)
+        self.regex = r"(?!(?:plan|publish|revisions)\Z)[^/]+"  # the parent sets its own in __init__
+
+
 def refuse_nul_in_query():
     """A before-request hook: raise InvalidQuery naming each query parameter holding NUL.
 
@@ -69,4 +78,5 @@ def install(app):
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.url_map.converters["default"] = NulFreeConverter
     app.url_map.converters["string"] = NulFreeConverter
+    app.url_map.converters["metadata_kind"] = MetadataKindConverter
     app.before_request(refuse_nul_in_query)

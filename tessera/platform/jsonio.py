@@ -55,7 +55,7 @@ def json_body():
         raise ApiProblem(415, "unsupported_media_type", "api.body.json_required")
     try:
         text = raw.decode(json.detect_encoding(raw))  # strict: encoded surrogates are malformed too
-        body = json.loads(text, parse_float=Decimal)
+        body = json.loads(text, parse_float=_number)
     except RecursionError:
         raise _too_deep() from None
     except (UnicodeDecodeError, ValueError) as error:
@@ -83,6 +83,15 @@ def text_body(mimetype):
     if not text or "\x00" in text:
         raise ApiProblem(400, "malformed_body", "api.body.text_required", media=mimetype)
     return text
+
+
+def _number(text):
+    """A JSON number with a fraction or exponent: an int when it is a whole number of at most 18
+    digits (``1.0`` is the integer 1, as JSON Schema says), else an exact Decimal."""
+    number = Decimal(text)
+    if number.is_finite() and number == number.to_integral_value() and number.adjusted() < 18:
+        return int(number)
+    return number
 
 
 def _bounded_body():

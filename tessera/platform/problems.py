@@ -16,14 +16,17 @@ from tessera.i18n import Message, as_message, catalog
 from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
+from . import allow
+from .allow import visible_methods
 from .i18n import pick_locale, title, translate
 
 log = logging.getLogger("tessera")
 
 HTTP_CODES = {
     400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
-    405: "method_not_allowed", 412: "precondition_failed", 413: "payload_too_large",
-    415: "unsupported_media_type", 503: "service_unavailable",
+    405: "method_not_allowed", 500: "internal_error", 412: "precondition_failed", 413: "payload_too_large",
+    414: "uri_too_long", 415: "unsupported_media_type", 431: "header_fields_too_large",
+    503: "service_unavailable", 505: "http_version_not_supported",
 }
 
 
@@ -43,18 +46,21 @@ def request_locale(default="en"):
     return pick_locale(request.headers.get("Accept-Language"), fallback)
 
 
+def problem_fields(status, code, detail, locale, instance=None):
+    """The members every problem document has, rendered in ``locale`` (``instance`` when known);
+    needs no request, so a server answering before the app runs can use it too."""
+    body = {"type": f"/problems/{code}", "title": title(code, locale), "status": status,
+            "detail": translate(detail, locale), "code": code}
+    if instance is not None:
+        body["instance"] = instance
+    return body
+
+
 def problem_body(status, code, detail, errors=None, locale=None):
     """The problem document (a dict) of ``code`` for the current request, in ``locale``
     (the request's when None)."""
     locale = locale or request_locale()
-    body = {
-        "type": f"/problems/{code}",
-        "title": title(code, locale),
-        "status": status,
-        "detail": translate(detail, locale),
-        "code": code,
-        "instance": request.path,
-    }
+    body = problem_fields(status, code, detail, locale, request.path)
     if errors:
         body["errors"] = {path: [translate(m, locale) for m in messages] for path, messages in errors.items()}
     return body
@@ -80,7 +86,8 @@ def _formula_problem(error):
 
 
 def init_app(app):
-    """Register the handlers that turn every error into a problem document."""
+    """Register the handlers that turn every error into a problem document (and trim Allow)."""
+    allow.install(app)
 
     @app.errorhandler(MetadataError)
     @app.errorhandler(RuntimeFailure)
@@ -102,7 +109,7 @@ def init_app(app):
         if f"http.{error.code}" not in catalog("en"):
             detail = Message(f"problem.{code}")
         allowed = getattr(error, "valid_methods", None)  # RFC 9110: a 405 names what is allowed
-        headers = {"Allow": ", ".join(sorted(allowed))} if error.code == 405 and allowed else None
+        headers = {"Allow": ", ".join(sorted(visible_methods(allowed)))} if error.code == 405 and allowed else None
         return problem_response(error.code, code, detail, headers=headers)
 
     @app.errorhandler(Exception)

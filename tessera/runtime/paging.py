@@ -9,8 +9,9 @@ MAX_LIMIT = 1000
 
 
 def parse_limit(text, *, default=DEFAULT_LIMIT, most=MAX_LIMIT):
-    """Parse a ``limit`` parameter: ASCII digits from 1 to ``most``; ``default`` when absent."""
-    if text in (None, ""):
+    """Parse a ``limit`` parameter: ASCII digits from 1 to ``most``; ``default`` when absent
+    (given but empty, it is refused like any other text that is not a number)."""
+    if text is None:
         return default
     text = str(text)
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= most:

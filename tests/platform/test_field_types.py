@@ -4,6 +4,7 @@ A refused record answers 422 ``validation_failed`` with ``errors`` keyed by the 
 name, and writes neither a row nor an outbox event.
 """
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -234,14 +235,15 @@ BAD_VALUES = [
     ("quantity", "abc"), ("quantity", "12345678"), ("quantity", True),
     ("amount", "abc"), ("amount", "NaN"), ("amount", "Infinity"), ("amount", [1]),
     ("rate", "abc"), ("rate", "15%"),
-    ("active", "maybe"), ("active", 2),
+    ("active", "maybe"), ("active", 2), ("active", 0), ("active", 1), ("active", "true"),
     ("due", "2026-13-01"), ("due", "yesterday"), ("due", 20261002),
     ("signed_at", "not a time"), ("signed_at", "2026-02-30T10:00:00Z"),
     ("stage", "Maybe"), ("stage", "won"), ("stage", 5),
     ("products", "Pumps"), ("products", ["Pumps", "Nope"]), ("products", ["Pumps", "Pumps"]),
     ("contact", "not-an-email"), ("contact", 5),
     ("phone", "call me maybe"),
-    ("website", "not a url"),
+    ("website", "not a url"), ("website", ""), ("website", "ftp://example.com"), ("website", "http://[::1"),
+    ("contact", ""), ("phone", ""),
     ("account", 999), ("account", "abc"), ("account", 0), ("account", 1.5),
     ("rep", 999), ("rep", "admin"),
     ("number", "CT-2026-9999"),
@@ -309,3 +311,28 @@ def test_a_detail_record_needs_its_master(api, app, model):
     assert list(body["errors"]) == ["account"]
     assert row_count(app, "line") == 0
 
+
+
+@pytest.mark.parametrize("field, good, bad", [
+    ("website", "http://localhost:8080/a?b#c", ["", "example.com", "http://", "http://[::1]/", "http://a/b c"]),
+    ("contact", "ä@b", ["", "a@", "a b@c"]),
+    ("phone", "+86 (21) 5555", ["", "12", "call me"]),
+])
+def test_url_email_and_phone_accept_exactly_what_the_documents_pattern_does(api, app, model, field, good, bad):
+    schema = api.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["specimen_create"]
+    pattern = re.compile(schema["properties"][field]["pattern"])
+    created = api.post("/api/v1/objects/specimen/records", json={"title": "ok", field: good})
+    assert pattern.search(good) and created.status_code == 201, created.get_json()
+    for value in bad:
+        assert not pattern.search(value), value
+        response = api.post("/api/v1/objects/specimen/records", json={"title": "no", field: value})
+        assert list(assert_problem(response, 422, "validation_failed")["errors"]) == [field]
+    assert [r["title"] for r in raw_rows(app, "specimen", "title")] == ["ok"]
+
+
+def test_a_whole_number_written_with_a_fraction_is_that_integer(api, model):
+    created = api.post("/api/v1/objects/specimen/records",
+                       json={"title": "ok", "account": float(model["account"]), "quantity": 2.0, "amount": 1.50})
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert (body["account"], body["quantity"], body["amount"]) == (model["account"], "2.000", "1.50")

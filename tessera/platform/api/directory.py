@@ -4,12 +4,14 @@ from flask import Response, request
 
 from ..jsonio import json_response
 from ..openapi import operation, ref
-from ..openapi.components import LABEL, NULLABLE_TEXT, TEXT, items_of, obj
+from ..openapi.components import LABEL, NAME, NULLABLE_TEXT, items_of, obj
 from .common import ctx, runtime
-from .guards import object_body
+from .guards import admin_only, object_body
 
-UNIT_BODY = obj(("name",), name=TEXT, label=LABEL, parent=NULLABLE_TEXT)
-UNIT_CHANGE = obj(label=LABEL, parent=NULLABLE_TEXT)
+UNIT_LABEL = {"type": ["object", "null"], "additionalProperties": {"type": "string", "maxLength": 1000},
+              "description": LABEL["description"]}
+UNIT_BODY = {**obj(("name",), name=NAME, label=UNIT_LABEL, parent=NULLABLE_TEXT), "additionalProperties": False}
+UNIT_CHANGE = {**obj(label=UNIT_LABEL, parent=NULLABLE_TEXT), "additionalProperties": False}
 
 
 def _list(kind):
@@ -17,6 +19,7 @@ def _list(kind):
 
 
 def _create(kind):
+    admin_only()  # before the body is read: a non-administrator learns nothing from its checks
     unit = runtime().directory.create(ctx(), kind, object_body())
     return json_response(unit, 201, {"Location": f"{request.path}/{unit['name']}"})
 
@@ -26,6 +29,7 @@ def _get(kind, name):
 
 
 def _patch(kind, name):
+    admin_only()
     return json_response(runtime().directory.update(ctx(), kind, name, object_body()))
 
 

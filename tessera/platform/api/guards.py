@@ -1,5 +1,7 @@
 """What the routes share: the admin check, JSON-object bodies and user-list cursors."""
 
+from flask import request
+
 from tessera.i18n import Message
 from tessera.runtime.access.admin import require_admin
 from tessera.runtime.errors import RecordInvalid
@@ -21,6 +23,12 @@ def object_body():
     if not isinstance(body, dict):
         raise RecordInvalid("api.body.not_an_object", errors={"$": [Message("input.not_an_object")]})
     return body
+
+
+def optional_object_body():
+    """The request body, which must be a JSON object; no body at all stands for ``{}``."""
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    return object_body() if request.content_length or chunked else {}
 
 
 def page_after(text):

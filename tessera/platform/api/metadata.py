@@ -10,6 +10,7 @@ from ..openapi import operation
 from ..openapi.components import ANY_OBJECT, items_of, obj, query
 from ..jobs import launcher
 from .common import ctx, runtime
+from .guards import optional_object_body
 from .jobs import JOB, job_json
 
 STATE = (query("state", "draft (the default) or published.", {"type": "string", "enum": ["draft", "published"]}),)
@@ -80,8 +81,7 @@ def publish():
 
     A publish touching at least PUBLISH_JOB_ROWS rows runs as a job: 202 with its document.
     """
-    body = json_body() if request.content_length else {}
-    confirm = isinstance(body, dict) and body.get("confirm_data_loss") is True
+    confirm = optional_object_body().get("confirm_data_loss") is True
     app = current_app
     outcome, found = runtime().publish_jobs.publish(
         ctx(), confirm_data_loss=confirm, job_rows=app.config["PUBLISH_JOB_ROWS"], launch=launcher(app),
@@ -103,8 +103,8 @@ def register(bp):
     bp.add_url_rule("/metadata/plan", "metadata_plan", plan, methods=["GET"])
     bp.add_url_rule("/metadata/publish", "metadata_publish", publish, methods=["POST"])
     bp.add_url_rule("/metadata/revisions", "metadata_revisions", revisions, methods=["GET"])
-    bp.add_url_rule("/metadata/<kind>", "metadata_list", list_documents, methods=["GET"])
-    bp.add_url_rule("/metadata/<kind>", "metadata_create", create_document, methods=["POST"])
-    bp.add_url_rule("/metadata/<kind>/<name>", "metadata_get", get_document, methods=["GET"])
-    bp.add_url_rule("/metadata/<kind>/<name>", "metadata_put", put_document, methods=["PUT"])
-    bp.add_url_rule("/metadata/<kind>/<name>", "metadata_delete", delete_document, methods=["DELETE"])
+    bp.add_url_rule("/metadata/<metadata_kind:kind>", "metadata_list", list_documents, methods=["GET"])
+    bp.add_url_rule("/metadata/<metadata_kind:kind>", "metadata_create", create_document, methods=["POST"])
+    bp.add_url_rule("/metadata/<metadata_kind:kind>/<name>", "metadata_get", get_document, methods=["GET"])
+    bp.add_url_rule("/metadata/<metadata_kind:kind>/<name>", "metadata_put", put_document, methods=["PUT"])
+    bp.add_url_rule("/metadata/<metadata_kind:kind>/<name>", "metadata_delete", delete_document, methods=["DELETE"])

@@ -8,10 +8,15 @@ FIELDS = query("fields", "The fields to return, comma-separated (all readable fi
 PAGE_SIZE = {"type": "integer", "minimum": 1, "maximum": 1000}
 LIST_QUERY = (WHERE, SORT, FIELDS, query("limit", "Records per page.", PAGE_SIZE),
               query("cursor", "The next_cursor of the previous page."))
-IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
-            "description": 'The version the change expects, as the ETag ("3"): 409 when stale.'}
+#: An If-Match value: ``*`` (any version) or a version as its entity tag, ``"3"`` (``W/`` and the
+#: quotes may be left out); the header is checked against this and the document states it.
+IF_MATCH_VALUE = r'^\s*(?:\*|(?:W/)?"?([0-9]+)"?)\s*$'
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string", "pattern": IF_MATCH_VALUE},
+            "description": 'The version the change expects, as the ETag ("3"), or * for any: 409 when stale.'}
 EQUALITY_NOTE = "Any other query parameter that names a readable field filters by equality, as for the list."
 CREATED_BATCH = obj(("ids",), ids={"type": "array", "items": {"type": "integer"}})
-CREATE_BODY = {"anyOf": [ref("{object}_create"), {"type": "array", "items": ref("{object}_create")}]}
+#: One record, or a batch of 1 to MAX_BATCH_SIZE (a setting: ``{max_batch}`` is filled in per document).
+CREATE_BODY = {"anyOf": [ref("{object}_create"),
+                         {"type": "array", "items": ref("{object}_create"), "minItems": 1, "maxItems": "{max_batch}"}]}
 HISTORY = {"type": "object", "required": ["items"],
            "properties": {"items": {"type": "array", "items": {"type": "object", "additionalProperties": True}}}}

@@ -19,8 +19,16 @@ from .guards import object_body
 GRANTEE = ("user", "team", "role")
 
 
+#: What a transfer answers when the caller can no longer read the record it gave away.
+GIVEN_AWAY = {**obj(("id", "owner", "version"), id=INTEGER, owner=INTEGER, version=INTEGER),
+              "additionalProperties": False}
+
+
 @operation("transfer{Object}Record", "Give one {object} record to a new owner", tag="{object}",
-           body=obj(("owner",), owner=INTEGER), returns=ref("{object}"))
+           body={**obj(("owner",), owner=INTEGER), "additionalProperties": False},
+           returns={"anyOf": [ref("{object}"), GIVEN_AWAY]},
+           description="The record as the caller now sees it; only its id, owner and version when the caller "
+                       "may no longer read it.")
 def transfer(object_name, record_id):
     """Give the record to another user: ``{"owner": user_id}``."""
     body = object_body()

@@ -1,5 +1,7 @@
 """Record routes: list, create (one or a batch), read, update, delete, history."""
 
+import re
+
 from flask import current_app, request
 
 from tessera.i18n import Message
@@ -8,9 +10,10 @@ from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from ..openapi import operation, ref
 from .common import comma_list, ctx, runtime
-from .record_docs import CREATE_BODY, CREATED_BATCH, FIELDS, HISTORY, IF_MATCH, LIST_QUERY
+from .record_docs import CREATE_BODY, CREATED_BATCH, FIELDS, HISTORY, IF_MATCH, IF_MATCH_VALUE, LIST_QUERY
 
 LIST_PARAMETERS = {"filter", "sort", "fields", "limit", "cursor"}
+_IF_MATCH = re.compile(IF_MATCH_VALUE)
 
 
 def etag(record):
@@ -22,12 +25,12 @@ def if_match_version():
     """The version named by an If-Match header, or None when there is none or it is ``*``
     (any version)."""
     header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
+    if header is None:
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not (value.isascii() and value.isdigit()):
+    matched = _IF_MATCH.match(header)
+    if matched is None:
         raise ApiProblem(400, "bad_request", "api.if_match.shape", {"If-Match": [Message("api.if_match.not_a_version")]})
-    return int(value)
+    return int(matched.group(1)) if matched.group(1) is not None else None
 
 
 @operation("list{Object}Records", "List {object} records", tag="{object}", returns=ref("{object}_page"),

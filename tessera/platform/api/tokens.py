@@ -2,15 +2,23 @@
 
 from flask import Response, request
 
+from tessera.runtime.fields.values import NOT_BLANK
+from tessera.runtime.identity.tokens import MAX_DAYS, SCOPES
+
 from ..jsonio import json_response
 from ..openapi import operation, ref
 from ..openapi.components import TEXT, items_of, obj
 from .common import ctx, runtime
-from .guards import object_body
+from .guards import optional_object_body
 
 
-NEW_TOKEN = obj(name=TEXT, scope={"type": "string", "enum": ["read", "read_write"]},
-              objects={"type": "array", "items": TEXT}, expires_in_days={"type": "integer", "minimum": 1})
+NEW_TOKEN = {**obj(name={"type": "string", "minLength": 1, "maxLength": 255, "pattern": NOT_BLANK,
+                         "description": "Some text besides spaces (default: api)."},
+                   scope={"type": "string", "enum": list(SCOPES)},
+                   objects={"type": ["array", "null"], "items": ref("ObjectName"), "minItems": 1, "maxItems": 100,
+                            "description": "The objects the token may reach (null or absent: all)."},
+                   expires_in_days={"type": ["integer", "null"], "minimum": 1, "maximum": MAX_DAYS}),
+             "additionalProperties": False}
 ISSUED = {"allOf": [ref("Token"), obj(("token",), token={"type": "string", "description": "Shown this once."})]}
 
 
@@ -20,10 +28,11 @@ def list_mine():
     return json_response({"items": runtime().tokens.list(ctx())})
 
 
-@operation("createToken", "Create an API token", tag="tokens", status="201", body=NEW_TOKEN, returns=ISSUED)
+@operation("createToken", "Create an API token", tag="tokens", status="201", body=NEW_TOKEN, body_required=False,
+           returns=ISSUED)
 def create_mine():
-    """Create a token for the caller; the answer holds its secret, shown this once."""
-    made = runtime().tokens.issue(ctx(), object_body())
+    """Create a token for the caller (no body: every default); the answer holds its secret, shown this once."""
+    made = runtime().tokens.issue(ctx(), optional_object_body())
     return json_response(made, 201, {"Location": f"{request.path}/{made['id']}"})
 
 

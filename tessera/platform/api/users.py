@@ -3,12 +3,16 @@ their own profile at /users/me."""
 
 from flask import Response, request
 
-from tessera.runtime.errors import PermissionDenied
-from tessera.runtime.identity.users import get_user, list_users, user_json
+from tessera.i18n import LOCALES, Message
+from tessera.runtime.errors import InvalidQuery, PermissionDenied
+from tessera.runtime.fields.serialize import MAX_ID
+from tessera.runtime.fields.values import NOT_BLANK
+from tessera.runtime.identity.users import EMAIL, get_user, list_users, user_json
 
 from ..jsonio import json_response
 from ..openapi import operation, ref
 from ..openapi.components import ANY_OBJECT, NULLABLE_TEXT, TEXT, obj, query
+from ..converters import at_most_regex
 from .common import ctx, runtime
 from .guards import admin_only, object_body, page_after
 
@@ -29,8 +33,11 @@ def _rights_summary(caller, model):
 USERS_PAGE = obj(("items", "next_cursor"), items={"type": "array", "items": ref("User")}, next_cursor=NULLABLE_TEXT)
 USERS_QUERY = (query("active", "true or false: only active or inactive users.",
                      {"type": "string", "enum": ["true", "false"]}),
-               query("cursor", "The next_cursor of the previous page."))
-PROFILE = obj(display_name=NULLABLE_TEXT, email=NULLABLE_TEXT, locale=NULLABLE_TEXT)
+               query("cursor", "The next_cursor of the previous page.",
+                     {"type": "string", "pattern": f"^(?:{at_most_regex(MAX_ID)})?$"}))
+PROFILE = {**obj(display_name={"type": "string", "minLength": 1, "maxLength": 255, "pattern": NOT_BLANK},
+                 email={"type": ["string", "null"], "pattern": EMAIL.pattern}, locale={"type": "string", "enum": list(LOCALES)}),
+           "additionalProperties": False}
 PASSWORDS = obj(("current_password", "new_password"), current_password={"type": "string", "format": "password"},
                 new_password={"type": "string", "format": "password"})
 MY_PROFILE = {"allOf": [ref("User"), obj(permissions=ANY_OBJECT)]}
@@ -61,11 +68,21 @@ def change_my_password():
     return Response(status=204)
 
 
+def _active_filter(text):
+    """True or False for ``active=true`` or ``false``, None when absent; 400 for anything else."""
+    if text is None:
+        return None
+    if text not in ("true", "false"):
+        raise InvalidQuery("query.param.invalid_value", param="active", value=repr(text), type="boolean",
+                           errors={"active": [Message("input.one_of", choices="true, false")]})
+    return text == "true"
+
+
 @operation("listUsers", "List users", tag="users", admin=True, parameters=USERS_QUERY, returns=USERS_PAGE)
 def list_all():
     """Users by id, a page at a time (``cursor`` is the last id seen)."""
     admin_only()
-    active = {"true": True, "false": False}.get(request.args.get("active", ""))
+    active = _active_filter(request.args.get("active"))
     with runtime().read() as conn:
         items = list_users(conn, after_id=page_after(request.args.get("cursor")), limit=PAGE_SIZE, active=active)
     cursor = str(items[-1]["id"]) if len(items) == PAGE_SIZE else None
@@ -76,6 +93,7 @@ def list_all():
            body={**obj(("username",), username=TEXT), "additionalProperties": True}, returns=ref("User"))
 def create():
     """Create a user with their profile, password and assignments, all or nothing."""
+    admin_only()  # before the body is read
     profile = runtime().accounts.create(ctx(), object_body())
     return json_response(profile, 201, {"Location": f"{request.path}/{profile['id']}"})
 
@@ -94,6 +112,7 @@ def get_one(user_id):
 @operation("updateUser", "Change a user", tag="users", admin=True, body=ANY_OBJECT, returns=ref("User"))
 def patch_one(user_id):
     """Change a user's profile, flags, password or assignments (administrators only)."""
+    admin_only()
     return json_response(runtime().accounts.update(ctx(), user_id, object_body()))
 
 

@@ -3,6 +3,8 @@
 Route modules name these through ``ref``; ``SCHEMAS`` puts them in every document.
 """
 
+from tessera.metadata.names import IDENTIFIER, RESERVED_WORDS
+
 
 def ref(name):
     """A reference to the component schema ``name`` (``{object}`` is filled in per object)."""
@@ -30,6 +32,8 @@ ANY_OBJECT = {"type": "object", "additionalProperties": True}
 NULLABLE_TEXT, NULLABLE_ID = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
 STAMP, NULLABLE_STAMP = {"type": "string", "format": "date-time"}, {"type": ["string", "null"], "format": "date-time"}
 LABEL = {"type": "object", "additionalProperties": {"type": "string"}, "description": "Text per locale: en, zh-CN."}
+#: A name that is a safe SQL identifier and no reserved word: objects, fields, teams, roles.
+NAME = {"type": "string", "pattern": IDENTIFIER.pattern, "not": {"enum": sorted(RESERVED_WORDS)}}
 TEXT_LIST = {"type": "array", "items": TEXT}
 
 PROBLEM = {
@@ -42,7 +46,7 @@ PROBLEM = {
 }
 USER = obj(("id", "username"), id=INTEGER, username=TEXT, display_name=NULLABLE_TEXT, email=NULLABLE_TEXT,
            locale=NULLABLE_TEXT, active=BOOLEAN, is_admin=BOOLEAN, team=NULLABLE_TEXT, roles=TEXT_LIST,
-           manager=NULLABLE_ID, permission_sets=TEXT_LIST, created_at=STAMP, updated_at=STAMP)
+           manager=NULLABLE_ID, permission_sets=TEXT_LIST, created_at=STAMP, updated_at=NULLABLE_STAMP)
 TOKEN = obj(("id", "name"), id=INTEGER, name=TEXT, user=INTEGER, scope=TEXT,
             objects={"type": ["array", "null"], "items": TEXT}, created_at=STAMP, expires_at=NULLABLE_STAMP,
             last_used_at=NULLABLE_STAMP, revoked_at=NULLABLE_STAMP)

@@ -14,7 +14,7 @@ def value_schema(field_doc, value_type, *, mode="read", nullable=True, writable=
     """
     schema = dict(value_type.openapi_schema(field_doc, mode))
     if nullable and "type" in schema:
-        schema["type"] = [schema["type"], "null"]
+        schema["type"] = [*schema["type"], "null"] if isinstance(schema["type"], list) else [schema["type"], "null"]
         if "enum" in schema:
             schema["enum"] = [*schema["enum"], None]
     if not writable:

@@ -22,6 +22,9 @@ def _drop_object(doc, name):
     for suffix in SUFFIXES:
         schemas.pop(f"{name}{suffix}", None)
     doc["tags"] = [tag for tag in doc.get("tags", []) if tag["name"] != name]
+    names = schemas.get("ObjectName", {}).get("enum")
+    if names is not None:
+        schemas["ObjectName"]["enum"] = [n for n in names if n != name]
 
 
 def _trim_fields(doc, name, hidden):

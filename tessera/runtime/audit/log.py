@@ -17,7 +17,7 @@ from tessera.metadata.store import utcnow
 from ..schema.system_tables import audit_log
 from ..errors import InvalidQuery
 from ..paging import parse_limit
-from ..fields.serialize import parse_value, to_json
+from ..fields.serialize import digits_id, parse_value, to_json
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -59,12 +59,21 @@ def _cursor(text):
     return value
 
 
+def _id(name, text):
+    """The id a filter names: ASCII digits within the id range (else InvalidQuery)."""
+    value = digits_id(text)
+    if value is None:
+        raise InvalidQuery("query.param.invalid_value", param=name, value=repr(text), type="id",
+                           errors={name: [Message("query.invalid_value", type="id")]})
+    return value
+
+
 def _limit(text):
     return parse_limit(text, default=DEFAULT_LIMIT, most=MAX_LIMIT)
 
 
 def _event_condition(text):
-    if not EVENT_PATTERN.match(text):
+    if not EVENT_PATTERN.fullmatch(text):
         raise InvalidQuery("audit.event.shape", errors={"event": [Message("audit.event.not_a_name")]})
     return audit_log.c.event.startswith(text, autoescape=True) if text.endswith(".") else audit_log.c.event == text
 
@@ -76,17 +85,17 @@ def conditions(params):
         raise InvalidQuery("audit.filter.unknown", filters=", ".join(unknown),
                            errors={k: [Message("audit.filter.not_a_filter")] for k in unknown})
     found = []
-    if params.get("event"):
+    if "event" in params:
         found.append(_event_condition(params["event"]))
-    for name, column, kind in (("actor", audit_log.c.actor_id, "lookup"), ("record_id", audit_log.c.record_id, "lookup")):
-        if params.get(name):
-            found.append(column == parse_value(kind, params[name], label=name))
+    for name, column in (("actor", audit_log.c.actor_id), ("record_id", audit_log.c.record_id)):
+        if name in params:
+            found.append(column == _id(name, params[name]))
     for name in ("object", "outcome", "subject"):
         if params.get(name):
             found.append(audit_log.c[name] == params[name])
-    if params.get("since"):
+    if "since" in params:  # given, even empty, it must be a time
         found.append(audit_log.c.at >= parse_value("datetime", params["since"], label="since"))
-    if params.get("until"):
+    if "until" in params:
         found.append(audit_log.c.at < parse_value("datetime", params["until"], label="until"))
     return found
 

@@ -7,7 +7,7 @@ uses ``BUILTIN_FIELD_TYPES``.
 
 from datetime import date
 
-from marshmallow import fields as ma_fields, validate
+from marshmallow import fields as ma_fields
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, Numeric, String, Text, func
 
 from tessera.i18n import Message
@@ -18,19 +18,20 @@ from tessera.metadata.fieldtypes import numeric_shape, option_values
 from . import jsonsql
 from .fastload import date_fast, exact_type_fast, numeric_fast, text_fast
 from .fieldtype import FieldType
-from .inputs import PHONE, MultiPicklist, UtcDateTime, numeric_input, record_id_input, text_input
+from .inputs import PHONE, MultiPicklist, StrictBoolean, UtcDateTime, whole_match, numeric_input, record_id_input, text_input
 from .messages import coded, one_of
-from .values import MAX_ID, parse_boolean, parse_datetime, parse_id, parse_number
+from .values import EMAIL, MAX_ID, SPACE, parse_boolean, parse_datetime, parse_id, parse_number
 
 ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
 ORDERED = frozenset({"min", "max"})
-TEXT_INPUTS = {
-    "email": lambda f, o: text_input(f, o, ma_fields.Email),
-    "url": lambda f, o: text_input(f, o, ma_fields.Url),
-    "phone": lambda f, o: text_input(f, o, ma_fields.String, validate.Regexp(PHONE, error=Message("input.invalid.phone"))),
-}
-TEXT_FORMATS = {"email": "email", "url": "uri"}
+#: What an email or a URL must look like: one rule, checked on input and stated in the
+#: document (a pattern), so a client can validate exactly what the server will.
+URL = rf"^https?://[^{SPACE}/?#\[\]]+(?:[/?#][^{SPACE}]*)?$"  # no IPv6 literal: bracketed hosts are easy to get wrong
+TEXT_PATTERNS = {"email": (EMAIL, "input.invalid.email"), "url": (URL, "input.invalid.url"),
+                 "phone": (PHONE, "input.invalid.phone")}
+TEXT_INPUTS = {name: (lambda f, o, p=pattern, e=error: text_input(f, o, ma_fields.String, whole_match(p, Message(e))))
+               for name, (pattern, error) in TEXT_PATTERNS.items()}
 
 
 class TextField(described.TextType, FieldType):
@@ -49,8 +50,8 @@ class TextField(described.TextType, FieldType):
 
     def openapi_schema(self, field_doc, mode):
         schema = super().openapi_schema(field_doc, mode)
-        if self.name in TEXT_FORMATS:
-            schema["format"] = TEXT_FORMATS[self.name]
+        if self.name in TEXT_PATTERNS and mode == "write":
+            schema["pattern"] = TEXT_PATTERNS[self.name][0]
         return schema
 
 
@@ -95,13 +96,20 @@ class NumericField(described.NumericType, FieldType):
     def parse(self, text):
         return parse_number(text)
 
+    def cursor_value(self, value):
+        # decimals are written as text; integer columns (version) and SQLite formulas as numbers
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError("not a number")
+        return parse_number(value if isinstance(value, str) else repr(value))
+
     def json_sql(self, expr, field_doc, dialect):
         if dialect == "postgresql":
             return jsonsql.pg_text(expr)
         return jsonsql.sqlite_decimal(expr, numeric_shape(field_doc)[1])
 
     def openapi_schema(self, field_doc, mode):
-        return dict(DECIMAL)
+        # read as text; written as text or, as input allows, a JSON number
+        return dict(DECIMAL) if mode == "read" else {**DECIMAL, "type": ["string", "number"]}
 
 
 class BooleanField(described.BooleanType, FieldType):
@@ -111,7 +119,8 @@ class BooleanField(described.BooleanType, FieldType):
         return Boolean(create_constraint=False)
 
     def loader(self, field_doc, options):
-        return ma_fields.Boolean(error_messages=coded(ma_fields.Boolean), **options)
+        # JSON true or false only, as the document says (not 0, 1, "yes" or "on")
+        return StrictBoolean(error_messages=coded(ma_fields.Boolean), **options)
 
     def fast(self, field_doc):
         return exact_type_fast(bool)(field_doc)
@@ -121,6 +130,12 @@ class BooleanField(described.BooleanType, FieldType):
 
     def parse(self, text):
         return parse_boolean(text)
+
+    def cursor_value(self, value):
+        # a SQLite formula may give 0 or 1 for a boolean
+        if type(value) not in (bool, int) or value not in (0, 1):
+            raise ValueError("not a boolean")
+        return bool(value)
 
     def json_sql(self, expr, field_doc, dialect):
         return func.to_json(expr) if dialect == "postgresql" else jsonsql.sqlite_boolean(expr)
@@ -196,7 +211,7 @@ class MultiPicklistField(described.MultiPicklistType, FieldType):
         return jsonsql.pg_list(expr) if dialect == "postgresql" else jsonsql.sqlite_list(expr)
 
     def openapi_schema(self, field_doc, mode):
-        return {"type": "array", "items": {"type": "string", "enum": option_values(field_doc)}}
+        return {"type": "array", "items": {"type": "string", "enum": option_values(field_doc)}, "uniqueItems": True}
 
 
 class RelationField(described.RelationType, FieldType):
@@ -213,6 +228,11 @@ class RelationField(described.RelationType, FieldType):
 
     def parse(self, text):
         return parse_id(text)
+
+    def cursor_value(self, value):
+        if type(value) is not int:
+            raise ValueError("not an id")
+        return parse_id(value)
 
     def json_sql(self, expr, field_doc, dialect):
         return func.to_json(expr) if dialect == "postgresql" else func.json_quote(expr)
@@ -242,7 +262,8 @@ BUILTIN_TYPES = [RUNTIME_CLASSES[name](name, **settings, **RUNTIME_SETTINGS.get(
                  for _cls, name, settings in described.BUILTIN_SETTINGS]
 BUILTIN_FIELD_TYPES = FieldTypeRegistry(BUILTIN_TYPES)
 
-#: The system columns every record has, by the type of their values.
+#: The system columns every record has, by the type of their values (``version`` is an
+#: integer column, read and compared as ids are: a decimal would not bind in a row value).
 SYSTEM_TYPES = {name: BUILTIN_FIELD_TYPES[kind] for name, kind in {
     "id": "lookup", "owner_id": "user", "created_by": "user", "updated_by": "user",
-    "created_at": "datetime", "updated_at": "datetime", "version": "number"}.items()}
+    "created_at": "datetime", "updated_at": "datetime", "version": "lookup"}.items()}

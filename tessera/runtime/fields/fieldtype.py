@@ -61,6 +61,13 @@ class FieldType(Description):
         """The stored value a query-string or cursor ``text`` stands for; raises ValueError."""
         return text
 
+    def cursor_value(self, value):
+        """The stored value a cursor's JSON ``value`` (written by ``plain_json``) stands for;
+        raises ValueError when ``value`` is not of the JSON type such values have (text here)."""
+        if not isinstance(value, str):
+            raise ValueError("not text")
+        return self.parse(value)
+
     def json_sql(self, expr, field_doc, dialect):
         """SQL rendering the non-null stored value ``expr`` as the JSON ``to_json`` makes."""
         return pg_text(expr) if dialect == "postgresql" else func.json_quote(expr)

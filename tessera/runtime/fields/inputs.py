@@ -1,5 +1,6 @@
 """Marshmallow fields the built-in field types load input with."""
 
+import re
 from datetime import timezone
 
 from marshmallow import ValidationError, fields
@@ -39,6 +40,26 @@ def _shown(value, most=40):
     """A value as quoted in a message, cut short so an error never echoes a whole payload."""
     text = value if isinstance(value, str) else repr(value)
     return f'"{text[:most]}…"' if len(text) > most else f'"{text}"'
+
+
+def whole_match(pattern, error):
+    """A validator passing text that ``pattern`` matches whole (``$`` alone would let a final
+    newline through in Python, not in JSON Schema)."""
+    compiled = re.compile(pattern)
+
+    def check(value):
+        if compiled.fullmatch(value) is None:
+            raise ValidationError(error)
+    return check
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: not 0 or 1 (which equal True and False in Python), not text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is not bool:
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class MultiPicklist(fields.Field):

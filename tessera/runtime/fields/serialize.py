@@ -13,7 +13,7 @@ from .fieldtype import FieldType
 from .values import MAX_ID, MAX_NUMBER_EXPONENT, digits_id, is_record_id, plain_json
 
 __all__ = ["MAX_ID", "MAX_NUMBER_EXPONENT", "SYSTEM_TYPES", "digits_id", "is_record_id", "to_json", "values_json",
-           "formula_value", "record_json", "parse_value", "SYSTEM_OUTPUT", "SORTABLE_SYSTEM", "NUMERIC_RETURNS"]
+           "formula_value", "record_json", "parse_value", "parse_cursor_value", "SYSTEM_OUTPUT", "SORTABLE_SYSTEM", "NUMERIC_RETURNS"]
 
 SYSTEM_OUTPUT = ("id", "version", "owner_id", "created_at", "created_by", "updated_at", "updated_by")
 SORTABLE_SYSTEM = {"id", "created_at", "updated_at", "owner_id", "version"}
@@ -88,3 +88,19 @@ def parse_value(field_type, text, *, label):
     except (ValueError, KeyError, TypeError, InvalidOperation, OverflowError):
         raise InvalidQuery("query.param.invalid_value", param=label, value=repr(text), type=field_type.name,
                            errors={label: [Message("query.invalid_value", type=field_type.name)]}) from None
+
+
+def parse_cursor_value(field_type, value):
+    """The stored value of ``field_type`` (a FieldType) that one value of a decoded cursor stands for.
+
+    Raises InvalidQuery (an invalid cursor) when ``value`` is not null and not of the JSON type
+    the field's values are written with in a cursor, or does not parse, or holds NUL.
+    """
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL")
+        return field_type.cursor_value(value)
+    except (ValueError, KeyError, TypeError, InvalidOperation, OverflowError):
+        raise InvalidQuery("query.cursor.invalid", errors={"cursor": [Message("query.cursor.not_valid")]}) from None

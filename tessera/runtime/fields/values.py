@@ -12,6 +12,16 @@ MAX_ID = 2**63 - 1
 MAX_NUMBER_EXPONENT = 40
 
 
+#: The characters Python takes for space (``str.isspace``, ``str.strip``, ``re``'s ``\s``), spelled
+#: out for patterns: ``\s`` in JSON Schema (ECMA-262) means another set, so a pattern written
+#: with this class means the same to the server and to a client checking the document.
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Text that is not blank: what ``text.strip()`` leaves something of.
+NOT_BLANK = f"[^{SPACE}]"
+#: An email address as the server takes it: something, one @, something; no spaces.
+EMAIL = f"^[^@{SPACE}]{{1,64}}@[^@{SPACE}]{{1,190}}$"
+
+
 def plain_json(value):
     """Render one stored value as JSON: exact decimals as strings, UTC datetimes with Z."""
     if isinstance(value, Decimal):
@@ -64,8 +74,15 @@ def parse_number(text):
     return number
 
 
+#: How an integer is written in a query string: ASCII digits and an optional sign, nothing else
+#: (``int()`` alone takes spaces, underscores and other scripts' digits).
+INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
 def parse_id(text):
-    """An integer in the signed 64-bit range of the id columns."""
+    """An integer in the signed 64-bit range of the id columns, written strictly when text."""
+    if isinstance(text, bool) or (isinstance(text, str) and not INTEGER_TEXT.fullmatch(text)):
+        raise ValueError("not an integer")
     number = int(text)
     if not -MAX_ID - 1 <= number <= MAX_ID:
         raise ValueError("out of range")

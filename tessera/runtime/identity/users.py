@@ -16,11 +16,12 @@ from ..schema.system_tables import role, team, user_permission_set, user_role
 from ..errors import DirectoryEntryNotFound, RecordInvalid
 from .passwords import hash_password
 from ..fields.serialize import to_json
+from ..fields.values import EMAIL as EMAIL_TEXT
 from ..schema.system_tables import user
 from .tokens import TOKEN_PREFIX, authenticate_token, create_token, hash_token, touch_token  # noqa: F401
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,149}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
+EMAIL = re.compile(EMAIL_TEXT)
 PROFILE_FIELDS = ("display_name", "email", "locale")
 
 
@@ -31,7 +32,7 @@ def check_profile(values):
     if "display_name" in values and (not isinstance(name, str) or not 0 < len(name.strip()) <= 255):
         errors["display_name"] = [Message("input.text_length", min=1, max=255)]
     email = values.get("email")
-    if email is not None and (not isinstance(email, str) or not EMAIL.match(email)):
+    if email is not None and (not isinstance(email, str) or not EMAIL.fullmatch(email)):
         errors["email"] = [Message("identity.user.email_invalid")]
     if "locale" in values and values["locale"] not in LOCALES:
         errors["locale"] = [Message("input.one_of", choices=", ".join(LOCALES))]
@@ -42,7 +43,7 @@ def check_profile(values):
 def create_user(conn, username, *, display_name=None, email=None, is_admin=False, locale="en",
                 password=None, active=True):
     """Create a user and return its id; a bad or taken username raises."""
-    if not isinstance(username, str) or not USERNAME.match(username):
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
         raise RecordInvalid("identity.username.invalid", errors={"username": [Message("identity.username.shape")]})
     if conn.execute(select(user.c.id).where(user.c.username == username)).first():
         raise RecordInvalid("identity.user.exists", username=username, errors={"username": [Message("input.taken")]})

@@ -13,7 +13,14 @@ from tessera.metadata.store import utcnow
 
 from ..errors import AdjustmentNotAdditive, PerformanceEntryNotFound
 from ..schema.system_tables import kpi_adjustment as table
-from .inputs import Problems, parse_date, parse_decimal, parse_kpi, parse_user, unknown_fields
+from .inputs import (
+    Problems,
+    parse_date,
+    parse_decimal,
+    parse_kpi,
+    parse_user,
+    unknown_fields,
+)
 from .kpis import kpi_definition
 from .targets import kpi_scale
 

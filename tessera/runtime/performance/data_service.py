@@ -107,7 +107,8 @@ class TargetService(_Base):
                 target_id, created = T.write_target(conn, ctx, kpi, subject, period, value)
                 rows.append({"line": line, "id": target_id, "created": created})
             created = sum(row["created"] for row in rows)
-            audit.record(conn, "target.imported", ctx, details={"written": len(rows), "created": created})
+            audit.record(conn, "target.imported", ctx, details={"written": len(rows), "created": created,
+                                                                "targets": [row["id"] for row in rows]})
         return {"written": len(rows), "created": created, "replaced": len(rows) - created, "rows": rows}
 
     def spread(self, ctx, body):

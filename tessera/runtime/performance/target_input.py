@@ -16,7 +16,14 @@ from ..errors import InvalidPeriod
 from ..identity.units import tree
 from ..schema.system_tables import user
 from . import periods as P
-from .inputs import (Problems, parse_decimal, parse_kpi, parse_period, parse_subject, unknown_fields)
+from .inputs import (
+    Problems,
+    parse_decimal,
+    parse_kpi,
+    parse_period,
+    parse_subject,
+    unknown_fields,
+)
 from .targets import kpi_scale
 
 TARGET_FIELDS = ("kpi", "user", "team", "period", "value")
@@ -84,7 +91,7 @@ def check_import(conn, model, calendar, text):
     username, teams by name); raises PerformanceInputInvalid keyed ``line N/field`` naming
     every bad line when any is bad."""
     problems = Problems("performance.import.invalid")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = _csv_rows(problems, text)
     if not rows or [cell.strip() for cell in rows[0]] != CSV_HEADER:
         problems.add("line 1", Message("performance.csv.header", header=",".join(CSV_HEADER)))
         problems.raise_any()
@@ -107,6 +114,15 @@ def check_import(conn, model, calendar, text):
     return found
 
 
+def _csv_rows(problems, text):
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return list(reader)
+    except csv.Error:
+        problems.add(f"line {reader.line_num}", Message("performance.csv.unreadable"))
+        problems.raise_any()
+
+
 def _directory(conn, rows):
     names = sorted({cells[1].strip() for cells in rows if len(cells) > 1 and cells[1].strip()})
     users = dict(conn.execute(select(user.c.username, user.c.id).where(user.c.username.in_(names))).all()) \
@@ -125,14 +141,21 @@ def _import_row(problems, model, calendar, users, teams, line, cells):
         return None
     kpi, username, team, period_text, value_text = (cell.strip() for cell in cells)
     doc = parse_kpi(problems, model, kpi)
-    subject = None
-    if bool(username) == bool(team):
-        problems.add("user", Message("performance.subject.one"))
-    elif username:
-        subject = ("user", users[username]) if username in users else problems.add("user", Message("input.does_not_exist"))
-    else:
-        subject = ("team", teams[team]) if team in teams else problems.add("team", Message("input.does_not_exist"))
+    subject = _named_subject(problems, users, teams, username, team)
     period = parse_period(problems, calendar, period_text)
     value = parse_decimal(problems, "value", value_text, kpi_scale(doc or {}), negative=False)
     problems.prefix = ""
     return (kpi, subject, period, value) if len(problems.errors) == before else None
+
+
+def _named_subject(problems, users, teams, username, team):
+    """("user", id) or ("team", id) of a CSV line naming exactly one of them, or None."""
+    if bool(username) == bool(team):
+        problems.add("user", Message("performance.subject.one"))
+    elif username and username not in users:
+        problems.add("user", Message("input.does_not_exist"))
+    elif team and team not in teams:
+        problems.add("team", Message("input.does_not_exist"))
+    else:
+        return ("user", users[username]) if username else ("team", teams[team])
+    return None

@@ -11,7 +11,7 @@ from tessera.i18n import Message
 
 from ..errors import FieldAccessDenied, InvalidQuery
 from ..paging import parse_limit
-from ..fields.serialize import SORTABLE_SYSTEM, SYSTEM_TYPES, parse_value, record_json, to_json
+from ..fields.serialize import SORTABLE_SYSTEM, SYSTEM_TYPES, parse_cursor_value, parse_value, record_json, to_json
 
 #: Sort keys a list may name (id is added after them).
 MAX_SORT_KEYS = 8
@@ -132,8 +132,7 @@ def decode_cursor(text, expected):
 
 def keyset_condition(obj, terms, values):
     """Rows strictly after the cursor position in the sort order."""
-    typed = [None if value is None else parse_value(field_type(obj, name), value, label="cursor")
-             for (_, _, name, _), value in zip(terms, values)]
+    typed = [parse_cursor_value(field_type(obj, name), value) for (_, _, name, _), value in zip(terms, values)]
     fast = _row_value_condition(terms, typed)
     if fast is not None:
         return fast
