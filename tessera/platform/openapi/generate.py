@@ -89,7 +89,8 @@ def _operation(declared, rule):
     """The OpenAPI operation of ``declared`` on ``rule``, before ``{object}`` is filled in."""
     built = {"operationId": declared.operation_id, "summary": declared.summary, "tags": [declared.tag],
              "responses": _success(declared)}
-    parameters = _path_parameters(rule) + list(declared.parameters)
+    declared_paths = {p["name"] for p in declared.parameters if p["in"] == "path"}  # a declaration refines
+    parameters = [p for p in _path_parameters(rule) if p["name"] not in declared_paths] + list(declared.parameters)
     if parameters:
         built["parameters"] = parameters
     if declared.description:
