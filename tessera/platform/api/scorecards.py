@@ -7,7 +7,7 @@ from ..openapi import operation
 from ..problems import request_locale
 from ..openapi.components import BOOLEAN, INTEGER, TEXT, obj, query
 from .common import ctx, runtime
-from .performance import PERIOD
+from .performance import PERIOD, PERIOD_ID
 
 NULLABLE_NUMBER = {"type": ["string", "null"], "description": "An exact decimal, or null."}
 PERSON = obj(("id", "name"), id=INTEGER, name={"type": ["string", "null"]})
@@ -24,13 +24,18 @@ SCORECARD = obj(("user", "period", "scheme", "items", "total", "incomplete", "ra
 LEADERBOARD = obj(("period", "scheme", "rows"), period=PERIOD, scheme=SCHEME,
                   rows={"type": "array", "items": obj(("user", "total", "rank"), user=PERSON,
                                                      total=NULLABLE_NUMBER, rank=RANK)})
-PERIOD_PARAM = query("period", "A period id: 2026, 2026-H1, 2026-Q3, 2026-07.")
-SCHEME_PARAM = query("scheme", "A KPI scheme's name; by default the one measuring the person.")
+NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
+PERIOD_PARAM = {**query("period", "A period id: 2026, 2026-H1, 2026-Q3, 2026-07.", PERIOD_ID["schema"]),
+                "required": True}
+SCHEME_PARAM = query("scheme", "A KPI scheme's name; by default the one measuring the person.", NAME)
+USER_PARAM = query("user", "The person's user id; yourself when left out.",
+                   {"type": "integer", "minimum": 1, "maximum": 999999999999999999})
+TEAM_PARAM = query("team", "A team's name: only people in this team or below it.", {"type": "string", "minLength": 1})
 
 
 @operation("getScorecard", "Read a person's scorecard", tag="performance", returns=SCORECARD,
-           parameters=(query("user", "The person's user id.", INTEGER),
-                       query("team", "A team's name instead of a user: the team and every team below it."),
+           parameters=(USER_PARAM, {**TEAM_PARAM, "description": "A team's name instead of a user: the team "
+                                                                  "and every team below it."},
                        PERIOD_PARAM, SCHEME_PARAM))
 def get_scorecard():
     """One person's (or team's) scored KPIs for a period: their own, people below them, anyone for KPI managers."""
@@ -43,8 +48,8 @@ def get_scorecard():
 
 
 @operation("getLeaderboard", "Read a scheme's leaderboard", tag="performance", returns=LEADERBOARD,
-           parameters=(query("scheme", "The KPI scheme's name."), PERIOD_PARAM,
-                       query("team", "Only people in this team or below it.")))
+           parameters=({**query("scheme", "The KPI scheme's name.", NAME), "required": True}, PERIOD_PARAM,
+                       TEAM_PARAM))
 def get_leaderboard():
     """Names and totals of the people a scheme measures, ranked; never records."""
     args = request.args
@@ -63,10 +68,10 @@ EXPLAIN = obj(("user", "period", "scheme", "kpi", "actual", "target", "target_so
 
 
 @operation("explainScorecard", "Explain one KPI of a scorecard", tag="performance", returns=EXPLAIN,
-           parameters=(query("user", "The person's user id.", INTEGER), PERIOD_PARAM,
-                       query("kpi", "A KPI of the scheme."), SCHEME_PARAM,
-                       query("cursor", "The next_cursor of the previous page."),
-                       query("limit", "Lines per page (default 50).", INTEGER)))
+           parameters=(USER_PARAM, PERIOD_PARAM, {**query("kpi", "A KPI of the scheme.", NAME), "required": True},
+                       SCHEME_PARAM, query("cursor", "The next_cursor of the previous page."),
+                       query("limit", "Lines per page (default 50).", {"type": "integer", "minimum": 1,
+                                                                        "maximum": 1000})))
 def explain_scorecard():
     """The records and adjustments behind an actual, the target's source and the arithmetic to the score."""
     return json_response(runtime().scorecards.explain(ctx(), request.args, locale=request_locale()))

@@ -25,9 +25,11 @@ from .team_scores import score_teams, team_members
 from .watching import may_watch, members_of, people_below, team_and_below, watches_everyone
 
 
-def parse_user_id(text, field="user"):
-    """The user id a query parameter names; raises InvalidQuery naming ``field``."""
-    if text is None or not text.isdigit() or len(text) > 18:
+def parse_user_id(text, ctx, field="user"):
+    """The user id a query parameter names (the caller's own when left out); raises InvalidQuery naming ``field``."""
+    if text is None and ctx.user_id is not None:
+        return ctx.user_id
+    if text is None or not text.isascii() or not text.isdigit() or len(text) > 18:
         raise InvalidQuery("performance.scorecard.bad_user",
                            errors={field: [Message("performance.scorecard.user_id")]})
     return int(text)
@@ -82,7 +84,7 @@ class ScorecardService:
 
     def scorecard(self, ctx, user_text, period_id, scheme_name=None, locale=None):
         """The scorecard of a person for a period, under ``scheme_name`` or the scheme measuring them."""
-        user_id = parse_user_id(user_text)
+        user_id = parse_user_id(user_text, ctx)
         with self.runtime.read() as conn:
             model = self.runtime.model(conn)
             period = P.parse(self.performance.calendar(model), period_id)
@@ -170,7 +172,7 @@ class ScorecardService:
     def explain(self, ctx, args, locale=None):
         """How one KPI of a person's scorecard was reached: the records and adjustments behind the
         actual (keyset-paged), where the target came from, and the arithmetic to the score."""
-        user_id, locale = parse_user_id(args.get("user")), locale or ctx.locale
+        user_id, locale = parse_user_id(args.get("user"), ctx), locale or ctx.locale
         limit = parse_limit(args.get("limit"))
         with self.runtime.read() as conn:
             model = self.runtime.model(conn)
@@ -206,8 +208,7 @@ class ScorecardService:
     def _item(scheme, kpi_name):
         found = next((item for item in scheme.items if item["kpi"] == kpi_name), None)
         if found is None:
-            raise InvalidQuery("performance.explain.not_in_scheme", kpi=kpi_name, scheme=scheme.name,
-                               errors={"kpi": [Message("performance.explain.kpi")]})
+            raise not_found("performance.explain.not_in_scheme", kpi=kpi_name, scheme=scheme.name)
         return found
 
     def _behind(self, conn, ctx, model, definition, user_id, period, windows, args, limit, locale):
