@@ -21,6 +21,13 @@ RANK = {"type": ["integer", "null"]}
 SCORECARD = obj(("user", "period", "scheme", "items", "total", "incomplete", "rank", "ranked"),
                 user=PERSON, period=PERIOD, scheme=SCHEME, items={"type": "array", "items": ITEM},
                 total=NULLABLE_NUMBER, incomplete=BOOLEAN, rank=RANK, ranked=INTEGER)
+TEAM_ITEM = {**ITEM, "properties": {**ITEM["properties"], "members": INTEGER, "members_at_or_above_target": INTEGER},
+             "required": ITEM["required"] + ["members", "members_at_or_above_target"]}
+TEAM = obj(("team", "items", "total", "incomplete"), team=TEXT, items={"type": "array", "items": TEAM_ITEM},
+           total=NULLABLE_NUMBER, incomplete=BOOLEAN)
+TEAM_CARD = {**TEAM, "properties": {**TEAM["properties"], "period": PERIOD, "scheme": SCHEME,
+                                    "teams": {"type": "array", "items": TEAM}},
+             "required": TEAM["required"] + ["period", "scheme", "teams"]}
 LEADERBOARD = obj(("period", "scheme", "rows"), period=PERIOD, scheme=SCHEME,
                   rows={"type": "array", "items": obj(("user", "total", "rank"), user=PERSON,
                                                      total=NULLABLE_NUMBER, rank=RANK)})
@@ -33,7 +40,8 @@ USER_PARAM = query("user", "The person's user id; yourself when left out.",
 TEAM_PARAM = query("team", "A team's name: only people in this team or below it.", {"type": "string", "minLength": 1})
 
 
-@operation("getScorecard", "Read a person's scorecard", tag="performance", returns=SCORECARD,
+@operation("getScorecard", "Read a person's or a team's scorecard", tag="performance",
+           returns={"oneOf": [SCORECARD, TEAM_CARD]},
            parameters=(USER_PARAM, {**TEAM_PARAM, "description": "A team's name instead of a user: the team "
                                                                   "and every team below it."},
                        PERIOD_PARAM, SCHEME_PARAM))
