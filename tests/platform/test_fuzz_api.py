@@ -47,7 +47,10 @@ ALSO_ACCEPTED = (
     # valid only against stored state: a lookup, owner or grantee must exist, a value be unique,
     # a password be the current one, a metadata document be valid for its kind
     (r"^((create|update|share|unshare|transfer)\w+Record|changeMyPassword|createUser|updateUser"
-     r"|createMetadataDocument|saveMetadataDraft)$", ["422"]),
+     r"|createMetadataDocument|saveMetadataDraft"
+     # a target, assignment or adjustment names a published KPI (or scheme), a user or team that
+     # exists, and an import's CSV text has its own header and columns
+     r"|setTarget|spreadTarget|importTargets|createSchemeAssignment|createKpiAdjustment)$", ["422"]),
 )
 DEFAULT_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

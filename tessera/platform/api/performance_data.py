@@ -11,41 +11,58 @@ from ..openapi import operation
 from ..openapi.components import INTEGER, NULLABLE_TEXT, TEXT, obj, query
 from .common import ctx, runtime
 from .guards import object_body
-from .performance import DATE, PERIOD
+from .performance import DATE, PERIOD, YEAR_PATTERN
 
-DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "An exact decimal, e.g. \"100000\"."}
+DECIMAL = {"type": "string", "pattern": r"^-?[0-9]{1,18}(\.[0-9]{1,18})?$",
+           "description": "An exact decimal, e.g. \"-10000.50\"."}
+AMOUNT = {"type": "string", "pattern": r"^[0-9]{1,18}(\.[0-9]{1,18})?$", "description": "An exact decimal, e.g. \"100000\"."}
+NAME = {"type": "string", "pattern": r"^[a-z][a-z0-9_]{0,62}$"}
+ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+PERIOD_ID = {"type": "string", "pattern": r"^" + YEAR_PATTERN + r"(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$",
+             "description": "A period id: 2026, 2026-H1, 2026-Q3 or 2026-07."}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-PAGE = (query("limit", "Page size (1 to 1000, default 100)."), query("cursor", "The next_cursor of the page before."))
+PAGE = (query("limit", "Page size (default 100).", {"type": "integer", "minimum": 1, "maximum": 1000}),
+        query("cursor", "The next_cursor of the page before.", {"type": "string", "pattern": "^[0-9]{1,18}$"}))
+ONE_SUBJECT = [{"required": ["user"]}, {"required": ["team"]}]
 
 
 def _page_of(item):
     return obj(("items", "next_cursor"), items={"type": "array", "items": item}, next_cursor=NULLABLE_TEXT)
 
 
+def _for_one_subject(schema):
+    """``schema`` holding exactly one of ``user`` and ``team``."""
+    return {**schema, "oneOf": ONE_SUBJECT}
+
+
 TARGET = obj(("id", "kpi", "user", "team", "period", "value"), id=INTEGER, kpi=TEXT, user=NULLABLE_INTEGER,
              team=NULLABLE_TEXT, period=PERIOD, value=DECIMAL)
-TARGET_BODY = obj(("kpi", "period", "value"), kpi=TEXT, user=INTEGER, team=TEXT, period=TEXT, value=DECIMAL)
-SPREAD_BODY = obj(("kpi", "period", "value", "into"), kpi=TEXT, user=INTEGER, team=TEXT, period=TEXT, value=DECIMAL,
-                  into={"type": "string", "enum": ["half", "quarter", "month"]},
-                  weights={"type": "array", "items": {"type": "number", "minimum": 0}})
+TARGET_BODY = _for_one_subject(obj(("kpi", "period", "value"), kpi=NAME, user=ID, team=NAME, period=PERIOD_ID,
+                                   value=AMOUNT))
+SPREAD_BODY = _for_one_subject(obj(
+    ("kpi", "period", "value", "into"), kpi=NAME, user=ID, team=NAME, period=PERIOD_ID, value=AMOUNT,
+    into={"type": "string", "enum": ["half", "quarter", "month"]},
+    weights={"type": "array", "minItems": 1, "items": {"type": "number", "minimum": 0, "maximum": 1000000}}))
 SPREAD = obj(("period", "value", "items"), period=PERIOD, value=DECIMAL, items={"type": "array", "items": TARGET})
 IMPORT_REPORT = obj(("written", "created", "replaced", "rows"), written=INTEGER, created=INTEGER, replaced=INTEGER,
                     rows={"type": "array", "items": obj(("line", "id", "created"), line=INTEGER, id=INTEGER,
                                                         created={"type": "boolean"})})
-CSV = {"type": "string", "description": "CSV with the header kpi,user,team,period,value (users by username)."}
-TARGET_QUERY = (query("kpi", "A KPI name."), query("period", "A period id, e.g. 2026-Q1."),
-                query("user", "A user id.", INTEGER), query("team", "A team name.")) + PAGE
+CSV = {"type": "string", "minLength": 1,
+       "description": "CSV with the header kpi,user,team,period,value (users by username, teams by name)."}
+TARGET_QUERY = (query("kpi", "A KPI name."), query("period", "A period id, e.g. 2026-Q1.", PERIOD_ID),
+                query("user", "A user id.", ID), query("team", "A team name.")) + PAGE
 ASSIGNMENT = obj(("id", "scheme", "user", "from", "to"), id=INTEGER, scheme=TEXT, user=INTEGER, to=NULLABLE_DATE,
                  **{"from": DATE})
-ASSIGNMENT_BODY = obj(("scheme", "user", "from"), scheme=TEXT, user=INTEGER, to=NULLABLE_DATE, **{"from": DATE})
+ASSIGNMENT_BODY = obj(("scheme", "user", "from"), scheme=NAME, user=ID, to=NULLABLE_DATE, **{"from": DATE})
 RECORD_REF = {"type": ["object", "null"], "required": ["object", "id"],
-              "properties": {"object": TEXT, "id": INTEGER}, "additionalProperties": False}
+              "properties": {"object": NAME, "id": ID}, "additionalProperties": False}
 ADJUSTMENT = obj(("id", "kpi", "user", "date", "value", "reason", "record"), id=INTEGER, kpi=TEXT, user=INTEGER,
                  date=DATE, value=DECIMAL, reason=TEXT, record=RECORD_REF, created_by=NULLABLE_INTEGER,
                  created_at={"type": "string", "format": "date-time"})
-ADJUSTMENT_BODY = obj(("kpi", "user", "date", "value", "reason"), kpi=TEXT, user=INTEGER, date=DATE, value=DECIMAL,
-                      reason=TEXT, record=RECORD_REF)
+ADJUSTMENT_BODY = obj(("kpi", "user", "date", "value", "reason"), kpi=NAME, user=ID, date=DATE, value=DECIMAL,
+                      reason={"type": "string", "minLength": 1, "maxLength": 1000, "pattern": r"\S"},
+                      record=RECORD_REF)
 
 
 @operation("setTarget", "Set a KPI target (replacing the same KPI, person or team and period)", tag="performance",
@@ -91,7 +108,7 @@ def create_assignment():
 
 
 @operation("listSchemeAssignments", "List scheme assignments", tag="performance", returns=_page_of(ASSIGNMENT),
-           parameters=(query("scheme", "A scheme name."), query("user", "A user id.", INTEGER)) + PAGE)
+           parameters=(query("scheme", "A scheme name."), query("user", "A user id.", ID)) + PAGE)
 def list_assignments():
     """``{"items", "next_cursor"}`` of the assignments matching the query."""
     return json_response(runtime().performance.assignments.list(ctx(), request.args))
@@ -112,8 +129,8 @@ def create_adjustment():
 
 
 @operation("listKpiAdjustments", "List KPI adjustments", tag="performance", returns=_page_of(ADJUSTMENT),
-           parameters=(query("kpi", "A KPI name."), query("user", "A user id.", INTEGER),
-                       query("period", "A period id: adjustments dated inside it.")) + PAGE)
+           parameters=(query("kpi", "A KPI name."), query("user", "A user id.", ID),
+                       query("period", "A period id: adjustments dated inside it.", PERIOD_ID)) + PAGE)
 def list_adjustments():
     """``{"items", "next_cursor"}`` of the adjustments matching the query."""
     return json_response(runtime().performance.adjustments.list(ctx(), request.args))

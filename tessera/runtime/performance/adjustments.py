@@ -15,6 +15,7 @@ from ..errors import AdjustmentNotAdditive, PerformanceEntryNotFound
 from ..schema.system_tables import kpi_adjustment as table
 from .inputs import (
     Problems,
+    is_id,
     parse_date,
     parse_decimal,
     parse_kpi,
@@ -68,9 +69,10 @@ def _record(problems, conn, model, record):
     """The (object, id) an adjustment refers to, which must exist; None for none."""
     if record is None:
         return None
-    obj = model.objects.get(record.get("object")) if isinstance(record, dict) else None
+    name = record.get("object") if isinstance(record, dict) else None
+    obj = model.objects.get(name) if isinstance(name, str) else None
     ident = record.get("id") if isinstance(record, dict) else None
-    if obj is None or not isinstance(ident, int) or isinstance(ident, bool) or set(record) - {"object", "id"}:
+    if obj is None or not is_id(ident) or set(record) - {"object", "id"}:
         problems.add("record", Message("performance.record.shape"))
         return None
     if conn.execute(select(obj.table.c.id).where(obj.table.c.id == ident)).first() is None:
@@ -104,7 +106,7 @@ def list_adjustments(conn, *, kpi=None, user_id=None, period=None, visible_user=
 def delete_adjustment(conn, adjustment_id):
     """Delete adjustment ``adjustment_id`` and return its row; raises PerformanceEntryNotFound."""
     row = conn.execute(select(table).where(table.c.id == adjustment_id)).first() \
-        if isinstance(adjustment_id, int) else None
+        if is_id(adjustment_id) else None
     if row is None:
         raise PerformanceEntryNotFound("performance.adjustment.not_found", id=adjustment_id)
     conn.execute(delete(table).where(table.c.id == row.id))

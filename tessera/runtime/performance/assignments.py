@@ -14,7 +14,7 @@ from tessera.metadata.store import utcnow
 
 from ..errors import AssignmentOverlap, PerformanceEntryNotFound
 from ..schema.system_tables import scheme_assignment as table
-from .inputs import Problems, parse_date, parse_user, unknown_fields
+from .inputs import Problems, is_id, parse_date, parse_user, unknown_fields
 
 FIELDS = ("scheme", "user", "from", "to")
 SCHEME_KIND = "kpi_scheme"
@@ -104,7 +104,7 @@ def list_assignments(conn, *, scheme=None, user_id=None, visible_user=None, afte
 def delete_assignment(conn, assignment_id):
     """Delete assignment ``assignment_id`` and return its row; raises PerformanceEntryNotFound."""
     row = conn.execute(select(table).where(and_(table.c.id == assignment_id))).first() \
-        if isinstance(assignment_id, int) else None
+        if is_id(assignment_id) else None
     if row is None:
         raise PerformanceEntryNotFound("performance.assignment.not_found", id=assignment_id)
     conn.execute(delete(table).where(table.c.id == row.id))

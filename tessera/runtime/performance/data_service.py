@@ -16,18 +16,29 @@ from . import adjustments as A
 from . import assignments as S
 from . import periods as P
 from . import targets as T
+from .inputs import MAX_ID
 from .target_input import check_import, check_spread, check_target
 
 MAX_PAGE = 1000
 
 
-def _digits(params, name):
+def _digits(params, name, least=1):
+    """The whole number (at least ``least``) in query parameter ``name``, None when absent; 400
+    for anything else."""
     text = params.get(name)
-    if text in (None, ""):
+    if text is None:
         return None
-    if not (isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 19):
+    if not (isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 19 and least <= int(text) <= MAX_ID):
         raise InvalidQuery("performance.query.invalid", errors={name: [Message("input.whole_number")]})
     return int(text)
+
+
+def _limit(params):
+    """The page size: 1 to MAX_PAGE, 100 when absent (an empty value is not absent)."""
+    if params.get("limit") == "":
+        raise InvalidQuery("performance.query.invalid", errors={"limit": [Message("input.from_to", min=1,
+                                                                                     max=MAX_PAGE)]})
+    return parse_limit(params.get("limit"), default=100, most=MAX_PAGE)
 
 
 def _page(rows, limit, to_json):
@@ -42,7 +53,7 @@ class _Base:
 
     def _period(self, model, params):
         text = params.get("period")
-        return None if text in (None, "") else P.parse(self.performance.calendar(model), text)
+        return None if text is None else P.parse(self.performance.calendar(model), text)
 
 
 class TargetService(_Base):
@@ -64,7 +75,7 @@ class TargetService(_Base):
 
     def list(self, ctx, params):
         """``{"items", "next_cursor"}`` of the targets matching ``kpi``, ``period``, ``user``, ``team``."""
-        limit = parse_limit(params.get("limit"), default=100, most=MAX_PAGE)
+        limit = _limit(params)
         with self.runtime.read() as conn:
             model = self.runtime.model(conn)
             names = T.team_names(conn)
@@ -72,7 +83,7 @@ class TargetService(_Base):
             visible = None if manages_performance(ctx) else T.visible_subjects(conn, ctx)
             rows = [] if subject is False else T.list_targets(
                 conn, kpi=params.get("kpi") or None, period=self._period(model, params), subject=subject,
-                visible=visible, after=_digits(params, "cursor") or 0, limit=limit)
+                visible=visible, after=_digits(params, "cursor", least=0) or 0, limit=limit)
             return _page(rows, limit, lambda row: T.target_json(row, names))
 
     @staticmethod
@@ -82,7 +93,7 @@ class TargetService(_Base):
         if user_id is not None:
             return ("user", user_id)
         team = params.get("team")
-        if team in (None, ""):
+        if team is None:
             return None
         found = [team_id for team_id, name in names.items() if name == team]
         return ("team", found[0]) if found else False
@@ -144,11 +155,11 @@ class AssignmentService(_Base):
 
     def list(self, ctx, params):
         """``{"items", "next_cursor"}`` of the assignments of ``scheme`` and ``user``."""
-        limit = parse_limit(params.get("limit"), default=100, most=MAX_PAGE)
+        limit = _limit(params)
         visible = None if manages_performance(ctx) else (ctx.user_id or 0)
         with self.runtime.read() as conn:
             rows = S.list_assignments(conn, scheme=params.get("scheme") or None, user_id=_digits(params, "user"),
-                                      visible_user=visible, after=_digits(params, "cursor") or 0, limit=limit)
+                                      visible_user=visible, after=_digits(params, "cursor", least=0) or 0, limit=limit)
         return _page(rows, limit, S.assignment_json)
 
     def delete(self, ctx, assignment_id):
@@ -176,12 +187,12 @@ class AdjustmentService(_Base):
 
     def list(self, ctx, params):
         """``{"items", "next_cursor"}`` of the adjustments of ``kpi``, ``user`` and ``period``."""
-        limit = parse_limit(params.get("limit"), default=100, most=MAX_PAGE)
+        limit = _limit(params)
         visible = None if manages_performance(ctx) else (ctx.user_id or 0)
         with self.runtime.read() as conn:
             rows = A.list_adjustments(conn, kpi=params.get("kpi") or None, user_id=_digits(params, "user"),
                                       period=self._period(self.runtime.model(conn), params), visible_user=visible,
-                                      after=_digits(params, "cursor") or 0, limit=limit)
+                                      after=_digits(params, "cursor", least=0) or 0, limit=limit)
         return _page(rows, limit, A.adjustment_json)
 
     def delete(self, ctx, adjustment_id):

@@ -5,6 +5,7 @@ at once and writes nothing; each ``parse_*`` returns the checked value, or None 
 noting why it is not one.
 """
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,8 @@ from . import periods as P
 
 _DECIMAL = re.compile(r"^-?\d{1,18}(?:\.\d{1,18})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: The largest id a 64-bit id column holds.
+MAX_ID = 2**63 - 1
 
 
 class Problems:
@@ -60,11 +63,21 @@ def parse_decimal(problems, field, value, scale, *, negative=True):
     return number.quantize(Decimal(1).scaleb(-scale))
 
 
+def shown(value):
+    """``value`` as text fit to quote in a message (JSON of anything that is not a string)."""
+    return value if isinstance(value, str) else json.dumps(value, default=str)[:100]
+
+
+def is_id(value):
+    """True for an integer a database id column can hold (not a boolean)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def parse_kpi(problems, model, name, field="kpi"):
     """The published KPI document called ``name``."""
     doc = model.documents.get(("kpi", name)) if isinstance(name, str) else None
     if doc is None:
-        problems.add(field, Message("performance.kpi.not_found", name=name))
+        problems.add(field, Message("performance.kpi.not_found", name=shown(name)))
     return doc
 
 
@@ -72,6 +85,9 @@ def parse_user(problems, conn, value, field="user"):
     """The id of the existing user ``value`` (an integer id)."""
     if not isinstance(value, int) or isinstance(value, bool):
         problems.add(field, Message("input.user_id"))
+        return None
+    if not is_id(value):
+        problems.add(field, Message("input.does_not_exist"))
         return None
     if conn.execute(select(user.c.id).where(user.c.id == value)).first() is None:
         problems.add(field, Message("input.does_not_exist"))
@@ -99,6 +115,9 @@ def parse_team(problems, conn, name, field="team"):
 
 def parse_period(problems, calendar, text, field="period"):
     """The Period named by ``text``."""
+    if not isinstance(text, str):
+        problems.add(field, Message("performance.period.bad_id", period=shown(text)))
+        return None
     try:
         return P.parse(calendar, text, field=field)
     except InvalidPeriod:

@@ -6,13 +6,12 @@ field (for a CSV, every bad line and field); none of them writes.
 
 import csv
 import io
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Context, Decimal, localcontext
 
 from sqlalchemy import select
 
 from tessera.i18n import Message
 
-from ..errors import InvalidPeriod
 from ..identity.units import tree
 from ..schema.system_tables import user
 from . import periods as P
@@ -29,6 +28,9 @@ from .targets import kpi_scale
 TARGET_FIELDS = ("kpi", "user", "team", "period", "value")
 SPREAD_FIELDS = TARGET_FIELDS + ("into", "weights")
 CSV_HEADER = ["kpi", "user", "team", "period", "value"]
+#: The largest weight of a spread; weights are proportions, so this loses nothing.
+MAX_WEIGHT = 10**6
+_WIDE = Context(prec=60)
 #: The most lines one CSV import may hold, so one request stays one bounded transaction.
 MAX_IMPORT_ROWS = 10000
 
@@ -56,11 +58,12 @@ def check_spread(conn, model, calendar, body):
     down to the KPI's scale and the remainder added to the last, so they sum exactly."""
     problems = Problems("performance.target.invalid")
     kpi, subject, period, value = _target_fields(problems, conn, model, calendar, body, SPREAD_FIELDS)
-    parts = []
+    parts, into = [], body.get("into")
     if period is not None:
-        try:
-            parts = P.sub_periods(calendar, period, body.get("into"))
-        except InvalidPeriod:
+        finer = isinstance(into, str) and into in P.TYPES and P.TYPES.index(into) > P.TYPES.index(period.type)
+        if finer:
+            parts = P.sub_periods(calendar, period, into)
+        else:
             problems.add("into", Message("performance.period.finer_than", type=period.type))
     weights = _weights(problems, body.get("weights"), len(parts)) if parts else None
     problems.raise_any()
@@ -71,9 +74,9 @@ def _weights(problems, weights, count):
     if weights is None:
         return [Decimal(1)] * count
     ok = isinstance(weights, list) and len(weights) == count and all(
-        isinstance(w, (int, Decimal)) and not isinstance(w, bool) and w >= 0 for w in weights)
+        isinstance(w, (int, Decimal)) and not isinstance(w, bool) and 0 <= w <= MAX_WEIGHT for w in weights)
     if not ok or sum(weights) <= 0:
-        problems.add("weights", Message("performance.weights.shape", count=count))
+        problems.add("weights", Message("performance.weights.shape", count=count, max=MAX_WEIGHT))
         return None
     return [Decimal(w) for w in weights]
 
@@ -82,8 +85,9 @@ def split_value(value, weights, scale):
     """``value`` divided in proportion to ``weights``: each part rounded down to ``scale``
     places, the last one taking the remainder; the parts sum exactly to ``value``."""
     unit, total = Decimal(1).scaleb(-scale), sum(weights)
-    parts = [(value * w / total).quantize(unit, rounding=ROUND_DOWN) for w in weights[:-1]]
-    return parts + [value - sum(parts, Decimal(0))]
+    with localcontext(_WIDE):
+        parts = [(value * w / total).quantize(unit, rounding=ROUND_DOWN) for w in weights[:-1]]
+        return parts + [value - sum(parts, Decimal(0))]
 
 
 def check_import(conn, model, calendar, text):

@@ -18,6 +18,7 @@ from ..errors import PerformanceEntryNotFound
 from ..identity.units import descendants, tree
 from ..schema.system_tables import kpi_target, user
 from . import periods as P
+from .inputs import is_id
 from .kpis import DEFAULT_SCALE
 
 
@@ -81,7 +82,7 @@ def write_target(conn, ctx, kpi, subject, period, value):
 def read_target(conn, target_id):
     """The target row ``target_id``; raises PerformanceEntryNotFound."""
     row = conn.execute(select(kpi_target).where(kpi_target.c.id == target_id)).first() \
-        if isinstance(target_id, int) else None
+        if is_id(target_id) else None
     if row is None:
         raise PerformanceEntryNotFound("performance.target.not_found", id=target_id)
     return row
