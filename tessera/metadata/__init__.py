@@ -2,7 +2,7 @@
 
 from . import formula_checks, objects  # noqa: F401  (register the object kind and formula checks)
 from . import permission_sets, sharing_rules  # noqa: F401  (register the security kinds)
-from . import fiscal_calendar, kpis  # noqa: F401  (register the performance kinds)
+from . import fiscal_calendar, kpi_schemes, kpis  # noqa: F401  (register the performance kinds)
 from .errors import (
     ConcurrentPublish,
     DocumentNotFound,

@@ -6,13 +6,14 @@ caller decides the transaction (publishing shares it with the schema migration).
 """
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .documents import validate_document
 from .errors import ConcurrentPublish, DocumentExists, DocumentNotFound
-from .tables import document_head, document_version, revision
+from .tables import document_head, document_version, published_version, revision
 
 
 def utcnow():
@@ -47,6 +48,18 @@ def _body(conn, kind, name, version):
     return conn.execute(query).scalar_one()
 
 
+def json_plain(value):
+    """``value`` with every Decimal (an API body's fractions) as the float JSON stores; the
+    shortest repr of that float reads back as the same decimal text (0.7 stays 0.7)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: json_plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_plain(item) for item in value]
+    return value
+
+
 def save_draft(conn, kind, name, body, author, *, new=False):
     """Validate ``body`` and store it as the new draft of (kind, name); return its version.
 
@@ -55,6 +68,7 @@ def save_draft(conn, kind, name, body, author, *, new=False):
     """
     if body is not None:
         body = validate_document(kind, name, {"kind": kind, "name": name, **body} if isinstance(body, dict) else body)
+        body = json_plain(body)
     head = _head(conn, kind, name)
     if head is None and body is None:
         raise DocumentNotFound("metadata.document.not_found", kind=kind, name=name)
@@ -154,7 +168,25 @@ def record_publish(conn, expected_revision, author, changes, plan):
             .where(document_head.c.kind == kind, document_head.c.name == name)
             .values(published_version=document_head.c.draft_version)
         )
+        version = _head(conn, kind, name)["draft_version"]
+        conn.execute(insert(published_version).values(kind=kind, name=name, version=version, revision=new_revision))
     return new_revision
+
+
+def published_history(conn, kind, name=None):
+    """Every version of ``kind`` (or of one document) that was ever published, oldest first:
+    ``[{"name", "version", "revision", "published_at", "body"}]``, ``body`` None where a publish deleted it."""
+    query = (select(published_version.c.name, published_version.c.version, published_version.c.revision,
+                    revision.c.published_at, document_version.c.body)
+             .join(document_version, and_(document_version.c.kind == published_version.c.kind,
+                                          document_version.c.name == published_version.c.name,
+                                          document_version.c.version == published_version.c.version))
+             .join(revision, revision.c.revision == published_version.c.revision)
+             .where(published_version.c.kind == kind))
+    if name is not None:
+        query = query.where(published_version.c.name == name)
+    rows = conn.execute(query.order_by(published_version.c.name, published_version.c.version))
+    return [dict(row) for row in rows.mappings()]
 
 
 def revisions(conn, limit=50):

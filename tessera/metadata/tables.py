@@ -34,3 +34,14 @@ revision = Table(
     Column("plan", JSON, nullable=False),
     Column("note", Text, nullable=True),
 )
+
+#: Which version of a document each revision published: the history that lets a reader
+#: choose an older published version (a KPI scheme's version for a past period).
+published_version = Table(
+    "tessera_published_version",
+    metadata_schema,
+    Column("kind", String(63), primary_key=True),
+    Column("name", String(63), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("revision", Integer, nullable=False),
+)

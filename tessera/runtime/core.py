@@ -26,6 +26,7 @@ from .records.formulas import FormulaService
 from .records.service import RecordService
 from .publish.jobs import PublishJobs
 from .publish.metadata import MetadataService
+from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
@@ -81,6 +82,7 @@ class Runtime:
         self.directory = DirectoryService(self)
         self.publish_jobs = PublishJobs(self)
         self.performance = PerformanceService(self)
+        self.scorecards = ScorecardService(self, self.performance)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

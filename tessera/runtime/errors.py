@@ -173,6 +173,14 @@ class InvalidPeriod(InvalidQuery):
     code = "invalid_period"
 
 
+class ScorecardNotFound(RuntimeFailure):
+    """No scorecard, leaderboard or scheme by that name the actor may see (also when it
+    exists but belongs to someone the actor may not watch: 404, never 403)."""
+
+    code = "not_found"
+    status = 404
+
+
 class KpiNotFound(RuntimeFailure):
     """No published KPI has that name."""
 

@@ -92,3 +92,18 @@ def test_a_publish_that_loses_the_race_for_its_revision_is_refused(runtime):
         with pytest.raises(ConcurrentPublish):
             store.record_publish(conn, 0, "admin", [], [])
         assert store.current_revision(conn) == 1
+
+
+def test_the_history_keeps_every_published_version_and_skips_unpublished_drafts(runtime):
+    with runtime.write() as conn:
+        store.save_draft(conn, "object", "deal", deal(), "admin")
+        publish_all(conn)
+        store.save_draft(conn, "object", "deal", deal({"name": "cost", "type": "currency"}), "admin")
+        store.save_draft(conn, "object", "deal", deal({"name": "amount", "type": "currency"}), "admin")
+        publish_all(conn)
+        store.save_draft(conn, "object", "deal", None, "admin")
+        publish_all(conn)
+        history = store.published_history(conn, "object", "deal")
+    assert [(h["version"], h["revision"]) for h in history] == [(1, 1), (3, 2), (4, 3)]
+    assert [f["name"] for f in history[1]["body"]["fields"]] == ["title", "amount"]
+    assert history[2]["body"] is None

@@ -7,7 +7,22 @@ import pytest
 
 from tessera.runtime.performance.assignments import assignment_windows
 
+from tests.helpers import define
+
+from .documents import OBJECTS, REVENUE
 from .people import person
+
+
+def _scheme(name, effective_from):
+    return {"kind": "kpi_scheme", "name": name, "period_type": "quarter", "effective_from": effective_from,
+            "items": [{"kpi": "revenue", "weight": 1}]}
+
+
+@pytest.fixture(autouse=True)
+def schemes(api):
+    """The published schemes the assignments name (an assignment to an unknown scheme is refused)."""
+    assert define(api, *OBJECTS, REVENUE, _scheme("sales_2026", "2026-01-01"),
+                  _scheme("margin_q3", "2026-07-01")).status_code == 200
 
 
 def _assign(api, **body):
@@ -56,6 +71,7 @@ def test_an_overlapping_assignment_to_the_same_scheme_is_refused_and_another_sch
 
 @pytest.mark.parametrize("body, field", [
     ({"scheme": "Sales 2026"}, "scheme"),
+    ({"scheme": "nothing_like_it"}, "scheme"),
     ({"user": 999999}, "user"),
     ({"from": "2026-13-01"}, "from"),
     ({"to": "2026-01-01"}, "to"),

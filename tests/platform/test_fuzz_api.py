@@ -41,7 +41,7 @@ ALSO_ACCEPTED = (
     # filter is a formula, sort/fields/group_by/measures name fields (at most 8, none twice),
     # cursor is opaque: languages JSON Schema cannot state; a wrong one is 400 invalid_query or
     # formula_error (tests/platform/test_hostile_input*.py and test_record_lists.py hold them)
-    (r"^((list|count|aggregate|export)\w+Records|get\w+Record|searchAudit)$", ["400"]),
+    (r"^((list|count|aggregate|export)\w+Records|get\w+Record|searchAudit|explainScorecard)$", ["400"]),
     # an expression is a formula (400 formula_error) for an object and record that must exist
     (r"^(checkFormula|evaluateFormula)$", ["400", "422"]),
     # valid only against stored state: a lookup, owner or grantee must exist, a value be unique,

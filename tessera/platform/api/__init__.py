@@ -5,7 +5,7 @@ from flask import Blueprint
 from . import formula, health, metadata, openapi_route, records
 from . import audit_log, directory, record_sharing, session_auth, tokens, users
 from . import jobs, record_summaries, records_export
-from . import performance, performance_data
+from . import performance, performance_data, scorecards
 
 
 def create_blueprint():
@@ -13,7 +13,7 @@ def create_blueprint():
     blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
     for module in (health, metadata, records, formula, openapi_route,
                    session_auth, users, directory, tokens, audit_log, record_sharing,
-                   record_summaries, records_export, jobs, performance, performance_data):
+                   record_summaries, records_export, jobs, performance, performance_data, scorecards):
         module.register(blueprint)
     return blueprint
 

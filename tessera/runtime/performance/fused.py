@@ -1,0 +1,123 @@
+"""Several KPIs' actuals from one scan: KPIs over the same records, dated and credited alike.
+
+A scheme usually measures one object several ways (revenue, won deals, pipeline), each
+KPI with its own filter. Scanning the records once per KPI repeats the same join and
+bucketing; here KPIs that share object, date field and credit rule and that sum or
+count are computed by ONE grouped query with one conditional sum per KPI
+(``SUM(CASE WHEN <filter> THEN <argument> END)``), the WHERE clause keeping rows that
+any of them wants. Their adjustments come from one more grouped query for all of them.
+Other KPIs (averages, minimums, derived ratios, a KPI alone in its group) go through
+``actuals`` unchanged, so the numbers are the same either way.
+"""
+
+import json
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from tessera.formula import compile_sql
+
+from ..schema.formulas import TableBinder
+from ..schema.system_tables import kpi_adjustment
+from .actuals import _WIDE, _credit, _is_datetime, _period_ranges, _scaled, actuals, empty_value
+from .kpis import kpi_definition
+
+FUSABLE = ("SUM", "COUNT")
+_HUNDRED = Decimal(100)
+
+
+def _fusable(definition):
+    return definition.derived is None and definition.measure.function in FUSABLE
+
+
+def _group_key(definition):
+    doc = definition.doc
+    return doc["object"], doc["date_field"], json.dumps(doc["credit"], sort_keys=True)
+
+
+def actuals_of(conn, model, kpi_names, periods, users, *, env, timezone):
+    """{kpi: {(user_id, period_id): value}} of ``kpi_names``, as ``actuals`` answers each, with
+    one scan of the records per group of KPIs sharing object, date field and credit."""
+    found, groups = {}, {}
+    for name in kpi_names:
+        definition = kpi_definition(model, name)
+        if _fusable(definition):
+            groups.setdefault(_group_key(definition), []).append(definition)
+        else:
+            found[name] = actuals(conn, model, name, periods, users, env=env, timezone=timezone)
+    for definitions in groups.values():
+        if len(definitions) == 1 or not periods or users == []:
+            for definition in definitions:
+                found[definition.name] = actuals(conn, model, definition.name, periods, users, env=env,
+                                                 timezone=timezone)
+        else:
+            found.update(_fused(conn, model, definitions, periods, users, env, timezone))
+    return found
+
+
+def _conditional_sum(measure, argument, condition, share):
+    """The SUM of one KPI inside the shared scan: its value where its filter holds, else nothing."""
+    if measure.function == "SUM":
+        value = argument
+    else:  # COUNT() counts rows, COUNT(x) rows where x is set
+        value = sa.literal(1) if argument is None else sa.case((argument.is_not(None), 1), else_=sa.null())
+    if share is not None:
+        value = value * share
+    if condition is not None:
+        value = sa.case((condition, value), else_=sa.null())
+    return sa.func.sum(value)
+
+
+def _fused(conn, model, definitions, periods, users, env, timezone):
+    doc = definitions[0].doc
+    obj = model.objects[doc["object"]]
+    binder = TableBinder(model, obj, env, conn.dialect.name)
+    compiled = [(compile_sql(d.measure.argument, binder, env) if d.measure.argument is not None else None,
+                 compile_sql(d.filter, binder, env) if d.filter is not None else None) for d in definitions]
+    moment = binder.expression(doc["date_field"])
+    ranges = _period_ranges(periods, _is_datetime(obj, doc["date_field"]), timezone)
+    source, person, share = _credit(model, obj, binder, doc["credit"])
+    columns = [_conditional_sum(d.measure, argument, condition, share).label(f"v{i}")
+               for i, (d, (argument, condition)) in enumerate(zip(definitions, compiled))]
+    conditions = [condition for _, condition in compiled]
+    wanted = [] if any(c is None for c in conditions) else [sa.or_(*conditions)]
+    query = (sa.select(person.label("person"), ranges.c.idx, *columns)
+             .select_from(source.join(ranges, sa.and_(moment >= ranges.c.start, moment < ranges.c.stop)))
+             .where(person.is_not(None), *wanted)
+             .group_by(person, ranges.c.idx))
+    if users is not None:
+        query = query.where(person.in_(sorted(set(users))))
+    sums = {d.name: {} for d in definitions}
+    for row in conn.execute(query):
+        for i, d in enumerate(definitions):
+            value = row[i + 2]
+            if value is not None:
+                value = Decimal(str(value))
+                sums[d.name][(row.person, periods[row.idx].id)] = _WIDE.divide(value, _HUNDRED) if share is not None \
+                    else value
+    _add_adjustments(conn, sums, periods, users)
+    return {d.name: _finished(d, sums[d.name], periods, users) for d in definitions}
+
+
+def _add_adjustments(conn, sums, periods, users):
+    """Add every adjustment of the KPIs in ``sums`` to the person and period of its date: one query."""
+    ranges = _period_ranges(periods, False, "UTC", "adjustment_periods")
+    table = kpi_adjustment
+    value = sa.func.sum(sa.cast(table.c.value, sa.Numeric(38, 10)))
+    query = (sa.select(table.c.kpi, table.c.user_id, ranges.c.idx, value.label("value"))
+             .select_from(table.join(ranges, sa.and_(table.c.day >= ranges.c.start, table.c.day < ranges.c.stop)))
+             .where(table.c.kpi.in_(sorted(sums)))
+             .group_by(table.c.kpi, table.c.user_id, ranges.c.idx))
+    if users is not None:
+        query = query.where(table.c.user_id.in_(sorted(set(users))))
+    for row in conn.execute(query):
+        key = (row.user_id, periods[row.idx].id)
+        sums[row.kpi][key] = sums[row.kpi].get(key, Decimal(0)) + Decimal(str(row.value))
+
+
+def _finished(definition, sums, periods, users):
+    found = {key: _scaled(value, definition.scale) for key, value in sums.items()}
+    for user_id in users or ():
+        for period in periods:
+            found.setdefault((user_id, period.id), empty_value(definition))
+    return found
