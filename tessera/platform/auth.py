@@ -9,7 +9,7 @@ import time
 
 from flask import g, request
 
-from tessera.runtime.errors import AuthenticationFailed, ScopeExceeded
+from tessera.runtime.errors import AuthenticationFailed, DatabaseBusy, ScopeExceeded
 from tessera.runtime.identity.principal import PrincipalCache, user_with_version
 from tessera.runtime.identity.sessions import csrf_matches, find_session, touch_session
 from tessera.runtime.identity.tokens import authenticate_token_with_user, note_token_rejected, note_token_used
@@ -68,9 +68,7 @@ class Authenticator:
         except AuthenticationFailed as error:
             self._note_rejection(error)
             raise
-        if self._due(("token", ctx.token_id)):
-            with self.runtime.write() as conn:
-                note_token_used(conn, ctx)
+        self._note_use(("token", ctx.token_id), lambda conn: note_token_used(conn, ctx))
         return ctx
 
     def _model(self, conn):
@@ -91,10 +89,20 @@ class Authenticator:
                                           ip=client_ip())
         if request.method not in SAFE_METHODS and not csrf_matches(session, request.headers.get(CSRF_HEADER)):
             raise ApiProblem(403, "csrf_failed", "auth.csrf_required")
-        if self._due(("session", session["id"])):
-            with self.runtime.write() as conn:
-                touch_session(conn, session["id"])
+        self._note_use(("session", session["id"]), lambda conn: touch_session(conn, session["id"]))
         return ctx
+
+    def _note_use(self, key, write):
+        """Record, at most once a TOUCH_INTERVAL, that a token or session was used. A request
+        does not queue behind another writer for it (a long SQLite publish holds the lock):
+        while the lock is taken the note waits for a later request."""
+        if not self._due(key):
+            return
+        try:
+            with self.runtime.write(wait=False) as conn:
+                write(conn)
+        except DatabaseBusy:
+            self._touched.pop(key, None)
 
     def _due(self, key):
         now = time.monotonic()

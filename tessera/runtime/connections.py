@@ -102,13 +102,14 @@ class Connections:
             yield conn
 
     @contextmanager
-    def write(self):
+    def write(self, *, wait=True):
         """A write transaction: commits on success, rolls back on any error. Inside a request
         scope it ends the scope's read transaction and runs on the scope's connection; a write
-        inside a write joins it."""
+        inside a write joins it. With ``wait`` false it raises DatabaseBusy at once where
+        another writer holds SQLite's lock."""
         memo = self._memo.get()
         if memo is None:
-            with self._translated(), self._connect() as conn, _writing(conn):
+            with self._translated(), self._connect() as conn, _writing(conn, wait=wait):
                 yield conn
             return
         if memo.get("writing"):
@@ -119,7 +120,7 @@ class Connections:
             self._end_read(memo)
             memo["writing"] = True
             try:
-                with _writing(conn, self.autocommit_reads):
+                with _writing(conn, self.autocommit_reads, wait=wait):
                     yield conn
             finally:
                 memo["writing"] = False
@@ -209,12 +210,12 @@ def _unreachable(error):
 
 
 @contextmanager
-def _writing(conn, restore_autocommit=False):
+def _writing(conn, restore_autocommit=False, *, wait=True):
     """Run a write transaction on ``conn``, out of the read-only autocommit mode if it is in it."""
     if restore_autocommit:
         conn.execution_options(isolation_level=conn.default_isolation_level)
     try:
-        with write_transaction(conn):
+        with write_transaction(conn, wait=wait):
             yield conn
     finally:
         if restore_autocommit:

@@ -109,10 +109,11 @@ class Runtime:
             yield conn
 
     @contextmanager
-    def write(self):
+    def write(self, *, wait=True):
         """A write transaction: commits on success, rolls back on any error. Inside a request
-        scope it runs on the request's one connection."""
-        with using_field_types(self.field_types), self.connections.write() as conn:
+        scope it runs on the request's one connection. With ``wait`` false it raises
+        DatabaseBusy at once, rather than queue, while another writer holds SQLite's lock."""
+        with using_field_types(self.field_types), self.connections.write(wait=wait) as conn:
             yield conn
 
     def model(self, conn):

@@ -16,6 +16,10 @@ SQLITE_CONNECT_HOOKS = [install_sqlite_functions]
 
 #: Marks, in a pooled connection's info, that the transaction about to begin will write.
 WRITE_FLAG = "tessera_write"
+#: Marks a write that gives up at once, instead of waiting, when SQLite's write lock is held.
+NO_WAIT_FLAG = "tessera_no_wait"
+#: How long a SQLite connection waits for the write lock before the database reports it busy.
+SQLITE_BUSY_TIMEOUT_MS = 10000
 
 #: A pooled server connection idle for longer than this is pinged before it is handed out.
 IDLE_PING_SECONDS = 2.0
@@ -30,7 +34,7 @@ def _sqlite_setup(engine):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
         for hook in SQLITE_CONNECT_HOOKS:
             hook(dbapi_connection)
@@ -43,7 +47,15 @@ def _begin_sqlite(dbapi_connection):
     # read-to-write upgrade; readers stay concurrent under WAL. A dialect hook rather than
     # a "begin" event: any engine event makes SQLAlchemy dispatch events on every statement.
     immediate = dbapi_connection.info.get(WRITE_FLAG)
-    dbapi_connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    driver = dbapi_connection.driver_connection
+    if not dbapi_connection.info.get(NO_WAIT_FLAG):
+        driver.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        return
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def make_engine(url, **options):
@@ -88,15 +100,19 @@ def _ping_when_idle(engine):
 
 
 @contextmanager
-def write_transaction(conn):
-    """Begin a write transaction on ``conn`` (on SQLite it takes the write lock at once);
-    commit it when the block succeeds, roll it back when it raises."""
+def write_transaction(conn, *, wait=True):
+    """Begin a write transaction on ``conn`` (on SQLite it takes the write lock at once, and
+    with ``wait`` false fails at once rather than wait for another writer); commit it when
+    the block succeeds, roll it back when it raises."""
     info = conn.connection.info
     info[WRITE_FLAG] = True
+    if not wait:
+        info[NO_WAIT_FLAG] = True
     try:
         transaction = conn.begin()
     finally:
         info.pop(WRITE_FLAG, None)
+        info.pop(NO_WAIT_FLAG, None)
     with transaction:
         yield conn
 

@@ -3,12 +3,19 @@ Retry-After, and the outage is logged once; when every pooled connection stays b
 request answers 503 database_busy instead of failing with a 500."""
 
 import logging
+import sqlite3
+import time
 
 import pytest
+import sqlalchemy as sa
 
 from sqlalchemy.pool import NullPool
 
+from tessera.platform import create_app
 from tessera.runtime.db import make_engine
+from tessera.runtime.identity.tokens import create_token
+from tessera.runtime.identity.users import create_user
+from tessera.runtime.schema.system_tables import token as token_table
 from tests.platform.support import assert_problem
 from tests.platform.test_health import app_with, unreachable_url  # noqa: F401 - app_with is a fixture
 
@@ -95,3 +102,30 @@ def drop_pooled_connections(engine, database_url):
         for pid in pids:
             conn.exec_driver_sql("SELECT pg_terminate_backend(%(pid)s)", {"pid": pid})
     killer.dispose()
+
+
+def test_a_read_does_not_queue_behind_a_sqlite_writer_to_note_its_token_was_used(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'tessera.db'}", "TESTING": True})
+    runtime = app.extensions["tessera"]
+    try:
+        with runtime.write() as conn:
+            token = create_token(conn, create_user(conn, "admin", is_admin=True))
+        writer = sqlite3.connect(tmp_path / "tessera.db", isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock, as a long publish does
+        started = time.monotonic()
+        answer = app.test_client().get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200 and answer.get_json()["username"] == "admin"
+        assert time.monotonic() - started < 2  # not the 10 s busy timeout
+        writer.execute("ROLLBACK")
+        with runtime.read() as conn:
+            assert token_row(conn)["last_used_at"] is None  # noted by a later request instead
+        app.test_client().get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+        with runtime.read() as conn:
+            assert token_row(conn)["last_used_at"] is not None
+        writer.close()
+    finally:
+        runtime.dispose()
+
+
+def token_row(conn):
+    return conn.execute(sa.select(token_table)).mappings().one()
