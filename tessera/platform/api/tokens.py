@@ -7,7 +7,7 @@ from tessera.runtime.identity.tokens import MAX_DAYS, SCOPES
 
 from ..jsonio import json_response
 from ..openapi import operation, ref
-from ..openapi.components import TEXT, items_of, obj
+from ..openapi.components import items_of, obj
 from .common import ctx, runtime
 from .guards import optional_object_body
 

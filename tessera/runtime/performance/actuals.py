@@ -75,22 +75,31 @@ def _measured(conn, model, definition, periods, users, env, timezone):
     binder = TableBinder(model, obj, env, conn.dialect.name)
     argument = compile_sql(measure.argument, binder, env) if measure.argument is not None else None
     conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
-    moment = binder.expression(doc["date_field"])
-    ranges = _period_ranges(periods, _is_datetime(obj, doc["date_field"]), timezone)
     source, person, share = _credit(model, obj, binder, doc["credit"])
-    columns = _aggregate(measure, argument, share)
-    query = (sa.select(person.label("person"), ranges.c.idx, *columns)
-             .select_from(source.join(ranges, sa.and_(moment >= ranges.c.start, moment < ranges.c.stop)))
-             .where(person.is_not(None), *conditions)
-             .group_by(person, ranges.c.idx))
-    if users is not None:
-        query = query.where(person.in_(sorted(set(users))))
+    query = grouped_by_person_and_period(obj, doc, binder, (source, person), periods, timezone,
+                                         _aggregate(measure, argument, share), conditions, users)
     if adjustable(definition):
         query = _with_adjustments(query, definition, periods, users, share is not None)
     result = {}
     for row in conn.execute(query):
         result[(row.person, periods[row.idx].id)] = _scaled(_value(measure, row, share is not None), definition.scale)
     return result
+
+
+def grouped_by_person_and_period(obj, doc, binder, credited, periods, timezone, columns, conditions, users):
+    """SELECT person, period index and ``columns`` from ``credited`` (the (source, person) of
+    ``_credit``), joined to the periods by the KPI document's date field, filtered by
+    ``conditions``, grouped by person and period; only ``users`` when given."""
+    source, person = credited
+    moment = binder.expression(doc["date_field"])
+    ranges = _period_ranges(periods, _is_datetime(obj, doc["date_field"]), timezone)
+    query = (sa.select(person.label("person"), ranges.c.idx, *columns)
+             .select_from(source.join(ranges, sa.and_(moment >= ranges.c.start, moment < ranges.c.stop)))
+             .where(person.is_not(None), *conditions)
+             .group_by(person, ranges.c.idx))
+    if users is not None:
+        query = query.where(person.in_(sorted(set(users))))
+    return query
 
 
 def _with_adjustments(records, definition, periods, users, split):

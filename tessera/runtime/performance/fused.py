@@ -19,7 +19,7 @@ from tessera.formula import compile_sql
 
 from ..schema.formulas import TableBinder
 from ..schema.system_tables import kpi_adjustment
-from .actuals import _WIDE, _credit, _is_datetime, _period_ranges, _scaled, actuals, empty_value
+from .actuals import _WIDE, _credit, _period_ranges, _scaled, actuals, empty_value, grouped_by_person_and_period
 from .kpis import kpi_definition
 
 FUSABLE = ("SUM", "COUNT")
@@ -74,19 +74,13 @@ def _fused(conn, model, definitions, periods, users, env, timezone):
     binder = TableBinder(model, obj, env, conn.dialect.name)
     compiled = [(compile_sql(d.measure.argument, binder, env) if d.measure.argument is not None else None,
                  compile_sql(d.filter, binder, env) if d.filter is not None else None) for d in definitions]
-    moment = binder.expression(doc["date_field"])
-    ranges = _period_ranges(periods, _is_datetime(obj, doc["date_field"]), timezone)
     source, person, share = _credit(model, obj, binder, doc["credit"])
     columns = [_conditional_sum(d.measure, argument, condition, share).label(f"v{i}")
                for i, (d, (argument, condition)) in enumerate(zip(definitions, compiled))]
     conditions = [condition for _, condition in compiled]
     wanted = [] if any(c is None for c in conditions) else [sa.or_(*conditions)]
-    query = (sa.select(person.label("person"), ranges.c.idx, *columns)
-             .select_from(source.join(ranges, sa.and_(moment >= ranges.c.start, moment < ranges.c.stop)))
-             .where(person.is_not(None), *wanted)
-             .group_by(person, ranges.c.idx))
-    if users is not None:
-        query = query.where(person.in_(sorted(set(users))))
+    query = grouped_by_person_and_period(obj, doc, binder, (source, person), periods, timezone,
+                                         columns, wanted, users)
     sums = {d.name: {} for d in definitions}
     for row in conn.execute(query):
         for i, d in enumerate(definitions):
