@@ -89,3 +89,19 @@ def test_each_non_additive_kpi_is_one_query_grouped_by_team_whatever_the_number_
     assert floor.api.get("/api/v1/scorecards?team=sales&period=2026-Q1").status_code == 200
     # discount, biggest, smallest and accounts; the ratio's parts add up from the members' counts
     assert len([s for s in seen if "team_units" in s and "GROUP BY" in s]) == 4
+
+
+def test_members_targets_add_up_to_a_team_target_only_for_sums_and_counts(floor):
+    for who in ("ann", "bob"):
+        for name, value in (("discount", "8"), ("accounts", "1"), ("win_rate", "0.5")):
+            response = floor.api.post("/api/v1/targets", json={"kpi": name, "user": floor.ids[who],
+                                                               "period": "2026-Q1", "value": value})
+            assert response.status_code == 201, response.get_json()
+    east = floor.api.get("/api/v1/scorecards?team=east&period=2026-Q1").get_json()
+    # 8 % and 8 % are no team target of 16 %; nor are two win rates of 0.5 a team rate of 1
+    assert [(i["kpi"], i["target"], i["flags"]) for i in east["items"]] == [
+        ("discount", None, ["no_target"]), ("biggest", None, ["no_target"]), ("smallest", None, ["no_target"]),
+        ("accounts", None, ["no_target"]), ("win_rate", None, ["no_target"])]
+    # each member still counts against their own target: discounts 7 and 6 beat 8 (lower is better), 2 and 1
+    # accounts reach 1, win rates 2/3 and 1/2 reach 0.5
+    assert [i["members_at_or_above_target"] for i in east["items"]] == [2, 0, 0, 2, 2]

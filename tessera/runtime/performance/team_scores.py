@@ -15,7 +15,7 @@ from ..identity.units import tree
 from .kpis import kpi_definition
 from .scoring import Scoring, attainment, score_item, total
 from .targets import resolve_targets
-from .team_actuals import TeamActuals, TeamScope
+from .team_actuals import SUMMED, TeamActuals, TeamScope
 from .watching import members_of
 
 
@@ -53,6 +53,15 @@ def _reached(actual, target, direction):
     return a is not None and a >= 1
 
 
+def _team_target(resolved, definition):
+    """The team's target value: a sum of its members' targets only for a KPI whose team actual is
+    the sum of theirs (four reps' 8 % discount targets are not a team target of 32 %)."""
+    if resolved.source == "team_members" and not (definition.derived is None
+                                                  and definition.measure.function in SUMMED):
+        return None
+    return resolved.value
+
+
 def score_teams(conn, model, scheme, period, teams, *, env, timezone):
     """{team name: (lines, total, incomplete)} of ``teams`` ({name: TeamScope}) under ``scheme``."""
     found = TeamActuals(conn, model, period, teams, env=env, timezone=timezone)
@@ -64,7 +73,7 @@ def score_teams(conn, model, scheme, period, teams, *, env, timezone):
         values, team_values = found.people(item["kpi"]), found.teams(item["kpi"])
         targets = resolve_targets(conn, item["kpi"], period, users=everyone, teams=sorted(teams))
         for name, scope in teams.items():
-            target = targets[("team", name)].value
+            target = _team_target(targets[("team", name)], definition)
             scored = score_item(team_values[name], target, weight=item["weight"], direction=direction,
                                 scoring=Scoring.from_document(item.get("scoring")))
             reached = sum(1 for u in scope.members
