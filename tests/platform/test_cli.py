@@ -268,6 +268,16 @@ def test_the_demo_token_works_against_the_web_app(tessera, web):
     assert response.get_json()["items"]
 
 
+def test_the_demo_prints_a_leaderboard_request_that_answers_the_sales_team(tessera, web):
+    lines = tessera("demo", "--no-serve").stderr.splitlines()
+    shown = [line for line in lines if "/api/v1/leaderboard?" in line]
+    assert len(shown) == 1
+    token, url = re.search(r'Bearer (\S+)" "http://[^/]+(/api/v1/leaderboard\?[^"]+)"', shown[0]).groups()
+    response = web().get(url, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert [row["rank"] for row in response.get_json()["rows"]] == [1, 2, 3, 4]
+
+
 def test_demo_after_init_uses_the_existing_administrator(tessera, inspect_db):
     tessera("init")
     assert tessera("demo", "--no-serve").exit_code == 0
