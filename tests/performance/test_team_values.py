@@ -105,3 +105,11 @@ def test_members_targets_add_up_to_a_team_target_only_for_sums_and_counts(floor)
     # each member still counts against their own target: discounts 7 and 6 beat 8 (lower is better), 2 and 1
     # accounts reach 1, win rates 2/3 and 1/2 reach 0.5
     assert [i["members_at_or_above_target"] for i in east["items"]] == [2, 0, 0, 2, 2]
+
+
+def test_many_teams_are_read_through_a_units_table_built_in_chunks_with_the_same_numbers(floor, monkeypatch):
+    # SQLite refuses a compound SELECT of more than 500 terms: the literal rows come in chunks
+    before = floor.api.get("/api/v1/scorecards?team=sales&period=2026-Q1").get_json()
+    monkeypatch.setattr("tessera.runtime.performance.team_actuals._CHUNK", 2)
+    after = floor.api.get("/api/v1/scorecards?team=sales&period=2026-Q1").get_json()
+    assert after == before and _actuals(after) == ["10.00", "1000.00", "200.00", "2", "0.6667"]
