@@ -109,7 +109,8 @@ def grouped_by_team(conn, model, definition, period, scopes, *, env, timezone):
 
 
 def _unit_rows(rows):
-    """A derived table (idx, unit_id) of ``rows``, in compounds of at most ``_CHUNK`` literal SELECTs."""
+    """A derived table (idx, unit_id) of ``rows``, in UNION ALL compounds of at most ``_CHUNK``
+    literal SELECTs (SQLite refuses compounds of more than 500 terms)."""
     selects = [sa.select(sa.literal(idx, sa.Integer()).label("idx"), sa.literal(unit, sa.Integer()).label("unit_id"))
                for idx, unit in rows]
     chunks = [sa.union_all(*part) if len(part) > 1 else part[0]
