@@ -45,8 +45,8 @@ def load_demo(runtime, folder=EXAMPLE):
     with runtime.read() as conn:
         user = find_user(conn, "admin")
     ctx = Context(user_id=user["id"], username="admin", is_admin=True)
-    load_people(runtime, ctx, folder)
     _publish_model(runtime, ctx, folder)
+    load_people(runtime, ctx, folder)
     _load_records(runtime, ctx, folder)
     load_quarter(runtime, ctx, folder)
     return runtime.tokens.issue(ctx, {"name": "demo"})["token"]

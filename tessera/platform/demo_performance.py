@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tessera.runtime.errors import DirectoryEntryNotFound
+from tessera.runtime.identity.principal import context_for_user
 from tessera.runtime.identity.users import find_user
 from tessera.runtime.performance import periods as P
 
@@ -72,15 +73,25 @@ def load_quarter(runtime, ctx, folder):
         return
     spec = _read(folder, "quarter.json")
     ids = _user_ids(runtime, sorted({deal["rep"] for deal in spec["deals"]}))
-    deals = [{"title": deal["title"], "amount": deal["amount"], "stage": deal["stage"], "sales_rep": ids[deal["rep"]],
-              "close_date": min(period.start + timedelta(days=deal["day"]), today).isoformat(),
-              **{key: deal[key] for key in ("margin", "discount") if key in deal}} for deal in spec["deals"]]
-    created = runtime.records.create_many(ctx, "opportunity", deals)
-    splits = [{"opportunity": record_id, "member": ids[who], "share": share}
-              for record_id, deal in zip(created, spec["deals"]) if deal["stage"] == "Won"
-              for who, share in deal.get("splits", [[deal["rep"], 100]])]
-    runtime.records.create_many(ctx, "opportunity_split", splits)
+    for rep, user_id in ids.items():
+        _create_deals(runtime, user_id, [deal for deal in spec["deals"] if deal["rep"] == rep], ids, period, today)
     runtime.performance.targets.import_csv(ctx, _targets_csv(spec["targets"], period))
+
+
+def _create_deals(runtime, user_id, deals, ids, period, today):
+    """Create one rep's deals in their own name (they own them, as they would working the app),
+    then the won deals' splits."""
+    with runtime.read() as conn:
+        rep = context_for_user(conn, runtime.model(conn), user_id)
+    created = runtime.records.create_many(rep, "opportunity", [
+        {"title": deal["title"], "amount": deal["amount"], "stage": deal["stage"], "sales_rep": user_id,
+         "close_date": min(period.start + timedelta(days=deal["day"]), today).isoformat(),
+         **{key: deal[key] for key in ("margin", "discount") if key in deal}} for deal in deals])
+    splits = [{"opportunity": record_id, "member": ids[who], "share": share}
+              for record_id, deal in zip(created, deals) if deal["stage"] == "Won"
+              for who, share in deal.get("splits", [[deal["rep"], 100]])]
+    if splits:
+        runtime.records.create_many(rep, "opportunity_split", splits)
 
 
 def _targets_csv(targets, period):

@@ -8,7 +8,7 @@ import pytest
 
 from tessera.platform.demo import load_demo
 from tessera.platform.demo_performance import current_quarter
-from tessera.runtime.identity.users import find_user
+from tessera.runtime.identity.users import create_token, find_user
 from tests.conftest import Api
 
 
@@ -70,3 +70,34 @@ def test_loading_the_demo_again_adds_no_deal_and_no_target(demo):
     assert admin.get("/api/v1/objects/opportunity/records/count").get_json() == count
     assert admin.get("/api/v1/targets?limit=1000").get_json()["items"] == targets
     assert len(targets) == 22 and _rows(admin, period)[0] == ("Chen Jie", "122.17", 1)
+
+
+def _as(runtime, app, username):
+    with runtime.write() as conn:
+        return Api(app.test_client(), create_token(conn, find_user(conn, username)["id"]))
+
+
+def test_a_demo_rep_opens_their_own_deals_behind_a_number_and_not_a_peers(demo, app):
+    runtime, _, period = demo
+    wang = _as(runtime, app, "wang.fang")
+    why = wang.get(f"/api/v1/scorecards/explain?period={period}&kpi=team_selling").get_json()
+    # 40 % of Li Wei's deal (his record), then her own two deals in full: 48000 + 90000 + 30000
+    assert [(line["share"], line["contribution"], (line["record"] or {}).get("title")) for line in why["lines"]] == [
+        ("40", "48000.00", None), ("100", "90000.00", "Water works service"),
+        ("100", "30000.00", "Dairy pumps")]
+    assert why["actual"] == "168000.00"
+    peer = wang.get(f"/api/v1/scorecards?user={find_user_id(runtime, 'li.wei')}&period={period}")
+    assert peer.status_code == 404
+
+
+def test_the_demo_manager_sees_every_rep_and_the_team(demo, app):
+    runtime, _, period = demo
+    zhao = _as(runtime, app, "zhao.lei")
+    card = zhao.get(f"/api/v1/scorecards?user={find_user_id(runtime, 'zhang.min')}&period={period}").get_json()
+    assert (card["total"], card["rank"]) == ("81.26", 4)
+    assert zhao.get(f"/api/v1/scorecards?team=sales&period={period}").status_code == 200
+
+
+def find_user_id(runtime, username):
+    with runtime.read() as conn:
+        return find_user(conn, username)["id"]
