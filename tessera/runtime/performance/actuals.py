@@ -77,13 +77,23 @@ def _measured(conn, model, definition, periods, users, env, timezone):
     conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
     source, person, share = _credit(model, obj, binder, doc["credit"])
     query = grouped_by_person_and_period(obj, doc, binder, (source, person), periods, timezone,
-                                         _aggregate(measure, argument, share), conditions, users)
+                                         _aggregate(measure, argument, share), conditions,
+                                         in_sql(users, share))
     if adjustable(definition):
         query = _with_adjustments(query, definition, periods, users, share is not None)
-    result = {}
+    result, kept = {}, None if users is None else set(users)
     for row in conn.execute(query):
-        result[(row.person, periods[row.idx].id)] = _scaled(_value(measure, row, share is not None), definition.scale)
+        if kept is None or row.person in kept:
+            result[(row.person, periods[row.idx].id)] = _scaled(_value(measure, row, share is not None),
+                                                                definition.scale)
     return result
+
+
+def in_sql(users, share):
+    """The people a grouped query itself keeps: all of them under split credit, where the
+    rows are kept afterwards instead. A list of people there would lead SQLite to probe
+    the split index once per person for every record (slower than grouping everyone)."""
+    return None if share is not None else users
 
 
 def grouped_by_person_and_period(obj, doc, binder, credited, periods, timezone, columns, conditions, users):

@@ -19,7 +19,8 @@ from tessera.formula import compile_sql
 
 from ..schema.formulas import TableBinder
 from ..schema.system_tables import kpi_adjustment
-from .actuals import _WIDE, _credit, _period_ranges, _scaled, actuals, empty_value, grouped_by_person_and_period
+from .actuals import (_WIDE, _credit, _period_ranges, _scaled, actuals, empty_value, grouped_by_person_and_period,
+                      in_sql)
 from .kpis import kpi_definition
 
 FUSABLE = ("SUM", "COUNT")
@@ -80,9 +81,11 @@ def _fused(conn, model, definitions, periods, users, env, timezone):
     conditions = [condition for _, condition in compiled]
     wanted = [] if any(c is None for c in conditions) else [sa.or_(*conditions)]
     query = grouped_by_person_and_period(obj, doc, binder, (source, person), periods, timezone,
-                                         columns, wanted, users)
-    sums = {d.name: {} for d in definitions}
+                                         columns, wanted, in_sql(users, share))
+    sums, kept = {d.name: {} for d in definitions}, None if users is None else set(users)
     for row in conn.execute(query):
+        if kept is not None and row.person not in kept:
+            continue
         for i, d in enumerate(definitions):
             value = row[i + 2]
             if value is not None:

@@ -17,7 +17,7 @@ from .assignments import assignment_windows
 from .kpis import kpi_definition
 from .schemes import applies_to_users
 from .scoring import Scoring, ranks, score_item, total
-from .targets import resolve_targets
+from .targets import resolve_many
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,10 @@ def score_people(conn, model, scheme, period, people, *, env, timezone):
     per_item = []
     kpis = [item["kpi"] for item in scheme.items]
     values_of = credited(conn, model, kpis, period, people, env=env, timezone=timezone)
+    targets_of = resolve_many(conn, kpis, period, users=sorted(people))
     for item in scheme.items:
         rule = _Rule(item, kpi_definition(model, item["kpi"]))
-        values = values_of[item["kpi"]]
-        targets = resolve_targets(conn, item["kpi"], period, users=sorted(people))
-        per_item.append((rule, values, targets))
+        per_item.append((rule, values_of[item["kpi"]], targets_of[item["kpi"]]))
     cards = {}
     for user_id, windows in people.items():
         lines = [_line(rule, values.get(user_id), targets[("user", user_id)], windows, period, scheme)
