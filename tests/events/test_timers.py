@@ -222,3 +222,19 @@ def test_a_timer_claimed_by_a_runner_that_died_fires_once_its_lease_has_expired(
     assert timers.run_due() == 0
     clock.advance(seconds=timers.policy.lease_seconds)
     assert timers.run_due() == 1 and fired_ids(runtime) == [timer_id]
+
+
+def test_inside_a_request_scope_a_schedule_is_announced_when_the_outermost_write_commits(runtime, clock, timers):
+    announced = []
+    timers.announce = lambda timer_id, _due_at: announced.append(timer_id)
+    with runtime.request_scope():
+        with runtime.write():
+            with runtime.write() as joined:  # a service's write inside the operation's
+                timer_id = timers.schedule(joined, "ping", START)
+            assert announced == []
+        assert announced == [timer_id]
+        with pytest.raises(RuntimeError), runtime.write() as conn:
+            timers.schedule(conn, "ping", START)
+            raise RuntimeError("rolled back")
+    assert announced == [timer_id]
+    assert timers.run_due() == 1 and fired_ids(runtime) == [timer_id]
