@@ -1,11 +1,14 @@
 """Durable timers fire once when the runtime's clock reaches them, never before, never when
 cancelled or rolled back; a failing handler is retried with backoff and ends dead."""
 
+import sqlite3
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert
 
+from tessera.runtime import Runtime
 from tessera.runtime.clock import FrozenClock
 from tessera.runtime.events import timer_runner
 from tessera.runtime.events.timer_runner import TimerPolicy
@@ -238,3 +241,19 @@ def test_inside_a_request_scope_a_schedule_is_announced_when_the_outermost_write
             raise RuntimeError("rolled back")
     assert announced == [timer_id]
     assert timers.run_due() == 1 and fired_ids(runtime) == [timer_id]
+
+
+def test_a_poll_with_nothing_due_takes_no_write_lock(tmp_path):
+    path = tmp_path / "busy.db"
+    runtime = Runtime(f"sqlite:///{path}")
+    runtime.create_schema()
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # a long publish holds SQLite's one write lock
+        started = time.monotonic()
+        assert runtime.timers.run_due() == 0
+        assert time.monotonic() - started < 1  # not the 10 s a writer would wait
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        runtime.dispose()

@@ -45,6 +45,12 @@ def _claimable(now):
             or_(timer.c.lease_until.is_(None), timer.c.lease_until <= now))
 
 
+def any_due(conn, now):
+    """Whether some timer is due and unclaimed at ``now`` (a read: pollers take no write lock
+    when there is nothing to do)."""
+    return conn.execute(select(timer.c.id).where(*_claimable(now)).limit(1)).first() is not None
+
+
 def claim(conn, now, policy, *, timer_id=None, limit=None):
     """Lease the due, unclaimed timers (only ``timer_id``, when given), soonest first; return
     (the lease token, their ids)."""

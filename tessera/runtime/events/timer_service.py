@@ -63,7 +63,7 @@ class TimerService:
     def run_due(self, *, limit=None):
         """Fire every timer due by the runtime's clock (at most ``limit``); return how many fired."""
         fired = 0
-        while limit is None or fired < limit:
+        while (limit is None or fired < limit) and self._any_due():
             token, ids = self._claim(limit=None if limit is None else limit - fired)
             fired += sum(self._fire(timer_id, token) for timer_id in ids)
             if len(ids) < self.policy.batch:
@@ -77,6 +77,10 @@ class TimerService:
 
     def _now(self):
         return naive_utc(self.runtime.clock())
+
+    def _any_due(self):
+        with self.runtime.read() as conn:
+            return timer_runner.any_due(conn, self._now())
 
     def _claim(self, **which):
         with self.runtime.write() as conn:
