@@ -67,7 +67,10 @@ def worker(burst):
     settings = _settings()
     if not settings["REDIS_URL"] and not burst:
         say("cli.worker.polling", seconds=settings["TIMER_POLL_SECONDS"], err=True)
-    run_worker_process(settings, burst=burst)
+    try:
+        run_worker_process(settings, burst=burst)
+    except KeyboardInterrupt:  # Ctrl+C ends the poll; a timer being fired rolls back and fires later
+        pass
 
 
 @main.group()
