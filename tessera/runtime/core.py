@@ -177,8 +177,9 @@ class Runtime:
         return model, obj
 
     def eval_env(self, ctx=None, conn=None, model=None, *, is_new=False):
-        """The formula environment for ``ctx`` now: org date, UTC time, $user, lookups via ``conn``."""
-        today, now = org_clock(self.timezone)
+        """The formula environment for ``ctx`` at the runtime's clock: org date, UTC time, $user,
+        lookups via ``conn``."""
+        today, now = org_clock(self.timezone, self.clock())
         env = EvalEnv(today=today, now=now, user=user_values(ctx),
                       fiscal_year_start_month=self.fiscal_year_start_month, is_new=is_new)
         if conn is not None:

@@ -257,3 +257,13 @@ def test_a_poll_with_nothing_due_takes_no_write_lock(tmp_path):
         writer.execute("ROLLBACK")
         writer.close()
         runtime.dispose()
+
+
+def test_formulas_read_today_and_now_from_the_runtimes_clock(runtime, clock):
+    clock.advance(hours=20)  # 2026-12-02 05:00 UTC
+    env = runtime.eval_env()
+    assert (env.today.isoformat(), env.now) == ("2026-12-02", NAIVE_START + timedelta(hours=20))
+    runtime.timezone = "America/New_York"
+    assert runtime.eval_env().today.isoformat() == "2026-12-02"
+    clock.advance(hours=-6)  # 23:00 UTC on the 1st, 18:00 in New York
+    assert runtime.eval_env().today.isoformat() == "2026-12-01"
