@@ -7,7 +7,6 @@ from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
 
 from tessera.runtime import Runtime
-from tessera.runtime.events.timer_runner import TimerPolicy
 from tessera.runtime.identity.login_policy import LoginPolicy
 
 from . import converters, i18n, problems
@@ -15,6 +14,7 @@ from .api import create_blueprint
 from .config import load_settings
 from .plugins import install_catalogs, install_formula_functions, make_plugin_manager, runtime_options_of
 from .security import install_security
+from .timer_jobs import timer_policy
 
 
 def create_app(config=None, *, plugins=()):
@@ -61,11 +61,6 @@ def engine_options(settings):
     """SQLAlchemy engine options from the database settings."""
     return {"echo": settings["SQL_ECHO"], "pool_size": settings["DATABASE_POOL_SIZE"],
             "pool_timeout": settings["DATABASE_POOL_TIMEOUT"]}
-
-
-def timer_policy(settings):
-    """The runtime's TimerPolicy from the timer settings."""
-    return TimerPolicy(max_attempts=settings["TIMER_MAX_ATTEMPTS"], retry_seconds=settings["TIMER_RETRY_SECONDS"])
 
 
 def login_policy(settings):

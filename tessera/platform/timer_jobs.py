@@ -20,10 +20,14 @@ log = logging.getLogger(__name__)
 TIMER_JOB_RESULT_TTL = 60
 
 
+def timer_policy(settings):
+    """The runtime's TimerPolicy from the timer settings."""
+    return TimerPolicy(max_attempts=settings["TIMER_MAX_ATTEMPTS"], retry_seconds=settings["TIMER_RETRY_SECONDS"])
+
+
 def settings_runtime(settings):
     """A Runtime for a worker process: the configured database, time zone, timer policy and plugins."""
-    policy = TimerPolicy(max_attempts=settings["TIMER_MAX_ATTEMPTS"], retry_seconds=settings["TIMER_RETRY_SECONDS"])
-    runtime = Runtime(settings["DATABASE_URL"], timezone=settings["TIMEZONE"], timer_policy=policy,
+    runtime = Runtime(settings["DATABASE_URL"], timezone=settings["TIMEZONE"], timer_policy=timer_policy(settings),
                       fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"], **plugged_runtime_options())
     if settings["REDIS_URL"]:
         runtime.timers.announce = RqTimerAnnouncer(settings["REDIS_URL"])

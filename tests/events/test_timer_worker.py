@@ -11,6 +11,7 @@ from redis import Redis
 
 from tessera.platform import create_app, hookimpl, timer_jobs
 from tessera.platform.cli import main
+from tessera.platform.config import load_settings
 from tessera.platform.plugins import plugged_runtime_options
 from tessera.runtime import Runtime
 from tessera.runtime.clock import utc_now
@@ -140,3 +141,15 @@ def test_a_tick_that_cannot_reach_the_database_is_logged_and_the_poll_goes_on(tm
     finally:
         runtime.dispose()
     assert "could not fire the due timers" in caplog.text
+
+
+def test_the_timer_settings_shape_the_apps_and_the_workers_retry_policy(database_url):
+    settings = {"TIMER_MAX_ATTEMPTS": 2, "TIMER_RETRY_SECONDS": 7}
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, **settings})
+    worker = timer_jobs.settings_runtime(load_settings({"DATABASE_URL": database_url, **settings}))
+    try:
+        for runtime in (app.extensions["tessera"], worker):
+            assert (runtime.timers.policy.max_attempts, runtime.timers.policy.retry_seconds) == (2, 7)
+    finally:
+        app.extensions["tessera"].dispose()
+        worker.dispose()
