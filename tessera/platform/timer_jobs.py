@@ -16,6 +16,9 @@ from .plugins import plugged_runtime_options
 
 log = logging.getLogger(__name__)
 
+#: Seconds a request waits for Redis to take a timer's job; a timer not enqueued waits for
+#: the workers' database poll instead.
+REDIS_TIMEOUT = 2.0
 #: Seconds rq keeps the (empty) result of a timer job.
 TIMER_JOB_RESULT_TTL = 60
 
@@ -43,7 +46,8 @@ class RqTimerAnnouncer:
 
         from tessera.runtime.events.jobs import QUEUE_NAME
 
-        self.queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+        connection = Redis.from_url(redis_url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
+        self.queue = Queue(QUEUE_NAME, connection=connection)
 
     def __call__(self, timer_id, due_at):
         """Enqueue ``fire_timer_job(timer_id)`` for ``due_at`` (aware, or naive UTC)."""

@@ -153,3 +153,11 @@ def test_the_timer_settings_shape_the_apps_and_the_workers_retry_policy(database
     finally:
         app.extensions["tessera"].dispose()
         worker.dispose()
+
+
+def test_when_redis_does_not_answer_the_schedule_commits_and_the_poll_fires_it(runtime):
+    runtime.timers.register("ping", mark_fired)
+    runtime.timers.announce = timer_jobs.RqTimerAnnouncer("redis://127.0.0.1:1/0")  # nothing listens there
+    timer_id = _schedule(runtime, utc_now())
+    assert timer_row(runtime, timer_id)["status"] == "scheduled"
+    assert runtime.timers.run_due() == 1 and fired_ids(runtime) == [timer_id]
