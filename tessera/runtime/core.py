@@ -69,7 +69,7 @@ class Runtime:
                  fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
                  timer_handlers=None, timer_policy=None):
         self.timezone = timezone
-        #: Returns the current time, aware, in UTC; tests give a FrozenClock (``clock.py``).
+        #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
         self.clock = clock or utc_now
         self.field_types = field_types or BUILTIN_FIELD_TYPES
         self.login_policy = login_policy or LoginPolicy()

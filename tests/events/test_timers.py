@@ -267,3 +267,17 @@ def test_formulas_read_today_and_now_from_the_runtimes_clock(runtime, clock):
     assert runtime.eval_env().today.isoformat() == "2026-12-02"
     clock.advance(hours=-6)  # 23:00 UTC on the 1st, 18:00 in New York
     assert runtime.eval_env().today.isoformat() == "2026-12-01"
+
+
+def test_a_clock_giving_naive_utc_times_is_read_as_utc_whatever_the_machines_zone(runtime, timers, monkeypatch):
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        runtime.clock = lambda: NAIVE_START + timedelta(hours=14)  # 23:00 UTC, still the 1st
+        assert runtime.eval_env().today.isoformat() == "2026-12-01"
+        timer_id = schedule(runtime, START + timedelta(hours=14))
+        assert timers.run_due() == 1
+        assert timer_row(runtime, timer_id)["fired_at"] == NAIVE_START + timedelta(hours=14)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

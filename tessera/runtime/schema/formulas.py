@@ -179,9 +179,10 @@ class _PrefixedBinder:
 
 
 def org_clock(timezone_name, now=None):
-    """Return (today in the organisation's time zone, now in naive UTC) at ``now`` (aware;
-    default: the current time)."""
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    """Return (today in the organisation's time zone, now in naive UTC) at ``now`` (aware, or
+    naive UTC; default: the current time)."""
+    now = now or datetime.now(timezone.utc)
+    now = now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
     return now.astimezone(ZoneInfo(timezone_name)).date(), now.replace(tzinfo=None)
 
 
