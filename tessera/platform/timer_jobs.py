@@ -102,6 +102,7 @@ def run_worker_process(settings, *, burst=False):
     without, the database poll alone. With ``burst``, fire what is due (and drain the queue) and return."""
     runtime = settings_runtime(settings)
     try:
+        runtime.create_schema()  # a database older than its timers table gets it
         if burst:
             if settings["REDIS_URL"]:
                 _run_rq(settings["REDIS_URL"], burst=True)

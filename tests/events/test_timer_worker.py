@@ -161,3 +161,15 @@ def test_when_redis_does_not_answer_the_schedule_commits_and_the_poll_fires_it(r
     timer_id = _schedule(runtime, utc_now())
     assert timer_row(runtime, timer_id)["status"] == "scheduled"
     assert runtime.timers.run_due() == 1 and fired_ids(runtime) == [timer_id]
+
+
+def test_tessera_worker_creates_the_timer_table_of_a_database_that_lacks_it(tmp_path, worker_env):
+    worker_env.setenv("TESSERA_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    result = CliRunner().invoke(main, ["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert "could not fire" not in result.output
+    runtime = Runtime(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        assert runtime.timers.run_due() == 0
+    finally:
+        runtime.dispose()
