@@ -281,3 +281,17 @@ def test_a_clock_giving_naive_utc_times_is_read_as_utc_whatever_the_machines_zon
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_kind_registered_with_its_own_policy_is_retried_by_it(runtime, clock, timers):
+    def broken(_rt, _conn, _timer):
+        raise ValueError("receiver answered 500")
+    timers.register("webhook", broken, policy=TimerPolicy(max_attempts=2, retry_seconds=1))
+    timers.register("other", broken)
+    webhook, other = schedule(runtime, START, "webhook"), schedule(runtime, START, "other")
+    timers.run_due()
+    assert [timer_row(runtime, i)["due_at"] for i in (webhook, other)] == \
+        [NAIVE_START + timedelta(seconds=1), NAIVE_START + timedelta(seconds=30)]
+    clock.advance(seconds=1)
+    timers.run_due()
+    assert [timer_row(runtime, i)["status"] for i in (webhook, other)] == ["dead", "scheduled"]

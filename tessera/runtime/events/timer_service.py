@@ -32,15 +32,18 @@ class TimerService:
         self.policy = policy or TimerPolicy()
         #: Called as ``announce(timer_id, due_at)`` after the commit of a schedule (rq enqueues).
         self.announce = None
-        self._handlers = {}
+        self._handlers, self._policies = {}, {}
         for kind, handler in (handlers or {}).items():
             self.register(kind, handler)
 
-    def register(self, kind, handler):
-        """Let ``handler(runtime, conn, timer)`` fire the timers of ``kind``; a kind has one handler."""
+    def register(self, kind, handler, *, policy=None):
+        """Let ``handler(runtime, conn, timer)`` fire the timers of ``kind``; a kind has one handler.
+        ``policy`` (a TimerPolicy) retries this kind's failures its own way instead of the runtime's."""
         if kind in self._handlers and self._handlers[kind] is not handler:
             raise ValueError(f"timer kind {kind!r} already has a handler")
         self._handlers[kind] = handler
+        if policy is not None:
+            self._policies[kind] = policy
 
     def kinds(self):
         """The kinds this process can fire, sorted."""
@@ -110,7 +113,8 @@ class TimerService:
 
     def _record_failure(self, row, token, error):
         with self.runtime.write() as conn:
-            due_at = timer_runner.mark_failed(conn, row, token, self._now(), self.policy, error)
+            policy = self._policies.get(row["kind"], self.policy)
+            due_at = timer_runner.mark_failed(conn, row, token, self._now(), policy, error)
             if due_at is not None:
                 self._announce_after_commit(conn, row["id"], due_at)
             else:
