@@ -24,8 +24,8 @@ from .actuals import (
     _value,
     actuals,
     empty_value,
-    grouped_by_person_and_period,
 )
+from .grouping import grouped_parts, union
 from .kpis import kpi_definition
 
 #: Measures whose team value is the sum of the members' values.
@@ -100,9 +100,9 @@ def grouped_by_team(conn, model, definition, period, scopes, *, env, timezone):
     units = _unit_rows(rows)
     joined = (source.join(member, member.c.id == person)
               .join(units, units.c.unit_id == member.c.team_id))
-    query = grouped_by_person_and_period(obj, doc, binder, (joined, units.c.idx), [period], timezone,
-                                         _aggregate(measure, argument, share),
-                                         [*conditions, member.c.active.is_(True)], None)
+    query = union(grouped_parts(obj, doc, binder, (joined, units.c.idx), [period], timezone,
+                                _aggregate(measure, argument, share), [*conditions, member.c.active.is_(True)],
+                                None))
     for row in conn.execute(query):
         found[names[row.person]] = _scaled(_value(measure, row, share is not None), definition.scale)
     return found
