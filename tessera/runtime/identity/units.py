@@ -11,10 +11,9 @@ from tessera.i18n import Message
 from tessera.metadata.names import name_problem
 from tessera.metadata.store import utcnow
 
-from . import version as directory_version
-from ..schema.system_tables import role, team, user_role
 from ..errors import DirectoryConflict, DirectoryEntryNotFound, RecordInvalid
-from ..schema.system_tables import kpi_target, user
+from ..schema.system_tables import kpi_target, role, team, user, user_role
+from . import version as directory_version
 
 UNIT_TABLES = {"team": team, "role": role}
 MAX_DEPTH = 64
