@@ -16,7 +16,7 @@ from .kpis import kpi_definition
 from .scoring import Scoring, attainment, score_item, total
 from .targets import resolve_targets
 from .team_actuals import SUMMED, TeamActuals, TeamScope
-from .watching import members_of
+from .watching import members_by_team
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,9 @@ class TeamLine:
 
 
 def team_scopes(conn, team_ids):
-    """{team id: TeamScope of that team and every team below it: their ids and active members}."""
-    units = tree(conn, "team")
+    """{team id: TeamScope of that team and every team below it: their ids and active members}
+    (two queries whatever the number of teams)."""
+    units, by_team = tree(conn, "team"), members_by_team(conn)
     children = {}
     for team_id, (_, parent) in units.items():
         children.setdefault(parent, []).append(team_id)
@@ -44,7 +45,7 @@ def team_scopes(conn, team_ids):
             for child in children.get(pending.pop(), ()):
                 subtree.add(child)
                 pending.append(child)
-        found[team_id] = TeamScope(frozenset(subtree), frozenset(members_of(conn, subtree)))
+        found[team_id] = TeamScope(frozenset(subtree), frozenset().union(*(by_team.get(u, ()) for u in subtree)))
     return found
 
 
