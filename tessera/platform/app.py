@@ -95,7 +95,7 @@ class SignerOnceSessionInterface(SecureCookieSessionInterface):
     with its signer built once per app instead of on every request."""
 
     def open_session(self, app, request):
-        if self.get_cookie_name(app) not in request.cookies:  # nothing signed to check: an empty session
+        if "HTTP_COOKIE" not in request.environ:  # nothing signed to check: an empty session
             return self.session_class()
         return super().open_session(app, request)
 
