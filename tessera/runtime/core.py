@@ -4,6 +4,7 @@ import logging
 from contextlib import contextmanager
 
 from tessera.metadata import store
+from tessera.metadata.store import utcnow
 from tessera.metadata.fieldtype_registry import using_field_types
 from tessera.metadata.tables import metadata_schema
 
@@ -28,6 +29,7 @@ from .publish.jobs import PublishJobs
 from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
+from .approvals.service import ApprovalService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -64,8 +66,10 @@ class Runtime:
     history_table = field_history
 
     def __init__(self, database_url, *, engine_options=None, timezone="UTC",
-                 fiscal_year_start_month=1, login_policy=None, field_types=None):
+                 fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None):
         self.timezone = timezone
+        #: The one source of "now" (naive UTC) for approvals; tests replace it to freeze time.
+        self.clock = clock or utcnow
         self.field_types = field_types or BUILTIN_FIELD_TYPES
         self.login_policy = login_policy or LoginPolicy()
         self.fiscal_year_start_month = fiscal_year_start_month
@@ -83,6 +87,7 @@ class Runtime:
         self.publish_jobs = PublishJobs(self)
         self.performance = PerformanceService(self)
         self.scorecards = ScorecardService(self, self.performance)
+        self.approvals = ApprovalService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several
