@@ -10,7 +10,7 @@ from . import delegation, idempotency, transitions
 from .inbox import inbox_page
 from .locking import record_lock_guard
 from .serialize import instance_json, latest_for_record
-from .state import instance_row, load_request, round_items
+from .state import instance_row
 from .tables import work_item
 
 
@@ -75,12 +75,8 @@ class ApprovalService:
     def _decide(self, ctx, instance_id, body, verdict, key):
         _only(body, ("comment",))
         comment = _comment(body)
-
-        def work(conn, now):
-            request = load_request(self.runtime, conn, instance_id, ctx, now)
-            item_id = transitions.callers_item(conn, request, ctx.user_id)
-            return transitions.decide(self.runtime, conn, ctx, item_id, verdict, comment, now)
-        return self._once(ctx, key, f"{verdict}:{instance_id}", work)
+        return self._once(ctx, key, f"{verdict}:{instance_id}", lambda conn, now: transitions.decide_own(
+            self.runtime, conn, ctx, instance_id, verdict, comment, now))
 
     def approve(self, ctx, instance_id, body, *, key=None):
         """Approve the caller's pending work item of the request's current step; answer the request."""
@@ -101,25 +97,11 @@ class ApprovalService:
         """Move a pending work item (the caller's, or ``work_item`` for an administrator) to ``user``."""
         _only(body, ("user", "comment", "work_item"))
         comment = _comment(body)
-
-        def work(conn, now):
-            request = load_request(self.runtime, conn, instance_id, ctx, now)
-            item_id = body.get("work_item") if ctx.is_admin and "work_item" in body else None
-            if item_id is None:
-                item_id = (transitions.callers_item(conn, request, ctx.user_id) if not ctx.is_admin
-                           else self._admins_item(conn, request, ctx))
-            if transitions.work_item_row(conn, item_id)["instance_id"] != instance_id:
-                raise ApprovalNotFound("approval.work_item_not_found", id=item_id)
-            return transitions.reassign(self.runtime, conn, ctx, item_id, body.get("user"), comment, now)
-        return self._once(ctx, key, f"reassign:{instance_id}", work)
-
-    @staticmethod
-    def _admins_item(conn, request, ctx):
-        pending = [i["id"] for i in round_items(request) if i["status"] == "pending"]
-        mine = [i["id"] for i in round_items(request) if i["status"] == "pending" and i["approver_id"] == ctx.user_id]
-        if mine or len(pending) == 1:
-            return (mine or pending)[0]
-        raise RecordInvalid("approval.work_item_needed", errors={"work_item": [Message("input.required")]})
+        item_id = body.get("work_item") if ctx.is_admin else None
+        if item_id is not None and (not isinstance(item_id, int) or isinstance(item_id, bool)):
+            raise RecordInvalid("approval.body_invalid", errors={"work_item": [Message("input.integer")]})
+        return self._once(ctx, key, f"reassign:{instance_id}", lambda conn, now: transitions.reassign(
+            self.runtime, conn, ctx, item_id, body.get("user"), comment, now, instance_id=instance_id))
 
     def decide_item(self, actor, item_id, verdict, comment=None):
         """Approve or reject work item ``item_id`` as ``actor`` (a system Context for escalations)."""

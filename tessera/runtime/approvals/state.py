@@ -1,9 +1,9 @@
 """One approval request as a transition sees it, and the writes every transition shares.
 
-A transition reads the request's row with its ``version``; its last write is
-``bump``, ``UPDATE ... WHERE id = :id AND version = :v``. When another transition of the
-same request committed in between, no row matches and the loser's whole transaction
-rolls back with ``stale_approval``.
+A transition reads the request's row with its ``version``; its first write is
+``claim``, ``UPDATE ... SET version = :v + 1 WHERE id = :id AND version = :v``. When
+another transition of the same request committed in between, no row matches and the
+loser's whole transaction rolls back with ``stale_approval``.
 """
 
 from dataclasses import dataclass
@@ -67,7 +67,8 @@ def instance_row(conn, instance_id):
 
 
 def load_request(runtime, conn, instance_id, actor, now, *, pending=True):
-    """The Request of ``instance_id``; with ``pending`` raises ApprovalNotPending unless it is pending."""
+    """The Request of ``instance_id``; with ``pending`` raises ApprovalNotPending unless it is
+    pending, then claims it for the caller's transition (StaleApproval when another won)."""
     instance = instance_row(conn, instance_id)
     if pending and instance["status"] != "pending":
         raise ApprovalNotPending("approval.not_pending", id=instance_id, status=instance["status"])
@@ -76,19 +77,30 @@ def load_request(runtime, conn, instance_id, actor, now, *, pending=True):
     if row is None:
         raise ApprovalNotFound("approval.not_found", id=instance_id)
     flow = pinned_flow(conn, instance["flow"], instance["flow_version"])
-    return Request(runtime, conn, model, obj, flow, instance, dict(row), actor, now,
-                   runtime.eval_env(None, conn, model))
+    request = Request(runtime, conn, model, obj, flow, instance, dict(row), actor, now,
+                      runtime.eval_env(None, conn, model))
+    if pending:
+        claim(request)
+    return request
 
 
-def bump(request, **values):
-    """Write ``values`` to the request row if nobody else changed it since it was read; raise StaleApproval otherwise."""
+def claim(request):
+    """Take the request for this transition: move its version on if nobody else did since it
+    was read, else raise StaleApproval. Done first, it also makes concurrent transitions of
+    one request wait for each other on its row instead of deadlocking on its work items."""
     current = request.instance["version"]
     result = request.conn.execute(
         update(approval).where(approval.c.id == request.id, approval.c.version == current)
-        .values(version=current + 1, **values))
+        .values(version=current + 1))
     if result.rowcount != 1:
         raise StaleApproval("approval.stale", id=request.id)
-    request.instance.update(values, version=current + 1)
+    request.instance["version"] = current + 1
+
+
+def store_state(request, **values):
+    """Write ``values`` to the request row claimed by this transition."""
+    request.conn.execute(update(approval).where(approval.c.id == request.id).values(**values))
+    request.instance.update(values)
 
 
 def note(request, action, *, actor_id=None, step=None, comment=None):

@@ -17,7 +17,7 @@ from ..errors import (AlreadyDecided, AlreadyPending, ApprovalNotFound, NotAnApp
 from ..schema.system_tables import user
 from .actions import run_actions
 from .flows import choose_flow
-from .state import Request, bump, emit, load_request, note, round_items
+from .state import Request, emit, load_request, note, round_items, store_state
 from .steps import advance, enter, finish
 from .tables import approval, work_item
 from .timing import due_at
@@ -26,8 +26,8 @@ SAVED = ("status", "step", "round", "open", "decided_at")
 
 
 def save(request):
-    """Write the request's state, raising StaleApproval when another transition won."""
-    bump(request, **{name: request.instance[name] for name in SAVED})
+    """Write the request's state (claimed at the start of the transition)."""
+    store_state(request, **{name: request.instance[name] for name in SAVED})
 
 
 def _may_submit(runtime, conn, ctx, obj, row, flow):
@@ -118,6 +118,17 @@ def decide(runtime, conn, actor, item_id, verdict, comment, now):
     request = load_request(runtime, conn, item["instance_id"], actor, now)
     if item["approver_id"] != actor.user_id and not _is_system(actor):
         raise NotAnApprover("approval.not_your_item", id=item_id)
+    return _decided(request, item, verdict, comment)
+
+
+def decide_own(runtime, conn, ctx, instance_id, verdict, comment, now):
+    """Approve or reject the caller's pending work item in the request's current step."""
+    request = load_request(runtime, conn, instance_id, ctx, now)
+    item = work_item_row(conn, callers_item(conn, request, ctx.user_id))
+    return _decided(request, item, verdict, comment)
+
+
+def _decided(request, item, verdict, comment):
     _claim(request, item, verdict)
     note(request, verdict, comment=comment)
     advance(request)
@@ -155,11 +166,16 @@ def _active_user(conn, user_id):
     return valid and conn.execute(select(user.c.id).where(user.c.id == user_id, user.c.active.is_(True))).first()
 
 
-def reassign(runtime, conn, actor, item_id, new_user, comment, now):
+def reassign(runtime, conn, actor, item_id, new_user, comment, now, *, instance_id=None):
     """Move pending work item ``item_id`` to ``new_user`` (by its approver, an administrator or
-    the system); the new item gets a fresh due time. Return the request id."""
-    item = work_item_row(conn, item_id)
-    request = load_request(runtime, conn, item["instance_id"], actor, now)
+    the system); the new item gets a fresh due time. ``item_id`` None: the caller's own item
+    of request ``instance_id`` (for an administrator, the only pending one). Return the request id."""
+    if instance_id is None:
+        instance_id = work_item_row(conn, item_id)["instance_id"]
+    request = load_request(runtime, conn, instance_id, actor, now)
+    item = work_item_row(conn, item_id if item_id is not None else _item_to_reassign(conn, request, actor))
+    if item["instance_id"] != instance_id:
+        raise ApprovalNotFound("approval.work_item_not_found", id=item["id"])
     if item["approver_id"] != actor.user_id and not actor.is_admin:
         raise NotAnApprover("approval.not_your_item", id=item_id)
     if not _active_user(conn, new_user) or new_user == item["approver_id"]:
@@ -175,3 +191,13 @@ def reassign(runtime, conn, actor, item_id, new_user, comment, now):
     advance(request)
     save(request)
     return request.id
+
+
+def _item_to_reassign(conn, request, actor):
+    if not actor.is_admin:
+        return callers_item(conn, request, actor.user_id)
+    pending = [i for i in round_items(request) if i["status"] == "pending"]
+    mine = [i["id"] for i in pending if i["approver_id"] == actor.user_id]
+    if mine or len(pending) == 1:
+        return (mine or [pending[0]["id"]])[0]
+    raise RecordInvalid("approval.work_item_needed", errors={"work_item": [Message("input.required")]})
