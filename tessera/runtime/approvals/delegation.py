@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 from tessera.i18n import Message
 
 from ..errors import RecordInvalid
+from ..fields.values import is_record_id
 from ..schema.system_tables import user
 from .tables import delegation
 
@@ -30,7 +31,7 @@ def parse_delegation(conn, user_id, body):
     """(delegate id, first day, last day) of a delegation body; raises RecordInvalid keyed by field."""
     errors = {name: [Message("input.unknown")] for name in body if name not in FIELDS}
     delegate = body.get("delegate")
-    if not isinstance(delegate, int) or isinstance(delegate, bool) or delegate == user_id or not conn.execute(
+    if not is_record_id(delegate) or delegate == user_id or not conn.execute(
             select(user.c.id).where(user.c.id == delegate, user.c.active.is_(True))).first():
         errors["delegate"] = [Message("approval.delegate_invalid")]
     starts, ends = _day(body.get("from")), _day(body.get("to"))

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from tessera.i18n import Message
 
 from ..errors import ApprovalNotFound, RecordInvalid, RecordNotFound
+from ..fields.values import is_record_id
 from . import delegation, idempotency, transitions
 from .inbox import inbox_page
 from .locking import record_lock_guard
@@ -98,7 +99,7 @@ class ApprovalService:
         _only(body, ("user", "comment", "work_item"))
         comment = _comment(body)
         item_id = body.get("work_item") if ctx.is_admin else None
-        if item_id is not None and (not isinstance(item_id, int) or isinstance(item_id, bool)):
+        if item_id is not None and not is_record_id(item_id):
             raise RecordInvalid("approval.body_invalid", errors={"work_item": [Message("input.integer")]})
         return self._once(ctx, key, f"reassign:{instance_id}", lambda conn, now: transitions.reassign(
             self.runtime, conn, ctx, item_id, body.get("user"), comment, now, instance_id=instance_id))

@@ -14,6 +14,7 @@ from tessera.i18n import Message
 
 from ..errors import (AlreadyDecided, AlreadyPending, ApprovalNotFound, NotAnApprover, PermissionDenied,
                       RecordInvalid, RecordNotFound)
+from ..fields.values import is_record_id
 from ..schema.system_tables import user
 from .actions import run_actions
 from .flows import choose_flow
@@ -162,8 +163,7 @@ def recall(runtime, conn, ctx, instance_id, comment, now):
 
 
 def _active_user(conn, user_id):
-    valid = isinstance(user_id, int) and not isinstance(user_id, bool)
-    return valid and conn.execute(select(user.c.id).where(user.c.id == user_id, user.c.active.is_(True))).first()
+    return is_record_id(user_id) and conn.execute(select(user.c.id).where(user.c.id == user_id, user.c.active.is_(True))).first()
 
 
 def reassign(runtime, conn, actor, item_id, new_user, comment, now, *, instance_id=None):
