@@ -85,7 +85,7 @@ def get_one(instance_id):
 
 
 def _transition(name, summary, body):
-    @operation(f"{name}Approval", summary, tag="approvals", body=body, body_required=name != "reassign",
+    @operation(f"{name}Approval", summary, tag="approvals", body=body, body_required=name == "reassign",
                returns=INSTANCE, parameters=(IDEMPOTENCY_KEY,))
     def view(instance_id):
         payload = object_body() if name == "reassign" else optional_object_body()

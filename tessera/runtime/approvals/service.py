@@ -55,7 +55,10 @@ class ApprovalService:
             if key is None:
                 raise
             with self.runtime.read() as conn:  # the same key won a race: answer what it answered
-                return idempotency.stored_answer(conn, ctx.user_id, key, route)
+                answer = idempotency.stored_answer(conn, ctx.user_id, key, route)
+            if answer is None:
+                raise
+            return answer
 
     def _answer(self, conn, ctx, instance_id):
         instance = instance_row(conn, instance_id)
