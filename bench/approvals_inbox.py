@@ -30,7 +30,8 @@ START = datetime(2026, 1, 1)
 def add_requests(runtime, approvers, first, count):
     """Insert ``count`` records and pending requests numbered from ``first``; request i's item
     goes to approver 0 for the first MINE requests, else round-robin among the others."""
-    quote = runtime.model(runtime.engine.connect()).objects["quote"].table
+    with runtime.read() as conn:
+        quote = runtime.model(conn).objects["quote"].table
     for offset in range(0, count, BATCH):
         numbers = range(first + offset, first + min(offset + BATCH, count))
         with runtime.write() as conn:

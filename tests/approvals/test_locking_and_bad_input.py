@@ -128,3 +128,10 @@ def test_a_request_is_hidden_from_those_who_may_not_read_the_record(org):
     assert_problem(org["otto"].get(f"/api/v1/approvals/{request['id']}"), 404, "not_found")
     assert org["fay"].get(f"/api/v1/approvals/{request['id']}").status_code == 200
     assert org["rita"].get(f"/api/v1/approvals/{request['id']}").status_code == 200
+
+
+def test_a_role_named_as_submitter_may_submit_others_records(org):
+    org.publish_flow(steps=[step("director", manager(levels=2))], submitters=[{"role": "rep"}])
+    quote = org.quote("rita")
+    assert_problem(org.submit(quote, "mark"), 403, "permission_denied")
+    assert org.submit(quote, "otto").status_code == 201
