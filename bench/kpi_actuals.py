@@ -86,8 +86,17 @@ def build(runtime, ctx, rows):
                 conn, "INSERT INTO obj_opportunity_split (owner_id, created_by, created_at, updated_by, updated_at, "
                 f"version, opportunity, member, share) SELECT owner_id, owner_id, created_at, owner_id, updated_at, "
                 f"1, id, {first} + ((id + {offset}) % {PEOPLE}), {share} FROM obj_opportunity")
-        for table in ("obj_opportunity", "obj_opportunity_split", "obj_account"):
-            conn.exec_driver_sql(f"ANALYZE {table}")
+    settle(runtime, ("obj_opportunity", "obj_opportunity_split", "obj_account"))
+
+
+def settle(runtime, tables):
+    """Planner statistics of ``tables``; on PostgreSQL also their visibility maps (VACUUM), as
+    autovacuum leaves a table some time after a bulk load, so index-only scans need not
+    visit the heap."""
+    with runtime.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        verb = "ANALYZE" if conn.dialect.name == "sqlite" else "VACUUM ANALYZE"
+        for table in tables:
+            conn.exec_driver_sql(f"{verb} {table}")
 
 
 def engine(runtime, name):

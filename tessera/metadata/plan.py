@@ -9,6 +9,7 @@ from tessera.i18n import Message
 from .fieldtype_registry import active_field_types
 from .fieldtypes import lookup_target
 from .formulas import storage_doc
+from .kpi_indexes import kpi_indexes
 from .steps import plan_step as _step
 
 
@@ -54,36 +55,46 @@ def field_change(obj, old, new):
     ]
 
 
-def _wanted_indexes(doc):
-    """Every index ``doc`` declares, as {columns: unique}: flagged fields, lookups, ``indexes``."""
+def _wanted_indexes(name, doc, documents):
+    """Every index object ``name`` needs, as {columns: (unique, kpis)}: flagged fields, lookups,
+    ``indexes``, and those the published KPIs over it ask for (``kpi_indexes``)."""
     if doc is None:
         return {}
-    found = {(f["name"],): bool(f.get("unique")) for f in doc["fields"]
+    found = {(f["name"],): (bool(f.get("unique")), ()) for f in doc["fields"]
              if f.get("unique") or f.get("indexed") or lookup_target(f)}
-    found.update({tuple(i["fields"]): bool(i.get("unique")) for i in doc.get("indexes", [])})
+    found.update({tuple(i["fields"]): (bool(i.get("unique")), ()) for i in doc.get("indexes", [])})
+    columns_of = lambda other: stored_fields(documents[("object", other)], documents)  # noqa: E731
+    for columns, kpis in kpi_indexes(name, documents, columns_of).items():
+        found.setdefault(columns, (False, tuple(kpis)))
     return found
 
 
-def _index_steps(obj, old_doc, new_doc, replaced=frozenset()):
-    """Drop the indexes that change and create the new ones.
+def _index_steps(obj, old, new, replaced=frozenset()):
+    """Drop the indexes that change and create the new ones; ``old`` and ``new`` are the
+    object's (document, published set) before and after.
 
     An index over a ``replaced`` column (one that is dropped, or dropped and re-added
     with another type) is dropped before the column goes and created again afterwards:
     SQLite refuses to drop an indexed column and PostgreSQL silently drops the index.
     """
-    before, after = _wanted_indexes(old_doc), _wanted_indexes(new_doc)
-    kept = {cols for cols, unique in before.items() if after.get(cols) == unique}
+    before, after = _wanted_indexes(obj, *old), _wanted_indexes(obj, *new)
+    kept = {cols for cols, (unique, _) in before.items() if cols in after and after[cols][0] == unique}
     rebuilt = {cols for cols in kept if not replaced.isdisjoint(cols)}
-    steps = [_index_step("drop_index", obj, cols, u, replaced if cols in rebuilt else ())
-             for cols, u in before.items() if cols not in kept or cols in rebuilt]
-    steps += [_index_step("create_index", obj, cols, u, replaced if cols in rebuilt else ())
-              for cols, u in after.items() if cols not in kept or cols in rebuilt]
+    steps = [_index_step("drop_index", obj, cols, want, replaced if cols in rebuilt else ())
+             for cols, want in before.items() if cols not in kept or cols in rebuilt]
+    steps += [_index_step("create_index", obj, cols, want, replaced if cols in rebuilt else ())
+              for cols, want in after.items() if cols not in kept or cols in rebuilt]
     return steps
 
 
-def _index_step(op, obj, cols, unique, replaced):
+def _index_step(op, obj, cols, want, replaced):
+    unique, kpis = want
     around = sorted(set(replaced) & set(cols))
-    extra = {"reason": Message("metadata.plan.rebuilt_around", columns=", ".join(around))} if around else {}
+    extra = {}
+    if around:
+        extra["reason"] = Message("metadata.plan.rebuilt_around", columns=", ".join(around))
+    elif kpis:
+        extra["reason"] = Message("metadata.plan.kpi_index", kpis=", ".join(kpis))
     return _step(op, obj, None, columns=list(cols), unique=unique, **extra)
 
 
@@ -93,7 +104,7 @@ def object_steps(name, old_set, new_set):
     if new_doc is None:
         return [_step("drop_table", name, data_check={"kind": "any_rows"})]
     if old_doc is None:
-        return ([_step("create_table", name, definition=new_doc)] + _index_steps(name, None, new_doc)
+        return ([_step("create_table", name, definition=new_doc)] + _index_steps(name, (None, old_set), (new_doc, new_set))
                 + _rollup_steps(name, None, new_doc))
     old_fields, new_fields = stored_fields(old_doc, old_set), stored_fields(new_doc, new_set)
     steps = []
@@ -106,7 +117,7 @@ def object_steps(name, old_set, new_set):
         else:
             steps.extend(field_change(name, old_fields[field_name], field_doc))
     replaced = frozenset(s["field"] for s in steps if s["op"] == "drop_column")
-    return steps + _index_steps(name, old_doc, new_doc, replaced) + _rollup_steps(name, old_doc, new_doc)
+    return steps + _index_steps(name, (old_doc, old_set), (new_doc, new_set), replaced) + _rollup_steps(name, old_doc, new_doc)
 
 
 def compute_plan(old_set, new_set):

@@ -12,8 +12,9 @@ from tessera.runtime.identity.login_policy import LoginPolicy
 from . import converters, i18n, problems
 from .api import create_blueprint
 from .config import load_settings
-from .plugins import field_types_of, install_catalogs, install_formula_functions, make_plugin_manager
+from .plugins import install_catalogs, install_formula_functions, make_plugin_manager, runtime_options_of
 from .security import install_security
+from .timer_jobs import timer_policy
 
 
 def create_app(config=None, *, plugins=()):
@@ -35,8 +36,13 @@ def create_app(config=None, *, plugins=()):
     install_catalogs(manager)
     runtime = Runtime(settings["DATABASE_URL"], engine_options=engine_options(settings),
                       timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
-                      login_policy=login_policy(settings), field_types=field_types_of(manager))
+                      login_policy=login_policy(settings), timer_policy=timer_policy(settings),
+                      **runtime_options_of(manager))
     runtime.create_schema()
+    if settings["REDIS_URL"]:
+        from .timer_jobs import RqTimerAnnouncer  # rq loads slowly; only a Redis set-up needs it
+
+        runtime.timers.announce = RqTimerAnnouncer(settings["REDIS_URL"])
     app.extensions["tessera"] = runtime
     app.extensions["tessera.plugins"] = manager
 

@@ -45,22 +45,32 @@ main.add_command(token)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host, port):
     """Run the development server."""
+    _serve(host, port)
+
+
+def _serve(host, port):
     from .app import create_app
     from .devserver import serve as serve_app
+    from .timer_jobs import start_ticker_without_redis
 
-    serve_app(create_app(), host, port)
+    app = create_app()
+    start_ticker_without_redis(app)
+    serve_app(app, host, port)
 
 
 @main.command()
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--burst", is_flag=True, help="Fire the due timers, run the queued jobs, then stop.")
 def worker(burst):
-    """Run a background worker (needs TESSERA_REDIS_URL)."""
-    from tessera.runtime.events.jobs import run_worker
+    """Run a background worker: rq jobs and timers with TESSERA_REDIS_URL, timers alone without."""
+    from .timer_jobs import run_worker_process
 
-    url = _settings()["REDIS_URL"]
-    if not url:
-        raise failure("cli.worker.no_redis")
-    run_worker(url, burst=burst)
+    settings = _settings()
+    if not settings["REDIS_URL"] and not burst:
+        say("cli.worker.polling", seconds=settings["TIMER_POLL_SECONDS"], err=True)
+    try:
+        run_worker_process(settings, burst=burst)
+    except KeyboardInterrupt:  # Ctrl+C ends the poll; a timer being fired rolls back and fires later
+        pass
 
 
 @main.group()
@@ -128,10 +138,7 @@ def demo(host, port, no_serve):
     say("cli.demo.ready", secret=secret, err=True)
     say("cli.demo.try", secret=secret, host=host, port=port, err=True)
     if not no_serve:
-        from .app import create_app
-        from .devserver import serve as serve_app
-
-        serve_app(create_app(), host, port)
+        _serve(host, port)
 
 
 def add_plugin_commands(extra_plugins=()):

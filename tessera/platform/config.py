@@ -83,6 +83,14 @@ SETTINGS = [
     Setting("JOB_STALE_SECONDS", 120, _positive,
             "Seconds a queued job may wait for a worker, or a running one go without a heartbeat, before "
             "it is reported failed as stale."),
+    Setting("TIMER_POLL_SECONDS", 5, _positive,
+            "Seconds between two looks at the database for due timers, by `tessera worker` (with or "
+            "without Redis) and, without Redis, by `tessera serve` and `tessera demo`."),
+    Setting("TIMER_MAX_ATTEMPTS", 8, _positive,
+            "Times a timer whose handler fails is tried in all before it is marked dead."),
+    Setting("TIMER_RETRY_SECONDS", 30, _positive,
+            "Seconds before the first retry of a failed timer; each later retry waits twice as long "
+            "(at most an hour)."),
     Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
     Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
 ]

@@ -22,6 +22,11 @@ def tessera_register_catalogs():
 
 
 @hookspec
+def tessera_register_timer_kinds():
+    """Return ``{kind: handler}``: ``handler(runtime, conn, timer)`` fires the durable timers of ``kind``."""
+
+
+@hookspec
 def tessera_register_routes(app):
     """Add routes or blueprints to the Flask app."""
 

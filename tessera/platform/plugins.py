@@ -59,9 +59,26 @@ def install_catalogs(manager):
             register_catalog(directory)
 
 
+def timer_handlers_of(manager):
+    """``{kind: handler}`` of the timer kinds the manager's plugins offer; a kind offered twice
+    is an error (ValueError names it)."""
+    handlers = {}
+    for offered in manager.hook.tessera_register_timer_kinds():
+        for kind, handler in (offered or {}).items():
+            if kind in handlers:
+                raise ValueError(f"timer kind {kind!r} is offered by two plugins")
+            handlers[kind] = handler
+    return handlers
+
+
+def runtime_options_of(manager):
+    """Runtime keyword arguments carrying what the manager's plugins offer to a runtime."""
+    return {"field_types": field_types_of(manager), "timer_handlers": timer_handlers_of(manager)}
+
+
 def plugged_runtime_options(extra_plugins=()):
     """Runtime keyword arguments carrying what the plugins offer (for the CLI's runtimes)."""
     manager = make_plugin_manager(extra_plugins)
     install_formula_functions(manager)
     install_catalogs(manager)
-    return {"field_types": field_types_of(manager)}
+    return runtime_options_of(manager)

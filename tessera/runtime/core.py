@@ -4,7 +4,6 @@ import logging
 from contextlib import contextmanager
 
 from tessera.metadata import store
-from tessera.metadata.store import utcnow
 from tessera.metadata.fieldtype_registry import using_field_types
 from tessera.metadata.tables import metadata_schema
 
@@ -16,8 +15,10 @@ from tessera.formula import EvalEnv
 from .access.overrides import AdminOverrides
 from .access.policy import AccessPolicy
 from .records.computed import Fetcher
+from .clock import utc_now
 from .connections import Connections
 from .db import checkpoint_wal, make_engine
+from .events.timer_service import TimerService
 from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
 from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
@@ -66,10 +67,11 @@ class Runtime:
     history_table = field_history
 
     def __init__(self, database_url, *, engine_options=None, timezone="UTC",
-                 fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None):
+                 fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
+                 timer_handlers=None, timer_policy=None):
         self.timezone = timezone
-        #: The one source of "now" (naive UTC) for approvals; tests replace it to freeze time.
-        self.clock = clock or utcnow
+        #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
+        self.clock = clock or utc_now
         self.field_types = field_types or BUILTIN_FIELD_TYPES
         self.login_policy = login_policy or LoginPolicy()
         self.fiscal_year_start_month = fiscal_year_start_month
@@ -78,6 +80,7 @@ class Runtime:
         self.models = ModelCache(_load_published, self.field_types)
         self.access = AccessPolicy(self.model, self.eval_env)
         self.overrides = AdminOverrides(self.write_soon)
+        self.timers = TimerService(self, handlers=timer_handlers, policy=timer_policy)  # before the rooms register
         self.records = RecordService(self)
         self.formulas = FormulaService(self)
         self.metadata = MetadataService(self)
@@ -176,8 +179,9 @@ class Runtime:
         return model, obj
 
     def eval_env(self, ctx=None, conn=None, model=None, *, is_new=False):
-        """The formula environment for ``ctx`` now: org date, UTC time, $user, lookups via ``conn``."""
-        today, now = org_clock(self.timezone)
+        """The formula environment for ``ctx`` at the runtime's clock: org date, UTC time, $user,
+        lookups via ``conn``."""
+        today, now = org_clock(self.timezone, self.clock())
         env = EvalEnv(today=today, now=now, user=user_values(ctx),
                       fiscal_year_start_month=self.fiscal_year_start_month, is_new=is_new)
         if conn is not None:

@@ -1,5 +1,6 @@
 """Database engines: SQLite for the embedded default, PostgreSQL at scale."""
 
+import logging
 import time
 from contextlib import contextmanager
 
@@ -14,10 +15,14 @@ from tessera.formula import install_sqlite_functions
 #: registers the scalar functions SQLite lacks.
 SQLITE_CONNECT_HOOKS = [install_sqlite_functions]
 
+log = logging.getLogger(__name__)
+
 #: Marks, in a pooled connection's info, that the transaction about to begin will write.
 WRITE_FLAG = "tessera_write"
 #: Marks a write that gives up at once, instead of waiting, when SQLite's write lock is held.
 NO_WAIT_FLAG = "tessera_no_wait"
+#: Holds, in a pooled connection's info, what to call once its write transaction commits.
+AFTER_COMMIT = "tessera_after_commit"
 #: How long a SQLite connection waits for the write lock before the database reports it busy.
 SQLITE_BUSY_TIMEOUT_MS = 10000
 
@@ -108,13 +113,32 @@ def write_transaction(conn, *, wait=True):
     info[WRITE_FLAG] = True
     if not wait:
         info[NO_WAIT_FLAG] = True
+    info.pop(AFTER_COMMIT, None)  # left by work on this connection outside a write transaction
     try:
         transaction = conn.begin()
     finally:
         info.pop(WRITE_FLAG, None)
         info.pop(NO_WAIT_FLAG, None)
-    with transaction:
-        yield conn
+    try:
+        with transaction:
+            yield conn
+    finally:
+        callbacks = info.pop(AFTER_COMMIT, ())
+    _call_after_commit(callbacks)
+
+
+def after_commit(conn, callback):
+    """Call ``callback()`` once the write transaction running on ``conn`` has committed, and
+    never when it rolls back. A failing callback is logged; the commit stands."""
+    conn.connection.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+def _call_after_commit(callbacks):
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - the transaction is committed; the callback only announces it
+            log.warning("an after-commit callback failed", exc_info=True)
 
 
 def checkpoint_wal(engine):

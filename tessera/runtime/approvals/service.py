@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tessera.i18n import Message
 
+from ..clock import naive_utc
 from ..errors import ApprovalNotFound, RecordInvalid, RecordNotFound
 from ..fields.values import is_record_id
 from . import delegation, idempotency, transitions
@@ -39,6 +40,10 @@ class ApprovalService:
         self.runtime = runtime
         runtime.records.write_guards.append(record_lock_guard(runtime))
 
+    def _now(self):
+        """The runtime clock's time as naive UTC, the form stored datetimes take."""
+        return naive_utc(self.runtime.clock())
+
     def _once(self, ctx, key, route, work):
         idempotency.check_key(key)
         try:
@@ -47,9 +52,9 @@ class ApprovalService:
                     answer = idempotency.stored_answer(conn, ctx.user_id, key, route)
                     if answer is not None:
                         return answer
-                answer = self._answer(conn, ctx, work(conn, self.runtime.clock()))
+                answer = self._answer(conn, ctx, work(conn, self._now()))
                 if key is not None:
-                    idempotency.remember(conn, ctx.user_id, key, route, answer, self.runtime.clock())
+                    idempotency.remember(conn, ctx.user_id, key, route, answer, self._now())
                 return answer
         except IntegrityError:
             if key is None:
@@ -110,12 +115,12 @@ class ApprovalService:
     def decide_item(self, actor, item_id, verdict, comment=None):
         """Approve or reject work item ``item_id`` as ``actor`` (a system Context for escalations)."""
         with self.runtime.write() as conn:
-            return transitions.decide(self.runtime, conn, actor, item_id, verdict, comment, self.runtime.clock())
+            return transitions.decide(self.runtime, conn, actor, item_id, verdict, comment, self._now())
 
     def reassign_item(self, actor, item_id, user_id, comment=None):
         """Move work item ``item_id`` to ``user_id`` as ``actor`` (a system Context for escalations)."""
         with self.runtime.write() as conn:
-            return transitions.reassign(self.runtime, conn, actor, item_id, user_id, comment, self.runtime.clock())
+            return transitions.reassign(self.runtime, conn, actor, item_id, user_id, comment, self._now())
 
     # -- reading ---------------------------------------------------------------------
 
@@ -169,7 +174,7 @@ class ApprovalService:
         """Set the caller's delegation; answer it."""
         with self.runtime.write() as conn:
             delegate, starts, ends = delegation.parse_delegation(conn, ctx.user_id, body)
-            delegation.replace(conn, ctx.user_id, delegate, starts, ends, self.runtime.clock())
+            delegation.replace(conn, ctx.user_id, delegate, starts, ends, self._now())
             return delegation.delegation_json(delegation.current(conn, ctx.user_id))
 
     def end_delegation(self, ctx):

@@ -36,8 +36,17 @@ def redis_answers(redis_url, *, timeout=2.0):
         connection.close()
 
 
+class BurstWorker(Worker):
+    """An rq worker that stops once the queue is empty. It takes no commands, so it does not
+    listen on rq's command channel, whose listener thread can hold its exit for a minute."""
+
+    def subscribe(self):
+        """Listen to no commands."""
+
+
 def run_worker(redis_url, *, burst=False):
-    """Run an rq worker (with its scheduler) on the Tessera queue until stopped."""
+    """Run an rq worker (with its scheduler) on the Tessera queue until stopped, or with
+    ``burst`` until it has run what is queued and what the scheduler found due."""
     connection = Redis.from_url(redis_url)
-    worker = Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
+    worker = (BurstWorker if burst else Worker)([Queue(QUEUE_NAME, connection=connection)], connection=connection)
     return worker.work(with_scheduler=True, burst=burst)

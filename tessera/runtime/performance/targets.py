@@ -121,17 +121,26 @@ def resolve_targets(conn, kpi_name, period, *, users=(), teams=()):
     counting those that have one; None when none has. Three queries, whatever the
     number of people or teams.
     """
+    return resolve_many(conn, [kpi_name], period, users=users, teams=teams)[kpi_name]
+
+
+def resolve_many(conn, kpi_names, period, *, users=(), teams=()):
+    """{kpi: what ``resolve_targets`` answers} for each of ``kpi_names``, still three queries."""
     units = tree(conn, "team")
     by_name = {name: team_id for team_id, (name, _) in units.items()}
     asked = [by_name[name] for name in teams if name in by_name]
     team_ids = set(asked) | descendants(units, asked)
     members = _members(conn, team_ids)
     people = set(users) | {u for found in members.values() for u in found}
-    resolver = _Resolver(_rows(conn, kpi_name, period, people, team_ids), units, members)
-    result = {("user", u): resolver.own(("user", u), period) for u in users}
-    for name in teams:
-        result[("team", name)] = resolver.team(by_name[name], period) if name in by_name else NO_TARGET
-    return result
+    rows = _rows(conn, kpi_names, period, people, team_ids)
+    found = {}
+    for kpi in kpi_names:
+        resolver = _Resolver(rows.get(kpi, {}), units, members)
+        result = {("user", u): resolver.own(("user", u), period) for u in users}
+        for name in teams:
+            result[("team", name)] = resolver.team(by_name[name], period) if name in by_name else NO_TARGET
+        found[kpi] = result
+    return found
 
 
 def _members(conn, team_ids):
@@ -145,8 +154,8 @@ def _members(conn, team_ids):
     return found
 
 
-def _rows(conn, kpi_name, period, people, team_ids):
-    """{((subject type, id), period type, first day): row} of the targets inside ``period``."""
+def _rows(conn, kpi_names, period, people, team_ids):
+    """{kpi: {((subject type, id), period type, first day): row}} of the targets inside ``period``."""
     subjects = []
     if people:
         subjects.append(and_(kpi_target.c.subject_type == "user", kpi_target.c.subject_id.in_(sorted(people))))
@@ -154,10 +163,13 @@ def _rows(conn, kpi_name, period, people, team_ids):
         subjects.append(and_(kpi_target.c.subject_type == "team", kpi_target.c.subject_id.in_(sorted(team_ids))))
     if not subjects:
         return {}
-    query = select(kpi_target).where(kpi_target.c.kpi == kpi_name, kpi_target.c.period_start >= period.start,
-                                     kpi_target.c.period_end <= period.end, or_(*subjects))
-    return {((row.subject_type, row.subject_id), row.period_type, row.period_start): row
-            for row in conn.execute(query)}
+    t = kpi_target.c
+    query = select(t.id, t.kpi, t.subject_type, t.subject_id, t.period, t.period_type, t.period_start, t.value).where(
+        t.kpi.in_(sorted(set(kpi_names))), t.period_start >= period.start, t.period_end <= period.end, or_(*subjects))
+    found = {}
+    for row in conn.execute(query):
+        found.setdefault(row.kpi, {})[((row.subject_type, row.subject_id), row.period_type, row.period_start)] = row
+    return found
 
 
 class _Resolver:

@@ -178,9 +178,11 @@ class _PrefixedBinder:
         return self.base.guarded_column(full, self.guard, len(full) - 1 if self.all_hops else self.guarded)
 
 
-def org_clock(timezone_name):
-    """Return (today in the organisation's time zone, now in naive UTC)."""
-    now = datetime.now(timezone.utc)
+def org_clock(timezone_name, now=None):
+    """Return (today in the organisation's time zone, now in naive UTC) at ``now`` (aware, or
+    naive UTC; default: the current time)."""
+    now = now or datetime.now(timezone.utc)
+    now = now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
     return now.astimezone(ZoneInfo(timezone_name)).date(), now.replace(tzinfo=None)
 
 

@@ -1,7 +1,7 @@
 """The runtime's own tables, on one MetaData: users and tokens, the events outbox, field
 history, counters and settings; the directory (teams, roles, assignments), record shares,
 sessions, login attempts, the append-only audit log, background jobs and the performance
-data (KPI targets, scheme assignments, KPI adjustments)."""
+data (KPI targets, scheme assignments, KPI adjustments) and durable timers."""
 
 from sqlalchemy import (DDL, JSON, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, event)
@@ -204,6 +204,31 @@ job = Table(
     Column("started_at", DateTime, nullable=True),
     Column("heartbeat_at", DateTime, nullable=True),
     Column("finished_at", DateTime, nullable=True),
+    sqlite_autoincrement=True,
+)
+
+# Durable timers (events/timers.py). A timer names what it is about with a subject type
+# and an id or key; the claim columns let one runner at a time hold a due timer.
+timer = Table(
+    "tessera_timer",
+    runtime_schema,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("kind", String(63), nullable=False),
+    Column("subject_type", String(63), nullable=True),
+    Column("subject_id", ID_TYPE, nullable=True),
+    Column("subject_key", String(255), nullable=True),
+    Column("payload", JSON, nullable=True),
+    Column("status", String(16), nullable=False),  # scheduled | fired | cancelled | dead
+    Column("due_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("fired_at", DateTime, nullable=True),
+    Column("claim_token", String(32), nullable=True),
+    Column("claimed_by", String(255), nullable=True),
+    Column("lease_until", DateTime, nullable=True),
+    Index("ix_timer_due", "status", "due_at"),
+    Index("ix_timer_subject", "subject_type", "subject_id", "subject_key"),
     sqlite_autoincrement=True,
 )
 

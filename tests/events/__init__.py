@@ -1,0 +1,1 @@
+"""Durable timers and the worker that fires them."""
