@@ -135,3 +135,12 @@ def test_a_role_named_as_submitter_may_submit_others_records(org):
     quote = org.quote("rita")
     assert_problem(org.submit(quote, "mark"), 403, "permission_denied")
     assert org.submit(quote, "otto").status_code == 201
+
+
+def test_a_locked_record_cannot_be_given_away(org):
+    org.publish_flow(steps=[step("manager", manager())])
+    quote = org.quote()
+    org.submitted(quote)
+    transfer = org["rita"].post(f"/api/v1/objects/quote/records/{quote}/transfer", json={"owner": org.ids["otto"]})
+    assert_problem(transfer, 409, "record_locked")
+    assert org.read_quote(quote)["owner"] == org.ids["rita"]

@@ -238,7 +238,7 @@ class RecordService:
         self.access.object_access(ctx, obj, "edit").check_writes(payload.keys() if isinstance(payload, dict) else ())
         values = load_input(obj.update_loader, payload)
         current = self.access.record(conn, ctx, obj, record_id, "edit", for_update=True)
-        self._guard(conn, ctx, obj, current)
+        self.check_write_guards(conn, ctx, obj, current)
         self.runtime.overrides.changed(conn, ctx, obj, "edit", current)
         if expected_version is not None and current["version"] != expected_version:
             raise StaleVersion("record.version.stale", object=obj.name, id=record_id,
@@ -257,7 +257,8 @@ class RecordService:
         names = self.access.readable_fields(ctx, obj)
         return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
-    def _guard(self, conn, ctx, obj, current):
+    def check_write_guards(self, conn, ctx, obj, current):
+        """Ask every write guard whether ``ctx`` may change the stored row ``current``; a guard raises to refuse."""
         for guard in self.write_guards:
             guard(conn, ctx, obj, current)
 
@@ -283,7 +284,7 @@ class RecordService:
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             current = self.access.record(conn, ctx, obj, record_id, "delete", for_update=True)
-            self._guard(conn, ctx, obj, current)
+            self.check_write_guards(conn, ctx, obj, current)
             self.runtime.overrides.changed(conn, ctx, obj, "delete", current)
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion("record.version.current", object=obj.name, id=record_id, version=current["version"])
