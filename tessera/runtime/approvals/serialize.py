@@ -67,9 +67,10 @@ def _steps_json(flow):
     return [{"name": step["name"], "label": step.get("label")} for step in flow.steps]
 
 
-def instance_json(conn, obj, instance):
-    """The request ``instance`` (a row) with its flow, record, steps, work items and history."""
-    flow = pinned_flow(conn, instance["flow"], instance["flow_version"])
+def instance_json(conn, obj, instance, flow=None):
+    """The request ``instance`` (a row) with its flow (the pinned one, unless given), record,
+    steps, work items and history."""
+    flow = flow or pinned_flow(conn, instance["flow"], instance["flow_version"])
     items = [dict(r) for r in conn.execute(select(work_item).where(work_item.c.instance_id == instance["id"])
                                            .order_by(work_item.c.id)).mappings()]
     lines = [dict(r) for r in conn.execute(select(history).where(history.c.instance_id == instance["id"])

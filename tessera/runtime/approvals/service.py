@@ -65,10 +65,9 @@ class ApprovalService:
                 raise
             return answer
 
-    def _answer(self, conn, ctx, instance_id):
-        instance = instance_row(conn, instance_id)
-        _, obj = self.runtime.object_for(conn, instance["object"])
-        return instance_json(conn, obj, instance)
+    @staticmethod
+    def _answer(conn, ctx, request):
+        return instance_json(conn, request.obj, request.instance, request.flow)
 
     # -- transitions -----------------------------------------------------------------
 
@@ -115,12 +114,12 @@ class ApprovalService:
     def decide_item(self, actor, item_id, verdict, comment=None):
         """Approve or reject work item ``item_id`` as ``actor`` (a system Context for escalations)."""
         with self.runtime.write() as conn:
-            return transitions.decide(self.runtime, conn, actor, item_id, verdict, comment, self._now())
+            return transitions.decide(self.runtime, conn, actor, item_id, verdict, comment, self._now()).id
 
     def reassign_item(self, actor, item_id, user_id, comment=None):
         """Move work item ``item_id`` to ``user_id`` as ``actor`` (a system Context for escalations)."""
         with self.runtime.write() as conn:
-            return transitions.reassign(self.runtime, conn, actor, item_id, user_id, comment, self._now())
+            return transitions.reassign(self.runtime, conn, actor, item_id, user_id, comment, self._now()).id
 
     # -- reading ---------------------------------------------------------------------
 

@@ -68,7 +68,7 @@ def pending_request_id(conn, object_name, record_id):
 
 
 def submit(runtime, conn, ctx, object_name, record_id, flow_name, comment, now):
-    """Start a request for the record with the chosen flow; return its id.
+    """Start a request for the record with the chosen flow; return the Request.
 
     Raises RecordNotFound (the record cannot be read), AlreadyPending, EntryCriteriaNotMet,
     PermissionDenied (not a submitter) or ApprovalFlowInvalid."""
@@ -87,7 +87,7 @@ def submit(runtime, conn, ctx, object_name, record_id, flow_name, comment, now):
     run_actions(request, flow.doc.get("actions", {}).get("submit"), "submit")
     enter(request, 0)
     save(request)
-    return request.id
+    return request
 
 
 def work_item_row(conn, item_id):
@@ -114,7 +114,7 @@ def _claim(request, item, status):
 
 def decide(runtime, conn, actor, item_id, verdict, comment, now):
     """Approve or reject (``verdict``) work item ``item_id`` as ``actor`` (its approver, or the
-    system for escalations), then settle the step; return the request id."""
+    system for escalations), then settle the step; return the Request."""
     item = work_item_row(conn, item_id)
     request = load_request(runtime, conn, item["instance_id"], actor, now)
     if item["approver_id"] != actor.user_id and not _is_system(actor):
@@ -125,7 +125,7 @@ def decide(runtime, conn, actor, item_id, verdict, comment, now):
 def decide_own(runtime, conn, ctx, instance_id, verdict, comment, now):
     """Approve or reject the caller's pending work item in the request's current step."""
     request = load_request(runtime, conn, instance_id, ctx, now)
-    item = work_item_row(conn, callers_item(conn, request, ctx.user_id))
+    item = callers_item(conn, request, ctx.user_id)
     return _decided(request, item, verdict, comment)
 
 
@@ -134,14 +134,14 @@ def _decided(request, item, verdict, comment):
     note(request, verdict, comment=comment)
     advance(request)
     save(request)
-    return request.id
+    return request
 
 
 def callers_item(conn, request, user_id):
-    """The caller's pending work item id in the request's current round. Raises AlreadyDecided
-    when they decided theirs already, NotAnApprover when they have none."""
+    """The caller's pending work item (a row) in the request's current round. Raises
+    AlreadyDecided when they decided theirs already, NotAnApprover when they have none."""
     mine = [item for item in round_items(request) if item["approver_id"] == user_id]
-    pending = [item["id"] for item in mine if item["status"] == "pending"]
+    pending = [item for item in mine if item["status"] == "pending"]
     if pending:
         return pending[0]
     if mine:
@@ -159,7 +159,7 @@ def recall(runtime, conn, ctx, instance_id, comment, now):
     note(request, "recalled", comment=comment)
     finish(request, "recalled")
     save(request)
-    return request.id
+    return request
 
 
 def _active_user(conn, user_id):
@@ -169,7 +169,7 @@ def _active_user(conn, user_id):
 def reassign(runtime, conn, actor, item_id, new_user, comment, now, *, instance_id=None):
     """Move pending work item ``item_id`` to ``new_user`` (by its approver, an administrator or
     the system); the new item gets a fresh due time. ``item_id`` None: the caller's own item
-    of request ``instance_id`` (for an administrator, the only pending one). Return the request id."""
+    of request ``instance_id`` (for an administrator, the only pending one). Return the Request."""
     if instance_id is None:
         instance_id = work_item_row(conn, item_id)["instance_id"]
     request = load_request(runtime, conn, instance_id, actor, now)
@@ -190,12 +190,12 @@ def reassign(runtime, conn, actor, item_id, new_user, comment, now, *, instance_
     note(request, "reassigned", comment=comment)
     advance(request)
     save(request)
-    return request.id
+    return request
 
 
 def _item_to_reassign(conn, request, actor):
     if not actor.is_admin:
-        return callers_item(conn, request, actor.user_id)
+        return callers_item(conn, request, actor.user_id)["id"]
     pending = [i for i in round_items(request) if i["status"] == "pending"]
     mine = [i["id"] for i in pending if i["approver_id"] == actor.user_id]
     if mine or len(pending) == 1:
