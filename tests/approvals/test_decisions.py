@@ -158,3 +158,8 @@ def test_notify_and_event_actions_append_outbox_events(org):
     notice = next(payload for kind, payload in rows if kind == "notification.requested")
     assert notice["recipients"] == sorted([org.ids["fay"], org.ids["fred"], org.ids["flo"], org.ids["rita"]])
     assert "quote.discount_approved" in [kind for kind, _ in rows]
+
+
+def test_a_formula_giving_a_number_names_the_approver_by_id(org):
+    org.publish_flow(steps=[step("numbered", {"formula": f"{org.ids['fred']} + 0"})])
+    assert org.pending(org.submitted(org.quote())) == ["fred"]

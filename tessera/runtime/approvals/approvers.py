@@ -9,9 +9,12 @@ Only active users approve; a role or team the directory does not know is a probl
 flow, answered as ``approval_flow_invalid``.
 """
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from ..errors import ApprovalFlowInvalid, DirectoryEntryNotFound
+from ..fields.values import is_record_id
 from ..identity.units import find_unit
 from ..schema.system_tables import user, user_role
 from .flows import evaluate
@@ -71,7 +74,9 @@ def _manager_with_role(conn, start, name):
 
 
 def _as_user_id(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    return value if is_record_id(value) else None
 
 
 def _one(conn, spec, request):
