@@ -47,10 +47,13 @@ def test_the_system_decides_a_pending_item_and_a_late_timer_changes_nothing(org)
     item = request["work_items"][0]["id"]
     system = Context.system(None)
 
-    org.runtime.approvals.decide_item(system, item, "approved")
+    org.runtime.approvals.decide_item(system, item, "approved", action="escalated")
 
     done = org.instance(request["id"])
     assert done["status"] == "approved"
+    assert [(h["actor"]["id"], h["action"]) for h in done["history"]] == [(org.ids["rita"], "submitted"),
+                                                                          (None, "escalated")]
+    assert org.events() == ["approval.submitted", "approval.escalated", "approval.step_approved", "approval.approved"]
     with pytest.raises(ApprovalNotPending):
         org.runtime.approvals.decide_item(system, item, "rejected")
     assert org.instance(request["id"]) == done

@@ -111,15 +111,19 @@ class ApprovalService:
         return self._once(ctx, key, f"reassign:{instance_id}", lambda conn, now: transitions.reassign(
             self.runtime, conn, ctx, item_id, body.get("user"), comment, now, instance_id=instance_id))
 
-    def decide_item(self, actor, item_id, verdict, comment=None):
-        """Approve or reject work item ``item_id`` as ``actor`` (a system Context for escalations)."""
+    def decide_item(self, actor, item_id, verdict, comment=None, *, action=None):
+        """Approve or reject work item ``item_id`` as ``actor`` (a system Context for escalations,
+        with ``action="escalated"`` as its history line); return the request id."""
         with self.runtime.write() as conn:
-            return transitions.decide(self.runtime, conn, actor, item_id, verdict, comment, self._now()).id
+            return transitions.decide(self.runtime, conn, actor, item_id, verdict, comment, self._now(),
+                                      action=action).id
 
-    def reassign_item(self, actor, item_id, user_id, comment=None):
-        """Move work item ``item_id`` to ``user_id`` as ``actor`` (a system Context for escalations)."""
+    def reassign_item(self, actor, item_id, user_id, comment=None, *, action="reassigned"):
+        """Move work item ``item_id`` to ``user_id`` as ``actor`` (a system Context for escalations,
+        with ``action="escalated"``); return the request id."""
         with self.runtime.write() as conn:
-            return transitions.reassign(self.runtime, conn, actor, item_id, user_id, comment, self._now()).id
+            return transitions.reassign(self.runtime, conn, actor, item_id, user_id, comment, self._now(),
+                                        action=action).id
 
     # -- reading ---------------------------------------------------------------------
 

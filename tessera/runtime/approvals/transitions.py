@@ -112,14 +112,15 @@ def _claim(request, item, status):
         raise AlreadyDecided("approval.already_decided", id=item["id"])
 
 
-def decide(runtime, conn, actor, item_id, verdict, comment, now):
+def decide(runtime, conn, actor, item_id, verdict, comment, now, *, action=None):
     """Approve or reject (``verdict``) work item ``item_id`` as ``actor`` (its approver, or the
-    system for escalations), then settle the step; return the Request."""
+    system for escalations), then settle the step; return the Request. The history line says
+    ``action`` (``escalated`` for a timer's decision), else the verdict."""
     item = work_item_row(conn, item_id)
     request = load_request(runtime, conn, item["instance_id"], actor, now)
     if item["approver_id"] != actor.user_id and not _is_system(actor):
         raise NotAnApprover("approval.not_your_item", id=item_id)
-    return _decided(request, item, verdict, comment)
+    return _decided(request, item, verdict, comment, action)
 
 
 def decide_own(runtime, conn, ctx, instance_id, verdict, comment, now):
@@ -129,9 +130,11 @@ def decide_own(runtime, conn, ctx, instance_id, verdict, comment, now):
     return _decided(request, item, verdict, comment)
 
 
-def _decided(request, item, verdict, comment):
+def _decided(request, item, verdict, comment, action=None):
     _claim(request, item, verdict)
-    note(request, verdict, comment=comment)
+    note(request, action or verdict, comment=comment)
+    if action == "escalated":
+        emit(request, "approval.escalated", work_item=item["id"], decision=verdict)
     advance(request)
     save(request)
     return request
@@ -166,7 +169,7 @@ def _active_user(conn, user_id):
     return is_record_id(user_id) and conn.execute(select(user.c.id).where(user.c.id == user_id, user.c.active.is_(True))).first()
 
 
-def reassign(runtime, conn, actor, item_id, new_user, comment, now, *, instance_id=None):
+def reassign(runtime, conn, actor, item_id, new_user, comment, now, *, instance_id=None, action="reassigned"):
     """Move pending work item ``item_id`` to ``new_user`` (by its approver, an administrator or
     the system); the new item gets a fresh due time. ``item_id`` None: the caller's own item
     of request ``instance_id`` (for an administrator, the only pending one). Return the Request."""
@@ -187,7 +190,9 @@ def reassign(runtime, conn, actor, item_id, new_user, comment, now, *, instance_
         conn.execute(insert(work_item).values(
             instance_id=request.id, step=item["step"], round=item["round"], approver_id=new_user, status="pending",
             delegated_from=None, due_at=due_at(step.get("due"), now), created_at=now, decided_at=None))
-    note(request, "reassigned", comment=comment)
+    note(request, action, comment=comment)
+    if action == "escalated":
+        emit(request, "approval.escalated", work_item=item["id"], reassigned_to=new_user)
     advance(request)
     save(request)
     return request
