@@ -2,9 +2,10 @@
 
 ``submit``, ``decide`` (approve or reject one work item), ``recall`` and ``reassign``
 take the connection of the caller's transaction, the acting Context (a system Context
-for timers: then ``user_id`` may be None) and the time. Each ends with ``save``, the
-optimistic-locking write of the request row: the loser of a race gets a 409 and its
-transaction, history lines and events included, rolls back.
+for timers: then ``user_id`` may be None) and the time. Each starts by claiming the
+request (``state.claim``, the optimistic-locking write of its version) and ends with
+``save``: the loser of a race gets a 409 and its transaction, history lines and events
+included, rolls back.
 """
 
 from sqlalchemy import insert, select, update
@@ -32,6 +33,8 @@ def save(request):
 
 
 def _may_submit(runtime, conn, ctx, obj, row, flow):
+    if ctx.user_id is None:
+        return False  # a request needs a submitting user (the command line has none)
     if ctx.is_admin:
         return True
     for who in flow.doc.get("submitters", ["owner"]):
