@@ -14,6 +14,7 @@ from .api import create_blueprint
 from .config import load_settings
 from .plugins import install_catalogs, install_formula_functions, make_plugin_manager, runtime_options_of
 from .security import install_security
+from .event_jobs import event_options, webhook_options
 from .timer_jobs import timer_policy
 
 
@@ -37,12 +38,16 @@ def create_app(config=None, *, plugins=()):
     runtime = Runtime(settings["DATABASE_URL"], engine_options=engine_options(settings),
                       timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
                       login_policy=login_policy(settings), timer_policy=timer_policy(settings),
+                      event_options=event_options(settings), webhook_options=webhook_options(settings),
                       **runtime_options_of(manager))
     runtime.create_schema()
     if settings["REDIS_URL"]:
         from .timer_jobs import RqTimerAnnouncer  # rq loads slowly; only a Redis set-up needs it
 
+        from .event_jobs import RqDispatchAnnouncer
+
         runtime.timers.announce = RqTimerAnnouncer(settings["REDIS_URL"])
+        runtime.events.announce = RqDispatchAnnouncer(settings["REDIS_URL"])
     app.extensions["tessera"] = runtime
     app.extensions["tessera.plugins"] = manager
 

@@ -51,10 +51,12 @@ def serve(host, port):
 def _serve(host, port):
     from .app import create_app
     from .devserver import serve as serve_app
+    from .event_jobs import start_dispatcher_without_redis
     from .timer_jobs import start_ticker_without_redis
 
     app = create_app()
     start_ticker_without_redis(app)
+    start_dispatcher_without_redis(app)
     serve_app(app, host, port)
 
 

@@ -91,6 +91,20 @@ SETTINGS = [
     Setting("TIMER_RETRY_SECONDS", 30, _positive,
             "Seconds before the first retry of a failed timer; each later retry waits twice as long "
             "(at most an hour)."),
+    Setting("EVENT_POLL_SECONDS", 1, _positive,
+            "Seconds between two looks at the outbox for events to deliver, by `tessera worker` and, "
+            "without Redis, by `tessera serve` and `tessera demo`."),
+    Setting("EVENT_MAX_ATTEMPTS", 10, _positive,
+            "Times an event's delivery to one subscriber (a webhook) is tried before it is marked dead."),
+    Setting("EVENT_RETRY_SECONDS", 30, _positive,
+            "Seconds before the first retry of a failed delivery; each later retry waits twice as long "
+            "(at most an hour)."),
+    Setting("EVENT_RETENTION_DAYS", 7, _positive,
+            "Days a delivered event (with its delivery log) is kept before it is pruned."),
+    Setting("WEBHOOK_TIMEOUT_SECONDS", 10, _positive, "Seconds a webhook receiver has to answer a delivery."),
+    Setting("WEBHOOK_ALLOW_HOSTS", "", str,
+            "Comma-separated hosts (as webhook URLs write them) that webhooks may reach although they "
+            "resolve to loopback, private or link-local addresses."),
     Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
     Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
 ]

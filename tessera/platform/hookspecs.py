@@ -27,6 +27,11 @@ def tessera_register_timer_kinds():
 
 
 @hookspec
+def tessera_register_event_listeners():
+    """Return ``{name: listener}``: ``listener(runtime, event)`` receives every outbox event at least once, in order per record."""
+
+
+@hookspec
 def tessera_register_routes(app):
     """Add routes or blueprints to the Flask app."""
 

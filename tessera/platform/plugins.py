@@ -71,9 +71,22 @@ def timer_handlers_of(manager):
     return handlers
 
 
+def event_listeners_of(manager):
+    """``{name: listener}`` of the event listeners the manager's plugins offer; a name offered
+    twice is an error (ValueError names it)."""
+    listeners = {}
+    for offered in manager.hook.tessera_register_event_listeners():
+        for name, listener in (offered or {}).items():
+            if name in listeners:
+                raise ValueError(f"event listener {name!r} is offered by two plugins")
+            listeners[name] = listener
+    return listeners
+
+
 def runtime_options_of(manager):
     """Runtime keyword arguments carrying what the manager's plugins offer to a runtime."""
-    return {"field_types": field_types_of(manager), "timer_handlers": timer_handlers_of(manager)}
+    return {"field_types": field_types_of(manager), "timer_handlers": timer_handlers_of(manager),
+            "event_listeners": event_listeners_of(manager)}
 
 
 def plugged_runtime_options(extra_plugins=()):

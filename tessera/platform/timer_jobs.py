@@ -30,10 +30,14 @@ def timer_policy(settings):
 
 def settings_runtime(settings):
     """A Runtime for a worker process: the configured database, time zone, timer policy and plugins."""
+    from .event_jobs import RqDispatchAnnouncer, event_options, webhook_options
+
     runtime = Runtime(settings["DATABASE_URL"], timezone=settings["TIMEZONE"], timer_policy=timer_policy(settings),
-                      fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"], **plugged_runtime_options())
+                      fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"], event_options=event_options(settings),
+                      webhook_options=webhook_options(settings), **plugged_runtime_options())
     if settings["REDIS_URL"]:
         runtime.timers.announce = RqTimerAnnouncer(settings["REDIS_URL"])
+        runtime.events.announce = RqDispatchAnnouncer(settings["REDIS_URL"])
     return runtime
 
 
@@ -98,23 +102,31 @@ def start_ticker_without_redis(app):
 
 
 def run_worker_process(settings, *, burst=False):
-    """``tessera worker``: with Redis, an rq worker with its scheduler and a database poll beside it;
-    without, the database poll alone. With ``burst``, fire what is due (and drain the queue) and return."""
+    """``tessera worker``: with Redis, an rq worker with its scheduler and database polls (timers,
+    events) beside it; without, the database polls alone. With ``burst``, fire what is due,
+    deliver the due events (and drain the queue) and return."""
+    from . import event_jobs
+
     runtime = settings_runtime(settings)
     try:
-        runtime.create_schema()  # a database older than its timers table gets it
+        runtime.create_schema()  # a database older than its timers or delivery tables gets them
         if burst:
             if settings["REDIS_URL"]:
                 _run_rq(settings["REDIS_URL"], burst=True)
             tick(runtime)  # what no rq job fired: never announced, or Redis flushed since
+            event_jobs.tick(runtime)
             return None
-        if not settings["REDIS_URL"]:
-            return poll(runtime, settings["TIMER_POLL_SECONDS"], threading.Event())
-        stop = start_ticker(runtime, settings["TIMER_POLL_SECONDS"])
+        dispatching = event_jobs.start_dispatcher(runtime, settings["EVENT_POLL_SECONDS"])
         try:
-            return _run_rq(settings["REDIS_URL"])
+            if not settings["REDIS_URL"]:
+                return poll(runtime, settings["TIMER_POLL_SECONDS"], threading.Event())
+            stop = start_ticker(runtime, settings["TIMER_POLL_SECONDS"])
+            try:
+                return _run_rq(settings["REDIS_URL"])
+            finally:
+                stop.set()
         finally:
-            stop.set()
+            dispatching.set()
     finally:
         runtime.dispose()
 

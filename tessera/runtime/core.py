@@ -19,6 +19,9 @@ from .clock import utc_now
 from .connections import Connections
 from .db import checkpoint_wal, make_engine
 from .events.timer_service import TimerService
+from .events.dispatcher import EventService
+from .events.event_log import counts as event_counts
+from .events.webhooks import WebhookService
 from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
 from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
@@ -68,7 +71,8 @@ class Runtime:
 
     def __init__(self, database_url, *, engine_options=None, timezone="UTC",
                  fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
-                 timer_handlers=None, timer_policy=None):
+                 timer_handlers=None, timer_policy=None, event_options=None, event_listeners=None,
+                 webhook_options=None):
         self.timezone = timezone
         #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
         self.clock = clock or utc_now
@@ -81,6 +85,8 @@ class Runtime:
         self.access = AccessPolicy(self.model, self.eval_env)
         self.overrides = AdminOverrides(self.write_soon)
         self.timers = TimerService(self, handlers=timer_handlers, policy=timer_policy)  # before the rooms register
+        self.events = EventService(self, listeners=event_listeners, **(event_options or {}))  # before its subscribers register
+        self.webhooks = WebhookService(self, webhook_options)
         self.records = RecordService(self)
         self.formulas = FormulaService(self)
         self.metadata = MetadataService(self)
@@ -191,12 +197,14 @@ class Runtime:
         return env
 
     def readiness(self, redis_url=None):
-        """``{"status": "ok", "revision", "database": "ok", "redis": "ok" | "not_configured"}`` when
+        """``{"status": "ok", "revision", "database": "ok", "redis": "ok" | "not_configured", "events":
+        {"pending", "dead", "delivered"}}`` when
         the database (and Redis, when ``redis_url`` is given) answer; otherwise raise
         DatabaseUnavailable or ServiceUnavailable."""
         try:
             with self.read() as conn:
                 revision = store.current_revision(conn)
+                events = event_counts(conn)
         except (OperationalError, InterfaceError) as error:
             raise DatabaseUnavailable("health.database_down") from error
         if redis_url:
@@ -204,7 +212,7 @@ class Runtime:
             if not redis_answers(redis_url):
                 raise ServiceUnavailable("health.redis_down")
         return {"status": "ok", "revision": revision, "database": "ok",
-                "redis": "ok" if redis_url else "not_configured"}
+                "redis": "ok" if redis_url else "not_configured", "events": events}
 
     def dispose(self):
         """Write the pending admin-override summaries, then close every pooled connection."""

@@ -6,7 +6,7 @@ from . import formula, health, metadata, openapi_route, records
 from . import audit_log, directory, record_sharing, session_auth, tokens, users
 from . import jobs, record_summaries, records_export
 from . import performance, performance_data, scorecards
-from . import approvals
+from . import approvals, events
 
 
 def create_blueprint():
@@ -14,7 +14,7 @@ def create_blueprint():
     blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
     for module in (health, metadata, records, formula, openapi_route,
                    session_auth, users, directory, tokens, audit_log, record_sharing,
-                   record_summaries, records_export, jobs, performance, performance_data, scorecards, approvals):
+                   record_summaries, records_export, jobs, performance, performance_data, scorecards, approvals, events):
         module.register(blueprint)
     return blueprint
 

@@ -39,6 +39,7 @@ class MetadataService:
         require_admin(ctx)
         name = drafts.new_document_name(kind, body)
         with self.runtime.write() as conn:
+            body = self.runtime.webhooks.take_secret(conn, kind, name, body)
             version = drafts.create_draft(conn, ctx, kind, name, body)
         return {"kind": kind, "name": name, "version": version, "body": body}
 
@@ -46,6 +47,7 @@ class MetadataService:
         """Save a new draft of (kind, name); return the stored document with its version."""
         require_admin(ctx)
         with self.runtime.write() as conn:
+            body = self.runtime.webhooks.take_secret(conn, kind, name, body)
             version = drafts.save_draft(conn, ctx, kind, name, body)
             found = store.get_document(conn, kind, name)
         return {"kind": kind, "name": name, **found, "version": version}
@@ -68,6 +70,7 @@ class MetadataService:
         with self.runtime.write() as conn:
             for position, doc in enumerate(documents):
                 try:
+                    doc = self.runtime.webhooks.take_secret(conn, doc.get("kind"), doc.get("name"), doc)
                     version = drafts.save_draft(conn, ctx, doc.get("kind"), doc.get("name"), doc)
                 except MetadataError as error:
                     error.position = position
@@ -85,6 +88,7 @@ class MetadataService:
         """Check and publish every pending draft, audited in the publish transaction."""
         require_admin(ctx)
         with self.runtime.write() as conn:
+            self.runtime.webhooks.check_documents(store.list_documents(conn, "webhook"))
             result = publishing.publish(conn, self.runtime.model(conn), ctx, confirm_data_loss=confirm_data_loss)
         self.runtime.forget_revision()
         return result

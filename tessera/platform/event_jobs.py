@@ -1,0 +1,96 @@
+"""Where events are dispatched: a poll in ``tessera worker`` (with or without Redis) and,
+without Redis, a thread of ``tessera serve`` and ``tessera demo``; with Redis an admin's
+retry also enqueues an rq job that dispatches at once. The runtime decides what is
+delivered (``runtime.events``); this module only decides when to ask it.
+"""
+
+import logging
+import threading
+
+from tessera.runtime.events.dispatcher import default_policy
+from tessera.runtime.events.webhooks import WebhookOptions
+
+log = logging.getLogger(__name__)
+
+#: Seconds rq keeps the (empty) result of a dispatch job.
+DISPATCH_JOB_RESULT_TTL = 60
+
+
+def event_options(settings):
+    """The runtime's ``event_options`` from the event settings."""
+    policy = default_policy()
+    policy = type(policy)(max_attempts=settings["EVENT_MAX_ATTEMPTS"], retry_seconds=settings["EVENT_RETRY_SECONDS"],
+                          max_retry_seconds=policy.max_retry_seconds, lease_seconds=policy.lease_seconds,
+                          batch=policy.batch)
+    return {"policy": policy, "retention_days": settings["EVENT_RETENTION_DAYS"]}
+
+
+def webhook_options(settings):
+    """The runtime's WebhookOptions from the webhook settings."""
+    hosts = frozenset(h.strip().lower() for h in settings["WEBHOOK_ALLOW_HOSTS"].split(",") if h.strip())
+    return WebhookOptions(allow_hosts=hosts, timeout=float(settings["WEBHOOK_TIMEOUT_SECONDS"]))
+
+
+def tick(runtime):
+    """Deliver what is due, then prune what is past retention; return how many were delivered.
+    A failure to reach the database is logged, never raised: the next tick tries again."""
+    try:
+        delivered = runtime.events.dispatch()
+        runtime.events.prune()
+        return delivered
+    except Exception:  # noqa: BLE001 - a poller outlives database outages
+        log.exception("could not dispatch events")
+        return 0
+
+
+def poll(runtime, seconds, stop):
+    """Dispatch events every ``seconds`` until ``stop`` (a threading.Event) is set."""
+    while not stop.is_set():
+        tick(runtime)
+        stop.wait(seconds)
+
+
+def start_dispatcher(runtime, seconds):
+    """Dispatch events in a daemon thread; return the Event that stops it."""
+    stop = threading.Event()
+    threading.Thread(target=poll, args=(runtime, seconds, stop), name="tessera-events", daemon=True).start()
+    return stop
+
+
+def start_dispatcher_without_redis(app):
+    """For ``tessera serve`` and ``tessera demo``: without Redis, dispatch in a thread of the
+    server; with Redis, leave it to ``tessera worker``. Return the stop Event or None."""
+    if app.config.get("REDIS_URL"):
+        return None
+    return start_dispatcher(app.extensions["tessera"], app.config["EVENT_POLL_SECONDS"])
+
+
+class RqDispatchAnnouncer:
+    """Enqueues an rq job that dispatches events now (after an admin retry)."""
+
+    def __init__(self, redis_url):
+        from redis import Redis  # rq loads slowly; only a Redis set-up needs it
+        from rq import Queue
+
+        from tessera.runtime.events.jobs import QUEUE_NAME
+
+        from .timer_jobs import REDIS_TIMEOUT
+
+        connection = Redis.from_url(redis_url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
+        self.queue = Queue(QUEUE_NAME, connection=connection)
+
+    def __call__(self):
+        """Enqueue ``dispatch_job()``."""
+        self.queue.enqueue(dispatch_job, result_ttl=DISPATCH_JOB_RESULT_TTL)
+
+
+def dispatch_job():
+    """The rq task: dispatch the due events of the configured database; return how many were delivered."""
+    from .config import load_settings
+    from .timer_jobs import settings_runtime
+
+    runtime = settings_runtime(load_settings())
+    try:
+        return runtime.events.dispatch()
+    finally:
+        runtime.dispose()
