@@ -95,8 +95,8 @@ def prune(conn, before, batch):
     """Delete up to ``batch`` delivered events (with their deliveries and attempt log) whose
     last delivery happened before ``before``; return how many events."""
     recent = select(delivery.c.id).where(delivery.c.event_id == outbox.c.id,
-                                         or_(delivery.c.status != DELIVERED, delivery.c.delivered_at > before))
-    ids = conn.execute(select(outbox.c.id).where(outbox.c.delivered_at <= before, ~recent.exists())
+                                         or_(delivery.c.status != DELIVERED, delivery.c.delivered_at >= before))
+    ids = conn.execute(select(outbox.c.id).where(outbox.c.delivered_at < before, ~recent.exists())
                        .order_by(outbox.c.id).limit(batch)).scalars().all()
     if ids:
         conn.execute(delete(delivery_attempt).where(delivery_attempt.c.event_id.in_(ids)))
