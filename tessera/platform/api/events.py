@@ -7,14 +7,14 @@ from tessera.i18n import Message
 from tessera.runtime.errors import InvalidQuery
 from tessera.runtime.events.event_log import STATUSES
 from tessera.runtime.events.dispatcher import MAX_PAGE
-from tessera.runtime.fields.serialize import MAX_ID
+from tessera.runtime.fields.serialize import MAX_ID, digits_id
 
 from ..converters import at_most_regex
 from ..jsonio import json_response
 from ..openapi import operation
 from ..openapi.components import INTEGER, NULLABLE_TEXT, TEXT, obj, query
 from .common import ctx, runtime
-from .guards import admin_only, page_after
+from .guards import admin_only
 
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 CURSOR = query("cursor", "The next_cursor of the previous page.", {"type": "string", "pattern": f"^{at_most_regex(MAX_ID)}$"})
@@ -53,8 +53,13 @@ def _status():
 
 
 def _cursor():
-    after = page_after(request.args.get("cursor"))
-    return after or None
+    text = request.args.get("cursor")
+    if text is None:
+        return None
+    found = digits_id(text)
+    if found is None:
+        raise InvalidQuery("api.cursor.invalid", errors={"cursor": [Message("query.cursor.not_valid")]})
+    return found
 
 
 def _answer(items, cursor):
