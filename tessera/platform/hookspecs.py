@@ -28,7 +28,7 @@ def tessera_register_timer_kinds():
 
 @hookspec
 def tessera_register_event_listeners():
-    """Return ``{name: listener}``: ``listener(runtime, event)`` receives every outbox event at least once, in order per record."""
+    """Return ``{name: listener}``: ``listener(runtime, event)`` gets every event at least once, in order per record."""
 
 
 @hookspec

@@ -85,7 +85,8 @@ class Runtime:
         self.access = AccessPolicy(self.model, self.eval_env)
         self.overrides = AdminOverrides(self.write_soon)
         self.timers = TimerService(self, handlers=timer_handlers, policy=timer_policy)  # before the rooms register
-        self.events = EventService(self, listeners=event_listeners, **(event_options or {}))  # before its subscribers register
+        # the event service comes before its subscribers, which register with it
+        self.events = EventService(self, listeners=event_listeners, **(event_options or {}))
         self.webhooks = WebhookService(self, webhook_options)
         self.records = RecordService(self)
         self.formulas = FormulaService(self)

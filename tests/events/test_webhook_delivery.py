@@ -125,7 +125,8 @@ def test_event_lists_are_keyset_paged_and_check_their_parameters(hooks_api, rt):
     rest = hooks_api.get(f"/api/v1/events?status=pending&limit=2&cursor={first['next_cursor']}").get_json()
     assert [e["type"] for e in rest["items"]] == ["record.created"] * 2 and rest["next_cursor"] is None
     assert rest["items"][0]["id"] > first["items"][1]["id"]
-    for query, status in (("status=lost", 400), ("limit=0", 400), ("limit=abc", 400), ("cursor=x", 400), ("cursor=", 400)):
+    for query, status in (("status=lost", 400), ("limit=0", 400), ("limit=abc", 400), ("cursor=x", 400),
+                          ("cursor=", 400)):
         response = hooks_api.get(f"/api/v1/events?{query}")
         assert response.status_code == status, query
     assert hooks_api.get("/api/v1/webhooks/nope/deliveries").get_json()["code"] == "webhook_not_found"

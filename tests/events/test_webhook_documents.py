@@ -98,3 +98,12 @@ def test_a_host_no_longer_allowed_is_refused_at_delivery(hooks_api, rt):
     [attempt] = hooks_api.get("/api/v1/webhooks/erp/deliveries").get_json()["items"]
     assert (attempt["delivered"], attempt["status_code"], attempt["error"]) == \
         (False, None, "webhook.url.private: 127.0.0.1")
+
+
+def test_publish_checks_the_url_again(hooks_api, rt):
+    assert hooks_api.put("/api/v1/metadata/webhook/erp", json=webhook("http://127.0.0.1:9/hook")).status_code == 200
+    rt.webhooks.options = WebhookOptions(allow_hosts=frozenset())
+    refused = hooks_api.post("/api/v1/metadata/publish", json={})
+    assert (refused.status_code, refused.get_json()["code"], list(refused.get_json()["errors"])) == \
+        (422, "webhook_refused", ["url"])
+    assert hooks_api.get("/api/v1/metadata/webhook/erp?state=published").status_code == 404

@@ -16,6 +16,9 @@ HEALTH = "/api/v1/health"
 OBJECT = {"name": "deal", "label": "Deal", "fields": [{"name": "title", "type": "text", "max_length": 80}]}
 
 
+#: The outbox counts of a database where nothing happened yet.
+NO_EVENTS = {"pending": 0, "dead": 0, "delivered": 0}
+
 def closed_port():
     """A local TCP port nothing listens on."""
     with socket.socket() as probe:
@@ -48,12 +51,13 @@ def app_with(database_url):
 def test_health_names_the_published_revision_without_a_token(app, api):
     client = app.test_client()
     assert client.get(HEALTH).get_json() == {"status": "ok", "revision": 0, "database": "ok",
-                                             "redis": "not_configured"}
+                                             "redis": "not_configured", "events": NO_EVENTS}
     api.post("/api/v1/metadata/object", json=OBJECT)
     assert api.post("/api/v1/metadata/publish").status_code == 200
     answer = client.get(HEALTH)
     assert answer.status_code == 200
-    assert answer.get_json() == {"status": "ok", "revision": 1, "database": "ok", "redis": "not_configured"}
+    assert answer.get_json() == {"status": "ok", "revision": 1, "database": "ok", "redis": "not_configured",
+                                 "events": {**NO_EVENTS, "pending": 1}}  # the publish's metadata.published
 
 
 def test_health_answers_503_database_unavailable_when_the_database_does_not_answer(app, database_url, tmp_path):
@@ -80,4 +84,4 @@ def test_health_reports_redis_when_it_is_configured_and_answers(app_with):
         pytest.skip("TESSERA_TEST_REDIS_URL is not set")
     answer = app_with(REDIS_URL=REDIS_URL).test_client().get(HEALTH)
     assert answer.status_code == 200
-    assert answer.get_json() == {"status": "ok", "revision": 0, "database": "ok", "redis": "ok"}
+    assert answer.get_json() == {"status": "ok", "revision": 0, "database": "ok", "redis": "ok", "events": NO_EVENTS}

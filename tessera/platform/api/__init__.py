@@ -14,7 +14,8 @@ def create_blueprint():
     blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
     for module in (health, metadata, records, formula, openapi_route,
                    session_auth, users, directory, tokens, audit_log, record_sharing,
-                   record_summaries, records_export, jobs, performance, performance_data, scorecards, approvals, events):
+                   record_summaries, records_export, jobs, performance, performance_data, scorecards, approvals,
+                   events):
         module.register(blueprint)
     return blueprint
 

@@ -17,7 +17,8 @@ from .common import ctx, runtime
 from .guards import admin_only
 
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
-CURSOR = query("cursor", "The next_cursor of the previous page.", {"type": "string", "pattern": f"^{at_most_regex(MAX_ID)}$"})
+CURSOR = query("cursor", "The next_cursor of the previous page.",
+               {"type": "string", "pattern": f"^{at_most_regex(MAX_ID)}$"})
 LIMIT = query("limit", "Items per page (at most 200).", {"type": "string", "pattern": "^[1-9][0-9]{0,2}$"})
 STATUS = query("status", "Events in this status (default dead).", {"type": "string", "enum": list(STATUSES)})
 DELIVERY = obj(("subscriber", "status", "attempts"), subscriber=TEXT, status=TEXT, attempts=INTEGER,

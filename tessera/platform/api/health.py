@@ -17,7 +17,8 @@ READY = obj(("status", "revision", "database", "redis"), status=TEXT, database=T
            tag="health", public=True, returns=READY)
 def health():
     """200 ``{"status": "ok", "revision", "database": "ok", "redis": "ok" | "not_configured",
-    "events": {"pending", "dead", "delivered"}}`` with the published revision and the outbox counts when the database (and Redis, when configured) answer;
+    "events": {"pending", "dead", "delivered"}}`` with the published revision and the outbox counts
+    when the database (and Redis, when configured) answer;
     otherwise 503 ``database_unavailable`` or ``service_unavailable`` with Retry-After."""
     return json_response(runtime().readiness(current_app.config.get("REDIS_URL")))
 

@@ -92,10 +92,11 @@ class WebhookService:
         except webhook_http.UnsafeTarget as refused:
             raise WebhookRefused(refused.code, errors={"url": [refused.code]}, **refused.params) from None
 
-    def check_documents(self, documents):
-        """Check the URL of every webhook among ``documents`` ({(kind, name): body}), as a publish does."""
-        for (kind, _), body in documents.items():
-            if kind == KIND and body.get("active", True):
+    def check_changed(self, drafts, published):
+        """Check the URL of every active webhook draft that differs from its published version
+        (both ``{(kind, name): body}``), as a publish does."""
+        for key, body in drafts.items():
+            if key[0] == KIND and body != published.get(key) and body.get("active", True):
                 self.check_url(body["url"])
 
     # -- the subscriber ------------------------------------------------------------
