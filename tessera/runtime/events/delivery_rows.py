@@ -90,15 +90,51 @@ def _release():
     return {"claim_token": None, "claimed_by": None, "lease_until": None}
 
 
+def _attempt_row(row, now, outcome):
+    return {"delivery_id": row["id"], "event_id": row["event_id"], "subscriber": row["subscriber"],
+            "attempt": row["attempts"] + 1, "at": now, "ok": 1 if outcome.ok else 0,
+            "status_code": outcome.status_code, "duration_ms": outcome.duration_ms,
+            "error": (outcome.error or None) and outcome.error[:ERROR_CHARS]}
+
+
+def settle_all(conn, outcomes, token, now, policy):
+    """Log each attempt of ``outcomes`` ([(delivery row, Outcome)]) and record its outcome while
+    ``token`` still holds it (as ``settle`` does); return the new statuses in order."""
+    if not outcomes:
+        return []
+    conn.execute(insert(delivery_attempt), [_attempt_row(row, now, outcome) for row, outcome in outcomes])
+    delivered = [row for row, outcome in outcomes if outcome.ok]
+    if delivered and _mark_delivered(conn, delivered, token, now):
+        done = {row["id"] for row in delivered}
+        return [DELIVERED if row["id"] in done else _record(conn, row, token, now, policy, outcome)
+                for row, outcome in outcomes]
+    return [_record(conn, row, token, now, policy, outcome) for row, outcome in outcomes]
+
+
+def _mark_delivered(conn, rows, token, now):
+    """Mark every one of ``rows`` delivered in one statement; False (nothing changed) unless
+    ``token`` still holds them all."""
+    with conn.begin_nested() as savepoint:
+        moved = conn.execute(update(delivery).where(delivery.c.id.in_([r["id"] for r in rows]),
+                                                    delivery.c.claim_token == token, delivery.c.status == PENDING)
+                             .values(status=DELIVERED, delivered_at=now, last_error=None,
+                                     attempts=delivery.c.attempts + 1, **_release()))
+        if moved.rowcount == len(rows):
+            return True
+        savepoint.rollback()
+    return False
+
+
 def settle(conn, row, token, now, policy, outcome):
     """Log the attempt of delivery ``row`` and record its outcome while ``token`` still holds
     it: delivered, due again after the backoff, or dead after the last attempt. Return the
     new status, or None when the lease was lost."""
+    conn.execute(insert(delivery_attempt).values(**_attempt_row(row, now, outcome)))
+    return _record(conn, row, token, now, policy, outcome)
+
+
+def _record(conn, row, token, now, policy, outcome):
     attempt = row["attempts"] + 1
-    conn.execute(insert(delivery_attempt).values(
-        delivery_id=row["id"], event_id=row["event_id"], subscriber=row["subscriber"], attempt=attempt, at=now,
-        ok=1 if outcome.ok else 0, status_code=outcome.status_code, duration_ms=outcome.duration_ms,
-        error=(outcome.error or None) and outcome.error[:ERROR_CHARS]))
     if outcome.ok:
         values = {"status": DELIVERED, "delivered_at": now, "last_error": None}
     elif attempt >= policy.max_attempts:

@@ -111,7 +111,7 @@ class EventService:
             return []
         with self.runtime.write() as conn:
             now = self._now()
-            statuses = [delivery_rows.settle(conn, row, token, now, self.policy, outcome) for row, outcome in outcomes]
+            statuses = delivery_rows.settle_all(conn, outcomes, token, now, self.policy)
         for (row, _), status in zip(outcomes, statuses):
             if status == delivery_rows.DEAD:
                 log.error("delivery of event %s to %s is dead after %s attempts", row["event_id"], row["subscriber"],

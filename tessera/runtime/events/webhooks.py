@@ -25,6 +25,8 @@ from .subscribers import Outcome
 from .tables import delivery_attempt
 
 KIND = "webhook"
+#: Seconds a dispatcher keeps using a webhook's URL and secret before reading them again.
+CACHE_SECONDS = 5.0
 
 
 class WebhookRefused(RuntimeFailure):
@@ -64,6 +66,7 @@ class WebhookService:
     def __init__(self, runtime, options=None):
         self.runtime = runtime
         self.options = options or WebhookOptions()
+        self._cache = {}
         runtime.events.subscribe(self)
 
     # -- saving and publishing documents -------------------------------------------
@@ -125,11 +128,18 @@ class WebhookService:
         query = selection.where(select(table.c.id)).where(table.c.id.in_(record_ids))
         return set(conn.execute(query).scalars())
 
+    def _target(self, runtime, name):
+        """(published document, secret) of webhook ``name``, read at most every CACHE_SECONDS."""
+        cached = self._cache.get(name)
+        if cached is None or cached[0] < time.monotonic():
+            with runtime.read() as conn:
+                found = runtime.model(conn).documents.get((KIND, name)), secrets.load(conn, name)
+            cached = self._cache[name] = (time.monotonic() + CACHE_SECONDS, *found)
+        return cached[1:]
+
     def deliver(self, runtime, target, event):
         """POST ``event`` to webhook ``target``, signed with its secret; an Outcome."""
-        with runtime.read() as conn:
-            doc = runtime.model(conn).documents.get((KIND, target))
-            secret = secrets.load(conn, target)
+        doc, secret = self._target(runtime, target)
         if doc is None or secret is None:
             return Outcome(False, error=f"webhook {target!r} is not published or has no secret")
         body = payload_body(event)

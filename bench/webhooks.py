@@ -1,0 +1,128 @@
+"""Outbox dispatch to webhooks: events delivered per second to a local receiver, and the
+cost a record write pays for webhooks being subscribed.
+
+1. ``--events`` records are created with one webhook subscribed, then one dispatcher
+   (``runtime.events.dispatch()``) hands out and delivers every event to a receiver on
+   127.0.0.1 (a threaded http.server answering 200 at once), signed as in production;
+   the run checks every event arrived exactly once.
+2. Record creates, one transaction each, are timed in two databases written in turn, one
+   with no webhook and one with ``--webhooks`` active webhooks on the object; the ratio of
+   the medians is the write path's overhead (the write only appends its outbox row;
+   subscribers are found when the event is handed out).
+
+    .venv/bin/python bench/webhooks.py --database both --events 2000 --webhooks 5
+
+Target (issue 13): record writes with 5 active webhooks within 10 % of none.
+"""
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from common import (argument_parser, backends, median, new_runtime, opportunity_payload, publish_crm,
+                    scratch_database, verdict)
+from tessera.runtime import Runtime
+from tessera.runtime.events.webhooks import WebhookOptions
+
+SECRET = "bench-secret-0123456789"
+ALLOW = WebhookOptions(allow_hosts=frozenset({"127.0.0.1"}), timeout=5.0)
+
+
+class _Receiver:
+    def __init__(self):
+        self.keys, self.lock = [], threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"
+
+            def do_POST(self):  # noqa: N802 - the http.server name
+                self.rfile.read(int(self.headers["Content-Length"]))
+                with receiver.lock:
+                    receiver.keys.append(self.headers["Idempotency-Key"])
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _webhook(name, url):
+    return {"kind": "webhook", "name": name, "object": "opportunity", "events": ["record.created"], "url": url,
+            "secret": SECRET}
+
+
+def _prepare(url, webhooks, receiver_url):
+    runtime, ctx = new_runtime(url)
+    runtime.dispose()
+    runtime = Runtime(url, webhook_options=ALLOW)
+    accounts = publish_crm(runtime, ctx)
+    for n in range(webhooks):
+        runtime.metadata.save(ctx, "webhook", f"hook{n}", _webhook(f"hook{n}", receiver_url))
+    if webhooks:
+        runtime.metadata.publish(ctx)
+    runtime.events.dispatch()  # the setup's own events
+    return runtime, ctx, accounts
+
+
+def _dispatch_rate(backend, args, receiver):
+    with scratch_database(backend, args.postgres_url) as url:
+        runtime, ctx, accounts = _prepare(url, 1, receiver.url)
+        receiver.keys.clear()
+        runtime.records.create_many(ctx, "opportunity", [opportunity_payload(i, accounts) for i in range(args.events)])
+        started = time.perf_counter()
+        delivered = runtime.events.dispatch()
+        elapsed = time.perf_counter() - started
+        runtime.dispose()
+    assert delivered == args.events and len(set(receiver.keys)) == len(receiver.keys) == args.events
+    return args.events / elapsed
+
+
+def _write_seconds(backend, args, receiver):
+    """Median seconds of one record create without webhooks and with ``--webhooks``, the two
+    databases written in turn so that both see the same load on the machine."""
+    with scratch_database(backend, args.postgres_url) as bare, scratch_database(backend, args.postgres_url) as hooked:
+        sides = [_prepare(bare, 0, receiver.url), _prepare(hooked, args.webhooks, receiver.url)]
+        times = ([], [])
+        for i in range(args.writes):
+            for (runtime, ctx, accounts), spent in zip(sides, times):
+                started = time.perf_counter()
+                runtime.records.create(ctx, "opportunity", opportunity_payload(i, accounts))
+                spent.append(time.perf_counter() - started)
+        for runtime, _, _ in sides:
+            runtime.dispose()
+    return median(times[0]), median(times[1])
+
+
+def main():
+    parser = argument_parser(__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--writes", type=int, default=300)
+    parser.add_argument("--webhooks", type=int, default=5)
+    args = parser.parse_args()
+    receiver = _Receiver()
+    try:
+        for backend in backends(args):
+            rate = median([_dispatch_rate(backend, args, receiver) for _ in range(args.repeat)])
+            print(f"{backend:10} dispatch: {rate:8.0f} events/s delivered ({args.events} events, 1 webhook, "
+                  "1 dispatcher, each exactly once)")
+            pairs = [_write_seconds(backend, args, receiver) for _ in range(args.repeat)]
+            none, some = median([p[0] for p in pairs]), median([p[1] for p in pairs])
+            ratio = some / none
+            print(f"{backend:10} record create: {none * 1000:.3f} ms with no webhook, {some * 1000:.3f} ms with "
+                  f"{args.webhooks}: ratio {ratio:.3f} {verdict(ratio <= 1.10)} (target <= 1.10)")
+    finally:
+        receiver.close()
+
+
+if __name__ == "__main__":
+    main()
