@@ -29,6 +29,7 @@ from .identity.login_policy import LoginPolicy
 from .schema.model import ModelCache
 from .records.formulas import FormulaService
 from .records.service import RecordService
+from .records.selection import matching_ids
 from .publish.jobs import PublishJobs
 from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
@@ -87,7 +88,7 @@ class Runtime:
         self.timers = TimerService(self, handlers=timer_handlers, policy=timer_policy)  # before the rooms register
         # the event service comes before its subscribers, which register with it
         self.events = EventService(self, listeners=event_listeners, **(event_options or {}))
-        self.webhooks = WebhookService(self, webhook_options)
+        self.webhooks = WebhookService(self, webhook_options, record_filter=matching_ids)
         self.records = RecordService(self)
         self.formulas = FormulaService(self)
         self.metadata = MetadataService(self)

@@ -19,7 +19,6 @@ from ..access.admin import require_admin
 from ..context import Context
 from ..errors import RuntimeFailure
 from ..fields.serialize import to_json
-from ..records.selection import select_rows
 from . import secrets, webhook_http
 from .subscribers import Outcome
 from .tables import delivery_attempt
@@ -63,8 +62,11 @@ class WebhookService:
 
     kind = KIND
 
-    def __init__(self, runtime, options=None):
+    def __init__(self, runtime, options=None, *, record_filter):
         self.runtime = runtime
+        #: ``record_filter(runtime, conn, ctx, object, formula, ids)``: the ids meeting a filter
+        #: (``records.selection.matching_ids``; given by the Runtime, as records write events).
+        self.record_filter = record_filter
         self.options = options or WebhookOptions()
         self._cache = {}
         runtime.events.subscribe(self)
@@ -123,10 +125,7 @@ class WebhookService:
         return named
 
     def _passing(self, conn, doc, record_ids):
-        selection = select_rows(self.runtime, conn, Context.system(None), doc["object"], formula=doc["filter"])
-        table = selection.obj.table
-        query = selection.where(select(table.c.id)).where(table.c.id.in_(record_ids))
-        return set(conn.execute(query).scalars())
+        return self.record_filter(self.runtime, conn, Context.system(None), doc["object"], doc["filter"], record_ids)
 
     def _target(self, runtime, name):
         """(published document, secret) of webhook ``name``, read at most every CACHE_SECONDS."""

@@ -8,6 +8,8 @@ name a field the reader may not read).
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from ..schema.formulas import TableBinder
 from .query import equality_filters
 
@@ -39,3 +41,11 @@ def select_rows(runtime, conn, ctx, object_name, *, filters=None, formula=None):
     if reach.condition is not None:
         conditions.append(reach.condition)
     return Selection(model, obj, reach.readable, binder, conditions)
+
+
+def matching_ids(runtime, conn, ctx, object_name, formula, record_ids):
+    """The ids among ``record_ids`` of the ``object_name`` records ``ctx`` may read that meet
+    the boolean ``formula`` now."""
+    selection = select_rows(runtime, conn, ctx, object_name, formula=formula)
+    table = selection.obj.table
+    return set(conn.execute(selection.where(select(table.c.id)).where(table.c.id.in_(record_ids))).scalars())
