@@ -3,6 +3,7 @@ events in order; plugin listeners receive every event through the same dispatche
 worker (``tessera worker --burst``, with Redis and without) dispatches."""
 
 import threading
+import time
 from collections import defaultdict
 
 import pytest
@@ -11,7 +12,7 @@ from rq import Queue
 
 from tessera.platform import create_app, hookimpl
 from tessera.platform.config import load_settings
-from tessera.platform.event_jobs import RqDispatchAnnouncer
+from tessera.platform.event_jobs import RqDispatchAnnouncer, start_dispatcher_without_redis
 from tessera.platform.timer_jobs import run_worker_process
 from tessera.runtime import Runtime
 from tessera.runtime.clock import FrozenClock
@@ -126,3 +127,24 @@ def test_with_redis_a_dispatch_is_an_rq_job_a_worker_runs(hooks_api, database_ur
     finally:
         connection.flushdb()
         connection.close()
+
+
+def test_without_redis_the_apps_own_thread_delivers_and_a_stopped_thread_does_not(hooks_app, hooks_api):
+    hooks_app.config["EVENT_POLL_SECONDS"] = 0.05
+    with Receiver(SECRET) as receiver:
+        publish(hooks_api, webhook(receiver.url))
+        stop = start_dispatcher_without_redis(hooks_app)
+        try:
+            write_records(hooks_api, 2, 0)
+            deadline = time.monotonic() + 10
+            while len(receiver.requests) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            stop.set()
+        assert len(receiver.requests) == 2
+        time.sleep(0.2)  # a tick under way ends
+        write_records(hooks_api, 1, 0)
+        time.sleep(0.2)
+    assert len(receiver.requests) == 2
+    hooks_app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    assert start_dispatcher_without_redis(hooks_app) is None

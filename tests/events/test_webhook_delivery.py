@@ -4,6 +4,8 @@ a record's events arrive in order even when one of them fails for a while."""
 
 from datetime import timedelta
 
+from tessera.runtime.identity.users import create_token, create_user
+from tests.conftest import Api
 from tests.events.conftest import SECRET, START, publish, webhook
 from tests.events.receiver import Receiver, verify
 
@@ -144,3 +146,13 @@ def test_delivered_events_are_pruned_after_the_retention(hooks_api, rt):
     assert rt.events.prune() == 3  # the two publish events and the record's
     assert hooks_api.get("/api/v1/health").get_json()["events"] == {"pending": 0, "dead": 0, "delivered": 0}
     assert hooks_api.get("/api/v1/webhooks/erp/deliveries").get_json()["items"] == []
+
+
+def test_only_administrators_see_events_and_deliveries(hooks_app, hooks_api, rt):
+    with rt.write() as conn:
+        token = create_token(conn, create_user(conn, "rita"))
+    rita = Api(hooks_app.test_client(), token)
+    publish(hooks_api, webhook("http://127.0.0.1:9/hook"))
+    for answer in (rita.get("/api/v1/events"), rita.post("/api/v1/events/1/retry"),
+                   rita.get("/api/v1/webhooks/erp/deliveries")):
+        assert (answer.status_code, answer.get_json()["code"]) == (403, "permission_denied")
