@@ -15,7 +15,8 @@ from tessera.platform.config import load_settings
 from tessera.platform.event_jobs import RqDispatchAnnouncer, start_dispatcher_without_redis
 from tessera.platform.timer_jobs import run_worker_process
 from tessera.runtime import Runtime
-from tessera.runtime.clock import FrozenClock
+from tessera.runtime.clock import FrozenClock, naive_utc
+from tessera.runtime.events import delivery_rows
 from tessera.runtime.events.jobs import QUEUE_NAME, run_worker
 from tessera.runtime.events.webhooks import WebhookOptions
 from tests.conftest import Api
@@ -148,3 +149,18 @@ def test_without_redis_the_apps_own_thread_delivers_and_a_stopped_thread_does_no
     assert len(receiver.requests) == 2
     hooks_app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     assert start_dispatcher_without_redis(hooks_app) is None
+
+
+def test_a_dispatcher_that_dies_holding_a_batch_leaves_it_to_another_after_the_lease(hooks_api, rt):
+    with Receiver(SECRET) as receiver:
+        publish(hooks_api, webhook(receiver.url))
+        write_records(hooks_api, 3, 0)
+        with rt.write() as conn:  # a dispatcher hands out and claims, then its process dies
+            delivery_rows.hand_out(rt, conn, [rt.webhooks], naive_utc(rt.clock()), 100)
+        with rt.write() as conn:
+            _, claimed = delivery_rows.claim(conn, naive_utc(rt.clock()), rt.events.policy)
+        assert len(claimed) == 3
+        assert rt.events.dispatch() == 0 and receiver.requests == []
+        rt.clock.advance(seconds=rt.events.policy.lease_seconds)
+        assert rt.events.dispatch() == 3
+    assert sorted(receiver.keys()) == sorted(str(row["event_id"]) for row, _ in claimed)
