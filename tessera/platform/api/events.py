@@ -57,10 +57,10 @@ def _cursor():
     text = request.args.get("cursor")
     if text is None:
         return None
-    found = digits_id(text)
+    found = 0 if text == "0" else digits_id(text)
     if found is None:
         raise InvalidQuery("api.cursor.invalid", errors={"cursor": [Message("query.cursor.not_valid")]})
-    return found
+    return found or None  # 0 stands for the first page
 
 
 def _answer(items, cursor):
