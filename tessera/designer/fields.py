@@ -15,6 +15,7 @@ INPUT_KINDS = {
 }
 #: Types a list never shows as a column (too long or not one value).
 NOT_COLUMNS = frozenset({"long_text", "multi_picklist"})
+NUMERIC_TYPES = frozenset({"number", "currency", "percent", "integer"})
 REFERENCE_TYPES = frozenset({"lookup", "master_detail"})
 LIST_COLUMNS = 6
 
@@ -41,6 +42,11 @@ class FieldView:
     options: tuple = field(default_factory=tuple)  # (value, label) pairs
     help: str | None = None
     max_length: int | None = None
+
+    @property
+    def numeric(self):
+        """True for numbers, shown right-aligned."""
+        return self.type in NUMERIC_TYPES
 
     def option_label(self, value):
         """The label of picklist value ``value`` (the value itself when it is no option)."""
@@ -94,3 +100,8 @@ def list_columns(obj, readable, locale):
             names.append(name)
     views = {v.name: v for v in field_views(obj, names, locale)}
     return [views[n] for n in names]
+
+
+def plain_defaults(obj):
+    """{field: default} of the fields whose default is a plain value (not a formula), for a new form."""
+    return {n: f["default"] for n, f in obj.fields.items() if "default" in f and not isinstance(f["default"], dict)}

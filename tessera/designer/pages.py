@@ -8,7 +8,7 @@ from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
 from . import reading
-from .fields import field_views, localized, title_field
+from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
 from .values import input_value, show
 
@@ -90,7 +90,8 @@ def _form(obj, grant, record):
     locale = page_locale()
     views = reading.form_fields(obj, grant, locale, creating=record is None)
     return page("app/form.html", obj=obj, labels=object_labels(obj, locale), record=record, fields=views,
-                title=_title(obj, record) if record else None, input_value=input_value)
+                title=_title(obj, record) if record else None, input_value=input_value,
+                defaults=plain_defaults(obj))
 
 
 def _title(obj, record):

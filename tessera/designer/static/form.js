@@ -73,7 +73,8 @@ function showProblems(problem) {
     const input = box.querySelector("input, select, textarea");
     if (input) { input.setAttribute("aria-invalid", "true"); first = first || input; }
   }
-  const lines = [problem.detail || form.dataset.msgFailed, ...stray].map((text) => {
+  const summary = first && !stray.length ? form.dataset.msgInvalid : problem.detail || form.dataset.msgFailed;
+  const lines = [summary, ...stray].map((text) => {
     const p = document.createElement("p");
     p.textContent = text;
     return p;
