@@ -56,8 +56,10 @@ def list_records(object_name):
     locale = page_locale()
     query = {k: request.args.get(k, "") for k in LIST_QUERY}
     result = reading.list_page(obj, query)
+    columns = reading.columns(obj, grant, locale)
     return page("app/list.html", obj=obj, labels=object_labels(obj, locale), query=query, result=result,
-                columns=reading.columns(obj, grant, locale), title_field=title_field(obj),
+                columns=columns, title_field=title_field(obj), refs=reading.reference_titles(columns, result.items),
+                people=reading.people_names(columns, result.items),
                 may_create=reading.may(obj, "create"))
 
 
@@ -67,9 +69,11 @@ def record_page(object_name, record_id):
     locale = page_locale()
     record, history = reading.record_with_history(obj, record_id)
     views = field_views(obj, grant.readable, locale)
-    actors = reading.user_names([e["actor"] for e in history] + [record.get("owner")])
+    actors = reading.user_names([e["actor"] for e in history] + [record.get("owner")]
+                                + [record.get(v.name) for v in views if v.type == "user"])
     return page("app/record.html", obj=obj, labels=object_labels(obj, locale), record=record, fields=views,
-                by_name={v.name: v for v in views}, history=history, actors=actors,
+                by_name={v.name: v for v in views}, history=history, actors=actors, people=actors,
+                refs=reading.reference_titles(views, [record]),
                 title=_title(obj, record), may_edit=reading.may(obj, "edit"))
 
 

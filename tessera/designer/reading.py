@@ -15,7 +15,7 @@ from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.identity.users import get_user
 from tessera.runtime.records.aggregate import count_records
 
-from .fields import field_views, list_columns, localized
+from .fields import field_views, list_columns, localized, title_field
 
 PAGE_SIZE = 25
 
@@ -127,3 +127,26 @@ def form_fields(obj, grant, locale, *, creating):
     if creating:
         return [v for v in views if v.editable]
     return views
+
+
+def reference_titles(views, records):
+    """{(target object, id): title} of the records the lookups in ``records`` point at, for
+    those the reader may read (others stay unnamed: the page shows their number)."""
+    rt, titles = runtime(), {}
+    wanted = {(v.target, r.get(v.name)) for v in views if v.target for r in records if isinstance(r.get(v.name), int)}
+    for target, record_id in sorted(wanted):
+        try:
+            with rt.read() as conn:
+                _, obj = rt.object_for(conn, target)
+            name = title_field(obj)
+            found = rt.records.get(g.ctx, target, record_id, fields=[name]) if name else {}
+        except RuntimeFailure:
+            continue
+        if found.get(name) not in (None, ""):
+            titles[(target, record_id)] = str(found[name])
+    return titles
+
+
+def people_names(views, records):
+    """{user id: name} of the users that user fields in ``records`` name, as ``user_names`` allows."""
+    return user_names([r.get(v.name) for v in views if v.type == "user" for r in records])

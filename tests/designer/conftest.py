@@ -24,17 +24,24 @@ PROBE = {"kind": "object", "name": "probe", "label": {"en": f"Probe {SCRIPT}", "
 
 
 def build_shop(api):
-    """Publish the example CRM and PROBE, add ``rita`` (a rep) and ``ada`` (an administrator)."""
+    """Publish the example CRM and PROBE, add ``rita`` (a rep) and ``ada`` (an administrator); give
+    rita a deal whose title is a script and whose margin she may not see."""
     docs = [json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLE / "metadata").glob("*.json"))]
     for doc in [*docs, PROBE, SALES_REP]:
         assert api.post(f"/api/v1/metadata/{doc['kind']}", json=doc).status_code in (200, 201)
     assert api.post("/api/v1/metadata/publish", json={}).status_code == 200
+    ids = {}
     for username, extra in (("rita", {"permission_sets": ["sales_rep"]}), ("ada", {"is_admin": True})):
-        body = {"username": username, "password": PASSWORD, **extra}
-        assert api.post("/api/v1/users", json=body).status_code == 201
-    deal = api.post("/api/v1/objects/opportunity/records", json={"title": SCRIPT, "amount": "1200", "margin": "300"})
+        response = api.post("/api/v1/users", json={"username": username, "password": PASSWORD, **extra})
+        assert response.status_code == 201
+        ids[username] = response.get_json()["id"]
+    account = api.post("/api/v1/objects/account/records", json={"name": "Acme Pumps"}).get_json()["id"]
+    deal = api.post("/api/v1/objects/opportunity/records",
+                    json={"title": SCRIPT, "amount": "1200", "margin": "300", "account": account})
+    given = api.post(f"/api/v1/objects/opportunity/records/{deal.get_json()['id']}/transfer", json={"owner": ids["rita"]})
+    assert given.status_code == 200, given.get_json()
     probe = api.post("/api/v1/objects/probe/records", json={"title": SCRIPT})
-    return {"deal": deal.get_json()["id"], "probe": probe.get_json()["id"]}
+    return {"deal": deal.get_json()["id"], "probe": probe.get_json()["id"], "account": account}
 
 
 database_seed = seeds_for(shop=api_seed("designer_shop", build_shop))
@@ -47,6 +54,7 @@ class Shop:
     app: object
     deal: int
     probe: int
+    account: int
 
     def browser(self, username=None):
         """A test client, signed in as ``username`` when given; its ``csrf`` attribute holds the token."""
@@ -62,4 +70,4 @@ class Shop:
 @pytest.fixture
 def shop(app, seed_data):
     """The example CRM, the probe object, rita and ada."""
-    return Shop(app, seed_data["deal"], seed_data["probe"])
+    return Shop(app, seed_data["deal"], seed_data["probe"], seed_data["account"])

@@ -80,8 +80,9 @@ def test_an_unknown_record_is_a_404_page(shop):
 def test_a_hidden_field_is_never_rendered(shop):
     rep = shop.browser("rita")
     for path in ("/app/o/opportunity", f"/app/o/opportunity/{shop.deal}", f"/app/o/opportunity/{shop.deal}/edit"):
-        page = text(rep.get(BASE + path))
-        assert "Margin" not in page and "300" not in page, path
+        response = rep.get(BASE + path)
+        assert response.status_code == 200 and ESCAPED in text(response), path
+        assert "Margin" not in text(response) and "300" not in text(response), path
     assert "Margin" in text(shop.browser("ada").get(f"{BASE}/app/o/opportunity/{shop.deal}"))
 
 
@@ -118,3 +119,10 @@ def test_the_page_speaks_the_users_stored_locale_whatever_the_browser_prefers(sh
 def test_the_login_page_follows_the_browsers_language(shop):
     page = text(shop.browser().get(f"{BASE}/app/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"}))
     assert '<html lang="zh-CN">' in page and "登录 Tessera" in page
+
+
+def test_a_lookup_shows_the_title_of_the_record_it_points_at_to_those_who_may_read_it(shop):
+    link = f'<a href="/app/o/account/{shop.account}">'
+    for path in ("/app/o/opportunity", f"/app/o/opportunity/{shop.deal}"):
+        assert f"{link}Acme Pumps</a>" in text(shop.browser("ada").get(BASE + path)), path
+        assert f"{link}#{shop.account}</a>" in text(shop.browser("rita").get(BASE + path)), path
