@@ -40,7 +40,7 @@ def show(view, value, locale):
     if kind in ("number", "integer"):
         return _number(value)
     if kind == "datetime":
-        return str(value).replace("T", " ")[:16]
+        return str(value).replace("T", " ")[:16] + " UTC"
     return str(value)
 
 
