@@ -12,7 +12,7 @@ def _ids(page):
     return [int(a.get_attribute("href").rsplit("/", 1)[1]) for a in page.locator("a.record-link").all()]
 
 
-def test_an_anonymous_visit_goes_to_the_login_page_then_back_to_the_page_asked_for(page, site):
+def test_an_anonymous_visit_goes_to_the_login_page_then_back_to_the_page_asked_for_until_signing_out(page, site):
     base, _, _ = site
     page.goto(base + "/")
     assert page.url == base + "/app/login?next=/app/"
@@ -24,6 +24,10 @@ def test_an_anonymous_visit_goes_to_the_login_page_then_back_to_the_page_asked_f
     assert page.url.startswith(base + "/app/login")
     log_in(page, base, path="/app/o/opportunity")
     assert page.locator("h1").inner_text() == "Opportunities"
+    page.click("#logout")
+    page.wait_for_url(base + "/app/login")
+    page.goto(base + "/app/o/opportunity")
+    assert page.url == base + "/app/login?next=/app/o/opportunity"
 
 
 def test_a_rep_sees_the_objects_they_may_read_pages_through_a_list_and_opens_a_record(page, site):
