@@ -18,6 +18,9 @@ from tessera.runtime.records.aggregate import count_records
 from .fields import field_views, list_columns, localized, title_field
 
 PAGE_SIZE = 25
+#: A list counts up to this many records and then says "more than" (a full count of a
+#: million rows costs more than the page itself).
+COUNT_CEILING = 10_000
 
 
 def runtime():
@@ -77,6 +80,15 @@ class ListResult:
     error: object = None
     field_errors: dict = None
 
+    @property
+    def count_message(self):
+        """The count as the page says it: "1,234 records", or "More than 10,000 records"."""
+        if self.count > COUNT_CEILING:
+            return Message("ui.list.count_more", count=f"{COUNT_CEILING:,}")
+        if self.count == 1:
+            return Message("ui.list.count_one")
+        return Message("ui.list.count", count=f"{self.count:,}")
+
 
 def list_page(obj, query):
     """One page of ``obj``'s records for the list ``query`` (filter, sort, cursor) with the count."""
@@ -84,7 +96,7 @@ def list_page(obj, query):
     try:
         page = rt.records.list(g.ctx, obj.name, formula=formula, sort=query.get("sort") or None,
                                limit=PAGE_SIZE, cursor=query.get("cursor") or None)
-        total = count_records(rt, g.ctx, obj.name, formula=formula)
+        total = count_records(rt, g.ctx, obj.name, formula=formula, at_most=COUNT_CEILING)
     except (RuntimeFailure, FormulaError) as error:
         message, errors = problem_message(error)
         return ListResult([], None, None, message, errors)

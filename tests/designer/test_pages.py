@@ -126,3 +126,13 @@ def test_a_lookup_shows_the_title_of_the_record_it_points_at_to_those_who_may_re
     for path in ("/app/o/opportunity", f"/app/o/opportunity/{shop.deal}"):
         assert f"{link}Acme Pumps</a>" in text(shop.browser("ada").get(BASE + path)), path
         assert f"{link}#{shop.account}</a>" in text(shop.browser("rita").get(BASE + path)), path
+
+
+def test_a_list_counts_up_to_a_ceiling_then_says_more_than(shop, monkeypatch):
+    from tessera.designer import reading
+
+    admin = shop.browser("ada")
+    assert '<span class="count" id="record-count">1 record</span>' in text(admin.get(f"{BASE}/app/o/opportunity"))
+    monkeypatch.setattr(reading, "COUNT_CEILING", 0)
+    page = text(admin.get(f"{BASE}/app/o/opportunity"))
+    assert '<span class="count" id="record-count">More than 0 records</span>' in page
