@@ -26,7 +26,7 @@ def create_app(config=None, *, plugins=()):
     settings raise ConfigError. The database's system tables are created if missing.
     """
     settings = load_settings(config)
-    app = Flask("tessera")
+    app = TesseraFlask("tessera")
     app.config.update(settings)
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or secrets.token_hex(32)
     app.json.ensure_ascii = False
@@ -74,9 +74,32 @@ def login_policy(settings):
                        session_idle_timeout=timedelta(seconds=settings["SESSION_IDLE_TIMEOUT"]))
 
 
+#: How many views and hooks TesseraFlask remembers; far more than an app registers.
+MAX_KNOWN_FUNCTIONS = 4096
+
+
+class TesseraFlask(Flask):
+    """Flask, deciding once per view or hook whether it is a coroutine function, where Flask
+    asks again on every request."""
+
+    def ensure_sync(self, func):
+        known = self.__dict__.setdefault("_tessera_sync", {})
+        found = known.get(func)
+        if found is None:
+            found = super().ensure_sync(func)
+            if len(known) < MAX_KNOWN_FUNCTIONS:  # views and hooks are registered once; never grow without bound
+                known[func] = found
+        return found
+
+
 class SignerOnceSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session (for plugins; Tessera's own sessions live in a table),
     with its signer built once per app instead of on every request."""
+
+    def open_session(self, app, request):
+        if "HTTP_COOKIE" not in request.environ:  # nothing signed to check: an empty session
+            return self.session_class()
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app):
         signer = app.extensions.get("tessera.session_signer")

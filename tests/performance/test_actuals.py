@@ -3,6 +3,7 @@
 Every number below is worked out by hand from the records each test creates.
 """
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -237,6 +238,27 @@ def test_a_measured_kpi_is_one_grouped_query_whatever_the_number_of_people_and_p
     assert len(found) == 4 + 4  # each person in their quarter and in the year
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1 and "GROUP BY" in selects[0]
+
+
+def test_windows_count_a_persons_split_credit_and_averages_only_on_their_days_in_the_same_statement(runtime, sales):
+    publish(runtime, kpi("split_revenue", credit=SPLIT_CREDIT), kpi("avg_deal", measure="AVG(amount)"))
+    for day, amount in (("2026-01-10", "100.00"), ("2026-02-20", "300.00"), ("2026-03-05", "500.00")):
+        sales.split(sales.deal("ann", amount, day), ann="50", bob="50")
+    ann, bob = sales.person("ann"), sales.person("bob")
+    windows = {bob: ((date(2026, 2, 15), date(2026, 2, 28)), (date(2026, 3, 1), date(2026, 3, 3))),
+               ann: ((date(2026, 2, 1), date(2026, 3, 31)),)}
+    statements = []
+    with runtime.read() as conn:
+        model = runtime.model(conn)
+        wanted = [P.parse(runtime.performance.calendar(model), "2026-Q1")]
+        sa.event.listen(runtime.engine, "before_cursor_execute", lambda c, cur, statement, *r: statements.append(statement))
+        split = actuals(conn, model, "split_revenue", wanted, [ann, bob], env=runtime.eval_env(), windows=windows)
+        average = actuals(conn, model, "avg_deal", wanted, [ann, bob], env=runtime.eval_env(), windows=windows)
+    # ann from February: half of 300 + 500; bob from 15 Feb to 3 Mar: half of the 300 deal only
+    assert split == {(ann, "2026-Q1"): D("400.00"), (bob, "2026-Q1"): D("150.00")}
+    # the owner's average over her days (300 and 500), not over the quarter; bob owns nothing
+    assert average == {(ann, "2026-Q1"): D("400.00"), (bob, "2026-Q1"): None}
+    assert len([s for s in statements if "GROUP BY" in s]) == 2
 
 
 def test_an_unknown_kpi_is_not_found(runtime, sales):

@@ -433,3 +433,33 @@ def test_kpis_read_in_one_shared_scan_give_the_numbers_each_reads_alone(floor):
                      for name in names}
             assert together == alone
     assert alone["revenue"][(bob, "2026-Q1")] == D("-5.25") and alone["margin"][(ann, "2026")] == D("70.05")
+
+
+def test_people_measured_on_different_parts_of_a_quarter_are_counted_on_their_days_by_one_statement(floor):
+    ann, bob, cid = floor.person("ann"), floor.person("bob"), floor.person("cid")
+    plan = scheme("windows", [{"kpi": "revenue", "weight": 0.5}, {"kpi": "margin", "weight": 0.5}], users=[ann],
+                  leaderboard="all", proration="none")
+    define(floor.api, *OBJECTS, REVENUE, MARGIN, plan)
+    for who, start, end in (("bob", "2026-02-15", None), ("cid", "2026-01-01", "2026-01-31")):
+        assigned = floor.api.post("/api/v1/scheme-assignments", json={"scheme": "windows", "user": floor.ids[who],
+                                                                      "from": start, "to": end})
+        assert assigned.status_code == 201, assigned.get_json()
+    for who in ("ann", "bob", "cid"):
+        floor.deal(who, "100", "2026-01-10", cost="10")
+        floor.deal(who, "200", "2026-03-10", cost="20")
+    adjusted = floor.api.post("/api/v1/kpi-adjustments", json={"kpi": "revenue", "user": bob, "date": "2026-02-01",
+                                                               "value": "-50", "reason": "before bob's window"})
+    assert adjusted.status_code == 201, adjusted.get_json()
+    for who in ("ann", "bob", "cid"):
+        floor.target("revenue", who, "2026-Q1", "300")
+        floor.target("margin", who, "2026-Q1", "270")
+    floor.api.get("/api/v1/leaderboard?scheme=windows&period=2026-Q1")  # warm the model cache
+    seen = _statements(floor.app)
+    board = floor.api.get("/api/v1/leaderboard?scheme=windows&period=2026-Q1").get_json()
+    # ann: all of Q1 (300 of 300, 270 of 270); bob from 15 Feb (200, 180; the adjustment is before);
+    # cid in January only (100, 90). Each weighted score is rounded: bob 66.67 x 0.5 = 33.34 twice,
+    # cid 33.33 x 0.5 = 16.67 twice
+    totals = {row["user"]["id"]: row["total"] for row in board["rows"]}
+    assert totals == {ann: "100.00", bob: "66.68", cid: "33.34"}
+    assert len([s for s in seen if "GROUP BY" in s and "opportunity" in s]) == 1
+    assert floor.items("bob", "2026-Q1")["items"][0]["actual"] == "200.00"

@@ -28,9 +28,16 @@ def owned_conditions(table, ctx):
     """Rows the user owns, or that are owned by users in a role below theirs."""
     conditions = [table.c.owner_id == ctx.user_id]
     if ctx.reach.subordinate_role_ids:
-        below = select(user_role.c.user_id).where(user_role.c.role_id.in_(sorted(ctx.reach.subordinate_role_ids)))
+        below = select(user_role.c.user_id).where(among(user_role.c.role_id, ctx.reach.subordinate_role_ids))
         conditions.append(table.c.owner_id.in_(below))
     return conditions
+
+
+def among(column, ids):
+    """``column`` is one of ``ids`` (not empty): an equality for one id, which the database
+    runs as it is, an IN list for more, which SQLAlchemy expands on every execution."""
+    ids = sorted(ids)
+    return column == ids[0] if len(ids) == 1 else column.in_(ids)
 
 
 def grantee_conditions(ctx):
@@ -39,9 +46,9 @@ def grantee_conditions(ctx):
     share = record_share.c
     found = [(share.grantee_type == "user") & (share.grantee_id == ctx.user_id)]
     if ctx.reach.covered_role_ids:
-        found.append((share.grantee_type == "role") & share.grantee_id.in_(sorted(ctx.reach.covered_role_ids)))
+        found.append((share.grantee_type == "role") & among(share.grantee_id, ctx.reach.covered_role_ids))
     if ctx.reach.team_ids:
-        found.append((share.grantee_type == "team") & share.grantee_id.in_(sorted(ctx.reach.team_ids)))
+        found.append((share.grantee_type == "team") & among(share.grantee_id, ctx.reach.team_ids))
     return found
 
 

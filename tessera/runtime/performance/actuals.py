@@ -8,9 +8,7 @@ members of a split child object by their share) and groups by person and period.
 derived KPI is computed in Python from its parts' grouped results.
 """
 
-from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -18,6 +16,7 @@ from tessera.formula import compile_sql
 
 from ..schema.formulas import TableBinder
 from .adjustments import adjustable, grouped_adjustments
+from .grouping import grouped_parts, period_ranges, union, window_ranges
 from .kpis import kpi_definition
 
 #: Aggregates whose value over no records is zero (not null), and which add across people.
@@ -26,21 +25,22 @@ _WIDE = Context(prec=60)
 _HUNDRED = Decimal(100)
 
 
-def actuals(conn, model, kpi, periods, users=None, *, env, timezone="UTC"):
+def actuals(conn, model, kpi, periods, users=None, *, env, timezone="UTC", windows=None):
     """{(user_id, period_id): Decimal or None} of KPI ``kpi`` (a name) over ``periods``.
 
     With ``users``, only those people are computed and each of them has a value for every
     period (zero for additive measures without records, None otherwise); without, only
     the people credited with some record appear. A derived KPI whose denominator is zero
     gives None. ``env`` supplies the clock to formulas; ``timezone`` turns a datetime
-    field's instants into the organisation's days.
+    field's instants into the organisation's days. ``windows`` ({user_id: ((first day,
+    last day), ...)}) counts those people's records and adjustments only on those days.
     """
     definition = kpi_definition(model, kpi)
     if not periods or users == []:
         return {}
     if definition.derived is not None:
-        return _derived(conn, model, definition, periods, users, env, timezone)
-    found = _measured(conn, model, definition, periods, users, env, timezone)
+        return _derived(conn, model, definition, periods, users, env, timezone, windows)
+    found = _measured(conn, model, definition, periods, users, env, timezone, windows)
     for user_id in users or ():
         for period in periods:
             found.setdefault((user_id, period.id), empty_value(definition))
@@ -52,8 +52,8 @@ def empty_value(definition):
     return _scaled(Decimal(0), definition.scale) if definition.measure.function in ADDITIVE else None
 
 
-def _derived(conn, model, definition, periods, users, env, timezone):
-    parts = {name: actuals(conn, model, name, periods, users, env=env, timezone=timezone)
+def _derived(conn, model, definition, periods, users, env, timezone, windows):
+    parts = {name: actuals(conn, model, name, periods, users, env=env, timezone=timezone, windows=windows)
              for name in definition.parts}
     empty = {name: _empty_part(model, name) for name in parts}
     keys = set().union(*(found.keys() for found in parts.values())) if parts else set()
@@ -69,18 +69,19 @@ def _empty_part(model, name):
     return None if part.derived is not None else empty_value(part)
 
 
-def _measured(conn, model, definition, periods, users, env, timezone):
+def _measured(conn, model, definition, periods, users, env, timezone, windows):
     doc, measure = definition.doc, definition.measure
     obj = model.objects[doc["object"]]
     binder = TableBinder(model, obj, env, conn.dialect.name)
     argument = compile_sql(measure.argument, binder, env) if measure.argument is not None else None
     conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
     source, person, share = _credit(model, obj, binder, doc["credit"])
-    query = grouped_by_person_and_period(obj, doc, binder, (source, person), periods, timezone,
-                                         _aggregate(measure, argument, share), conditions,
-                                         in_sql(users, share))
+    parts = grouped_parts(obj, doc, binder, (source, person), periods, timezone, _aggregate(measure, argument, share),
+                          conditions, in_sql(users, share), windows)
     if adjustable(definition):
-        query = _with_adjustments(query, definition, periods, users, share is not None)
+        query = _with_adjustments(parts, definition, periods, users, share is not None, windows)
+    else:
+        query = union(parts)
     result, kept = {}, None if users is None else set(users)
     for row in conn.execute(query):
         if kept is None or row.person in kept:
@@ -96,59 +97,19 @@ def in_sql(users, share):
     return None if share is not None else users
 
 
-def grouped_by_person_and_period(obj, doc, binder, credited, periods, timezone, columns, conditions, users):
-    """SELECT person, period index and ``columns`` from ``credited`` (the (source, person) of
-    ``_credit``), joined to the periods by the KPI document's date field, filtered by
-    ``conditions``, grouped by person and period; only ``users`` when given."""
-    source, person = credited
-    moment = binder.expression(doc["date_field"])
-    ranges = _period_ranges(periods, _is_datetime(obj, doc["date_field"]), timezone)
-    query = (sa.select(person.label("person"), ranges.c.idx, *columns)
-             .select_from(source.join(ranges, sa.and_(moment >= ranges.c.start, moment < ranges.c.stop)))
-             .where(person.is_not(None), *conditions)
-             .group_by(person, ranges.c.idx))
-    if users is not None:
-        query = query.where(person.in_(sorted(set(users))))
-    return query
-
-
-def _with_adjustments(records, definition, periods, users, split):
+def _with_adjustments(records, definition, periods, users, split, windows):
     """The grouped records and the grouped adjustments, UNION ALL, summed again per person
     and period: still one query. Under split credit adjustments count x 100, as the
     records' value x share sums do before their division by 100."""
-    days = _period_ranges(periods, False, "UTC", "adjustment_periods")
-    both = sa.union_all(records, grouped_adjustments(definition.name, days, users, 100 if split else 1))
-    parts = both.subquery("credited")
+    factor = 100 if split else 1
+    days = period_ranges(periods, False, "UTC", "adjustment_periods")
+    adjusted = [grouped_adjustments(definition.name, days, users, factor, skip=windows or ())]
+    spans = window_ranges(periods, windows, False, "UTC", "adjustment_windows") if windows else None
+    if spans is not None:
+        adjusted.append(grouped_adjustments(definition.name, spans, None, factor))
+    parts = sa.union_all(*records, *adjusted).subquery("credited")
     return (sa.select(parts.c.person, parts.c.idx, sa.func.sum(parts.c.value).label("value"))
             .group_by(parts.c.person, parts.c.idx))
-
-
-def _is_datetime(obj, name):
-    if name in ("created_at", "updated_at"):
-        return True
-    return obj.value_types[name].name == "datetime"
-
-
-def _utc_midnight(day, zone):
-    local = datetime.combine(day, time(0), tzinfo=zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
-def _period_ranges(periods, instants, timezone, name="periods"):
-    """A derived table (idx, start, stop) of the periods, ``stop`` exclusive; for a datetime
-    field the bounds are the organisation's midnights in UTC, as datetimes are stored."""
-    zone = ZoneInfo(timezone)
-    rows = []
-    for idx, period in enumerate(periods):
-        start, stop = period.start, period.end + timedelta(days=1)
-        if instants:
-            bounds = (sa.literal(_utc_midnight(start, zone), sa.DateTime()),
-                      sa.literal(_utc_midnight(stop, zone), sa.DateTime()))
-        else:
-            bounds = (sa.literal(start, sa.Date()), sa.literal(stop, sa.Date()))
-        rows.append(sa.select(sa.literal(idx, sa.Integer()).label("idx"), bounds[0].label("start"),
-                              bounds[1].label("stop")))
-    return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).subquery(name)
 
 
 def _credit(model, obj, binder, credit):

@@ -123,16 +123,22 @@ def adjustment_lines(conn, kpi_name, user_id, period):
             for found in map(adjustment_json, conn.execute(query))]
 
 
-def grouped_adjustments(kpi_name, ranges, users, factor):
+def grouped_adjustments(kpi_name, ranges, users, factor, skip=()):
     """SELECT person, idx, value: the adjustments of ``kpi_name`` summed per person and period
-    of ``ranges`` (a derived table idx, start, stop of dates, stop exclusive), times
-    ``factor`` (100 under split credit, whose sums are divided by 100 later)."""
+    of ``ranges`` (a derived table idx, start, stop of dates, stop exclusive; with a
+    ``person`` column, each range that person's only), times ``factor`` (100 under split
+    credit, whose sums are divided by 100 later); only ``users`` when given, never ``skip``."""
     value = sa.cast(table.c.value, sa.Numeric(38, 10))
     value = value * factor if factor != 1 else value
+    on = [table.c.day >= ranges.c.start, table.c.day < ranges.c.stop]
+    if "person" in ranges.c:
+        on.append(table.c.user_id == ranges.c.person)
     query = (select(table.c.user_id.label("person"), ranges.c.idx, sa.func.sum(value).label("value"))
-             .select_from(table.join(ranges, sa.and_(table.c.day >= ranges.c.start, table.c.day < ranges.c.stop)))
+             .select_from(table.join(ranges, sa.and_(*on)))
              .where(table.c.kpi == kpi_name)
              .group_by(table.c.user_id, ranges.c.idx))
     if users is not None:
         query = query.where(table.c.user_id.in_(sorted(set(users))))
+    if skip:
+        query = query.where(table.c.user_id.not_in(sorted(skip)))
     return query

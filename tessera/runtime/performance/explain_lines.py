@@ -17,7 +17,8 @@ from tessera.i18n import Message
 
 from ..errors import InvalidQuery, PermissionDenied
 from ..schema.formulas import TableBinder
-from .actuals import _credit, _is_datetime, _period_ranges
+from .actuals import _credit
+from .grouping import is_datetime, period_ranges
 
 _HUNDRED = Decimal(100)
 #: The measures whose lines add up to the actual.
@@ -74,9 +75,9 @@ def record_lines(conn, runtime, viewer, model, definition, user_id, periods, *, 
     binder = TableBinder(model, obj, env, conn.dialect.name)
     value = compile_sql(measure.argument, binder, env) if measure.argument is not None else sa.literal(1)
     conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
-    instants = _is_datetime(obj, doc["date_field"])
+    instants = is_datetime(obj, doc["date_field"])
     moment = binder.expression(doc["date_field"])
-    ranges = _period_ranges(periods, instants, runtime.timezone)
+    ranges = period_ranges(periods, instants, runtime.timezone)
     source, person, share = _credit(model, obj, binder, doc["credit"])
     readable, fields = _readable(conn, runtime, viewer, obj)
     title = _title_column(obj, fields)

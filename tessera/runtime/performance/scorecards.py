@@ -1,7 +1,7 @@
 """Scorecards: the pipeline from a scheme and a period to every measured person's scored items.
 
 period -> who the scheme measures and on which days -> credited actuals (one grouped
-query per KPI and distinct coverage) -> targets (resolved, prorated) -> attainment ->
+query per group of KPIs, windows of partly measured people inside it) -> targets (resolved, prorated) -> attainment ->
 score -> total -> rank. Everything runs in system context: these are the official numbers
 of the person measured, the same whoever asks. Part 2 (published results) reuses
 ``score_people`` as is and stores what it returns.
@@ -84,26 +84,15 @@ def window_periods(period, windows):
     return [P.Period(f"{period.id}#{i}", period.type, start, end) for i, (start, end) in enumerate(windows)]
 
 
-def _sum(values):
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
 def credited(conn, model, kpis, period, people, *, env, timezone):
-    """{kpi: {user_id: actual}} of ``kpis`` over each person's measured days: one scan of the
-    records per group of KPIs sharing object, date and credit, and per distinct set of
-    windows (everyone measured on every day shares one)."""
-    groups = {}
-    for user_id, windows in people.items():
-        groups.setdefault(windows, []).append(user_id)
-    found = {kpi: {} for kpi in kpis}
-    for windows, users in groups.items():
-        wanted = window_periods(period, windows)
-        values = actuals_of(conn, model, kpis, wanted, users, env=env, timezone=timezone)
-        for kpi in kpis:
-            for user_id in users:
-                found[kpi][user_id] = _sum(values[kpi].get((user_id, p.id)) for p in wanted)
-    return found
+    """{kpi: {user_id: actual}} of ``kpis`` over each person's measured days (``people``:
+    {user_id: windows}): one scan of the records per group of KPIs sharing object, date and
+    credit, people measured on part of the period counted on their days by the same
+    statement."""
+    partial = {user_id: windows for user_id, windows in people.items()
+               if windows != ((period.start, period.end),)}
+    values = actuals_of(conn, model, kpis, [period], sorted(people), env=env, timezone=timezone, windows=partial)
+    return {kpi: {user_id: values[kpi].get((user_id, period.id)) for user_id in people} for kpi in kpis}
 
 
 def prorated_target(target, windows, period, scale, proration):
