@@ -129,6 +129,7 @@ def metadata_publish(confirm_data_loss):
 def demo(host, port, no_serve):
     """Initialise a database, publish the example model, load samples and serve."""
     from .demo import load_demo
+    from .demo_performance import current_quarter
 
     runtime = cli_runtime()
     try:
@@ -137,6 +138,8 @@ def demo(host, port, no_serve):
         fail(error)
     say("cli.demo.ready", secret=secret, err=True)
     say("cli.demo.try", secret=secret, host=host, port=port, err=True)
+    say("cli.demo.try_leaderboard", secret=secret, host=host, port=port, period=current_quarter(runtime)[0].id,
+        err=True)
     if not no_serve:
         _serve(host, port)
 

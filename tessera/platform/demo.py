@@ -1,4 +1,5 @@
-"""The demo: the example CRM model and its sample records, loaded into one database."""
+"""The demo: the example CRM model and its sample records, loaded into one database, with a
+sales team measured by a quarterly KPI scheme (``demo_performance``)."""
 
 import json
 from pathlib import Path
@@ -10,14 +11,16 @@ from tessera.runtime import Context
 from tessera.runtime.publish import drafts, service as publishing
 from tessera.runtime.identity.users import find_user
 
+from .demo_performance import load_people, load_quarter, performance_documents
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "crm-basic"
 
 
 def _publish_model(runtime, ctx, folder):
     """Save the example's changed documents and publish them, in one transaction."""
     with runtime.write() as conn:
-        for path in sorted((folder / "metadata").glob("*.json")):
-            doc = json.loads(path.read_text("utf-8"))
+        model_docs = [json.loads(path.read_text("utf-8")) for path in sorted((folder / "metadata").glob("*.json"))]
+        for doc in [*model_docs, *performance_documents(folder)]:
             current = store.list_documents(conn, doc["kind"]).get((doc["kind"], doc["name"]))
             if current != doc:
                 drafts.save_draft(conn, ctx, doc["kind"], doc["name"], doc)
@@ -36,11 +39,14 @@ def _load_records(runtime, ctx, folder):
 
 
 def load_demo(runtime, folder=EXAMPLE):
-    """Make sure ``admin`` exists, publish the example model, load samples once; return a new token."""
+    """Make sure ``admin`` exists, publish the example model, load samples once, and the sales
+    team's deals and targets once per quarter; return a new token."""
     runtime.accounts.initialise(Context.cli())
     with runtime.read() as conn:
         user = find_user(conn, "admin")
     ctx = Context(user_id=user["id"], username="admin", is_admin=True)
     _publish_model(runtime, ctx, folder)
+    load_people(runtime, ctx, folder)
     _load_records(runtime, ctx, folder)
+    load_quarter(runtime, ctx, folder)
     return runtime.tokens.issue(ctx, {"name": "demo"})["token"]

@@ -127,3 +127,10 @@ def test_deleting_an_adjustment_takes_it_out_of_the_actual_and_is_audited(sales,
     events = sales.get("/api/v1/audit", query_string={"event": "kpi_adjustment."}).get_json()["items"]
     assert [(e["event"], e["record_id"], e["details"]["value"]) for e in events] == [
         ("kpi_adjustment.deleted", made["id"], "-40.00"), ("kpi_adjustment.created", made["id"], "-40.00")]
+
+
+def test_an_adjustment_answers_when_it_was_recorded_as_an_rfc_3339_instant_in_utc(sales, app):
+    li = person(app, "li")
+    created = _adjust(sales, kpi="revenue", user=li, date="2026-01-20", value="5", reason="r").get_json()
+    listed = sales.get("/api/v1/kpi-adjustments").get_json()["items"]
+    assert created["created_at"].endswith("Z") and listed[0]["created_at"] == created["created_at"]

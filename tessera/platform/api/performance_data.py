@@ -1,7 +1,8 @@
 """Performance data routes: KPI targets, scheme assignments and KPI adjustments.
 
 Writing needs the ``manage_performance`` right (403 otherwise); anyone may list, and sees
-their own rows unless they hold the right.
+their own rows unless they hold the right (targets: also those of the people below them and
+of their teams, decided in the runtime).
 """
 
 from flask import Response, request

@@ -11,10 +11,9 @@ from tessera.i18n import Message
 from tessera.metadata.names import name_problem
 from tessera.metadata.store import utcnow
 
-from . import version as directory_version
-from ..schema.system_tables import role, team, user_role
 from ..errors import DirectoryConflict, DirectoryEntryNotFound, RecordInvalid
-from ..schema.system_tables import user
+from ..schema.system_tables import kpi_target, role, team, user, user_role
+from . import version as directory_version
 
 UNIT_TABLES = {"team": team, "role": role}
 MAX_DEPTH = 64
@@ -132,13 +131,26 @@ def update_unit(conn, kind, name, changes):
     return get_unit(conn, kind, name)
 
 
+def _refuse_with_targets(conn, team_id):
+    """Raise DirectoryConflict when KPI targets are set for the team: they are the past and
+    planned measure of its scorecards, which deleting the team would leave pointing nowhere."""
+    count = conn.execute(select(func.count()).where(kpi_target.c.subject_type == "team",
+                                                    kpi_target.c.subject_id == team_id)).scalar_one()
+    if count:
+        raise DirectoryConflict("identity.team.has_targets", count=count,
+                                errors={"name": [Message("identity.unit.has_targets")]})
+
+
 def delete_unit(conn, kind, name):
-    """Delete a unit without sub-units; its members lose it. Return the deleted unit's id."""
+    """Delete a unit without sub-units (and, for a team, without KPI targets); its members lose
+    it. Return the deleted unit's id."""
     row, table = find_unit(conn, kind, name), _table(kind)
     children = conn.execute(select(func.count()).where(table.c.parent_id == row["id"])).scalar_one()
     if children:
         raise DirectoryConflict(f"identity.{kind}.has_children", count=children,
                                 errors={"name": [Message("identity.unit.has_children")]})
+    if kind == "team":
+        _refuse_with_targets(conn, row["id"])
     if kind == "role":
         conn.execute(delete(user_role).where(user_role.c.role_id == row["id"]))
     else:

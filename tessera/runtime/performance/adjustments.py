@@ -12,6 +12,7 @@ from tessera.i18n import Message
 from tessera.metadata.store import utcnow
 
 from ..errors import AdjustmentNotAdditive, PerformanceEntryNotFound
+from ..fields.serialize import to_json
 from ..schema.system_tables import kpi_adjustment as table
 from .inputs import (
     Problems,
@@ -41,7 +42,7 @@ def adjustment_json(row):
     record = {"object": row.record_object, "id": row.record_id} if row.record_object else None
     return {"id": row.id, "kpi": row.kpi, "user": row.user_id, "date": row.day.isoformat(), "value": row.value,
             "reason": row.reason, "record": record, "created_by": row.created_by,
-            "created_at": row.created_at.isoformat()}
+            "created_at": to_json(row.created_at)}
 
 
 def check_adjustment(conn, model, body):

@@ -2,8 +2,9 @@
 
 Writing needs the ``manage_performance`` right (administrators hold it); each write is
 checked in full before anything is written, then written and audited in one
-transaction. Reading is open to everyone, limited to their own rows (and their team's
-targets) unless they hold the right.
+transaction. Reading is open to everyone: without the right, targets are limited to the
+caller's own, those of the people below them and of their teams (``watched_subjects``),
+assignments and adjustments to their own rows.
 """
 
 from tessera.i18n import Message
@@ -18,6 +19,7 @@ from . import periods as P
 from . import targets as T
 from .inputs import MAX_ID
 from .target_input import check_import, check_spread, check_target
+from .watching import watched_subjects
 
 MAX_PAGE = 1000
 
@@ -80,7 +82,7 @@ class TargetService(_Base):
             model = self.runtime.model(conn)
             names = T.team_names(conn)
             subject = self._subject_filter(params, names)
-            visible = None if manages_performance(ctx) else T.visible_subjects(conn, ctx)
+            visible = None if manages_performance(ctx) else watched_subjects(conn, ctx)
             rows = [] if subject is False else T.list_targets(
                 conn, kpi=params.get("kpi") or None, period=self._period(model, params), subject=subject,
                 visible=visible, after=_digits(params, "cursor", least=0) or 0, limit=limit)

@@ -107,7 +107,12 @@ def shown(value, scale):
     if value is None:
         return None
     at_scale = value.quantize(Decimal(1).scaleb(-scale))
-    return str(at_scale) if at_scale == value else str(value.normalize())
+    return str(at_scale) if at_scale == value else plain(value)
+
+
+def plain(value):
+    """``value`` without trailing zeros and never in exponent notation (40, not 4E+1)."""
+    return format(value.normalize(), "f")
 
 
 def _line(obj, function, row, scale):
@@ -115,7 +120,7 @@ def _line(obj, function, row, scale):
     contribution = _contribution(function, value, share)
     day = row.day if isinstance(row.day, (date, datetime)) else date.fromisoformat(str(row.day))
     line = {"type": "record", "date": day.isoformat(), "value": shown(value, scale),
-            "share": None if share is None else str(share.normalize()),
+            "share": None if share is None else plain(share),
             "contribution": shown(contribution, scale)}
     if row.readable:
         return {**line, "record": {"object": obj.name, "id": row.id, "title": row.title}}

@@ -21,7 +21,7 @@ from .explain_lines import record_lines
 from .kpis import kpi_definition
 from .scorecard_json import card_json, fixed, label_of, person_json, team_json
 from .scorecards import covered_days, credited, measured_people, ranked, score_people, window_periods
-from .team_scores import score_teams, team_members
+from .team_scores import score_teams, team_scopes
 from .watching import may_watch, members_of, people_below, team_and_below, watches_everyone
 
 
@@ -155,13 +155,13 @@ class ScorecardService:
             team_ids = team_and_below(conn, team)
             if not team_ids:
                 raise not_found()
-            members = team_members(conn, sorted(team_ids))
+            scopes = team_scopes(conn, sorted(team_ids))
             top = next(i for i in team_ids if units[i][0] == team)
-            everyone = members[top]
+            everyone = scopes[top].members
             if not watches_everyone(ctx) and not (everyone and everyone <= people_below(conn, ctx) | {ctx.user_id}):
                 raise not_found()
             scheme = self._team_scheme(conn, period, everyone, scheme_name)
-            teams = {units[i][0]: members[i] for i in team_ids}
+            teams = {units[i][0]: scopes[i] for i in team_ids}
             scored = score_teams(conn, model, scheme, period, teams, env=self.runtime.eval_env(),
                                  timezone=self.runtime.timezone)
             below = sorted(name for name in teams if name != team)

@@ -10,7 +10,7 @@ assignment days is the scorer's business, not this module's.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, false, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 
 from tessera.metadata.store import utcnow
 
@@ -89,8 +89,8 @@ def read_target(conn, target_id):
 
 
 def list_targets(conn, *, kpi=None, period=None, subject=None, visible=None, after=0, limit=100):
-    """Target rows matching the filters, by id after ``after``; ``visible`` (a list of
-    subjects) limits them to what a non-manager may see."""
+    """Target rows matching the filters, by id after ``after``; ``visible`` ((user ids, team
+    ids)) limits them to what a non-manager may see."""
     query = select(kpi_target).where(kpi_target.c.id > after)
     if kpi is not None:
         query = query.where(kpi_target.c.kpi == kpi)
@@ -99,8 +99,10 @@ def list_targets(conn, *, kpi=None, period=None, subject=None, visible=None, aft
     for one in [subject] if subject is not None else []:
         query = query.where(kpi_target.c.subject_type == one[0], kpi_target.c.subject_id == one[1])
     if visible is not None:
-        query = query.where(or_(false(), *(and_(kpi_target.c.subject_type == kind, kpi_target.c.subject_id == ident)
-                                           for kind, ident in visible)))
+        users, teams = visible
+        query = query.where(or_(
+            and_(kpi_target.c.subject_type == "user", kpi_target.c.subject_id.in_(sorted(users))),
+            and_(kpi_target.c.subject_type == "team", kpi_target.c.subject_id.in_(sorted(teams)))))
     return conn.execute(query.order_by(kpi_target.c.id).limit(limit)).all()
 
 
@@ -212,13 +214,3 @@ class _Resolver:
         total = sum(t.value for _, t in counted_people + counted_teams)
         return Target(total, "team_members", {"users": [u for u, _ in counted_people],
                                               "teams": [name for name, _ in counted_teams]})
-
-
-def visible_subjects(conn, ctx):
-    """What a caller without the manage_performance right may see: their own and their team's."""
-    found = [("user", ctx.user_id)] if ctx.user_id is not None else []
-    if ctx.team:
-        team_id = next((i for i, (name, _) in tree(conn, "team").items() if name == ctx.team), None)
-        if team_id is not None:
-            found.append(("team", team_id))
-    return found

@@ -63,3 +63,27 @@ def members_of(conn, team_ids):
         return set()
     query = select(user.c.id).where(user.c.team_id.in_(sorted(team_ids)), user.c.active.is_(True))
     return set(conn.execute(query).scalars())
+
+
+def watched_subjects(conn, ctx):
+    """(user ids, team ids) whose targets ``ctx`` may list without manage_performance: their
+    own and the people below them; the teams whose every active member (sub-teams included)
+    is one of those, as for team scorecards; and their own team."""
+    people = people_below(conn, ctx) | ({ctx.user_id} if ctx.user_id is not None else set())
+    units, members = tree(conn, "team"), members_by_team(conn)
+    teams = set()
+    for team_id in units:
+        everyone = set().union(*(members.get(unit, set()) for unit in {team_id} | descendants(units, {team_id})))
+        if everyone and everyone <= people:
+            teams.add(team_id)
+    teams |= {team_id for team_id, (name, _) in units.items() if ctx.team and name == ctx.team}
+    return people, teams
+
+
+def members_by_team(conn):
+    """{team id: the ids of its active users} of every team with one, in one query."""
+    members = {}
+    query = select(user.c.id, user.c.team_id).where(user.c.active.is_(True), user.c.team_id.is_not(None))
+    for row in conn.execute(query):
+        members.setdefault(row.team_id, set()).add(row.id)
+    return members
