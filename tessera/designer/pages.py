@@ -104,6 +104,11 @@ def _title(obj, record):
     return str(value) if value not in (None, "") else f"#{record['id']}"
 
 
+def not_found(unknown):
+    """Any other path under /app: a 404 page (the reader still has the navigation)."""
+    return page("app/problem.html", status=404, status_code=404, message=Message("ui.problem.not_found"))
+
+
 def problem_page(error):
     """A page explaining why a page cannot be shown (not found, not allowed, bad request)."""
     message, _ = reading.problem_message(error)
@@ -122,6 +127,7 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/new", "new", new_record)
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
+    bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
     bp.register_error_handler(MetadataError, problem_page)
     bp.register_error_handler(FormulaError, problem_page)

@@ -136,3 +136,10 @@ def test_a_list_counts_up_to_a_ceiling_then_says_more_than(shop, monkeypatch):
     monkeypatch.setattr(reading, "COUNT_CEILING", 0)
     page = text(admin.get(f"{BASE}/app/o/opportunity"))
     assert '<span class="count" id="record-count">More than 0 records</span>' in page
+
+
+def test_an_unknown_path_of_the_app_is_a_404_page(shop):
+    response = shop.browser("rita").get(f"{BASE}/app/no/such/page")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "There is no such page." in text(response) and 'href="/app/o/opportunity"' in text(response)
+    assert shop.browser("rita").get(f"{BASE}/app/static/app.css").status_code == 200
