@@ -36,7 +36,7 @@ QUARTER = ("2024-04-01", "2024-07-01")
 SPLIT = {"kind": "object", "name": "opportunity_split", "fields": [
     {"name": "opportunity", "type": "master_detail", "target": "opportunity"},
     {"name": "member", "type": "user"},
-    {"name": "share", "type": "percent"},
+    {"name": "share", "type": "number", "scale": 2},  # percentage points: 60 = 60 %
 ]}
 BASE = {"kind": "kpi", "object": "opportunity", "measure": "SUM(amount)", "date_field": "close_date",
         "credit": {"user_field": "owner"}}

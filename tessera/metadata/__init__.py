@@ -3,6 +3,7 @@
 from . import formula_checks, objects  # noqa: F401  (register the object kind and formula checks)
 from . import permission_sets, sharing_rules  # noqa: F401  (register the security kinds)
 from . import fiscal_calendar, kpi_schemes, kpis  # noqa: F401  (register the performance kinds)
+from . import approval_flows  # noqa: F401  (register the approval flow kind)
 from .errors import (
     ConcurrentPublish,
     DocumentNotFound,

@@ -107,6 +107,13 @@ def get_document(conn, kind, name, *, published=False):
     }
 
 
+def version_body(conn, kind, name, version):
+    """The body of one stored version of (kind, name), or None when there is none (or it was a deletion)."""
+    query = select(document_version.c.body).where(
+        document_version.c.kind == kind, document_version.c.name == name, document_version.c.version == version)
+    return conn.execute(query).scalar()
+
+
 def list_documents(conn, kind=None, *, published=False):
     """Return {(kind, name): body} for every live draft (or published) document."""
     pointer = document_head.c.published_version if published else document_head.c.draft_version

@@ -30,6 +30,7 @@ from .publish.jobs import PublishJobs
 from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
+from .approvals.service import ApprovalService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -89,6 +90,7 @@ class Runtime:
         self.publish_jobs = PublishJobs(self)
         self.performance = PerformanceService(self)
         self.scorecards = ScorecardService(self, self.performance)
+        self.approvals = ApprovalService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

@@ -232,3 +232,75 @@ class JobInProgress(RuntimeFailure):
 
     code = "job_in_progress"
     status = 409
+
+
+# Approvals (raised by the approvals room)
+
+class ApprovalNotFound(RuntimeFailure):
+    """No approval request by that id (or for that record) that the actor may see."""
+
+    code = "not_found"
+    status = 404
+
+
+class NotAnApprover(PermissionDenied):
+    """The actor holds no pending work item of the request's current step (or may not do this to it)."""
+
+    code = "not_an_approver"
+
+
+class EntryCriteriaNotMet(RuntimeFailure):
+    """No active flow of the object accepts the record (its entry criteria are false)."""
+
+    code = "entry_criteria_not_met"
+    status = 422
+
+
+class ApprovalFlowInvalid(RuntimeFailure):
+    """The flow cannot run for this record: an unknown role or team, no approver found, a failing action."""
+
+    code = "approval_flow_invalid"
+    status = 422
+
+
+class ApprovalConflict(RuntimeFailure):
+    """A state conflict of an approval request; every such conflict answers 409."""
+
+    status = 409
+
+
+class ApprovalNotPending(ApprovalConflict):
+    """The request is no longer pending (approved, rejected or recalled)."""
+
+    code = "approval_not_pending"
+
+
+class AlreadyDecided(ApprovalConflict):
+    """The work item was already decided (by its approver, a reassignment or the step's end)."""
+
+    code = "already_decided"
+
+
+class AlreadyPending(ApprovalConflict):
+    """The record already has a pending approval request."""
+
+    code = "already_pending"
+
+
+class StaleApproval(ApprovalConflict):
+    """Another transition of the same request committed first."""
+
+    code = "stale_approval"
+
+
+class RecordLocked(ApprovalConflict):
+    """The record is locked by an approval request."""
+
+    code = "record_locked"
+
+
+class IdempotencyKeyReused(RuntimeFailure):
+    """The Idempotency-Key was already used by the caller for another request."""
+
+    code = "idempotency_key_reused"
+    status = 422

@@ -18,7 +18,7 @@ OPPORTUNITY = {"kind": "object", "name": "opportunity", "fields": [
 SPLIT = {"kind": "object", "name": "opportunity_split", "fields": [
     {"name": "opportunity", "type": "master_detail", "target": "opportunity"},
     {"name": "member", "type": "user"},
-    {"name": "share", "type": "percent"},
+    {"name": "share", "type": "number", "scale": 2},  # percentage points: 60 = 60 %
 ]}
 OBJECTS = (ACCOUNT, OPPORTUNITY, SPLIT)
 

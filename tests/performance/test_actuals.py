@@ -16,7 +16,7 @@ from tessera.runtime.performance import periods as P
 from tessera.runtime.performance.actuals import actuals
 from tests.runtime.conftest import publish_documents
 
-from .documents import OBJECTS, REVENUE, SPLIT_CREDIT, kpi
+from .documents import ACCOUNT, OBJECTS, OPPORTUNITY, REVENUE, SPLIT, SPLIT_CREDIT, kpi
 
 D = Decimal
 
@@ -182,7 +182,7 @@ def test_split_shares_not_totalling_100_are_reported_not_scaled(runtime, sales, 
     report = runtime.performance.checks(admin_ctx, "split_revenue")
     assert report == {"kpi": "split_revenue", "checks": [{
         "check": "split_shares", "ok": False, "truncated": False,
-        "records": [{"id": short, "shares": "90.0000"}, {"id": bare, "shares": "0.0000"}]}]}
+        "records": [{"id": short, "shares": "90.00"}, {"id": bare, "shares": "0.00"}]}]}
     assert lost not in [r["id"] for r in report["checks"][0]["records"]]
 
 
@@ -279,3 +279,14 @@ def test_a_datetime_is_placed_by_the_day_it_is_in_the_organisation_time_zone(dat
                                                                  ("ann", "2026-Q3"): D("1.00")}
     finally:
         runtime.dispose()
+
+
+def test_a_percent_field_holds_a_split_share_as_a_fraction(runtime, sales):
+    fractions = {**SPLIT, "fields": [*SPLIT["fields"][:2], {"name": "share", "type": "percent"}]}
+    publish_documents(runtime, ACCOUNT, OPPORTUNITY, fractions, kpi("split_revenue", credit=SPLIT_CREDIT))
+    deal = sales.deal("ann", "1000.00", "2026-02-01")
+    sales.split(deal, ann="0.6", bob="0.4")
+    assert sales.actuals("split_revenue", "2026-Q1") == {("ann", "2026-Q1"): D("600.00"),
+                                                         ("bob", "2026-Q1"): D("400.00")}
+    checks = runtime.performance.checks(sales.people["ann"], "split_revenue")
+    assert checks["checks"][0]["ok"] is True

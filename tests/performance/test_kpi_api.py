@@ -49,7 +49,7 @@ def test_the_split_check_lists_records_whose_shares_do_not_total_100(api, app):
     response = api.get("/api/v1/kpis/split_revenue/checks")
     assert response.status_code == 200
     assert response.get_json() == {"kpi": "split_revenue", "checks": [
-        {"check": "split_shares", "ok": False, "truncated": False, "records": [{"id": short, "shares": "99.5000"}]}]}
+        {"check": "split_shares", "ok": False, "truncated": False, "records": [{"id": short, "shares": "99.50"}]}]}
 
 
 def test_a_kpi_without_split_credit_has_no_checks_and_an_unknown_kpi_is_not_found(api):

@@ -41,7 +41,8 @@ ALSO_ACCEPTED = (
     # filter is a formula, sort/fields/group_by/measures name fields (at most 8, none twice),
     # cursor is opaque: languages JSON Schema cannot state; a wrong one is 400 invalid_query or
     # formula_error (tests/platform/test_hostile_input*.py and test_record_lists.py hold them)
-    (r"^((list|count|aggregate|export)\w+Records|get\w+Record|searchAudit|explainScorecard)$", ["400"]),
+    (r"^((list|count|aggregate|export)\w+Records|get\w+Record|searchAudit|explainScorecard|getApprovalInbox)$",
+     ["400"]),
     # an expression is a formula (400 formula_error) for an object and record that must exist
     (r"^(checkFormula|evaluateFormula)$", ["400", "422"]),
     # valid only against stored state: a lookup, owner or grantee must exist, a value be unique,
@@ -50,7 +51,10 @@ ALSO_ACCEPTED = (
      r"|createMetadataDocument|saveMetadataDraft"
      # a target, assignment or adjustment names a published KPI (or scheme), a user or team that
      # exists, and an import's CSV text has its own header and columns
-     r"|setTarget|spreadTarget|importTargets|createSchemeAssignment|createKpiAdjustment)$", ["422"]),
+     r"|setTarget|spreadTarget|importTargets|createSchemeAssignment|createKpiAdjustment"
+     # a submission needs a flow whose entry criteria the record meets; a delegate or a new
+     # approver must be an active user; an Idempotency-Key answers only the request it was first used for
+     r"|submit\w+Approval|setMyDelegation|(approve|reject|recall|reassign)Approval)$", ["422"]),
 )
 DEFAULT_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

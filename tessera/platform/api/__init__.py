@@ -6,6 +6,7 @@ from . import formula, health, metadata, openapi_route, records
 from . import audit_log, directory, record_sharing, session_auth, tokens, users
 from . import jobs, record_summaries, records_export
 from . import performance, performance_data, scorecards
+from . import approvals
 
 
 def create_blueprint():
@@ -13,7 +14,7 @@ def create_blueprint():
     blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
     for module in (health, metadata, records, formula, openapi_route,
                    session_auth, users, directory, tokens, audit_log, record_sharing,
-                   record_summaries, records_export, jobs, performance, performance_data, scorecards):
+                   record_summaries, records_export, jobs, performance, performance_data, scorecards, approvals):
         module.register(blueprint)
     return blueprint
 

@@ -120,7 +120,14 @@ def _credit(model, obj, binder, credit):
     child = model.objects[split["object"]].table.alias("credit_split")
     source = binder.from_clause.join(child, child.c[split["parent"]] == obj.table.c.id)
     user_column = "owner_id" if split["user"] == "owner" else split["user"]
-    return source, child.c[user_column], child.c[split["percent"]]
+    return source, child.c[user_column], share_points(model, split, child)
+
+
+def share_points(model, split, child):
+    """A split row's share in percentage points (60 = 60 %), as every sum and check here
+    counts it: a ``percent`` field holds a fraction (0.6), a ``number`` field the points."""
+    column = child.c[split["percent"]]
+    return column * 100 if model.objects[split["object"]].fields[split["percent"]]["type"] == "percent" else column
 
 
 def _aggregate(measure, argument, share):

@@ -8,6 +8,7 @@ from tessera.formula import compile_sql
 from tessera.metadata.fieldtypes import numeric_shape
 
 from ..schema.formulas import TableBinder
+from .actuals import share_points
 
 #: The most records one check lists.
 MAX_LISTED = 1000
@@ -26,7 +27,7 @@ def split_share_problems(conn, model, definition, env):
     binder = TableBinder(model, obj, env, conn.dialect.name)
     conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
     child = model.objects[split["object"]].table.alias("credit_split")
-    total = sa.func.coalesce(sa.func.sum(child.c[split["percent"]]), 0)
+    total = sa.func.coalesce(sa.func.sum(share_points(model, split, child)), 0)
     query = (sa.select(obj.table.c.id, total.label("shares"))
              .select_from(binder.from_clause.outerjoin(child, child.c[split["parent"]] == obj.table.c.id))
              .where(*conditions).group_by(obj.table.c.id).having(total != _HUNDRED)

@@ -47,6 +47,7 @@ def transfer(runtime, ctx, object_name, record_id, owner_id):
     with runtime.write() as conn:
         model, obj = runtime.object_for(conn, object_name)
         row = runtime.access.record(conn, ctx, obj, record_id, "transfer", for_update=True)
+        runtime.records.check_write_guards(conn, ctx, obj, row)
         _check_new_owner(conn, model, obj, owner_id)
         if row["owner_id"] != owner_id:
             _write_transfer(runtime, conn, ctx, obj, row, owner_id)

@@ -68,6 +68,9 @@ class RecordService:
     def __init__(self, runtime):
         self.runtime = runtime
         self.access = runtime.access
+        #: ``guard(conn, ctx, obj, current_row)`` callables asked before a record is changed or
+        #: deleted; each may raise to refuse (the approvals room's record lock is one).
+        self.write_guards = []
 
     # -- reading -------------------------------------------------------------------
 
@@ -135,11 +138,15 @@ class RecordService:
     def create(self, ctx, object_name, payload):
         """Validate ``payload`` and store it as a new record owned by the actor; return it."""
         with self.runtime.write() as conn:
-            model, obj = self.runtime.object_for(conn, object_name)
-            ids = self._insert(conn, ctx, model, obj, [payload], single=True)
-            row = self.access.record(conn, ctx, obj, ids[0])
-            names = self.access.readable_fields(ctx, obj)
-            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+            return self.create_in(conn, ctx, object_name, payload)
+
+    def create_in(self, conn, ctx, object_name, payload):
+        """``create`` inside the caller's write transaction on ``conn``."""
+        model, obj = self.runtime.object_for(conn, object_name)
+        ids = self._insert(conn, ctx, model, obj, [payload], single=True)
+        row = self.access.record(conn, ctx, obj, ids[0])
+        names = self.access.readable_fields(ctx, obj)
+        return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
     def create_many(self, ctx, object_name, payloads):
         """Create every record in ``payloads`` in one transaction, or none; return their ids."""
@@ -223,28 +230,37 @@ class RecordService:
             payload = dict(payload)
             expected_version = _version(payload.pop("version"), expected_version)
         with self.runtime.write() as conn:
-            model, obj = self.runtime.object_for(conn, object_name)
-            self.access.object_access(ctx, obj, "edit").check_writes(
-                payload.keys() if isinstance(payload, dict) else ())
-            values = load_input(obj.update_loader, payload)
-            current = self.access.record(conn, ctx, obj, record_id, "edit", for_update=True)
-            self.runtime.overrides.changed(conn, ctx, obj, "edit", current)
-            if expected_version is not None and current["version"] != expected_version:
-                raise StaleVersion("record.version.stale", object=obj.name, id=record_id,
-                                   version=current["version"], expected=expected_version)
-            check_references(conn, model, obj, [values], reader=ctx, access=self.access, current=current)
-            self._check_unique(conn, ctx, obj, values, record_id)
-            candidate = {**current, **values}
-            if obj.rules:
-                env = self.runtime.eval_env(ctx, conn, model)
-                env.prior = RecordView(obj, dict(current), env)
-                check_rules(obj, RecordView(obj, candidate, env), env, readable=self.access.readable_fields(ctx, obj))
-            self._write_changes(conn, ctx, obj, current, values)
-            if obj.rollups_fed:
-                refresh_parents(conn, model, obj, [current], [candidate])
-            row = self.access.record(conn, ctx, obj, record_id)
-            names = self.access.readable_fields(ctx, obj)
-            return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+            return self.update_in(conn, ctx, object_name, record_id, payload, expected_version=expected_version)
+
+    def update_in(self, conn, ctx, object_name, record_id, payload, *, expected_version=None):
+        """``update`` inside the caller's write transaction on ``conn``."""
+        model, obj = self.runtime.object_for(conn, object_name)
+        self.access.object_access(ctx, obj, "edit").check_writes(payload.keys() if isinstance(payload, dict) else ())
+        values = load_input(obj.update_loader, payload)
+        current = self.access.record(conn, ctx, obj, record_id, "edit", for_update=True)
+        self.check_write_guards(conn, ctx, obj, current)
+        self.runtime.overrides.changed(conn, ctx, obj, "edit", current)
+        if expected_version is not None and current["version"] != expected_version:
+            raise StaleVersion("record.version.stale", object=obj.name, id=record_id,
+                               version=current["version"], expected=expected_version)
+        check_references(conn, model, obj, [values], reader=ctx, access=self.access, current=current)
+        self._check_unique(conn, ctx, obj, values, record_id)
+        candidate = {**current, **values}
+        if obj.rules:
+            env = self.runtime.eval_env(ctx, conn, model)
+            env.prior = RecordView(obj, dict(current), env)
+            check_rules(obj, RecordView(obj, candidate, env), env, readable=self.access.readable_fields(ctx, obj))
+        self._write_changes(conn, ctx, obj, current, values)
+        if obj.rollups_fed:
+            refresh_parents(conn, model, obj, [current], [candidate])
+        row = self.access.record(conn, ctx, obj, record_id)
+        names = self.access.readable_fields(ctx, obj)
+        return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
+
+    def check_write_guards(self, conn, ctx, obj, current):
+        """Ask every write guard whether ``ctx`` may change the stored row ``current``; a guard raises to refuse."""
+        for guard in self.write_guards:
+            guard(conn, ctx, obj, current)
 
     def _write_changes(self, conn, ctx, obj, current, values):
         changes = change_summary(obj, current, values)
@@ -268,6 +284,7 @@ class RecordService:
         with self.runtime.write() as conn:
             model, obj = self.runtime.object_for(conn, object_name)
             current = self.access.record(conn, ctx, obj, record_id, "delete", for_update=True)
+            self.check_write_guards(conn, ctx, obj, current)
             self.runtime.overrides.changed(conn, ctx, obj, "delete", current)
             if expected_version is not None and current["version"] != expected_version:
                 raise StaleVersion("record.version.current", object=obj.name, id=record_id, version=current["version"])
