@@ -63,7 +63,7 @@ def _serve(host, port):
 @main.command()
 @click.option("--burst", is_flag=True, help="Fire the due timers, run the queued jobs, then stop.")
 def worker(burst):
-    """Run a background worker: rq jobs and timers with TESSERA_REDIS_URL, timers alone without."""
+    """Run a background worker: rq jobs, timers and event delivery with TESSERA_REDIS_URL; timers and events without."""
     from .timer_jobs import run_worker_process
 
     settings = _settings()
