@@ -19,7 +19,7 @@ from .guards import admin_only
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 CURSOR = query("cursor", "The next_cursor of the previous page.",
                {"type": "string", "pattern": f"^{at_most_regex(MAX_ID)}$"})
-LIMIT = query("limit", "Items per page (at most 200).", {"type": "string", "pattern": "^[1-9][0-9]{0,2}$"})
+LIMIT = query("limit", "Items per page (default 50).", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE})
 STATUS = query("status", "Events in this status (default dead).", {"type": "string", "enum": list(STATUSES)})
 DELIVERY = obj(("subscriber", "status", "attempts"), subscriber=TEXT, status=TEXT, attempts=INTEGER,
                next_attempt_at=NULLABLE_TEXT, last_error=NULLABLE_TEXT)
