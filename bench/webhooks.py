@@ -1,8 +1,9 @@
 """Outbox dispatch to webhooks: events delivered per second to a local receiver, and the
 cost a record write pays for webhooks being subscribed.
 
-1. ``--events`` records are created with one webhook subscribed, then one dispatcher
-   (``runtime.events.dispatch()``) hands out and delivers every event to a receiver on
+1. ``--events`` records are created with one webhook subscribed, then one dispatcher, and
+   then ``--dispatchers`` threads with a Runtime each (as worker processes have), hand out
+   and deliver (``runtime.events.dispatch()``) every event to a receiver on
    127.0.0.1 (a threaded http.server answering 200 at once), signed as in production;
    the run checks every event arrived exactly once.
 2. Record creates, one transaction each, are timed in two databases written in turn, one
@@ -74,16 +75,24 @@ def _prepare(url, webhooks, receiver_url):
     return runtime, ctx, accounts
 
 
-def _dispatch_rate(backend, args, receiver):
+def _dispatch_rate(backend, args, receiver, dispatchers):
+    """Events per second ``dispatchers`` threads (a Runtime each, as worker processes have) deliver."""
     with scratch_database(backend, args.postgres_url) as url:
         runtime, ctx, accounts = _prepare(url, 1, receiver.url)
         receiver.keys.clear()
         runtime.records.create_many(ctx, "opportunity", [opportunity_payload(i, accounts) for i in range(args.events)])
+        runtimes = [Runtime(url, webhook_options=ALLOW) for _ in range(dispatchers)]
+        counts = []
+        threads = [threading.Thread(target=lambda rt=rt: counts.append(rt.events.dispatch())) for rt in runtimes]
         started = time.perf_counter()
-        delivered = runtime.events.dispatch()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         elapsed = time.perf_counter() - started
-        runtime.dispose()
-    assert delivered == args.events and len(set(receiver.keys)) == len(receiver.keys) == args.events
+        for each in (runtime, *runtimes):
+            each.dispose()
+    assert sum(counts) == args.events and len(set(receiver.keys)) == len(receiver.keys) == args.events
     return args.events / elapsed
 
 
@@ -108,13 +117,15 @@ def main():
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--writes", type=int, default=300)
     parser.add_argument("--webhooks", type=int, default=5)
+    parser.add_argument("--dispatchers", type=int, default=4)
     args = parser.parse_args()
     receiver = _Receiver()
     try:
         for backend in backends(args):
-            rate = median([_dispatch_rate(backend, args, receiver) for _ in range(args.repeat)])
-            print(f"{backend:10} dispatch: {rate:8.0f} events/s delivered ({args.events} events, 1 webhook, "
-                  "1 dispatcher, each exactly once)")
+            for dispatchers in (1, args.dispatchers):
+                rate = median([_dispatch_rate(backend, args, receiver, dispatchers) for _ in range(args.repeat)])
+                print(f"{backend:10} dispatch: {rate:8.0f} events/s delivered ({args.events} events, 1 webhook, "
+                      f"{dispatchers} dispatcher(s), each exactly once)")
             pairs = [_write_seconds(backend, args, receiver) for _ in range(args.repeat)]
             none, some = median([p[0] for p in pairs]), median([p[1] for p in pairs])
             ratio = some / none
