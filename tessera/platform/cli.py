@@ -105,6 +105,8 @@ def metadata_apply(path):
     except MetadataError as error:
         error.message = Message("cli.file.error", file=str(found[error.position][0]), error=error.message)
         fail(error)
+    except RuntimeFailure as error:  # a webhook's secret or URL refused
+        fail(error)
     for item in saved:
         say("cli.metadata.draft_saved", kind=item["kind"], name=item["name"], version=item["version"])
 

@@ -13,6 +13,7 @@ from tessera.metadata.errors import MetadataError
 from tessera.runtime import Context, Runtime
 from tessera.runtime.errors import RuntimeFailure
 
+from .event_jobs import event_options, webhook_options
 from .plugins import plugged_runtime_options
 from .cli_messages import error_failure, failure, say
 from .config import ConfigError, load_settings
@@ -21,7 +22,9 @@ from .config import ConfigError, load_settings
 def cli_runtime():
     """The Runtime of the configured database, its system tables created."""
     try:
-        runtime = Runtime(load_settings()["DATABASE_URL"], **plugged_runtime_options())
+        settings = load_settings()
+        runtime = Runtime(settings["DATABASE_URL"], event_options=event_options(settings),
+                          webhook_options=webhook_options(settings), **plugged_runtime_options())
     except ConfigError as error:
         raise failure(error.message) from None
     runtime.create_schema()

@@ -5,9 +5,14 @@ addresses are refused unless the allow-list names their host, at save, publish a
 import json
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from tessera.metadata import store
 from tessera.metadata.tables import document_version
+from tessera.platform.cli import main
+from tessera.runtime import Runtime
+from tessera.runtime.events import secrets
 from tessera.runtime.events.webhooks import WebhookOptions
 from tests.events.conftest import SECRET, publish, webhook
 from tests.events.receiver import Receiver
@@ -107,3 +112,21 @@ def test_publish_checks_the_url_again(hooks_api, rt):
     assert (refused.status_code, refused.get_json()["code"], list(refused.get_json()["errors"])) == \
         (422, "webhook_refused", ["url"])
     assert hooks_api.get("/api/v1/metadata/webhook/erp?state=published").status_code == 404
+
+
+def test_tessera_metadata_apply_keeps_the_secret_out_and_obeys_the_allow_list(database_url, hooks, tmp_path):
+    path = tmp_path / "erp.json"
+    path.write_text(json.dumps(webhook("http://127.0.0.1:9/hook")))
+    env = {"TESSERA_DATABASE_URL": database_url, "TESSERA_LOCALE": "en"}
+    refused = CliRunner().invoke(main, ["metadata", "apply", str(path)], env=env, catch_exceptions=False)
+    assert refused.exit_code == 1 and "127.0.0.1" in refused.output and "TESSERA_WEBHOOK_ALLOW_HOSTS" in refused.output
+    allowed = CliRunner().invoke(main, ["metadata", "apply", str(path)], catch_exceptions=False,
+                                 env={**env, "TESSERA_WEBHOOK_ALLOW_HOSTS": "127.0.0.1"})
+    assert allowed.exit_code == 0, allowed.output
+    runtime = Runtime(database_url)
+    try:
+        with runtime.read() as conn:
+            assert "secret" not in store.get_document(conn, "webhook", "erp")["body"]
+            assert secrets.load(conn, "erp") == SECRET
+    finally:
+        runtime.dispose()

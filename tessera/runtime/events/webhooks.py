@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from tessera.metadata import store
 from tessera.metadata.store import utcnow
 
 from ..access.admin import require_admin
@@ -97,9 +98,10 @@ class WebhookService:
         except webhook_http.UnsafeTarget as refused:
             raise WebhookRefused(refused.code, errors={"url": [refused.code]}, **refused.params) from None
 
-    def check_changed(self, drafts, published):
-        """Check the URL of every active webhook draft that differs from its published version
-        (both ``{(kind, name): body}``), as a publish does."""
+    def check_pending(self, conn):
+        """Check the URL of every active webhook draft that differs from its published version,
+        as every publish does before it applies anything."""
+        drafts, published = store.list_documents(conn, KIND), store.list_documents(conn, KIND, published=True)
         for key, body in drafts.items():
             if key[0] == KIND and body != published.get(key) and body.get("active", True):
                 self.check_url(body["url"])

@@ -88,8 +88,7 @@ class MetadataService:
         """Check and publish every pending draft, audited in the publish transaction."""
         require_admin(ctx)
         with self.runtime.write() as conn:
-            self.runtime.webhooks.check_changed(store.list_documents(conn, "webhook"),
-                                                store.list_documents(conn, "webhook", published=True))
+            self.runtime.webhooks.check_pending(conn)
             result = publishing.publish(conn, self.runtime.model(conn), ctx, confirm_data_loss=confirm_data_loss)
         self.runtime.forget_revision()
         return result
