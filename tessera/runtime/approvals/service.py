@@ -8,7 +8,7 @@ from tessera.i18n import Message
 from ..clock import naive_utc
 from ..errors import ApprovalNotFound, RecordInvalid, RecordNotFound
 from ..fields.values import is_record_id
-from . import delegation, idempotency, transitions
+from . import delegation, escalation, idempotency, transitions
 from .inbox import inbox_page
 from .locking import record_lock_guard
 from .serialize import instance_json, latest_for_record
@@ -39,6 +39,7 @@ class ApprovalService:
     def __init__(self, runtime):
         self.runtime = runtime
         runtime.records.write_guards.append(record_lock_guard(runtime))
+        escalation.register(runtime)
 
     def _now(self):
         """The runtime clock's time as naive UTC, the form stored datetimes take."""

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from ..errors import ApprovalNotFound, ApprovalNotPending, StaleApproval
 from ..events.outbox import append_event
 from .flows import pinned_flow
+from .item_timers import cancel_all
 from .tables import approval, history, work_item
 
 
@@ -127,7 +128,9 @@ def round_items(request, round_number=None):
 
 
 def close_open_items(request):
-    """Close the current round's pending work items (the step was decided without them)."""
+    """Close the current round's pending work items (the step was decided without them) and
+    cancel the request's work item timers."""
+    cancel_all(request)
     request.conn.execute(update(work_item).where(
         work_item.c.instance_id == request.id, work_item.c.round == request.instance["round"],
         work_item.c.status == "pending").values(status="closed", decided_at=request.now))

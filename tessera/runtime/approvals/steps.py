@@ -10,6 +10,7 @@ from .actions import run_actions
 from .approvers import resolve
 from .delegation import delegate_on
 from .flows import matches
+from .item_timers import has_timers, schedule_item
 from .state import close_open_items, emit, note, round_items
 from .tables import work_item
 from .timing import due_at, outcome
@@ -50,6 +51,10 @@ def open_step(request, index):
         if origin is not None:
             note(request, "delegated", actor_id=origin)
     request.conn.execute(insert(work_item), rows)
+    if has_timers(step):
+        for item in round_items(request):
+            if item["status"] == "pending":
+                schedule_item(request, item["id"], step, due)
 
 
 def step_outcome(request):
