@@ -246,6 +246,8 @@ def test_demo_loads_the_example_and_is_idempotent(tessera, inspect_db):
                                    ("contract", EXAMPLE / "data" / "3-contract.json"))}
     # plus the sales team's deals of the current quarter (the performance demo)
     expected["opportunity"] += len(json.loads((EXAMPLE / "performance" / "quarter.json").read_text("utf-8"))["deals"])
+    # and the opportunities the demo submits for approval
+    expected["opportunity"] += len(json.loads((EXAMPLE / "approvals.json").read_text("utf-8"))["requests"])
     assert loaded == expected
     with rt.read() as conn:
         revision = store.current_revision(conn)
