@@ -23,7 +23,6 @@ from ..events.outbox import append_event
 from ..schema.system_tables import user
 from . import transitions
 from .approvers import MAX_CHAIN
-from .flows import pinned_flow
 from .item_timers import DUE, FIRING, REMIND, schedule_reminder
 from .state import emit, instance_row, load_request, note
 from .tables import work_item
@@ -73,7 +72,8 @@ def fire_due(runtime, conn, timer):
         log.info("approval due timer %s: its work item is no longer pending", timer.id)
         return
     item, instance = found
-    how = pinned_flow(conn, instance["flow"], instance["flow_version"]).step(item["step"]).get("escalate")
+    flow = runtime.approvals.flows.get(conn, instance["flow"], instance["flow_version"])
+    how = flow.step(item["step"]).get("escalate")
     now, system = naive_utc(runtime.clock()), Context.system(None)
     firing = FIRING.set(timer.id)
     try:
@@ -110,7 +110,7 @@ def fire_reminder(runtime, conn, timer):
     if found is None:
         return
     item, instance = found
-    flow = pinned_flow(conn, instance["flow"], instance["flow_version"])
+    flow = runtime.approvals.flows.get(conn, instance["flow"], instance["flow_version"])
     step, now = flow.step(item["step"]), naive_utc(runtime.clock())
     body = {"approval": instance["id"], "flow": flow.name, "flow_version": flow.version, "status": "pending",
             "step": step["name"], "recipients": [item["approver_id"]], "work_item": item["id"],

@@ -12,7 +12,6 @@ from sqlalchemy import insert, select, update
 
 from ..errors import ApprovalNotFound, ApprovalNotPending, StaleApproval
 from ..events.outbox import append_event
-from .flows import pinned_flow
 from .item_timers import cancel_all
 from .tables import approval, history, work_item
 
@@ -32,6 +31,11 @@ class Request:
     actor: object
     now: object
     env: object = None
+    #: The request's work item rows, oldest first, read once per transition and kept in step with
+    #: its writes (None: not read yet, or items were added since).
+    items: list | None = None
+    #: The round whose pending items this transition closed already (closing twice changes nothing).
+    closed_round: int | None = None
 
     @property
     def id(self):
@@ -77,7 +81,7 @@ def load_request(runtime, conn, instance_id, actor, now, *, pending=True):
     row = conn.execute(obj.select_by_id, {"record_id": instance["record_id"]}).mappings().first()
     if row is None:
         raise ApprovalNotFound("approval.not_found", id=instance_id)
-    flow = pinned_flow(conn, instance["flow"], instance["flow_version"])
+    flow = runtime.approvals.flows.get(conn, instance["flow"], instance["flow_version"])
     request = Request(runtime, conn, model, obj, flow, instance, dict(row), actor, now,
                       runtime.eval_env(None, conn, model))
     if pending:
@@ -119,18 +123,44 @@ def emit(request, event_type, **payload):
                  request.actor_id, request.now)
 
 
+def all_items(request):
+    """Every work item row of the request, oldest first; read once per transition (its writes keep
+    the rows current through ``item_decided``, ``close_open_items`` and ``items_added``)."""
+    if request.items is None:
+        query = select(work_item).where(work_item.c.instance_id == request.id).order_by(work_item.c.id)
+        request.items = [dict(row) for row in request.conn.execute(query).mappings()]
+    return request.items
+
+
 def round_items(request, round_number=None):
     """The work item rows of one round (the current one by default), oldest first."""
     number = request.instance["round"] if round_number is None else round_number
-    query = (select(work_item).where(work_item.c.instance_id == request.id, work_item.c.round == number)
-             .order_by(work_item.c.id))
-    return [dict(row) for row in request.conn.execute(query).mappings()]
+    return [row for row in all_items(request) if row["round"] == number]
+
+
+def item_decided(request, item_id, status):
+    """Note in the rows read that work item ``item_id`` became ``status`` at the transition's time."""
+    for row in request.items or ():
+        if row["id"] == item_id:
+            row.update(status=status, decided_at=request.now)
+
+
+def items_added(request):
+    """Forget the rows read: work items were added."""
+    request.items = None
 
 
 def close_open_items(request):
     """Close the current round's pending work items (the step was decided without them) and
-    cancel the request's work item timers."""
+    cancel the request's work item timers; once per round and transition."""
+    number = request.instance["round"]
+    if request.closed_round == number:
+        return
     cancel_all(request)
     request.conn.execute(update(work_item).where(
-        work_item.c.instance_id == request.id, work_item.c.round == request.instance["round"],
+        work_item.c.instance_id == request.id, work_item.c.round == number,
         work_item.c.status == "pending").values(status="closed", decided_at=request.now))
+    for row in request.items or ():
+        if row["round"] == number and row["status"] == "pending":
+            row.update(status="closed", decided_at=request.now)
+    request.closed_round = number

@@ -20,7 +20,7 @@ from ..schema.system_tables import user
 from .actions import run_actions
 from .flows import choose_flow
 from .item_timers import cancel_item, schedule_item
-from .state import Request, emit, load_request, note, round_items, store_state
+from .state import Request, emit, item_decided, items_added, load_request, note, round_items, store_state
 from .steps import advance, enter, finish
 from .tables import approval, work_item
 from .timing import due_at
@@ -114,6 +114,7 @@ def _claim(request, item, status):
                                   .values(status=status, decided_at=request.now))
     if result.rowcount != 1:
         raise AlreadyDecided("approval.already_decided", id=item["id"])
+    item_decided(request, item["id"], status)
     cancel_item(request, item["id"])
 
 
@@ -209,6 +210,7 @@ def _hand_over(request, item, new_user):
     new_id = request.conn.execute(insert(work_item).values(
         instance_id=request.id, step=item["step"], round=item["round"], approver_id=new_user, status="pending",
         delegated_from=None, due_at=due, created_at=request.now, decided_at=None)).inserted_primary_key[0]
+    items_added(request)
     schedule_item(request, new_id, step, due)
 
 
