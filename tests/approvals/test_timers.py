@@ -112,6 +112,44 @@ def test_a_timer_arriving_after_the_decision_changes_nothing(org, clock):
     assert [status for _, _, status, _ in item_timers(org, request["id"])] == ["cancelled"] * 2 + ["fired"] * 2
 
 
+def test_recalling_the_request_cancels_its_timers(org, clock):
+    org.publish_flow(steps=[step("manager", manager(), due={"hours": 4}, escalate="approve",
+                                 remind_every={"hours": 1})])
+    request = org.submitted(org.quote())
+    assert org.acted("rita", request["id"], "recall")["status"] == "recalled"
+    assert [status for _, _, status, _ in item_timers(org, request["id"])] == ["cancelled", "cancelled"]
+    clock.advance(hours=5)
+    assert org.runtime.timers.run_due() == 0
+
+
+def test_a_reassigned_item_hands_its_timers_over_to_the_new_one(org, clock):
+    org.publish_flow(steps=[step("manager", manager(), due={"hours": 4}, escalate="approve")])
+    request = org.submitted(org.quote())
+    clock.advance(hours=1)
+    moved = org.acted("mark", request["id"], "reassign", user=org.ids["otto"])
+    first, second = (item["id"] for item in moved["work_items"])
+    assert item_timers(org, request["id"]) == [(DUE, first, "cancelled", datetime(2026, 12, 3, 13, 0)),
+                                               (DUE, second, "scheduled", datetime(2026, 12, 3, 14, 0))]
+
+
+def test_going_back_gives_the_earlier_step_fresh_timers(org, clock):
+    org.publish_flow(steps=[step("manager", manager(), due={"hours": 4}, escalate="approve"),
+                            step("director", {"user": org.ids["dina"]}, on_reject="back", due={"hours": 8},
+                                 escalate="reject")])
+    request = org.submitted(org.quote())
+    org.acted("mark", request["id"], "approve")
+    clock.advance(hours=2)
+    back = org.acted("dina", request["id"], "reject")
+    assert back["step"] == "manager"
+    items = [item["id"] for item in back["work_items"]]
+    assert item_timers(org, request["id"]) == [(DUE, items[0], "cancelled", datetime(2026, 12, 3, 13, 0)),
+                                               (DUE, items[1], "cancelled", datetime(2026, 12, 3, 17, 0)),
+                                               (DUE, items[2], "scheduled", datetime(2026, 12, 3, 15, 0))]
+    clock.advance(hours=4)
+    assert org.runtime.timers.run_due() == 1
+    assert org.instance(request["id"])["step"] == "director"
+
+
 def test_reminders_repeat_while_the_item_is_pending_and_stop_with_the_decision(org, clock):
     org.publish_flow(steps=[step("manager", manager(), remind_every={"hours": 24})])
     request = org.submitted(org.quote())
