@@ -24,7 +24,7 @@ from ..schema.system_tables import user
 from . import transitions
 from .approvers import MAX_CHAIN
 from .item_timers import DUE, FIRING, REMIND, schedule_reminder
-from .state import emit, instance_row, load_request, note
+from .state import emit, flush_events, instance_row, load_request, note
 from .tables import work_item
 from .timing import due_at
 
@@ -95,6 +95,7 @@ def _to_manager(runtime, conn, system, item, now):
     request = load_request(runtime, conn, item["instance_id"], system, now)
     note(request, "escalated", step=request.step_name(item["step"]))
     emit(request, "approval.escalated", work_item=item["id"], reassigned_to=None)
+    flush_events(request)
 
 
 def reminder_message(instance, step_name):

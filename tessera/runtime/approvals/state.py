@@ -6,12 +6,12 @@ another transition of the same request committed in between, no row matches and 
 loser's whole transaction rolls back with ``stale_approval``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select, update
 
 from ..errors import ApprovalNotFound, ApprovalNotPending, StaleApproval
-from ..events.outbox import append_event
+from ..events.outbox import append_events, event_row
 from .item_timers import cancel_all
 from .tables import approval, history, work_item
 
@@ -36,6 +36,8 @@ class Request:
     items: list | None = None
     #: The round whose pending items this transition closed already (closing twice changes nothing).
     closed_round: int | None = None
+    #: Outbox rows emitted and not yet written (``flush_events``: before a record write, at ``save``).
+    events: list = field(default_factory=list)
 
     @property
     def id(self):
@@ -116,11 +118,19 @@ def note(request, action, *, actor_id=None, step=None, comment=None):
 
 
 def emit(request, event_type, **payload):
-    """Append an outbox event about the request, in the transition's transaction."""
+    """Add an outbox event about the request to the transition's events (written together by
+    ``flush_events``, in the transition's transaction)."""
     body = {"approval": request.id, "flow": request.flow.name, "flow_version": request.flow.version,
             "status": request.instance["status"], "step": request.step_name(), **payload}
-    append_event(request.conn, event_type, request.obj.name, request.instance["record_id"], body,
-                 request.actor_id, request.now)
+    request.events.append(event_row(event_type, request.obj.name, request.instance["record_id"], body,
+                                    request.actor_id, request.now))
+
+
+def flush_events(request):
+    """Write the events emitted so far, in the order emitted (one statement)."""
+    if request.events:
+        append_events(request.conn, request.events)
+        request.events = []
 
 
 def all_items(request):

@@ -20,7 +20,8 @@ from ..schema.system_tables import user
 from .actions import run_actions
 from .flows import choose_flow
 from .item_timers import cancel_item, schedule_item
-from .state import Request, emit, item_decided, items_added, load_request, note, round_items, store_state
+from .state import (Request, emit, flush_events, item_decided, items_added, load_request, note, round_items,
+                    store_state)
 from .steps import advance, enter, finish
 from .tables import approval, work_item
 from .timing import due_at
@@ -29,7 +30,8 @@ SAVED = ("status", "step", "round", "open", "decided_at")
 
 
 def save(request):
-    """Write the request's state (claimed at the start of the transition)."""
+    """Write the request's state (claimed at the start of the transition) and its events."""
+    flush_events(request)
     store_state(request, **{name: request.instance[name] for name in SAVED})
 
 
