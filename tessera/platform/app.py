@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
 
+from tessera.designer import init_app as install_ui
 from tessera.runtime import Runtime
 from tessera.runtime.identity.login_policy import LoginPolicy
 
@@ -52,6 +53,7 @@ def create_app(config=None, *, plugins=()):
     converters.install(app)  # before any route is added: rules bind their converters when added
     app.register_blueprint(create_blueprint())
     manager.hook.tessera_register_routes(app=app)
+    install_ui(app)
     install_security(app, runtime)
     manager.hook.tessera_startup(app=app)
     return app

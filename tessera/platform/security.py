@@ -21,8 +21,15 @@ def sweep_coalesced_audit(runtime):
 
 def install_security(app, runtime):
     """Authenticate every request but the public endpoints, trim the OpenAPI document per
-    caller and sweep the coalesced audit entries. Call after the API is registered."""
-    app.before_request(require_authentication(Authenticator(runtime), PUBLIC_ENDPOINTS))
+    caller and sweep the coalesced audit entries. Call after the API is registered.
+
+    Endpoints listed in ``app.extensions["tessera.self_authenticating"]`` (the web UI's
+    pages) authenticate themselves with ``app.extensions["tessera.authenticator"]``, so
+    they can answer a login redirect instead of a 401 problem.
+    """
+    authenticator = app.extensions["tessera.authenticator"] = Authenticator(runtime)
+    public = PUBLIC_ENDPOINTS | frozenset(app.extensions.get("tessera.self_authenticating", ()))
+    app.before_request(require_authentication(authenticator, public))
     app.after_request(sweep_coalesced_audit(runtime))
     if "api.openapi" in app.view_functions:
         app.view_functions["api.openapi"] = caller_view(app.view_functions["api.openapi"], runtime)

@@ -1,4 +1,5 @@
-"""Every route of the API needs authentication, except logging in and the health check."""
+"""Every route of the API needs authentication, except logging in and the health check; every
+page of the web app sends an anonymous visitor to its login page."""
 
 import re
 
@@ -19,7 +20,7 @@ def concrete(path):
 
 def url_map_routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS:
+        if rule.endpoint in PUBLIC_ENDPOINTS or not rule.rule.startswith("/api/"):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, concrete(rule.rule)
@@ -68,3 +69,18 @@ def test_login_and_health_need_no_authentication(org):
     body = assert_problem(client.post("/api/v1/auth/login", json={"username": "x", "password": "y"}),
                           401, "unauthenticated")
     assert body["detail"] == "the username or password is wrong"
+
+
+OPEN_PAGES = {"ui.login", "ui.static", "static"}  # Flask's own /static serves nothing here
+
+
+@pytest.mark.parametrize("headers", [{}, {"Cookie": "tessera_session=" + "f" * 43}])
+def test_anonymous_requests_to_every_page_of_the_app_go_to_the_login_page(org, headers):
+    client = org.app.test_client()
+    pages = [rule for rule in org.app.url_map.iter_rules()
+             if not rule.rule.startswith("/api/") and rule.endpoint not in OPEN_PAGES]
+    assert len(pages) >= 5
+    for rule in pages:
+        response = client.get(concrete(rule.rule), headers=headers)
+        assert response.status_code == 302, rule.rule
+        assert response.location.startswith(("/app/login?next=", "/app/")), rule.rule

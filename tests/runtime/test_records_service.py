@@ -135,3 +135,13 @@ def test_a_second_runtime_on_the_same_database_sees_a_newer_revision(runtime, de
         assert record["region"] == "West"
     finally:
         other.dispose()
+
+
+def test_a_count_with_a_ceiling_stops_one_past_it(runtime, deals, admin_ctx):
+    from tessera.runtime.records.aggregate import count_records
+
+    deals.create_many(admin_ctx, "deal", [{"title": f"d{n}", "stage": "Won" if n % 2 else "Open"} for n in range(5)])
+    assert count_records(runtime, admin_ctx, "deal", at_most=2) == 3
+    assert count_records(runtime, admin_ctx, "deal", at_most=5) == 5
+    assert count_records(runtime, admin_ctx, "deal", formula='stage = "Won"', at_most=1) == 2
+    assert count_records(runtime, admin_ctx, "deal", formula='stage = "Won"', at_most=2) == 2

@@ -9,7 +9,7 @@ could not list. Field-level security applies to every field named in ``group_by`
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from sqlalchemy import asc, func, nulls_last, select
+from sqlalchemy import asc, func, literal, nulls_last, select
 
 from tessera.i18n import Message
 from tessera.metadata.fieldtypes import numeric_shape
@@ -60,11 +60,20 @@ class Measure:
         return "count" if self.operand is None else f"{self.function}_{self.operand.name}"
 
 
-def count_records(runtime, ctx, object_name, *, filters=None, formula=None):
-    """How many records of ``object_name`` ``ctx`` may see match the filters: one ``SELECT count(*)``."""
+def count_records(runtime, ctx, object_name, *, filters=None, formula=None, at_most=None):
+    """How many records of ``object_name`` ``ctx`` may see match the filters: one ``SELECT count(*)``.
+
+    With ``at_most`` the count stops early: it answers ``at_most + 1`` whenever more records
+    match, so a page can say "more than 10,000" without counting a million rows.
+    """
     with runtime.read() as conn:
         selection = select_rows(runtime, conn, ctx, object_name, filters=filters, formula=formula)
-        total = conn.execute(selection.where(select(func.count()))).scalar_one()
+        if at_most is None:
+            query = selection.where(select(func.count()))
+        else:
+            matching = selection.where(select(literal(1).label("one"))).limit(at_most + 1).subquery()
+            query = select(func.count()).select_from(matching)
+        total = conn.execute(query).scalar_one()
     runtime.overrides.read(ctx, selection.obj, "count")
     return total
 
