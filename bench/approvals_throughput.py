@@ -8,6 +8,7 @@ the answer). Prints decisions per second and the p50 / p99 latency, and checks e
 answer was 200 with the request approved.
 
     .venv/bin/python bench/approvals_throughput.py --database postgresql
+    .venv/bin/python bench/approvals_throughput.py --database postgresql --show-sql   # one approve's SQL
 """
 
 import json
@@ -18,7 +19,7 @@ import time
 import urllib.request
 from datetime import timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from approvals_inbox import FLOW, QUOTE, START
 from common import argument_parser, backends, new_runtime, new_token, publish_documents, scratch_database
@@ -67,6 +68,28 @@ def approve_all(server, token, ids, latencies, failures):
         latencies.append(time.perf_counter() - started)
 
 
+def show_sql(backend, args):
+    """Print the SQL statements one approve runs in process, after a first one warmed the caches."""
+    from tessera.platform import create_app
+
+    with scratch_database(backend, args.postgres_url) as url:
+        (token, ids), = prepare(url, 1, 2).items()
+        app = create_app({"DATABASE_URL": url})
+        statements = []
+        event.listen(app.extensions["tessera"].engine, "before_cursor_execute",
+                     lambda conn, cursor, statement, *rest: statements.append(" ".join(statement.split())[:110]))
+        client = app.test_client()
+        for instance_id in ids:
+            statements.clear()
+            answer = client.post(f"/api/v1/approvals/{instance_id}/approve", json={},
+                                 headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200, answer.get_json()
+        app.extensions["tessera"].dispose()
+    print(f"{backend}: SQL of one approve ({len(statements)} statements):")
+    for statement in statements:
+        print(f"  {statement}")
+
+
 def run(backend, args):
     with scratch_database(backend, args.postgres_url) as url, tempfile.TemporaryDirectory() as logdir:
         work = prepare(url, args.clients, args.requests)
@@ -95,9 +118,10 @@ def main():
     parser = argument_parser(__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8, help="approvers approving at once")
     parser.add_argument("--requests", type=int, default=2000, help="pending requests to approve")
+    parser.add_argument("--show-sql", action="store_true", help="print the SQL of one approve instead")
     args = parser.parse_args()
     for backend in backends(args):
-        run(backend, args)
+        (show_sql if args.show_sql else run)(backend, args)
 
 
 if __name__ == "__main__":

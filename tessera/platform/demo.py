@@ -1,5 +1,6 @@
 """The demo: the example CRM model and its sample records, loaded into one database, with a
-sales team measured by a quarterly KPI scheme (``demo_performance``)."""
+sales team measured by a quarterly KPI scheme (``demo_performance``) and a discount request
+waiting for approval (``demo_approvals``)."""
 
 import json
 from pathlib import Path
@@ -11,6 +12,7 @@ from tessera.runtime import Context
 from tessera.runtime.publish import drafts, service as publishing
 from tessera.runtime.identity.users import find_user
 
+from .demo_approvals import load_requests
 from .demo_performance import load_people, load_quarter, performance_documents
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "crm-basic"
@@ -39,8 +41,8 @@ def _load_records(runtime, ctx, folder):
 
 
 def load_demo(runtime, folder=EXAMPLE):
-    """Make sure ``admin`` exists, publish the example model, load samples once, and the sales
-    team's deals and targets once per quarter; return a new token."""
+    """Make sure ``admin`` exists, publish the example model, load samples once, the sales
+    team's deals and targets once per quarter and the approval requests once; return a new token."""
     runtime.accounts.initialise(Context.cli())
     with runtime.read() as conn:
         user = find_user(conn, "admin")
@@ -49,4 +51,5 @@ def load_demo(runtime, folder=EXAMPLE):
     load_people(runtime, ctx, folder)
     _load_records(runtime, ctx, folder)
     load_quarter(runtime, ctx, folder)
+    load_requests(runtime, folder)
     return runtime.tokens.issue(ctx, {"name": "demo"})["token"]

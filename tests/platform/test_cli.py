@@ -134,13 +134,14 @@ def test_apply_plan_and_publish_the_example_model(tessera, web):
     applied = tessera("metadata", "apply", str(EXAMPLE / "metadata"))
     assert applied.exit_code == 0, applied.output
     assert sorted(applied.stdout.splitlines()) == [
-        "object/account: draft version 1", "object/contract: draft version 1", "object/opportunity: draft version 1"]
+        "approval_flow/discount_approval: draft version 1", "object/account: draft version 1",
+        "object/contract: draft version 1", "object/opportunity: draft version 1"]
 
     planned = tessera("metadata", "plan")
     assert planned.exit_code == 0, planned.output
     plan = json.loads(planned.stdout)
     assert plan["revision"] == 0 and plan["lossy"] is False
-    assert [c["name"] for c in plan["changes"]] == ["account", "contract", "opportunity"]
+    assert [c["name"] for c in plan["changes"]] == ["discount_approval", "account", "contract", "opportunity"]
     assert {s["target"] for s in plan["steps"] if s["op"] == "create_table"} == {"account", "contract", "opportunity"}
 
     published = tessera("metadata", "publish")
@@ -246,6 +247,8 @@ def test_demo_loads_the_example_and_is_idempotent(tessera, inspect_db):
                                    ("contract", EXAMPLE / "data" / "3-contract.json"))}
     # plus the sales team's deals of the current quarter (the performance demo)
     expected["opportunity"] += len(json.loads((EXAMPLE / "performance" / "quarter.json").read_text("utf-8"))["deals"])
+    # and the opportunities the demo submits for approval
+    expected["opportunity"] += len(json.loads((EXAMPLE / "approvals.json").read_text("utf-8"))["requests"])
     assert loaded == expected
     with rt.read() as conn:
         revision = store.current_revision(conn)

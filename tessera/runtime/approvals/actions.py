@@ -14,7 +14,7 @@ from ..context import Context
 from ..fields.serialize import to_json
 from ..schema.system_tables import role, user_role
 from .flows import evaluate
-from .state import emit
+from .state import emit, flush_events
 
 AUDIT_EVENT = "approval.action"
 
@@ -27,6 +27,7 @@ def flow_context(request):
 
 
 def _field_update(request, spec, ctx):
+    flush_events(request)  # the record's own event follows the flow's earlier ones
     value = evaluate(request.model, request.obj, spec["value"], request.row, request.env)
     request.runtime.records.update_in(request.conn, ctx, request.obj.name, request.instance["record_id"],
                                       {spec["field"]: to_json(value)})
@@ -34,6 +35,7 @@ def _field_update(request, spec, ctx):
 
 
 def _create_record(request, spec, ctx):
+    flush_events(request)
     values = {name: to_json(evaluate(request.model, request.obj, source, request.row, request.env))
               for name, source in spec["values"].items()}
     request.runtime.records.create_in(request.conn, ctx, spec["object"], values)

@@ -98,3 +98,22 @@ def pinned_flow(conn, name, version):
     if body is None:
         raise ApprovalFlowInvalid("approval.no_such_flow", flow=name, object="?")
     return Flow(name, version, body)
+
+
+class PinnedFlows:
+    """The flow versions running requests are pinned to, each read from the store once per
+    process (a published version never changes); at most ``size`` kept."""
+
+    def __init__(self, size=256):
+        self.size = size
+        self._found = {}
+
+    def get(self, conn, name, version):
+        """The Flow ``name`` at ``version`` (see ``pinned_flow``)."""
+        flow = self._found.get((name, version))
+        if flow is None:
+            flow = pinned_flow(conn, name, version)
+            if len(self._found) >= self.size:
+                self._found.clear()
+            self._found[(name, version)] = flow
+        return flow

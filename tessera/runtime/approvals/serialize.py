@@ -67,12 +67,21 @@ def _steps_json(flow):
     return [{"name": step["name"], "label": step.get("label")} for step in flow.steps]
 
 
-def instance_json(conn, obj, instance, flow=None):
-    """The request ``instance`` (a row) with its flow (the pinned one, unless given), record,
-    steps, work items and history."""
+def _title(conn, obj, instance, record):
+    name = title_field(obj)
+    if record is not None and name in record:
+        return None if record[name] is None else str(record[name])
+    return record_titles(conn, obj, [instance["record_id"]]).get(instance["record_id"])
+
+
+def instance_json(conn, obj, instance, flow=None, *, record=None, items=None):
+    """The request ``instance`` (a row) with its flow (the pinned one, unless given), record
+    (its title read from ``record``, its current row, when given), steps, work items (``items``,
+    all its current work item rows oldest first, when given) and history."""
     flow = flow or pinned_flow(conn, instance["flow"], instance["flow_version"])
-    items = [dict(r) for r in conn.execute(select(work_item).where(work_item.c.instance_id == instance["id"])
-                                           .order_by(work_item.c.id)).mappings()]
+    if items is None:
+        items = [dict(r) for r in conn.execute(select(work_item).where(work_item.c.instance_id == instance["id"])
+                                               .order_by(work_item.c.id)).mappings()]
     lines = [dict(r) for r in conn.execute(select(history).where(history.c.instance_id == instance["id"])
                                            .order_by(history.c.id)).mappings()]
     ids = [instance["submitter_id"]] + [i["approver_id"] for i in items] + [i["delegated_from"] for i in items]
@@ -80,8 +89,7 @@ def instance_json(conn, obj, instance, flow=None):
     step = None if instance["step"] is None else flow.step(instance["step"])["name"]
     return {
         "id": instance["id"], "flow": {"name": flow.name, "version": flow.version}, "object": instance["object"],
-        "record": {"id": instance["record_id"],
-                   "title": record_titles(conn, obj, [instance["record_id"]]).get(instance["record_id"])},
+        "record": {"id": instance["record_id"], "title": _title(conn, obj, instance, record)},
         "status": instance["status"], "step": step, "steps": _steps_json(flow),
         "submitted_by": person(names, instance["submitter_id"]), "submitted_at": to_json(instance["submitted_at"]),
         "decided_at": to_json(instance["decided_at"]),

@@ -8,7 +8,8 @@ from tessera.i18n import Message
 from ..clock import naive_utc
 from ..errors import ApprovalNotFound, RecordInvalid, RecordNotFound
 from ..fields.values import is_record_id
-from . import delegation, idempotency, transitions
+from . import delegation, escalation, idempotency, transitions
+from .flows import PinnedFlows
 from .inbox import inbox_page
 from .locking import record_lock_guard
 from .serialize import instance_json, latest_for_record
@@ -38,7 +39,10 @@ class ApprovalService:
 
     def __init__(self, runtime):
         self.runtime = runtime
+        #: The flow versions requests run on, read once per process.
+        self.flows = PinnedFlows()
         runtime.records.write_guards.append(record_lock_guard(runtime))
+        escalation.register(runtime)
 
     def _now(self):
         """The runtime clock's time as naive UTC, the form stored datetimes take."""
@@ -67,7 +71,8 @@ class ApprovalService:
 
     @staticmethod
     def _answer(conn, ctx, request):
-        return instance_json(conn, request.obj, request.instance, request.flow)
+        return instance_json(conn, request.obj, request.instance, request.flow, record=request.row,
+                             items=request.items)
 
     # -- transitions -----------------------------------------------------------------
 

@@ -6,13 +6,13 @@ another transition of the same request committed in between, no row matches and 
 loser's whole transaction rolls back with ``stale_approval``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select, update
 
 from ..errors import ApprovalNotFound, ApprovalNotPending, StaleApproval
-from ..events.outbox import append_event
-from .flows import pinned_flow
+from ..events.outbox import append_events, event_row
+from .item_timers import cancel_all
 from .tables import approval, history, work_item
 
 
@@ -31,6 +31,13 @@ class Request:
     actor: object
     now: object
     env: object = None
+    #: The request's work item rows, oldest first, read once per transition and kept in step with
+    #: its writes (None: not read yet, or items were added since).
+    items: list | None = None
+    #: The round whose pending items this transition closed already (closing twice changes nothing).
+    closed_round: int | None = None
+    #: Outbox rows emitted and not yet written (``flush_events``: before a record write, at ``save``).
+    events: list = field(default_factory=list)
 
     @property
     def id(self):
@@ -76,7 +83,7 @@ def load_request(runtime, conn, instance_id, actor, now, *, pending=True):
     row = conn.execute(obj.select_by_id, {"record_id": instance["record_id"]}).mappings().first()
     if row is None:
         raise ApprovalNotFound("approval.not_found", id=instance_id)
-    flow = pinned_flow(conn, instance["flow"], instance["flow_version"])
+    flow = runtime.approvals.flows.get(conn, instance["flow"], instance["flow_version"])
     request = Request(runtime, conn, model, obj, flow, instance, dict(row), actor, now,
                       runtime.eval_env(None, conn, model))
     if pending:
@@ -111,23 +118,59 @@ def note(request, action, *, actor_id=None, step=None, comment=None):
 
 
 def emit(request, event_type, **payload):
-    """Append an outbox event about the request, in the transition's transaction."""
+    """Add an outbox event about the request to the transition's events (written together by
+    ``flush_events``, in the transition's transaction)."""
     body = {"approval": request.id, "flow": request.flow.name, "flow_version": request.flow.version,
             "status": request.instance["status"], "step": request.step_name(), **payload}
-    append_event(request.conn, event_type, request.obj.name, request.instance["record_id"], body,
-                 request.actor_id, request.now)
+    request.events.append(event_row(event_type, request.obj.name, request.instance["record_id"], body,
+                                    request.actor_id, request.now))
+
+
+def flush_events(request):
+    """Write the events emitted so far, in the order emitted (one statement)."""
+    if request.events:
+        append_events(request.conn, request.events)
+        request.events = []
+
+
+def all_items(request):
+    """Every work item row of the request, oldest first; read once per transition (its writes keep
+    the rows current through ``item_decided``, ``close_open_items`` and ``items_added``)."""
+    if request.items is None:
+        query = select(work_item).where(work_item.c.instance_id == request.id).order_by(work_item.c.id)
+        request.items = [dict(row) for row in request.conn.execute(query).mappings()]
+    return request.items
 
 
 def round_items(request, round_number=None):
     """The work item rows of one round (the current one by default), oldest first."""
     number = request.instance["round"] if round_number is None else round_number
-    query = (select(work_item).where(work_item.c.instance_id == request.id, work_item.c.round == number)
-             .order_by(work_item.c.id))
-    return [dict(row) for row in request.conn.execute(query).mappings()]
+    return [row for row in all_items(request) if row["round"] == number]
+
+
+def item_decided(request, item_id, status):
+    """Note in the rows read that work item ``item_id`` became ``status`` at the transition's time."""
+    for row in request.items or ():
+        if row["id"] == item_id:
+            row.update(status=status, decided_at=request.now)
+
+
+def items_added(request):
+    """Forget the rows read: work items were added."""
+    request.items = None
 
 
 def close_open_items(request):
-    """Close the current round's pending work items (the step was decided without them)."""
+    """Close the current round's pending work items (the step was decided without them) and
+    cancel the request's work item timers; once per round and transition."""
+    number = request.instance["round"]
+    if request.closed_round == number:
+        return
+    cancel_all(request)
     request.conn.execute(update(work_item).where(
-        work_item.c.instance_id == request.id, work_item.c.round == request.instance["round"],
+        work_item.c.instance_id == request.id, work_item.c.round == number,
         work_item.c.status == "pending").values(status="closed", decided_at=request.now))
+    for row in request.items or ():
+        if row["round"] == number and row["status"] == "pending":
+            row.update(status="closed", decided_at=request.now)
+    request.closed_round = number

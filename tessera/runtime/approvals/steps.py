@@ -4,13 +4,14 @@ These run inside a transition's transaction on a ``state.Request`` and change
 ``request.instance`` in memory; the transition writes it once, guarded by the version.
 """
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from .actions import run_actions
 from .approvers import resolve
 from .delegation import delegate_on
 from .flows import matches
-from .state import close_open_items, emit, note, round_items
+from .item_timers import has_timers, schedule_item
+from .state import all_items, close_open_items, emit, items_added, note, round_items
 from .tables import work_item
 from .timing import due_at, outcome
 
@@ -50,6 +51,11 @@ def open_step(request, index):
         if origin is not None:
             note(request, "delegated", actor_id=origin)
     request.conn.execute(insert(work_item), rows)
+    items_added(request)
+    if has_timers(step):
+        for item in round_items(request):
+            if item["status"] == "pending":
+                schedule_item(request, item["id"], step, due)
 
 
 def step_outcome(request):
@@ -89,8 +95,7 @@ def step_approved(request):
 def previous_step(request):
     """The index of the nearest earlier step that had work items, or None."""
     current = request.instance["step"]
-    query = select(work_item.c.step).where(work_item.c.instance_id == request.id, work_item.c.step < current)
-    steps = [row.step for row in request.conn.execute(query)]
+    steps = [item["step"] for item in all_items(request) if item["step"] < current]
     return max(steps) if steps else None
 
 

@@ -19,7 +19,9 @@ from ..fields.values import is_record_id
 from ..schema.system_tables import user
 from .actions import run_actions
 from .flows import choose_flow
-from .state import Request, emit, load_request, note, round_items, store_state
+from .item_timers import cancel_item, schedule_item
+from .state import (Request, emit, flush_events, item_decided, items_added, load_request, note, round_items,
+                    store_state)
 from .steps import advance, enter, finish
 from .tables import approval, work_item
 from .timing import due_at
@@ -28,7 +30,8 @@ SAVED = ("status", "step", "round", "open", "decided_at")
 
 
 def save(request):
-    """Write the request's state (claimed at the start of the transition)."""
+    """Write the request's state (claimed at the start of the transition) and its events."""
+    flush_events(request)
     store_state(request, **{name: request.instance[name] for name in SAVED})
 
 
@@ -113,6 +116,8 @@ def _claim(request, item, status):
                                   .values(status=status, decided_at=request.now))
     if result.rowcount != 1:
         raise AlreadyDecided("approval.already_decided", id=item["id"])
+    item_decided(request, item["id"], status)
+    cancel_item(request, item["id"])
 
 
 def decide(runtime, conn, actor, item_id, verdict, comment, now, *, action=None):
@@ -187,18 +192,28 @@ def reassign(runtime, conn, actor, item_id, new_user, comment, now, *, instance_
     if not _active_user(conn, new_user) or new_user == item["approver_id"]:
         raise RecordInvalid("approval.reassign_invalid", errors={"user": [Message("approval.reassign_target")]})
     _claim(request, item, "reassigned")
-    holders = {i["approver_id"] for i in round_items(request) if i["status"] == "pending"}
-    if new_user not in holders:
-        step = request.flow.step(item["step"])
-        conn.execute(insert(work_item).values(
-            instance_id=request.id, step=item["step"], round=item["round"], approver_id=new_user, status="pending",
-            delegated_from=None, due_at=due_at(step.get("due"), now), created_at=now, decided_at=None))
+    _hand_over(request, item, new_user)
     note(request, action, comment=comment)
     if action == "escalated":
         emit(request, "approval.escalated", work_item=item["id"], reassigned_to=new_user)
     advance(request)
     save(request)
     return request
+
+
+def _hand_over(request, item, new_user):
+    """Give ``new_user`` a pending work item like ``item`` (fresh due time and timers), unless
+    they already hold one in its round."""
+    holders = {i["approver_id"] for i in round_items(request) if i["status"] == "pending"}
+    if new_user in holders:
+        return
+    step = request.flow.step(item["step"])
+    due = due_at(step.get("due"), request.now)
+    new_id = request.conn.execute(insert(work_item).values(
+        instance_id=request.id, step=item["step"], round=item["round"], approver_id=new_user, status="pending",
+        delegated_from=None, due_at=due, created_at=request.now, decided_at=None)).inserted_primary_key[0]
+    items_added(request)
+    schedule_item(request, new_id, step, due)
 
 
 def _item_to_reassign(conn, request, actor):
