@@ -4,13 +4,10 @@ retry also enqueues an rq job that dispatches at once. The runtime decides what 
 delivered (``runtime.events``); this module only decides when to ask it.
 """
 
-import logging
-import threading
-
 from tessera.runtime.events.dispatcher import default_policy
 from tessera.runtime.events.webhooks import WebhookOptions
 
-log = logging.getLogger(__name__)
+from . import pollers
 
 #: Seconds rq keeps the (empty) result of a dispatch job.
 DISPATCH_JOB_RESULT_TTL = 60
@@ -31,30 +28,21 @@ def webhook_options(settings):
     return WebhookOptions(allow_hosts=hosts, timeout=float(settings["WEBHOOK_TIMEOUT_SECONDS"]))
 
 
+def _deliver_and_prune(runtime):
+    delivered = runtime.events.dispatch()
+    runtime.events.prune()
+    return delivered
+
+
 def tick(runtime):
     """Deliver what is due, then prune what is past retention; return how many were delivered.
     A failure to reach the database is logged, never raised: the next tick tries again."""
-    try:
-        delivered = runtime.events.dispatch()
-        runtime.events.prune()
-        return delivered
-    except Exception:  # noqa: BLE001 - a poller outlives database outages
-        log.exception("could not dispatch events")
-        return 0
-
-
-def poll(runtime, seconds, stop):
-    """Dispatch events every ``seconds`` until ``stop`` (a threading.Event) is set."""
-    while not stop.is_set():
-        tick(runtime)
-        stop.wait(seconds)
+    return pollers.guarded(_deliver_and_prune, runtime, "could not dispatch events")
 
 
 def start_dispatcher(runtime, seconds):
     """Dispatch events in a daemon thread; return the Event that stops it."""
-    stop = threading.Event()
-    threading.Thread(target=poll, args=(runtime, seconds, stop), name="tessera-events", daemon=True).start()
-    return stop
+    return pollers.start(tick, runtime, seconds, "tessera-events")
 
 
 def start_dispatcher_without_redis(app):

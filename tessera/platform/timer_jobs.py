@@ -4,17 +4,15 @@ Redis, a database poll always), and without Redis in a thread of ``tessera serve
 decides when to ask it.
 """
 
-import logging
 import threading
 from datetime import timezone
 
 from tessera.runtime import Runtime
 from tessera.runtime.events.timer_runner import TimerPolicy
 
+from . import pollers
 from .config import load_settings
 from .plugins import plugged_runtime_options
-
-log = logging.getLogger(__name__)
 
 #: Seconds a request waits for Redis to take a timer's job; a timer not enqueued waits for
 #: the workers' database poll instead.
@@ -72,25 +70,12 @@ def fire_timer_job(timer_id):
 def tick(runtime):
     """Fire what is due now; return how many fired. A failure to reach the database is logged,
     never raised: the next tick tries again."""
-    try:
-        return runtime.timers.run_due()
-    except Exception:  # noqa: BLE001 - a poller outlives database outages
-        log.exception("could not fire the due timers")
-        return 0
-
-
-def poll(runtime, seconds, stop):
-    """Fire due timers every ``seconds`` until ``stop`` (a threading.Event) is set."""
-    while not stop.is_set():
-        tick(runtime)
-        stop.wait(seconds)
+    return pollers.guarded(lambda rt: rt.timers.run_due(), runtime, "could not fire the due timers")
 
 
 def start_ticker(runtime, seconds):
     """Poll due timers in a daemon thread; return the Event that stops it."""
-    stop = threading.Event()
-    threading.Thread(target=poll, args=(runtime, seconds, stop), name="tessera-timers", daemon=True).start()
-    return stop
+    return pollers.start(tick, runtime, seconds, "tessera-timers")
 
 
 def start_ticker_without_redis(app):
@@ -119,7 +104,7 @@ def run_worker_process(settings, *, burst=False):
         dispatching = event_jobs.start_dispatcher(runtime, settings["EVENT_POLL_SECONDS"])
         try:
             if not settings["REDIS_URL"]:
-                return poll(runtime, settings["TIMER_POLL_SECONDS"], threading.Event())
+                return pollers.poll(tick, runtime, settings["TIMER_POLL_SECONDS"], threading.Event())
             stop = start_ticker(runtime, settings["TIMER_POLL_SECONDS"])
             try:
                 return _run_rq(settings["REDIS_URL"])
