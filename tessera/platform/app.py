@@ -40,6 +40,7 @@ def create_app(config=None, *, plugins=()):
                       timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
                       login_policy=login_policy(settings), timer_policy=timer_policy(settings),
                       event_options=event_options(settings), webhook_options=webhook_options(settings),
+                      automation_max_depth=settings["AUTOMATION_MAX_DEPTH"],
                       **runtime_options_of(manager))
     runtime.create_schema()
     if settings["REDIS_URL"]:

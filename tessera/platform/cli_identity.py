@@ -24,7 +24,8 @@ def cli_runtime():
     try:
         settings = load_settings()
         runtime = Runtime(settings["DATABASE_URL"], event_options=event_options(settings),
-                          webhook_options=webhook_options(settings), **plugged_runtime_options())
+                          webhook_options=webhook_options(settings),
+                          automation_max_depth=settings["AUTOMATION_MAX_DEPTH"], **plugged_runtime_options())
     except ConfigError as error:
         raise failure(error.message) from None
     runtime.create_schema()

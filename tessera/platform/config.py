@@ -105,6 +105,9 @@ SETTINGS = [
     Setting("WEBHOOK_ALLOW_HOSTS", "", str,
             "Comma-separated hosts (as webhook URLs write them) that webhooks may reach although they "
             "resolve to loopback, private or link-local addresses."),
+    Setting("AUTOMATION_MAX_DEPTH", 5, _positive,
+            "Most automation rules one chain may run, a rule whose write triggers another counting one "
+            "deeper; a deeper chain stops with a logged error and nothing of its last link written."),
     Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
     Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
 ]

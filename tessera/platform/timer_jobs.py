@@ -32,7 +32,8 @@ def settings_runtime(settings):
 
     runtime = Runtime(settings["DATABASE_URL"], timezone=settings["TIMEZONE"], timer_policy=timer_policy(settings),
                       fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
-                      event_options=event_options(settings), webhook_options=webhook_options(settings), **plugged_runtime_options())
+                      event_options=event_options(settings), webhook_options=webhook_options(settings),
+                      automation_max_depth=settings["AUTOMATION_MAX_DEPTH"], **plugged_runtime_options())
     if settings["REDIS_URL"]:
         runtime.timers.announce = RqTimerAnnouncer(settings["REDIS_URL"])
         runtime.events.announce = RqDispatchAnnouncer(settings["REDIS_URL"])

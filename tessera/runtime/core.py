@@ -35,6 +35,7 @@ from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
 from .approvals.service import ApprovalService
+from .automation.service import DEFAULT_MAX_DEPTH, AutomationService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -73,7 +74,8 @@ class Runtime:
     def __init__(self, database_url, *, engine_options=None, timezone="UTC",
                  fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
                  timer_handlers=None, timer_policy=None, event_options=None, event_listeners=None,
-                 webhook_options=None):
+                 webhook_options=None, record_listeners=(), automation_actions=None,
+                 automation_max_depth=DEFAULT_MAX_DEPTH):
         self.timezone = timezone
         #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
         self.clock = clock or utc_now
@@ -89,7 +91,7 @@ class Runtime:
         # the event service comes before its subscribers, which register with it
         self.events = EventService(self, listeners=event_listeners, **(event_options or {}))
         self.webhooks = WebhookService(self, webhook_options, record_filter=matching_ids)
-        self.records = RecordService(self)
+        self.records = RecordService(self, record_listeners)
         self.formulas = FormulaService(self)
         self.metadata = MetadataService(self)
         self.accounts = AccountService(self)
@@ -99,6 +101,7 @@ class Runtime:
         self.performance = PerformanceService(self)
         self.scorecards = ScorecardService(self, self.performance)
         self.approvals = ApprovalService(self)
+        self.automation = AutomationService(self, actions=automation_actions, max_depth=automation_max_depth)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

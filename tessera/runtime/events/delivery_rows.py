@@ -137,7 +137,7 @@ def _record(conn, row, token, now, policy, outcome):
     attempt = row["attempts"] + 1
     if outcome.ok:
         values = {"status": DELIVERED, "delivered_at": now, "last_error": None}
-    elif attempt >= policy.max_attempts:
+    elif attempt >= policy.max_attempts or outcome.final:
         values = {"status": DEAD, "last_error": (outcome.error or "")[:ERROR_CHARS]}
     else:
         values = {"status": PENDING, "due_at": now + policy.retry_delay(attempt),

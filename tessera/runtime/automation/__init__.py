@@ -1,0 +1,1 @@
+"""Automation rules at run time: triggers, conditions, actions, before and after commit."""
