@@ -64,15 +64,23 @@ def _row(conn, obj, record_id):
 
 
 def record_state(conn, obj, event):
-    """(record, prior) a rule sees for ``event``: the record as it is now (a deleted one as the
-    event last saw it), and before an update the same with the event's old values."""
+    """(as the event left it, before the event, as it is now) for the record of ``event``.
+
+    The condition reads the record as the event left it: the stored row with the values the
+    event wrote (a deleted record as the event last saw it), and ``ISCHANGED`` compares with
+    the values before an update. Actions act on the record as it is now (None: deleted since)."""
     if event.type == "record.deleted":
-        return {**_parsed(obj, event.data.get("values", {})), "id": event.record_id}, None
-    record = _row(conn, obj, event.record_id)
-    if record is None or event.type != "record.updated":
-        return record, None
-    old = {name: change["old"] for name, change in event.data.get("changes", {}).items()}
-    return record, {**record, **_parsed(obj, old)}
+        return {**_parsed(obj, event.data.get("values", {})), "id": event.record_id}, None, None
+    current = _row(conn, obj, event.record_id)
+    if current is None:
+        return None, None, None
+    data = event.data if isinstance(event.data, dict) else {}
+    if event.type != "record.updated":
+        return {**current, **_parsed(obj, data.get("values", {}))}, None, current
+    changes = data.get("changes", {})
+    new = _parsed(obj, {name: change["new"] for name, change in changes.items()})
+    old = _parsed(obj, {name: change["old"] for name, change in changes.items()})
+    return {**current, **new}, {**current, **old}, current
 
 
 class AfterCommitRules:
@@ -113,11 +121,11 @@ class AfterCommitRules:
         if not _first_time(conn, name, event.id, runtime.clock()):
             return
         obj = model.objects[rule.object]
-        record, prior = record_state(conn, obj, event)
+        record, prior, current = record_state(conn, obj, event)
         if record is None:
             return  # deleted since
         run_rule(runtime, conn, obj, rule, record, prior, actor_id=event.actor, depth=_depth(event),
-                 event_id=event.id, is_new=event.type == "record.created")
+                 event_id=event.id, is_new=event.type == "record.created", current=current)
 
 
 def _first_time(conn, rule, event_id, now):

@@ -62,9 +62,11 @@ def condition_holds(runtime, conn, model, obj, rule, record, prior, *, ctx, is_n
     return rule.condition.evaluate(RecordView(obj, dict(record), env), env) is True, env
 
 
-def run_rule(runtime, conn, obj, rule, record, prior, *, actor_id, depth, event_id=None, is_new=False):
-    """Run ``rule`` on ``record`` at ``depth`` if its condition holds; return whether it ran.
-    Raise AutomationLoop (logged) when it would run deeper than the limit."""
+def run_rule(runtime, conn, obj, rule, record, prior, *, actor_id, depth, event_id=None, is_new=False,
+             current=None):
+    """Run ``rule`` at ``depth`` if its condition holds for ``record``; its actions act on
+    ``current`` (the stored row, when it differs from ``record``). Return whether it ran; raise
+    AutomationLoop (logged) when it would run deeper than the limit."""
     model = runtime.model(conn)
     ctx = automation_context(rule, actor_id)
     holds, env = condition_holds(runtime, conn, model, obj, rule, record, prior, ctx=ctx, is_new=is_new)
@@ -75,7 +77,7 @@ def run_rule(runtime, conn, obj, rule, record, prior, *, actor_id, depth, event_
         log.error("automation %s on %s %s stopped: the chain is deeper than %s", rule.name, obj.name,
                   record.get("id"), limit)
         raise AutomationLoop("automation.loop", rule=rule.name, limit=limit)
-    run = ActionRun(runtime, conn, ctx, model, obj, rule, dict(record), env, depth, event_id)
+    run = ActionRun(runtime, conn, ctx, model, obj, rule, dict(current or record), env, depth, event_id)
     with running_at(conn, depth, {"automation": rule.name, "depth": depth, "event": event_id}):
         for action in rule.doc["actions"]:
             (kind, spec), = action.items()
