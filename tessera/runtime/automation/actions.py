@@ -65,7 +65,7 @@ class ActionRun:
         return {name: to_json(self.value(source)) for name, source in (spec_values or {}).items()}
 
     def reload(self):
-        """Read the record again (after an action changed it), so later actions see its new values."""
+        """Read the record again (after each action), so later actions see what earlier ones changed."""
         table = self.obj.table
         row = self.conn.execute(select(table).where(table.c.id == self.record_id)).mappings().first()
         if row is not None:
@@ -75,7 +75,6 @@ class ActionRun:
 def field_update(run, spec):
     """Set fields of the record itself, each to a formula on the record or a literal."""
     run.runtime.records.update_in(run.conn, run.ctx, run.obj.name, run.record_id, run.values(spec["fields"]))
-    run.reload()
 
 
 def create_record(run, spec):

@@ -82,6 +82,7 @@ def run_rule(runtime, conn, obj, rule, record, prior, *, actor_id, depth, event_
         for action in rule.doc["actions"]:
             (kind, spec), = action.items()
             runtime.automation.actions.run(kind, run, spec)
+            run.reload()
             audit.record(conn, AUDIT_EVENT, ctx, object_name=obj.name, record_id=run.record_id,
                          details={"automation": rule.name, "trigger": rule.trigger, "action": kind,
                                   "depth": depth, "event": event_id})
