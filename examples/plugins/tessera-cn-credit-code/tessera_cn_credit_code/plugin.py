@@ -4,6 +4,7 @@ from pathlib import Path
 
 from tessera.platform import hookimpl
 
+from .automation import NAME, normalise_credit_code
 from .field_type import CreditCodeType
 from .workdays import WORKDAYS
 
@@ -24,3 +25,9 @@ def tessera_register_catalogs():
 def tessera_register_formula_functions():
     """The ``WORKDAYS(start, end)`` function."""
     return [WORKDAYS]
+
+
+@hookimpl
+def tessera_register_automation_actions():
+    """The ``normalise_credit_code`` automation action."""
+    return {NAME: normalise_credit_code}
