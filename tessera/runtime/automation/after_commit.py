@@ -7,7 +7,7 @@ per record, retried with backoff (``events/dispatcher.py``). A delivery runs the
 transaction of its own that also writes the processed marker of (rule, event), so a
 redelivered event does nothing. A chain too deep ends the delivery dead at once, with the
 reason, and nothing of that link written. ``metadata.published`` events re-arm the timers
-of scheduled rules (``schedule.py``).
+of scheduled rules (``schedule.py``), when there are any rules or timers to re-arm.
 """
 
 import time
@@ -22,7 +22,7 @@ from ..errors import InvalidQuery
 from .errors import AutomationLoop
 from .rules import rule_named, rules_for
 from .runner import run_rule
-from .schedule import arm_schedules
+from .schedule import arm_schedules, schedules_to_arm
 from .tables import automation_done
 
 KIND = "automation"
@@ -93,7 +93,8 @@ class AfterCommitRules:
         model, named = runtime.model(conn), {}
         for event in events:
             if event.type == "metadata.published":
-                named[event.id] = [SCHEDULES]
+                if schedules_to_arm(runtime, conn):
+                    named[event.id] = [SCHEDULES]
             elif event.object in model.objects:
                 found = [r.name for r in rules_for(model, event.object, "after_commit") if wants(r, event)]
                 if found:

@@ -46,6 +46,13 @@ def _schedule(runtime, conn, name, cron_text):
                                 payload={"cron": cron_text})
 
 
+def schedules_to_arm(runtime, conn):
+    """Whether the published model has scheduled rules, or timers of scheduled rules are waiting."""
+    if any(r.trigger == "schedule" for r in all_rules(runtime.model(conn))):
+        return True
+    return bool(timers.find(conn, subject_type=SUBJECT, kind=TIMER_KIND, status=timers.SCHEDULED))
+
+
 def arm_schedules(runtime, conn):
     """Give each published scheduled rule one timer for its schedule; cancel the others."""
     wanted = {r.name: _cron(r) for r in all_rules(runtime.model(conn)) if r.trigger == "schedule"}
