@@ -8,7 +8,7 @@ that fails (or a chain too deep) rolls the whole write back and reaches the call
 from sqlalchemy import select
 
 from .rules import rules_for
-from .runner import depth_of, run_rule
+from .runner import depth_of, rule_env, run_rule
 
 
 def _changed(obj, record, prior):
@@ -25,22 +25,29 @@ class BeforeCommitRules:
 
     def after_save(self, runtime, conn, ctx, obj, record, prior):
         """Run the created, updated and field_changed rules the write triggers."""
-        rules = rules_for(runtime.model(conn), obj.name, "before_commit")
+        model = runtime.model(conn)
+        rules = rules_for(model, obj.name, "before_commit")
         if prior is None:
             wanted = [r for r in rules if r.trigger == "created"]
         else:
             changed = _changed(obj, record, prior)
             wanted = [r for r in rules if r.fires_on_update(changed)]
-        depth = depth_of(conn) + 1
-        for index, rule in enumerate(wanted):
-            if index:  # an earlier rule may have changed the record
-                record = _current(conn, obj, record["id"]) or record
-            run_rule(runtime, conn, obj, rule, record, prior, actor_id=ctx.user_id, depth=depth,
-                     is_new=prior is None)
+        if wanted:
+            self._run(runtime, conn, ctx, model, obj, wanted, record, prior)
 
     def after_delete(self, runtime, conn, ctx, obj, record):
         """Run the deleted rules."""
-        depth = depth_of(conn) + 1
-        for rule in rules_for(runtime.model(conn), obj.name, "before_commit"):
-            if rule.trigger == "deleted":
-                run_rule(runtime, conn, obj, rule, record, None, actor_id=ctx.user_id, depth=depth)
+        model = runtime.model(conn)
+        wanted = [r for r in rules_for(model, obj.name, "before_commit") if r.trigger == "deleted"]
+        if wanted:
+            self._run(runtime, conn, ctx, model, obj, wanted, record, None, deleted=True)
+
+    @staticmethod
+    def _run(runtime, conn, ctx, model, obj, wanted, record, prior, *, deleted=False):
+        depth, changed = depth_of(conn) + 1, False
+        env = rule_env(runtime, conn, model, obj, prior, ctx=ctx, is_new=prior is None and not deleted)
+        for rule in wanted:
+            if changed:  # an earlier rule may have changed the record
+                record = _current(conn, obj, record["id"]) or record
+            changed = run_rule(runtime, conn, obj, rule, record, prior, actor_id=ctx.user_id, depth=depth,
+                               is_new=prior is None and not deleted, env=env, model=model) and not deleted

@@ -51,8 +51,12 @@ def all_rules(model):
 
 
 def rules_for(model, object_name, timing=None):
-    """The active rules watching ``object_name`` (of ``timing`` only, when given)."""
-    return [r for r in all_rules(model) if r.object == object_name and (timing is None or r.timing == timing)]
+    """The active rules watching ``object_name`` (of ``timing`` only, when given), found once per revision."""
+    found = model.cache.setdefault("automation_rules_for", {})
+    key = (object_name, timing)
+    if key not in found:
+        found[key] = [r for r in all_rules(model) if r.object == object_name and timing in (None, r.timing)]
+    return found[key]
 
 
 def rule_named(model, name):

@@ -51,25 +51,32 @@ def running_at(conn, depth, cause):
                 conn.info[key] = value
 
 
-def condition_holds(runtime, conn, model, obj, rule, record, prior, *, ctx, is_new):
-    """(whether the rule's condition holds for ``record``, the formula environment); ISCHANGED and
+def rule_env(runtime, conn, model, obj, prior, *, ctx, is_new):
+    """The formula environment of rules on one record: ``$user`` is ``ctx``'s, ISCHANGED and
     PRIORVALUE compare with ``prior``."""
     env = runtime.eval_env(ctx, conn, model, is_new=is_new)
     if prior is not None:
         env.prior = RecordView(obj, dict(prior), env)
+    return env
+
+
+def condition_holds(runtime, conn, model, obj, rule, record, prior, *, ctx, is_new, env=None):
+    """(whether the rule's condition holds for ``record``, the formula environment)."""
+    env = env or rule_env(runtime, conn, model, obj, prior, ctx=ctx, is_new=is_new)
     if rule.condition is None:
         return True, env
     return rule.condition.evaluate(RecordView(obj, dict(record), env), env) is True, env
 
 
 def run_rule(runtime, conn, obj, rule, record, prior, *, actor_id, depth, event_id=None, is_new=False,
-             current=None):
+             current=None, env=None, model=None):
     """Run ``rule`` at ``depth`` if its condition holds for ``record``; its actions act on
-    ``current`` (the stored row, when it differs from ``record``). Return whether it ran; raise
-    AutomationLoop (logged) when it would run deeper than the limit."""
-    model = runtime.model(conn)
+    ``current`` (the stored row, when it differs from ``record``). ``env`` and ``model`` may be
+    shared by the rules of one write (``rule_env``). Return whether it ran; raise AutomationLoop (logged)
+    when it would run deeper than the limit."""
+    model = model or runtime.model(conn)
     ctx = automation_context(rule, actor_id)
-    holds, env = condition_holds(runtime, conn, model, obj, rule, record, prior, ctx=ctx, is_new=is_new)
+    holds, env = condition_holds(runtime, conn, model, obj, rule, record, prior, ctx=ctx, is_new=is_new, env=env)
     if not holds:
         return False
     limit = runtime.automation.max_depth
