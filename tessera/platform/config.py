@@ -105,6 +105,10 @@ SETTINGS = [
     Setting("WEBHOOK_ALLOW_HOSTS", "", str,
             "Comma-separated hosts (as webhook URLs write them) that webhooks may reach although they "
             "resolve to loopback, private or link-local addresses."),
+    Setting("IMPORT_BATCH_ROWS", 500, _positive,
+            "Rows an import writes per batch (one savepoint, and in valid_rows mode one transaction, each)."),
+    Setting("IMPORT_MAX_ERRORS", 1000, _positive,
+            "Failed rows an import reports in detail; later ones are counted only."),
     Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
     Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
 ]

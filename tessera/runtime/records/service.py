@@ -151,8 +151,13 @@ class RecordService:
     def create_many(self, ctx, object_name, payloads):
         """Create every record in ``payloads`` in one transaction, or none; return their ids."""
         with self.runtime.write() as conn:
-            model, obj = self.runtime.object_for(conn, object_name)
-            return self._insert(conn, ctx, model, obj, payloads, single=False)
+            return self.create_many_in(conn, ctx, object_name, payloads)
+
+    def create_many_in(self, conn, ctx, object_name, payloads, *, single=False):
+        """``create_many`` inside the caller's write transaction on ``conn``; with ``single``
+        (one payload) its errors are keyed by field as a single create's are."""
+        model, obj = self.runtime.object_for(conn, object_name)
+        return self._insert(conn, ctx, model, obj, payloads, single=single)
 
     def _insert(self, conn, ctx, model, obj, payloads, *, single):
         grant = self.access.object_access(ctx, obj, "create")
