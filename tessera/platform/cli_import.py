@@ -1,14 +1,15 @@
 """``tessera import FILE --object X``: a CSV or Excel file into an object, with a progress bar.
 
-The import runs in this process as the command line (an administrator), exactly as a job
-started over the API would (same checks, same report), and its job row lets the API
-follow it (``GET /api/v1/imports/{id}``).
+The import runs in this process as the user ``--as`` names (``admin`` by default), with that
+user's rights, exactly as a job started over the API would (same checks, same report); its
+job row lets the API follow it (``GET /api/v1/imports/{id}``).
 """
+
+import sys
 
 import click
 
 from tessera.metadata.errors import MetadataError
-from tessera.runtime import Context
 from tessera.runtime.errors import RuntimeFailure
 from tessera.runtime.imports.runner import MODES
 
@@ -37,17 +38,20 @@ def _mapping(pairs):
 @click.option("--external-id", help="A unique field: rows whose value names a record update it.")
 @click.option("--mode", type=click.Choice(MODES), default="all_or_nothing", show_default=True,
               help="all_or_nothing keeps nothing when a row fails; valid_rows keeps the rows that pass.")
+@click.option("--as", "username", default="admin", show_default=True,
+              help="The user who creates (and owns) the records; their rights apply.")
 @click.option("--dry-run", is_flag=True, help="Check every row and report, keeping nothing.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="Default: from the file's extension.")
-def import_file(path, object_name, pairs, external_id, mode, dry_run, fmt):
+def import_file(path, object_name, pairs, external_id, mode, username, dry_run, fmt):
     """Import the rows of PATH (CSV or .xlsx) into OBJECT's records."""
     from tqdm import tqdm
 
-    runtime, ctx = cli_runtime(), Context.cli()
+    runtime = cli_runtime()
     try:
+        ctx = runtime.imports.acting_as(username)
         params = runtime.imports.prepare(ctx, object_name, path, fmt=fmt, mapping=_mapping(pairs),
                                          external_id=external_id, mode=mode, dry_run=dry_run)
-        with tqdm(total=params["total"], unit=text("cli.import.rows_unit"), file=click.get_text_stream("stderr"),
+        with tqdm(total=params["total"], unit=text("cli.import.rows_unit"), file=sys.stderr,
                   dynamic_ncols=True) as bar:
             report = runtime.imports.run_local(ctx, path, params,
                                                on_progress=lambda p: _advance(bar, p))

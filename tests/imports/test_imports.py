@@ -223,3 +223,38 @@ def test_a_rep_without_the_create_right_may_not_import_nor_read_anothers_import(
 
 def test_a_file_that_is_not_a_workbook_is_refused_as_one(api, leads):
     assert_problem(upload(api, b"PK\x03\x04 not really", name="leads.xlsx"), 422, "import_invalid")
+
+
+# -- on rq ---------------------------------------------------------------------------------------
+
+@pytest.mark.redis
+def test_with_redis_the_import_waits_for_a_worker_which_runs_it_from_the_stored_file(app, api, leads, database_url,
+                                                                                    monkeypatch):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from tessera.runtime.events.jobs import QUEUE_NAME
+    from tessera.runtime.imports.tables import import_file
+    from tests.conftest import REDIS_URL
+
+    if not REDIS_URL:
+        pytest.skip("TESSERA_TEST_REDIS_URL is not set")
+    connection = Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    app.config["REDIS_URL"] = REDIS_URL
+    response = upload(api, csv_bytes(ROWS))
+    assert response.status_code == 202
+    assert api.get(response.headers["Location"]).get_json()["status"] == "queued"
+    monkeypatch.setenv("TESSERA_DATABASE_URL", database_url)
+
+    class BurstWorker(SimpleWorker):
+        def subscribe(self):
+            """No command channel in a burst worker of a test."""
+
+    BurstWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=True)
+    connection.flushdb()
+    report = api.get(response.headers["Location"]).get_json()
+    assert (report["status"], report["created"]) == ("succeeded", 3)
+    assert len(stored(app, "id")) == 3
+    with app.extensions["tessera"].read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(import_file)).scalar() == 0

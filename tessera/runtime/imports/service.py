@@ -15,11 +15,12 @@ from dataclasses import replace
 
 from tessera.i18n import Message
 
-from ..context import Context, TokenScope
+from ..context import TokenScope
 from ..errors import ImportInvalid, ImportNotFound, RuntimeFailure
 from ..events import job_state
 from ..events.heartbeat import start_heartbeat, writes_heartbeats
 from ..events.job_problems import failure_json, plain_json
+from ..identity.account_service import resolve_user
 from ..identity.principal import context_for_user
 from . import sources, tables
 from .mapping import build_mapping
@@ -40,6 +41,13 @@ class ImportService:
         self._live = {}  # job id -> Progress of the imports this process runs
 
     # -- starting ----------------------------------------------------------------
+
+    def acting_as(self, user):
+        """The Context of user ``user`` (a username or an id), whose rights an import from the
+        command line runs with; raises DirectoryEntryNotFound or AuthenticationFailed."""
+        with self.runtime.read() as conn:
+            row = resolve_user(conn, user)
+            return context_for_user(conn, self.runtime.model(conn), row["id"])
 
     def prepare(self, ctx, object_name, path, *, fmt=None, mapping=None, external_id=None,
                 mode="all_or_nothing", dry_run=False, filename=None):
@@ -137,8 +145,6 @@ class ImportService:
                          on_batch=after_batch)
 
     def _actor_context(self, actor):
-        if actor["user_id"] is None:
-            return Context.cli()
         with self.runtime.read() as conn:
             ctx = context_for_user(conn, self.runtime.model(conn), actor["user_id"])
         scope = actor.get("scope")
