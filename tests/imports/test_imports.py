@@ -24,6 +24,8 @@ LEAD = object_doc(
     {"name": "first_contact", "type": "date"},
     {"name": "tags", "type": "multi_picklist", "options": ["VIP", "Expo", "Web"]},
     {"name": "score", "type": "formula", "returns": "number", "expression": "revenue / 1000"},
+    {"name": "hot", "type": "boolean"},
+    {"name": "employees", "type": "number", "scale": 0},
 )
 IMPORTS = "/api/v1/imports"
 LEADS = "/api/v1/objects/lead/records"
@@ -55,7 +57,7 @@ def upload(api, content, name="leads.csv", **form):
     return api.post(IMPORTS, data=data, content_type="multipart/form-data")
 
 
-def finished(api, response, timeout=30):
+def finished(api, response, timeout=180):
     assert response.status_code == 202, response.get_json()
     location = response.headers["Location"]
     deadline = time.monotonic() + timeout
@@ -120,6 +122,16 @@ def test_a_file_naming_one_record_twice_creates_it_then_updates_it(app, api, lea
     report = finished(api, upload(api, csv_bytes(rows), external_id="external_ref"))
     assert (report["created"], report["updated"]) == (1, 1)
     assert stored(app, "external_ref", "company") == [("A-1", "Acme Twice")]
+
+
+def test_cells_become_booleans_as_a_client_would_send_them(app, api, leads):
+    content = csv_bytes([["A", "true", "12"], ["B", " No ", "-3"], ["C", "是", ""], ["D", "maybe", "7"]],
+                        header=("company", "hot", "employees"))
+    report = finished(api, upload(api, content, mode="valid_rows"))
+    assert (report["created"], [e["row"] for e in report["errors"]]) == (3, [5])
+    assert sorted(report["errors"][0]["errors"]) == ["hot"]
+    assert [(c, h, e if e is None else int(e)) for c, h, e in stored(app, "company", "hot", "employees")] == [
+        ("A", True, 12), ("B", False, -3), ("C", True, None)]
 
 
 def test_an_explicit_mapping_takes_columns_of_any_name(app, api, leads):

@@ -3,7 +3,9 @@
 A mapping is ``{field: column header}``. Without one, every column whose header is a
 field's name or one of its labels (in any locale) goes into that field, and the other
 columns are ignored. A cell left empty leaves its field alone: on a new record the field
-gets its default, on an updated one it keeps its value.
+gets its default, on an updated one it keeps its value. Cells are text; booleans, record
+ids and multi-picklist values (joined by ``;``) become the JSON an API
+client would send, and every other value is validated by its field as sent.
 """
 
 from dataclasses import dataclass
@@ -12,6 +14,30 @@ from ..errors import ImportInvalid
 
 #: Field types whose values are not written by an import (computed or system-kept).
 NOT_IMPORTED = frozenset({"formula", "rollup", "auto_number"})
+#: Cells read as booleans (case and surrounding blanks ignored); anything else is left for
+#: the field's validation to refuse.
+TRUE = frozenset({"true", "1", "yes", "y", "是"})
+FALSE = frozenset({"false", "0", "no", "n", "否"})
+#: Field types whose values are record ids, whole numbers in JSON.
+WHOLE = frozenset({"lookup", "master_detail", "user"})
+
+
+def _boolean(cell):
+    text = cell.strip().lower()
+    return True if text in TRUE else False if text in FALSE else cell
+
+
+def _whole(cell):
+    text = cell.strip()
+    return int(text) if text.lstrip("-").isdigit() and text.isascii() else cell
+
+
+def _values(cell):
+    return [v.strip() for v in cell.split(";") if v.strip()]
+
+
+#: How a cell becomes the JSON value an API client would send, by field type.
+CONVERT = {"boolean": _boolean, "multi_picklist": _values, **{kind: _whole for kind in WHOLE}}
 
 
 @dataclass(frozen=True)
@@ -20,7 +46,7 @@ class Mapping:
 
     columns: dict  # field name -> column header
     external_id: str | None
-    lists: frozenset  # multi-picklist fields: their cells hold values joined by ";"
+    converters: dict  # field name -> how its cells become values (fields not named: text as is)
 
     def payload(self, cells):
         """The record payload of one row's ``{header: cell}``; empty cells are left out."""
@@ -29,7 +55,8 @@ class Mapping:
             cell = cells.get(header)
             if cell is None or cell == "":
                 continue
-            found[name] = [v.strip() for v in cell.split(";") if v.strip()] if name in self.lists else cell
+            convert = self.converters.get(name)
+            found[name] = convert(cell) if convert is not None else cell
         return found
 
     def key(self, cells):
@@ -62,8 +89,8 @@ def build_mapping(obj, headers, mapping=None, external_id=None):
         raise ImportInvalid("import.mapping_invalid", errors=errors)
     if not columns:
         raise ImportInvalid("import.nothing_mapped", object=obj.name)
-    lists = frozenset(n for n in columns if obj.fields[n]["type"] == "multi_picklist")
-    return Mapping(columns, external_id, lists)
+    converters = {n: CONVERT[obj.fields[n]["type"]] for n in columns if obj.fields[n]["type"] in CONVERT}
+    return Mapping(columns, external_id, converters)
 
 
 def _check_external_id(obj, columns, external_id, errors):

@@ -2,8 +2,8 @@
 recorded against its line.
 
 A batch of new records is created at once (``create_many_in``) inside a savepoint; when
-that is refused, each row of the batch is tried alone in a savepoint of its own, so a
-bad row is named exactly and the good ones still go in. Rows whose external id names an
+that is refused, each half is tried again in a savepoint of its own, down to single rows,
+so a bad row is named exactly and the good ones still go in. Rows whose external id names an
 existing record update it, each in its own savepoint. Every write goes through the
 records service, so validation, access, field history and outbox events are exactly
 those of the API.
@@ -117,24 +117,22 @@ class ImportRun:
         return {str(value): record_id for value, record_id in found}
 
     def _create(self, conn, rows):
+        """Create ``rows`` at once; when refused, halve and retry each half, down to the bad rows
+        (a batch with k bad rows costs about k·log2(batch) attempts, not one per row)."""
         if not rows:
             return
-        records = self.runtime.records
+        single = len(rows) == 1
         try:
             with conn.begin_nested():
-                records.create_many_in(conn, self.ctx, self.object_name, [p for _, p in rows])
+                self.runtime.records.create_many_in(conn, self.ctx, self.object_name, [p for _, p in rows],
+                                                    single=single)
             self.progress.created += len(rows)
-            return
         except RuntimeFailure as error:
-            if error.status >= 500 or len(rows) == 1:
+            if error.status >= 500 or single:
                 return self._row_failed(rows[0][0], error)
-        for line, payload in rows:
-            try:
-                with conn.begin_nested():
-                    records.create_many_in(conn, self.ctx, self.object_name, [payload], single=True)
-                self.progress.created += 1
-            except RuntimeFailure as error:
-                self._row_failed(line, error)
+            middle = len(rows) // 2
+            self._create(conn, rows[:middle])
+            self._create(conn, rows[middle:])
 
     def _update(self, conn, line, record_id, payload):
         try:
