@@ -99,6 +99,9 @@ SETTINGS = [
     Setting("EVENT_RETRY_SECONDS", 30, _positive,
             "Seconds before the first retry of a failed delivery; each later retry waits twice as long "
             "(at most an hour)."),
+    Setting("EVENT_LEASE_SECONDS", 300, _positive,
+            "Seconds a dispatcher holds the deliveries it took; those of a dispatcher that died are "
+            "handed out again after this long."),
     Setting("EVENT_RETENTION_DAYS", 7, _positive,
             "Days a delivered event (with its delivery log) is kept before it is pruned."),
     Setting("WEBHOOK_TIMEOUT_SECONDS", 10, _positive, "Seconds a webhook receiver has to answer a delivery."),

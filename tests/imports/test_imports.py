@@ -270,3 +270,22 @@ def test_with_redis_the_import_waits_for_a_worker_which_runs_it_from_the_stored_
     assert len(stored(app, "id")) == 3
     with app.extensions["tessera"].read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(import_file)).scalar() == 0
+
+
+def test_an_import_whose_worker_vanished_is_reported_failed_as_stale(app, api, leads):
+    from datetime import timedelta
+
+    from tessera.metadata.store import utcnow
+    from tessera.runtime.events import job_state
+
+    app.extensions["tessera.launch_import"] = lambda job_id: None  # queued, and no worker ever comes
+    response = upload(api, csv_bytes(ROWS))
+    job_id = response.get_json()["id"]
+    with app.extensions["tessera"].write() as conn:
+        conn.execute(sa.update(job_table).where(job_table.c.id == job_id)
+                     .values(created_at=utcnow() - timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 5)))
+    report = api.get(response.headers["Location"]).get_json()
+    assert (report["status"], report["error"]["code"], report["created"]) == ("failed", "job_stale", 0)
+    with app.extensions["tessera"].read() as conn:
+        assert job_state.load(conn, job_id)["status"] == "failed"
+    assert stored(app, "id") == []

@@ -93,7 +93,7 @@ def start_import():
 @operation("getImport", "An import's progress and report", tag="imports", returns=IMPORT)
 def get_import(import_id):
     """Rows done of total, created, updated and failed so far, and each failed row's problem."""
-    return json_response(runtime().imports.get(ctx(), import_id))
+    return json_response(runtime().imports.get(ctx(), import_id, stale_after=current_app.config["JOB_STALE_SECONDS"]))
 
 
 def register(bp):

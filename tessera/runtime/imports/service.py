@@ -159,14 +159,30 @@ class ImportService:
 
     # -- reading -----------------------------------------------------------------
 
-    def get(self, ctx, job_id):
-        """The document of import ``job_id``; only its starter and administrators may read it."""
+    def get(self, ctx, job_id, *, stale_after=120):
+        """The document of import ``job_id``; only its starter and administrators may read it.
+
+        An import whose worker showed no sign of life for ``stale_after`` seconds is
+        failed first (``job_stale``): in ``valid_rows`` mode the batches it committed stay.
+        """
         with self.runtime.read() as conn:
             row = job_state.load(conn, job_id)
         if row is None or row["kind"] != KIND or not _may_read(ctx, row):
             raise ImportNotFound("import.not_found", id=job_id)
         live = self._live.get(job_id) if row["status"] == "running" else None
+        if live is None and job_state.is_stale(row, stale_after, heartbeats=writes_heartbeats(self.runtime)):
+            row = self._expire(job_id, stale_after)
         return import_document(row, live)
+
+    def _expire(self, job_id, stale_after):
+        with self.runtime.write() as conn:
+            row = job_state.load(conn, job_id)
+            if job_state.is_stale(row, stale_after, heartbeats=writes_heartbeats(self.runtime)):
+                job_state.finish(conn, job_id, result=row["result"], error=failure_json(
+                    500, "job_stale", Message("job.stale", seconds=stale_after)))
+                tables.drop_file(conn, job_id)
+                row = job_state.load(conn, job_id)
+        return row
 
 
 def _may_read(ctx, row):
