@@ -74,7 +74,7 @@ class Runtime:
     def __init__(self, database_url, *, engine_options=None, timezone="UTC",
                  fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
                  timer_handlers=None, timer_policy=None, event_options=None, event_listeners=None,
-                 webhook_options=None, import_options=None):
+                 webhook_options=None, import_options=None, approver_resolvers=None):
         self.timezone = timezone
         #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
         self.clock = clock or utc_now
@@ -99,6 +99,8 @@ class Runtime:
         self.publish_jobs = PublishJobs(self)
         self.performance = PerformanceService(self)
         self.scorecards = ScorecardService(self, self.performance)
+        #: ``{name: resolver}`` of plugins: ``{"resolver": {"name": ..., "params": {...}}}`` approvers.
+        self.approver_resolvers = dict(approver_resolvers or {})
         self.approvals = ApprovalService(self)
         self.imports = ImportService(self, **(import_options or {}))
 
