@@ -35,6 +35,8 @@ from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
 from .approvals.service import ApprovalService
+from .automation.assignments import AssignmentService
+from .automation.pool_service import PoolService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -73,7 +75,7 @@ class Runtime:
     def __init__(self, database_url, *, engine_options=None, timezone="UTC",
                  fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
                  timer_handlers=None, timer_policy=None, event_options=None, event_listeners=None,
-                 webhook_options=None):
+                 webhook_options=None, assignment_strategies=None):
         self.timezone = timezone
         #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
         self.clock = clock or utc_now
@@ -99,6 +101,8 @@ class Runtime:
         self.performance = PerformanceService(self)
         self.scorecards = ScorecardService(self, self.performance)
         self.approvals = ApprovalService(self)
+        self.assignments = AssignmentService(self, assignment_strategies)
+        self.pools = PoolService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

@@ -1,0 +1,131 @@
+"""AssignmentService: assignment rules choosing the owner of new records, re-running them on
+request, and ``assign``, the one entry point automations call to assign a record.
+
+The records service asks ``owner_rules`` (set here, since the records room comes before this
+one) for the owners of records whose creator named none; the chosen owner is written with the
+insert, so the ``record.created`` event already carries it. A later change of owner is a
+``record.updated`` event with an ``owner`` change, written by the records room's
+``ownership.write_owner``; every assignment leaves an audit entry ``record.assigned``.
+"""
+
+from sqlalchemy import select
+
+from ..audit import log as audit
+from ..clock import naive_utc
+from ..errors import RecordNotFound
+from ..records.ownership import write_owner
+from ..records.service import Placement
+from . import pools
+from .errors import AssignmentFailed
+from .rules import matching_rules, pool_of, rules_of
+from .strategies import BUILTIN_STRATEGIES, AssignmentCall, Assignee
+
+
+def _strategy_of(assign_doc):
+    if not isinstance(assign_doc, dict) or len(assign_doc) != 1 or not isinstance(next(iter(assign_doc)), str):
+        raise AssignmentFailed("assignment.doc.shape", errors={"assign": ["assignment.doc.shape"]})
+    return next(iter(assign_doc.items()))
+
+
+class AssignmentService:
+    """The assignment rules of one Runtime, with the strategies it knows."""
+
+    def __init__(self, runtime, strategies=None):
+        self.runtime = runtime
+        self.strategies = dict(BUILTIN_STRATEGIES)
+        for name, strategy in (strategies or {}).items():
+            if name in self.strategies:
+                raise ValueError(f"assignment strategy {name!r} is built in")
+            self.strategies[name] = strategy
+        runtime.records.owner_rules = self.place_new
+
+    def _now(self):
+        return naive_utc(self.runtime.clock())
+
+    def choose(self, conn, ctx, model, obj, rule, assign_doc, values, *, now, pending=None):
+        """The Assignee ``assign_doc`` gives the record ``values``, or None when it finds nobody."""
+        name, params = _strategy_of(assign_doc)
+        strategy = self.strategies.get(name)
+        if strategy is None:
+            raise AssignmentFailed("assignment.strategy.unknown", strategy=name)
+        found = strategy(AssignmentCall(self.runtime, conn, ctx, model, obj, rule, params, values, now, pending))
+        if found is None or isinstance(found, Assignee):
+            return found
+        return Assignee(found)
+
+    def _by_rules(self, conn, ctx, model, obj, values, env, now, pending=None):
+        for rule in matching_rules(model, obj, values, env):
+            found = self.choose(conn, ctx, model, obj, rule, rule["assign"], values, now=now, pending=pending)
+            if found is not None:
+                return rule, found
+        return None, None
+
+    def place_new(self, conn, ctx, model, obj, rows):
+        """The Placement of new records of ``obj`` by its rules (None when it has none): the
+        creator keeps a record no rule assigns."""
+        if not rules_of(model, obj.name):
+            return None
+        env, now, pending = self.runtime.eval_env(ctx, conn, model, is_new=True), self._now(), {}
+        chosen = []
+        for row in rows:
+            values = {"owner_id": ctx.user_id, "created_by": ctx.user_id, "id": None, **row}
+            rule, found = self._by_rules(conn, ctx, model, obj, values, env, now, pending)
+            if found is not None:
+                pending[found.user_id] = pending.get(found.user_id, 0) + 1
+            chosen.append((rule, found))
+
+        def after(conn, ids):
+            for record_id, (rule, found) in zip(ids, chosen):
+                if found is not None:
+                    self._placed(conn, ctx, model, obj, record_id, None, rule, found, now)
+
+        return Placement([ctx.user_id if found is None else found.user_id for _, found in chosen], after)
+
+    def _placed(self, conn, ctx, model, obj, record_id, previous, rule, found, now):
+        if found.pool is not None:
+            pools.enter(conn, obj, record_id, pool_of(model, found.pool), found.user_id, now)
+        elif previous is not None:
+            pools.leave(conn, obj, record_id)
+        audit.record(conn, "record.assigned", ctx, object_name=obj.name, record_id=record_id,
+                     subject=f"user {found.user_id}",
+                     details={"rule": rule["name"] if rule else None, "pool": found.pool, "from": previous,
+                              "to": found.user_id, "by_admin": bool(ctx.is_admin)})
+
+    def _give(self, conn, ctx, model, obj, row, rule, found, now):
+        if row["owner_id"] != found.user_id:
+            write_owner(conn, ctx, obj, row, found.user_id)
+        self._placed(conn, ctx, model, obj, row["id"], row["owner_id"], rule, found, now)
+
+    def assign(self, conn, ctx, object_name, record_id, assign_doc):
+        """Assign record ``record_id`` as ``assign_doc`` says (``{"user": 7}``, ``{"round_robin":
+        {"team": "inside"}}``, ``{"pool": "east_pool"}``, ...) in the caller's write transaction,
+        whatever ``ctx`` may see (an automation acts for the system); return the new owner's id, or
+        None when the strategy finds nobody (the owner stays). Raises RecordNotFound, AssignmentFailed."""
+        model, obj = self.runtime.object_for(conn, object_name)
+        row = conn.execute(select(obj.table).where(obj.table.c.id == record_id).with_for_update()).mappings().first()
+        if row is None:
+            raise RecordNotFound("record.not_found", object=object_name, id=record_id)
+        now = self._now()
+        found = self.choose(conn, ctx, model, obj, None, assign_doc, dict(row), now=now)
+        if found is not None:
+            self._give(conn, ctx, model, obj, row, None, found, now)
+        return None if found is None else found.user_id
+
+    def reassign(self, ctx, object_name, record_id):
+        """Run the object's rules again for the record (``ctx`` needs edit access to it): the first
+        matching rule that finds someone gives it its owner; none leaves it as it is. Return the
+        record as ``ctx`` then sees it (only ``id``, ``owner``, ``version`` when it no longer may)."""
+        with self.runtime.write() as conn:
+            model, obj = self.runtime.object_for(conn, object_name)
+            row = self.runtime.access.record(conn, ctx, obj, record_id, "edit", for_update=True)
+            self.runtime.records.check_write_guards(conn, ctx, obj, row)
+            now = self._now()
+            rule, found = self._by_rules(conn, ctx, model, obj, dict(row), self.runtime.eval_env(ctx, conn, model), now)
+            if found is not None:
+                self._give(conn, ctx, model, obj, row, rule, found, now)
+        try:
+            return self.runtime.records.get(ctx, object_name, record_id)
+        except RecordNotFound:
+            changed = found is not None and found.user_id != row["owner_id"]
+            return {"id": record_id, "owner": found.user_id if changed else row["owner_id"],
+                    "version": row["version"] + changed}
