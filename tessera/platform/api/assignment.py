@@ -12,6 +12,7 @@ from ..openapi import operation, ref
 from ..openapi.components import ANY_OBJECT, INTEGER, NULLABLE_TEXT, obj, query
 from .common import ctx, runtime
 from .guards import optional_object_body
+from .record_docs import PAGE_SIZE
 from .record_sharing import GIVEN_AWAY
 
 POOL_PAGE = obj(("items", "next_cursor"), items={"type": "array", "items": ANY_OBJECT}, next_cursor=NULLABLE_TEXT)
@@ -28,7 +29,7 @@ def assign(object_name, record_id):
 
 
 @operation("listPoolRecords", "The records waiting in a lead pool, oldest first", tag="pools",
-           parameters=(query("limit", "Items per page (default 50)."),
+           parameters=(query("limit", "Records per page.", PAGE_SIZE),
                        query("cursor", "The next_cursor of the previous page.")), returns=POOL_PAGE)
 def list_pool(name):
     """One page of the pool's waiting records, for its members and administrators."""
