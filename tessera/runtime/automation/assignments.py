@@ -18,13 +18,20 @@ from ..records.service import Placement
 from . import pools
 from .errors import AssignmentFailed
 from .rules import matching_rules, pool_of, rules_of
-from .strategies import BUILTIN_STRATEGIES, AssignmentCall, Assignee
+from .strategies import BUILTIN_STRATEGIES, AssignmentCall, Assignee, save_turns
 
 
 def _strategy_of(assign_doc):
     if not isinstance(assign_doc, dict) or len(assign_doc) != 1 or not isinstance(next(iter(assign_doc)), str):
         raise AssignmentFailed("assignment.doc.shape", errors={"assign": ["assignment.doc.shape"]})
     return next(iter(assign_doc.items()))
+
+
+def _entry(ctx, obj, record_id, previous, rule, found):
+    return audit.entry("record.assigned", ctx, object_name=obj.name, record_id=record_id,
+                       subject=f"user {found.user_id}",
+                       details={"rule": rule["name"] if rule else None, "pool": found.pool, "from": previous,
+                                "to": found.user_id, "by_admin": bool(ctx.is_admin)})
 
 
 class AssignmentService:
@@ -42,20 +49,24 @@ class AssignmentService:
     def _now(self):
         return naive_utc(self.runtime.clock())
 
-    def choose(self, conn, ctx, model, obj, rule, assign_doc, values, *, now, pending=None):
-        """The Assignee ``assign_doc`` gives the record ``values``, or None when it finds nobody."""
+    def choose(self, conn, ctx, model, obj, rule, assign_doc, values, *, now, memo):
+        """The Assignee ``assign_doc`` gives the record ``values``, or None when it finds nobody;
+        ``memo`` is shared by the choices of one operation (see ``strategies``)."""
         name, params = _strategy_of(assign_doc)
         strategy = self.strategies.get(name)
         if strategy is None:
             raise AssignmentFailed("assignment.strategy.unknown", strategy=name)
-        found = strategy(AssignmentCall(self.runtime, conn, ctx, model, obj, rule, params, values, now, pending))
-        if found is None or isinstance(found, Assignee):
-            return found
-        return Assignee(found)
+        found = strategy(AssignmentCall(self.runtime, conn, ctx, model, obj, rule, params, values, now, memo))
+        if found is None:
+            return None
+        found = found if isinstance(found, Assignee) else Assignee(found)
+        given = memo.setdefault("given", {})
+        given[found.user_id] = given.get(found.user_id, 0) + 1
+        return found
 
-    def _by_rules(self, conn, ctx, model, obj, values, env, now, pending=None):
+    def _by_rules(self, conn, ctx, model, obj, values, env, now, memo):
         for rule in matching_rules(model, obj, values, env):
-            found = self.choose(conn, ctx, model, obj, rule, rule["assign"], values, now=now, pending=pending)
+            found = self.choose(conn, ctx, model, obj, rule, rule["assign"], values, now=now, memo=memo)
             if found is not None:
                 return rule, found
         return None, None
@@ -65,36 +76,31 @@ class AssignmentService:
         creator keeps a record no rule assigns."""
         if not rules_of(model, obj.name):
             return None
-        env, now, pending = self.runtime.eval_env(ctx, conn, model, is_new=True), self._now(), {}
-        chosen = []
-        for row in rows:
-            values = {"owner_id": ctx.user_id, "created_by": ctx.user_id, "id": None, **row}
-            rule, found = self._by_rules(conn, ctx, model, obj, values, env, now, pending)
-            if found is not None:
-                pending[found.user_id] = pending.get(found.user_id, 0) + 1
-            chosen.append((rule, found))
+        env, now, memo = self.runtime.eval_env(ctx, conn, model, is_new=True), self._now(), {}
+        chosen = [self._by_rules(conn, ctx, model, obj, {"owner_id": ctx.user_id, "created_by": ctx.user_id,
+                                                          "id": None, **row}, env, now, memo) for row in rows]
+        save_turns(conn, memo, now)
 
         def after(conn, ids):
-            for record_id, (rule, found) in zip(ids, chosen):
-                if found is not None:
-                    self._placed(conn, ctx, model, obj, record_id, None, rule, found, now)
+            placed = [(record_id, rule, found) for record_id, (rule, found) in zip(ids, chosen) if found is not None]
+            by_pool = {}
+            for record_id, _, found in placed:
+                if found.pool is not None:
+                    by_pool.setdefault((found.pool, found.user_id), []).append(record_id)
+            for (name, pool_uid), record_ids in by_pool.items():
+                pools.enter(conn, obj, record_ids, pool_of(model, name), pool_uid, now, new=True)
+            audit.record_many(conn, [_entry(ctx, obj, record_id, None, rule, found) for record_id, rule, found in placed])
 
         return Placement([ctx.user_id if found is None else found.user_id for _, found in chosen], after)
-
-    def _placed(self, conn, ctx, model, obj, record_id, previous, rule, found, now):
-        if found.pool is not None:
-            pools.enter(conn, obj, record_id, pool_of(model, found.pool), found.user_id, now)
-        elif previous is not None:
-            pools.leave(conn, obj, record_id)
-        audit.record(conn, "record.assigned", ctx, object_name=obj.name, record_id=record_id,
-                     subject=f"user {found.user_id}",
-                     details={"rule": rule["name"] if rule else None, "pool": found.pool, "from": previous,
-                              "to": found.user_id, "by_admin": bool(ctx.is_admin)})
 
     def _give(self, conn, ctx, model, obj, row, rule, found, now):
         if row["owner_id"] != found.user_id:
             write_owner(conn, ctx, obj, row, found.user_id)
-        self._placed(conn, ctx, model, obj, row["id"], row["owner_id"], rule, found, now)
+        if found.pool is not None:
+            pools.enter(conn, obj, [row["id"]], pool_of(model, found.pool), found.user_id, now)
+        else:
+            pools.leave(conn, obj, row["id"])
+        audit.record_many(conn, [_entry(ctx, obj, row["id"], row["owner_id"], rule, found)])
 
     def assign(self, conn, ctx, object_name, record_id, assign_doc):
         """Assign record ``record_id`` as ``assign_doc`` says (``{"user": 7}``, ``{"round_robin":
@@ -105,8 +111,9 @@ class AssignmentService:
         row = conn.execute(select(obj.table).where(obj.table.c.id == record_id).with_for_update()).mappings().first()
         if row is None:
             raise RecordNotFound("record.not_found", object=object_name, id=record_id)
-        now = self._now()
-        found = self.choose(conn, ctx, model, obj, None, assign_doc, dict(row), now=now)
+        now, memo = self._now(), {}
+        found = self.choose(conn, ctx, model, obj, None, assign_doc, dict(row), now=now, memo=memo)
+        save_turns(conn, memo, now)
         if found is not None:
             self._give(conn, ctx, model, obj, row, None, found, now)
         return None if found is None else found.user_id
@@ -119,8 +126,10 @@ class AssignmentService:
             model, obj = self.runtime.object_for(conn, object_name)
             row = self.runtime.access.record(conn, ctx, obj, record_id, "edit", for_update=True)
             self.runtime.records.check_write_guards(conn, ctx, obj, row)
-            now = self._now()
-            rule, found = self._by_rules(conn, ctx, model, obj, dict(row), self.runtime.eval_env(ctx, conn, model), now)
+            now, memo = self._now(), {}
+            rule, found = self._by_rules(conn, ctx, model, obj, dict(row), self.runtime.eval_env(ctx, conn, model),
+                                         now, memo)
+            save_turns(conn, memo, now)
             if found is not None:
                 self._give(conn, ctx, model, obj, row, rule, found, now)
         try:

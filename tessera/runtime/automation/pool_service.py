@@ -132,7 +132,7 @@ class PoolService:
     def _give_back(self, conn, pool, obj, row, now):
         pool_uid = pool_user(conn, pool["name"], now)
         system = Context.system(pool_uid)
-        pools.enter(conn, obj, row["id"], pool, pool_uid, now)
+        pools.enter(conn, obj, [row["id"]], pool, pool_uid, now)
         write_owner(conn, system, obj, row, pool_uid)
         audit.record(conn, "record.returned_to_pool", system, object_name=obj.name, record_id=row["id"],
                      subject=f"pool {pool['name']}", details={"from": row["owner_id"], "to": pool_uid})

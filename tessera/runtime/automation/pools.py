@@ -24,16 +24,22 @@ def _unshare(conn, obj, record_id, pool_uid):
                                             record_share.c.created_by == pool_uid))
 
 
-def enter(conn, obj, record_id, pool, pool_uid, now):
-    """Put the record in ``pool`` (a lead_pool document), waiting for a claim: its row says
-    ``pooled`` and each member gets a read share made by the pool's user."""
-    conn.execute(delete(pool_record).where(*_key(obj, record_id)))
-    conn.execute(insert(pool_record).values(object=obj.name, record_id=record_id, pool=pool["name"], status="pooled",
-                                            entered_at=now))
-    _unshare(conn, obj, record_id, pool_uid)
+def enter(conn, obj, record_ids, pool, pool_uid, now, *, new=False):
+    """Put the records in ``pool`` (a lead_pool document), waiting for a claim: their rows say
+    ``pooled`` and each member gets a read share made by the pool's user. ``new`` records (just
+    inserted) have no pool row nor pool share to replace."""
+    if not record_ids:
+        return
+    if not new:
+        for record_id in record_ids:
+            conn.execute(delete(pool_record).where(*_key(obj, record_id)))
+            _unshare(conn, obj, record_id, pool_uid)
+    conn.execute(insert(pool_record), [{"object": obj.name, "record_id": record_id, "pool": pool["name"],
+                                        "status": "pooled", "entered_at": now} for record_id in record_ids])
+    members = sorted(set(grantees(conn, pool["members"])))
     shares = [{"object": obj.name, "record_id": record_id, "grantee_type": kind, "grantee_id": grantee_id,
                "access": "read", "created_by": pool_uid, "created_at": now}
-              for kind, grantee_id in sorted(set(grantees(conn, pool["members"])))]
+              for record_id in record_ids for kind, grantee_id in members]
     if shares:
         conn.execute(insert(record_share), shares)
 

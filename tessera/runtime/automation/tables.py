@@ -6,7 +6,7 @@ holds the records of lead pools: ``pooled`` (owned by the pool's user, waiting f
 ``claimed`` (owned by the rep who claimed it, back to the pool when left untouched).
 """
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, insert
+from sqlalchemy import Column, DateTime, Index, Integer, String, Table
 
 from ..schema.columns import ID_TYPE
 from ..schema.system_tables import runtime_schema
@@ -35,13 +35,23 @@ pool_record = Table(
 )
 
 
+def _dialect_insert(conn, table):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
 def insert_missing(conn, table, key_columns, values):
     """``INSERT`` of ``values`` that does nothing when a row with the same key exists (a
     concurrent transaction may insert it first)."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - Tessera runs on SQLite and PostgreSQL
-        return conn.execute(insert(table).values(**values))
-    return conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing(index_elements=key_columns))
+    return conn.execute(_dialect_insert(conn, table).values(**values).on_conflict_do_nothing(index_elements=key_columns))
+
+
+def upsert_returning(conn, table, key_columns, values, changes, returning):
+    """``INSERT`` of ``values``, or ``changes`` to the row with the same key, in one statement
+    that leaves the row locked until the transaction ends; the ``returning`` columns of the row."""
+    statement = (_dialect_insert(conn, table).values(**values)
+                 .on_conflict_do_update(index_elements=key_columns, set_=changes).returning(*returning))
+    return conn.execute(statement).one()
