@@ -17,8 +17,11 @@ timed against the same batch with no rule.
     .venv/bin/python bench/assignment.py --database both
     .venv/bin/python bench/assignment.py --database both --rows 100000 --writes 500
 
-Target: round robin and pool within 1.5x of no rule for one create; least loaded reported
-(its count grows with the reps' open records, read through the owner index).
+Target: one create with a round-robin or pool rule at most 2x one with no rule (the rule adds
+four short statements to the eight or so of a create: the team's members, the turn locked by
+one upsert, the turn written, the audit entry; a pool writes its row and shares instead of
+the turn); a batch of 1000 at most 2x (members, turn and audit are once per batch). Least
+loaded is reported: its grouped count grows with the members' open records.
 """
 
 import time
@@ -112,11 +115,11 @@ def main():
         base = single["none"]
         for name, seconds in single.items():
             ratio = seconds / base
-            target = "" if name in ("none", "least_loaded") else f" {verdict(ratio <= 1.5)} (target <= 1.5)"
+            target = "" if name in ("none", "least_loaded") else f" {verdict(ratio <= 2.0)} (target <= 2)"
             print(f"{backend:10} create, {name:12}: {seconds * 1000:7.3f} ms  ratio {ratio:.2f}{target}")
         ratio = batch["round_robin"] / batch["none"]
         print(f"{backend:10} create_many(1000): {batch['none'] * 1000:.1f} ms with no rule, "
-              f"{batch['round_robin'] * 1000:.1f} ms round robin: ratio {ratio:.2f}")
+              f"{batch['round_robin'] * 1000:.1f} ms round robin: ratio {ratio:.2f} {verdict(ratio <= 2.0)} (target <= 2)")
 
 
 if __name__ == "__main__":
