@@ -145,3 +145,16 @@ def test_a_record_transferred_away_from_its_claimer_leaves_the_pool(sales):
     sales.runtime.timers.run_due()
     assert sales.owner(record["id"]) == sales.ids["in1"]
     assert waiting_ids(sales["east1"]) == []
+
+
+def test_bad_paging_and_bodies_answer_problem_documents(sales):
+    pooled(sales)
+    sales.create()
+    for params in ({"limit": "0"}, {"limit": "x"}, {"cursor": "%%%"}, {"cursor": "W1tdXQ"}):
+        answer = sales["east1"].get("/api/v1/pools/east_pool", query_string=params)
+        assert answer.status_code == 400, (params, answer.get_json())
+    for body in ([], "text", {"record_id": 1.5}, {"record_id": True}, {"record_id": 2**64}):
+        answer = sales["east1"].post("/api/v1/pools/east_pool/claim", json=body)
+        assert answer.status_code == 422, (body, answer.get_json())
+    assert sales.admin.post(f"{RECORDS}/1/assign", json=[1]).status_code in (200, 404)
+    assert sales.admin.post("/api/v1/objects/nothing/records/1/assign").status_code == 404
