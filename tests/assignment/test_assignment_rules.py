@@ -137,3 +137,16 @@ def test_an_unknown_strategy_refuses_the_create_with_a_problem(sales):
     response = sales.admin.post("/api/v1/objects/lead/records", json={"company": "X"})
     assert (response.status_code, response.get_json()["code"]) == (422, "assignment_failed")
     assert sales.admin.get("/api/v1/objects/lead/records").get_json()["items"] == []
+
+
+def test_a_runtime_caller_naming_the_owner_skips_the_rules(sales):
+    sales.publish(rule("inside_rr", {"round_robin": {"team": "inside"}}))
+    record = sales.runtime.records.create(admin_ctx(sales), "lead", {"company": "Mine"}, owner_id=sales.ids["east2"])
+    assert record["owner"] == sales.ids["east2"]
+    assert sales.name_of(sales.create()["owner"]) == "in1"
+
+
+def test_an_owner_in_a_create_body_is_still_refused(sales):
+    sales.publish(rule("inside_rr", {"round_robin": {"team": "inside"}}))
+    refused = sales.admin.post("/api/v1/objects/lead/records", json={"company": "X", "owner": sales.ids["in3"]})
+    assert refused.status_code == 403, refused.get_json()
