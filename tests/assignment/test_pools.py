@@ -158,3 +158,12 @@ def test_bad_paging_and_bodies_answer_problem_documents(sales):
         assert answer.status_code == 422, (body, answer.get_json())
     assert sales.admin.post(f"{RECORDS}/1/assign", json=[1]).status_code in (200, 404)
     assert sales.admin.post("/api/v1/objects/nothing/records/1/assign").status_code == 404
+
+
+def test_a_pool_of_a_role_reaches_every_holder_and_unknown_pools_are_404(sales):
+    sales.publish(pool(members=[{"role": "rep"}]), rule("to_pool", {"pool": "east_pool"}))
+    record = sales.create()
+    assert waiting_ids(sales["in5"]) == waiting_ids(sales["east1"]) == [record["id"]]
+    assert sales["outsider"].get("/api/v1/pools/east_pool").status_code == 403
+    missing = sales["in5"].get("/api/v1/pools/west_pool")
+    assert (missing.status_code, missing.get_json()["code"]) == (404, "pool_not_found")
