@@ -9,7 +9,7 @@ from tessera.runtime.fields.serialize import MAX_ID, is_record_id
 
 from ..jsonio import json_response
 from ..openapi import operation, ref
-from ..openapi.components import ANY_OBJECT, INTEGER, NULLABLE_TEXT, obj, query
+from ..openapi.components import ANY_OBJECT, NULLABLE_TEXT, obj, query
 from .common import ctx, runtime
 from .guards import optional_object_body
 from .record_docs import PAGE_SIZE

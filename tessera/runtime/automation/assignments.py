@@ -18,7 +18,7 @@ from ..records.service import Placement
 from . import pools
 from .errors import AssignmentFailed
 from .rules import matching_rules, pool_of, rules_of
-from .strategies import BUILTIN_STRATEGIES, AssignmentCall, Assignee, save_turns
+from .strategies import BUILTIN_STRATEGIES, Assignee, AssignmentCall, save_turns
 
 
 def _strategy_of(assign_doc):

@@ -52,7 +52,7 @@ class PoolService:
         """One page ``{"items", "next_cursor"}`` of the records waiting in pool ``name``, oldest
         first, as ``ctx`` (a member, or an administrator) sees them."""
         with self.runtime.read() as conn:
-            pool, obj = self._pool(conn, ctx, name)
+            _, obj = self._pool(conn, ctx, name)
             rows = select_rows(self.runtime, conn, ctx, obj.name)
             pool_uid = pools.pool_user_id(conn, name)
             waiting = obj.table.c.id.in_(pools.waiting(obj, name, pool_uid).order_by(None))

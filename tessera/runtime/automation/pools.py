@@ -3,10 +3,9 @@ reading with the pool's members), leaving it, and being claimed by a member."""
 
 from sqlalchemy import and_, delete, func, insert, select, update
 
-from ..schema.system_tables import record_share
+from ..schema.system_tables import record_share, user
 from .members import POOL_USER_PREFIX, grantees
 from .tables import pool_record
-from ..schema.system_tables import user
 
 
 def _key(obj, record_id):

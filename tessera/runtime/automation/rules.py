@@ -1,7 +1,7 @@
 """Assignment rules and lead pools as one published revision holds them, with their criteria
 compiled once per revision."""
 
-from tessera.formula import compile_python, check
+from tessera.formula import check, compile_python
 from tessera.metadata.formulas import scope_for
 
 from ..records.computed import RecordView
