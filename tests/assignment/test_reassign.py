@@ -72,7 +72,8 @@ def test_the_automation_entry_point_assigns_inside_the_callers_transaction(sales
 
 def test_the_entry_point_refuses_an_assignment_of_no_known_shape(sales):
     record = sales.create("in2")
-    for assign_doc in ({"user": 1, "pool": "x"}, {"telepathy": {}}, []):
+    for assign_doc in ({"user": 1, "pool": "x"}, {"telepathy": {}}, [], {"user": "seven"},
+                       {"round_robin": {"team": "east", "role": "rep"}}):
         with pytest.raises(AssignmentFailed), sales.runtime.write() as conn:
             sales.runtime.assignments.assign(conn, admin_ctx(sales), "lead", record["id"], assign_doc)
     assert sales.owner(record["id"]) == sales.ids["in2"]

@@ -10,6 +10,8 @@ insert, so the ``record.created`` event already carries it. A later change of ow
 
 from sqlalchemy import select
 
+from tessera.metadata.kinds import kind_spec
+
 from ..audit import log as audit
 from ..clock import naive_utc
 from ..errors import RecordNotFound
@@ -17,14 +19,15 @@ from ..records.ownership import write_owner
 from ..records.service import Placement
 from . import pools
 from .errors import AssignmentFailed
-from .rules import matching_rules, pool_of, rules_of
+from .rules import RULE_KIND, matching_rules, pool_of, rules_of
 from .strategies import BUILTIN_STRATEGIES, Assignee, AssignmentCall, save_turns
 
 
-def _strategy_of(assign_doc):
-    if not isinstance(assign_doc, dict) or len(assign_doc) != 1 or not isinstance(next(iter(assign_doc)), str):
+def _check_shape(assign_doc):
+    """Raise AssignmentFailed unless ``assign_doc`` is shaped as a published rule's ``assign`` is."""
+    probe = {"kind": RULE_KIND, "name": "assign", "object": "object", "assign": assign_doc}
+    if next(kind_spec(RULE_KIND).validator.iter_errors(probe), None) is not None:
         raise AssignmentFailed("assignment.doc.shape", errors={"assign": ["assignment.doc.shape"]})
-    return next(iter(assign_doc.items()))
 
 
 def _entry(ctx, obj, record_id, previous, rule, found):
@@ -52,7 +55,7 @@ class AssignmentService:
     def choose(self, conn, ctx, model, obj, rule, assign_doc, values, *, now, memo):
         """The Assignee ``assign_doc`` gives the record ``values``, or None when it finds nobody;
         ``memo`` is shared by the choices of one operation (see ``strategies``)."""
-        name, params = _strategy_of(assign_doc)
+        name, params = next(iter(assign_doc.items()))
         strategy = self.strategies.get(name)
         if strategy is None:
             raise AssignmentFailed("assignment.strategy.unknown", strategy=name)
@@ -107,6 +110,7 @@ class AssignmentService:
         {"team": "inside"}}``, ``{"pool": "east_pool"}``, ...) in the caller's write transaction,
         whatever ``ctx`` may see (an automation acts for the system); return the new owner's id, or
         None when the strategy finds nobody (the owner stays). Raises RecordNotFound, AssignmentFailed."""
+        _check_shape(assign_doc)
         model, obj = self.runtime.object_for(conn, object_name)
         row = conn.execute(select(obj.table).where(obj.table.c.id == record_id).with_for_update()).mappings().first()
         if row is None:
