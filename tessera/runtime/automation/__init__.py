@@ -1,0 +1,1 @@
+"""Automation: assignment rules and lead pools (see docs/assignment.md)."""
