@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tessera.runtime import Context
 from tessera.runtime.events.outbox import append_event
-from tessera.runtime.performance.board_cache import read_objects, scheme_kpis
+from tessera.runtime.performance.board_cache import LIFETIME, BoardCache, read_objects, scheme_kpis
 from tessera.runtime.performance.schemes import schemes_for_period
 from tessera.runtime.performance import periods as P
 from tests.helpers import define
@@ -164,3 +164,16 @@ def test_a_board_read_while_an_earlier_event_id_is_still_uncommitted_is_not_kept
             assert board.cache.hits == 0
         # the slow writer has committed: its deal counts though the newest event id is unchanged
         assert board.card(board.bob)[:2] == ("90.00", 1)
+
+
+def test_a_board_is_kept_ten_minutes_at_most():
+    now = [0.0]
+    cache = BoardCache(size=2, clock=lambda: now[0])
+    cache.put("q2", "board")
+    now[0] += LIFETIME
+    assert cache.get("q2") == "board"
+    now[0] += 1
+    assert cache.get("q2") is None
+    for key in ("a", "b", "c"):
+        cache.put(key, key)
+    assert cache.get("a") is None and cache.get("c") == "c"  # the least recently used went first

@@ -26,12 +26,15 @@ tables the KPIs read (no write lock on them in ``pg_locks``). Every event id at 
 watermark then belongs to a committed transaction, whose rows the board's statements (run
 after the check, each on a new snapshot) see; any later write takes a larger id and moves
 the key. On SQLite writes are serial and a read transaction sees one snapshot, so the
-check is not needed. Writes that go around the runtime (SQL typed into the database) are not
-seen; ``BoardCache.clear`` empties the cache.
+check is not needed. Pruning delivered events can take a watermark back to an older id,
+so a board is kept ten minutes at most (events are kept at least a day). Writes that go
+around the runtime (SQL typed into the database) are not seen; ``BoardCache.clear``
+empties the cache.
 """
 
 import re
 import threading
+import time
 from collections import OrderedDict
 
 import sqlalchemy as sa
@@ -42,16 +45,20 @@ from . import data_version
 from .kpis import kpi_definition
 
 DEFAULT_SIZE = 32
+#: Seconds a board is kept. Pruning delivered events (after EVENT_RETENTION_DAYS, at least a
+#: day) can take a watermark back to an older id; a board never outlives that.
+LIFETIME = 600
 _WRITE_LOCKS = ("RowExclusiveLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock")
 _NOW = re.compile(r"\bNOW\s*\(", re.IGNORECASE)
 _pg_locks = sa.table("pg_locks", sa.column("relation"), sa.column("mode"), sa.column("pid"), sa.column("granted"))
 
 
 class BoardCache:
-    """The newest ``size`` boards by key, least recently used out first; safe across threads."""
+    """The newest ``size`` boards by key, least recently used out first, none older than
+    ``lifetime`` seconds; safe across threads."""
 
-    def __init__(self, size=DEFAULT_SIZE):
-        self.size = size
+    def __init__(self, size=DEFAULT_SIZE, lifetime=LIFETIME, clock=time.monotonic):
+        self.size, self.lifetime, self.clock = size, lifetime, clock
         self._boards = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -59,20 +66,21 @@ class BoardCache:
     def get(self, key):
         """The board stored under ``key``, or None."""
         with self._lock:
-            board = self._boards.get(key)
-            if board is None:
+            kept = self._boards.get(key)
+            if kept is None or self.clock() - kept[0] > self.lifetime:
+                self._boards.pop(key, None)
                 self.misses += 1
                 return None
             self._boards.move_to_end(key)
             self.hits += 1
-            return board
+            return kept[1]
 
     def put(self, key, board):
         """Keep ``board`` under ``key``."""
         if self.size <= 0:
             return
         with self._lock:
-            self._boards[key] = board
+            self._boards[key] = (self.clock(), board)
             self._boards.move_to_end(key)
             while len(self._boards) > self.size:
                 self._boards.popitem(last=False)
