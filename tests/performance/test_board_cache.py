@@ -12,6 +12,7 @@ from tessera.runtime import Context
 from tessera.runtime.events.outbox import append_event
 from tessera.runtime.performance.board_cache import LIFETIME, BoardCache, read_objects, scheme_kpis
 from tessera.runtime.performance.schemes import schemes_for_period
+from tessera.runtime.performance import data_version
 from tessera.runtime.performance import periods as P
 from tests.helpers import define
 
@@ -177,3 +178,16 @@ def test_a_board_is_kept_ten_minutes_at_most():
     for key in ("a", "b", "c"):
         cache.put(key, key)
     assert cache.get("a") is None and cache.get("c") == "c"  # the least recently used went first
+
+
+def test_an_import_of_many_targets_moves_the_performance_version_once_and_the_board_with_it(board, api):
+    board.deal(board.ann, "600.00")
+    assert board.asked_twice(board.ann)[0] == "60.00"
+    with board.runtime.read() as conn:
+        before = conn.execute(sa.select(data_version.version_column())).scalar_one()
+    lines = "kpi,user,team,period,value\nrevenue,ann,,2026-Q2,600\nrevenue,bob,,2026-Q2,500\n"
+    imported = api.post("/api/v1/targets/import", data=lines, headers={"Content-Type": "text/csv"})
+    assert imported.status_code == 200, imported.get_json()
+    with board.runtime.read() as conn:
+        assert conn.execute(sa.select(data_version.version_column())).scalar_one() == before + 1
+    assert board.card(board.ann)[0] == "100.00"
