@@ -10,10 +10,15 @@ import sqlalchemy as sa
 
 from tessera.runtime import Context
 from tessera.runtime.events.outbox import append_event
-from tessera.runtime.performance.board_cache import LIFETIME, BoardCache, read_objects, scheme_kpis
-from tessera.runtime.performance.schemes import schemes_for_period
 from tessera.runtime.performance import data_version
 from tessera.runtime.performance import periods as P
+from tessera.runtime.performance.board_cache import (
+    LIFETIME,
+    BoardCache,
+    read_objects,
+    scheme_kpis,
+)
+from tessera.runtime.performance.schemes import schemes_for_period
 from tests.helpers import define
 
 from .documents import OBJECTS, REVENUE, SPLIT_CREDIT, kpi
