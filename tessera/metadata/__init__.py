@@ -6,6 +6,7 @@ from . import fiscal_calendar, kpi_schemes, kpis  # noqa: F401  (register the pe
 from . import approval_flows  # noqa: F401  (register the approval flow kind)
 from . import webhooks  # noqa: F401  (register the webhook kind)
 from . import automations  # noqa: F401  (register the automation kind)
+from . import assignment  # noqa: F401  (register the assignment rule and lead pool kinds)
 from .errors import (
     ConcurrentPublish,
     DocumentNotFound,

@@ -57,6 +57,16 @@ def tessera_record_after_delete(runtime, conn, ctx, object_name, record):
 
 
 @hookspec
+def tessera_register_approver_resolvers():
+    """Return ``{name: resolver}``: ``resolver(conn, request, params)`` returns the user ids approving a step."""
+
+
+@hookspec
+def tessera_register_assignment_strategies():
+    """Return ``{name: strategy}``: ``strategy(call)`` names the owner an assignment ``{name: params}`` gives a record."""
+
+
+@hookspec
 def tessera_register_routes(app):
     """Add routes or blueprints to the Flask app."""
 

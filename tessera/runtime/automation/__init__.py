@@ -1,1 +1,2 @@
-"""Automation rules at run time: triggers, conditions, actions, before and after commit."""
+"""Automation: what the runtime does on its own behalf — assignment rules and lead pools
+(docs/assignment.md), inbound endpoints (docs/inbound.md)."""

@@ -20,7 +20,7 @@ from ..events.subscribers import Outcome
 from ..fields.serialize import parse_cursor_value
 from ..errors import InvalidQuery
 from .errors import AutomationLoop
-from .rules import rule_named, rules_for
+from .rule_index import rule_named, rules_for
 from .runner import run_rule
 from .schedule import arm_schedules, schedules_to_arm
 from .tables import automation_done

@@ -7,7 +7,7 @@ that fails (or a chain too deep) rolls the whole write back and reaches the call
 
 from sqlalchemy import select
 
-from .rules import rules_for
+from .rule_index import rules_for
 from .runner import depth_of, rule_env, run_rule
 
 

@@ -1,64 +1,41 @@
-"""Published automation rules, compiled once per revision and found by object and trigger."""
+"""Assignment rules and lead pools as one published revision holds them, with their criteria
+compiled once per revision."""
 
-from dataclasses import dataclass
-
-from tessera.formula import FormulaType
-from tessera.metadata.automations import timing_of, trigger_name
+from tessera.formula import check, compile_python
 from tessera.metadata.formulas import scope_for
 
-from ..schema.formulas import compile_formula
+from ..records.computed import RecordView
 
-CACHE_KEY = "automation_rules"
-
-
-@dataclass
-class Rule:
-    """One active rule: its document, trigger, timing and compiled condition (None: always)."""
-
-    name: str
-    doc: dict
-    trigger: str
-    timing: str
-    condition: object
-
-    @property
-    def object(self):
-        """The name of the object whose records the rule watches."""
-        return self.doc["object"]
-
-    def fires_on_update(self, changed):
-        """Whether an update changing the fields ``changed`` triggers the rule."""
-        if self.trigger == "updated":
-            return True
-        return self.trigger == "field_changed" and bool(set(self.doc["fields"]) & set(changed))
+RULE_KIND = "assignment_rule"
+POOL_KIND = "lead_pool"
 
 
-def _compile(model, name, doc):
-    condition = None
-    if "condition" in doc:
-        condition = compile_formula(doc["condition"], scope_for(model.documents, doc["object"]), context="automation",
-                                    expected=FormulaType.BOOLEAN)
-    return Rule(name, doc, trigger_name(doc), timing_of(doc), condition)
+def rules_of(model, object_name):
+    """The active assignment rules of ``object_name``, by ``order`` then name."""
+    cache = model.cache.setdefault("assignment_rules", {})
+    if object_name not in cache:
+        found = [doc for (kind, _), doc in model.documents.items()
+                 if kind == RULE_KIND and doc["object"] == object_name and doc.get("active", True)]
+        cache[object_name] = sorted(found, key=lambda doc: (doc.get("order", 0), doc["name"]))
+    return cache[object_name]
 
 
-def all_rules(model):
-    """Every active rule of the model's revision, by order then name (compiled once)."""
-    if CACHE_KEY not in model.cache:
-        docs = sorted(((doc.get("order", 0), name), doc) for (kind, name), doc in model.documents.items()
-                      if kind == "automation" and doc.get("active", True))
-        model.cache[CACHE_KEY] = [_compile(model, name, doc) for (_, name), doc in docs]
-    return model.cache[CACHE_KEY]
+def pool_of(model, name):
+    """The published ``lead_pool`` document ``name``, or None."""
+    return model.documents.get((POOL_KIND, name))
 
 
-def rules_for(model, object_name, timing=None):
-    """The active rules watching ``object_name`` (of ``timing`` only, when given), found once per revision."""
-    found = model.cache.setdefault("automation_rules_for", {})
-    key = (object_name, timing)
-    if key not in found:
-        found[key] = [r for r in all_rules(model) if r.object == object_name and timing in (None, r.timing)]
-    return found[key]
+def _compiled(model, object_name, source):
+    cache = model.cache.setdefault("assignment_criteria", {})
+    key = (object_name, source)
+    if key not in cache:
+        cache[key] = compile_python(check(source, scope_for(model.documents, object_name), context="filter"))
+    return cache[key]
 
 
-def rule_named(model, name):
-    """The active rule ``name`` of the model's revision, or None."""
-    return next((r for r in all_rules(model) if r.name == name), None)
+def matching_rules(model, obj, values, env):
+    """The rules of ``obj`` whose criteria hold for the record ``values`` (a rule without
+    criteria always holds), in order, computed lazily: the caller stops at the one that wins."""
+    for doc in rules_of(model, obj.name):
+        if "criteria" not in doc or _compiled(model, obj.name, doc["criteria"])(RecordView(obj, values, env), env) is True:
+            yield doc

@@ -18,7 +18,7 @@ from tessera.metadata.cron import parse_cron
 
 from ..clock import naive_utc
 from ..events import timers
-from .rules import all_rules, rule_named
+from .rule_index import all_rules, rule_named
 from .runner import run_rule
 
 TIMER_KIND = "automation.schedule"
