@@ -2,7 +2,8 @@
 is part of the answer, an action that fails refuses the whole write, and a chain that does
 not end stops at the configured depth with nothing written."""
 
-from tests.automation.conftest import audit_entries, create, publish, records, rule, update
+from tessera.runtime.identity.users import create_user
+from tests.automation.conftest import audit_entries, create, publish, records, refused, rule, update
 
 
 def test_a_created_rule_updates_the_new_record_in_the_same_write(auto_api, rt):
@@ -81,3 +82,17 @@ def test_a_deleted_rule_runs_in_the_delete(auto_api, rt):
     record = create(auto_api, title="Acme")
     assert auto_api.delete(f"/api/v1/objects/opportunity/records/{record['id']}").status_code == 204
     assert [t["subject"] for t in records(auto_api, "task")] == ["Deleted: Acme"]
+
+
+def test_an_assign_action_gives_the_record_its_owner(auto_api, rt):
+    with rt.write() as conn:
+        rep = create_user(conn, "rep_one")
+    publish(auto_api, rule("to_rep", "created", [{"assign": {"user": rep}}], condition="amount > 1000",
+                           timing="before_commit"))
+    assert create(auto_api, title="Big", amount="5000")["owner"] == rep
+    assert create(auto_api, title="Small", amount="10")["owner"] != rep
+
+
+def test_an_assign_action_shaped_wrongly_is_refused_at_publish(auto_api):
+    problem = refused(auto_api, rule("to_nobody", "created", [{"assign": {"user": "seven"}}]))
+    assert problem["code"] == "automation_failed" and list(problem["errors"]) == ["to_nobody.actions[0].assign"]

@@ -7,8 +7,9 @@ rule's transaction: writes go through ``run.runtime.records`` on ``run.conn`` as
 An action may carry ``check(spec, rule_doc)`` returning ``{path: [Message]}`` for a spec
 it cannot run; publishing asks it.
 
-Built in: ``field_update``, ``create_record``, ``webhook`` and ``plugin`` (runs an action
-the plugins registered, by name, with ``params``). More kinds are added with
+Built in: ``field_update``, ``create_record``, ``assign`` (an assignment rule's ``assign``
+document, through ``runtime.assignments.assign``), ``webhook`` and ``plugin`` (runs an
+action the plugins registered, by name, with ``params``). More kinds are added with
 ``registry.register(name, action)``, or by a plugin's ``tessera_register_automation_actions()``.
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from tessera.i18n import Message
 from tessera.metadata.formulas import scope_for
+from tessera.metadata.kinds import kind_spec
 
 from ..events.outbox import append_event
 from ..events.webhooks import ADDRESSED_EVENT
@@ -26,6 +28,7 @@ from ..records.computed import RecordView
 from ..schema.formulas import compile_formula
 from .errors import AutomationFailed
 
+ASSIGNMENT_KIND = "assignment_rule"
 #: The event type an automation's ``webhook`` action appends; it goes to the webhook it names.
 WEBHOOK_EVENT = ADDRESSED_EVENT
 
@@ -85,6 +88,21 @@ def create_record(run, spec):
     run.runtime.records.create_in(run.conn, run.ctx, spec["object"], values)
 
 
+def assign(run, spec):
+    """Give the record an owner as an assignment rule's ``assign`` would (docs/assignment.md)."""
+    run.runtime.assignments.assign(run.conn, run.ctx, run.obj.name, run.record_id, spec)
+
+
+def _assign_check(spec, rule_doc):
+    probe = {"kind": ASSIGNMENT_KIND, "name": "assign", "object": rule_doc["object"], "assign": spec}
+    if next(kind_spec(ASSIGNMENT_KIND).validator.iter_errors(probe), None) is not None:
+        return {"assign": [Message("assignment.doc.shape")]}
+    return {}
+
+
+assign.check = _assign_check
+
+
 def webhook(run, spec):
     """Call webhook ``spec["name"]`` with the record: an outbox event the dispatcher delivers after commit."""
     values = {name: to_json(run.record.get(name), run.obj.value_types[name]) for name in run.obj.stored_fields}
@@ -100,6 +118,7 @@ class ActionRegistry:
         self.register("field_update", field_update)
         self.register("create_record", create_record)
         self.register("webhook", webhook)
+        self.register("assign", assign)
         self.register("plugin", self._plugin)
 
     def register(self, name, action):
