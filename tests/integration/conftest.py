@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,7 +18,7 @@ from tests.conftest import Api, api_seed, seeds_for
 from tests.helpers import define, object_doc
 
 SECRET = "inbound-secret-0123456789"
-START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 LEAD = object_doc(
     "lead",
     {"name": "external_ref", "type": "text", "unique": True, "max_length": 64},

@@ -2,6 +2,8 @@
 administrator lists the kept payloads and replays one after fixing the mapping, which writes
 its record once: a payload replayed already is refused, and replaying never duplicates."""
 
+import threading
+
 from tests.helpers import define
 from tests.integration.conftest import WEB_LEADS, lead_payload
 
@@ -94,3 +96,23 @@ def test_only_administrators_see_and_replay_failed_payloads(inbound):
     assert rep.post(f"/api/v1/inbound/web_leads/failed/{failed_id}/replay").status_code == 403
     assert inbound.admin.post("/api/v1/inbound/web_leads/failed/999999/replay").status_code == 404
     assert inbound.admin.get("/api/v1/inbound/nothing/failed").status_code == 404
+
+
+def test_two_administrators_replaying_one_payload_at_once_write_it_once(inbound):
+    failed_id = refuse(inbound)["failed_id"]
+    fix_mapping(inbound)
+    clients, statuses = [inbound.admin.client.application.test_client() for _ in range(2)], []
+    start = threading.Barrier(2)
+    headers = {"Authorization": f"Bearer {inbound.admin.token}"}
+
+    def replay(client):
+        start.wait()
+        statuses.append(client.post(f"/api/v1/inbound/web_leads/failed/{failed_id}/replay", headers=headers).status_code)
+
+    threads = [threading.Thread(target=replay, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201, 409]
+    assert [lead["external_ref"] for lead in inbound.leads()] == ["L-9"]

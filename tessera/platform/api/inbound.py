@@ -22,7 +22,7 @@ SIGNATURE = {"name": "X-Tessera-Signature", "in": "header", "required": False,
              "description": "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" with the endpoint's "
                             "secret>: instead of a bearer token (the request then acts as the endpoint's run_as)."}
 FAILURE = obj(("id", "received_at", "payload", "errors", "attempts"), id=INTEGER, received_at=TEXT,
-              payload={}, errors=ANY_OBJECT, attempts=INTEGER, last_attempt_at=TEXT, actor_id=INTEGER)
+              payload={}, errors=ANY_OBJECT, attempts=INTEGER, last_attempt_at=TEXT, actor_id={"type": ["integer", "null"]})
 LIMIT = {"name": "limit", "in": "query", "required": False, "description": "Items per page (default 50).",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}}
 

@@ -115,14 +115,15 @@ class InboundService:
 
     def replay(self, ctx, name, failure_id):
         """Map failed payload ``failure_id`` again with the published mapping and upsert it as the
-        user it came from: an Upserted. Still invalid: kept with its new errors, raised."""
+        user it came from (the replaying administrator when it came from none): an Upserted.
+        Still invalid: kept with its new errors, raised."""
         require_admin(ctx)
         with self.runtime.read() as conn:
             endpoint = self._endpoint(conn, name)
             row = failures.load(conn, name, failure_id)
             if row is None:
                 raise InboundFailureNotFound("inbound.failure.not_found", id=failure_id)
-            actor = self._actor(conn, row)
+            actor = self._actor(conn, row, ctx)
         try:
             return self._upsert(actor, endpoint, failures.parse_body(row["body"]),
                                 then=lambda conn, record: self._settle(conn, ctx, endpoint, row, record))
@@ -132,9 +133,11 @@ class InboundService:
             error.extra = {"failed_id": failure_id}
             raise
 
-    def _actor(self, conn, row):
+    def _actor(self, conn, row, ctx):
         if row["status"] != "failed":
             raise InboundReplayRefused("inbound.failure.replayed", id=row["id"])
+        if row["actor_id"] is None:
+            return ctx
         try:
             return context_for_user(conn, self.runtime.model(conn), row["actor_id"])
         except AuthenticationFailed:

@@ -1,7 +1,7 @@
 """Inbound endpoint secrets: write-only through the API, kept apart from the documents, and the
 check of a signed request against them."""
 
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import insert, select, update
 
@@ -66,7 +66,7 @@ def take_secret(conn, kind, name, body):
 
 def unix_seconds(moment):
     """``moment`` (aware, or naive UTC) as unix seconds."""
-    return int((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
 
 
 def signer(conn, doc, name, header, body, now):
