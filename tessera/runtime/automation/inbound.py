@@ -71,8 +71,8 @@ class InboundService:
     # -- receiving -----------------------------------------------------------------
 
     def receive(self, ctx, name, payload, body):
-        """Upsert the record ``payload`` (``body``: its JSON text) maps to: an Upserted
-        (object, record, created?). An invalid payload is kept and its RecordInvalid raised with ``extra["failed_id"]``."""
+        """Upsert the record ``payload`` (``body``: its JSON text) maps to: an Upserted (object,
+        record, created?). An invalid payload is kept; its RecordInvalid carries ``extra["failed_id"]``."""
         with self.runtime.read() as conn:
             endpoint = self._endpoint(conn, name)
             _, obj = self.runtime.object_for(conn, endpoint["object"])
@@ -89,17 +89,17 @@ class InboundService:
 
     def _upsert(self, ctx, endpoint, payload, *, then=None):
         values = map_payload(endpoint["mapping"], payload)
-        for attempt in (1, 2):  # a concurrent writer outside inbound may take the external id first
-            try:
-                with self.runtime.write() as conn:
-                    found = upsert_in(self.runtime, conn, ctx, endpoint, values)
-                    if then is not None:
-                        then(conn, found.record)
-                    return found
-            except ConflictingValue:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return self._write(ctx, endpoint, values, then)
+        except ConflictingValue:  # a writer outside inbound took the external id meanwhile: update it
+            return self._write(ctx, endpoint, values, then)
+
+    def _write(self, ctx, endpoint, values, then):
+        with self.runtime.write() as conn:
+            found = upsert_in(self.runtime, conn, ctx, endpoint, values)
+            if then is not None:
+                then(conn, found.record)
+            return found
 
     # -- failed payloads -----------------------------------------------------------
 
