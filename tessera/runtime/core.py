@@ -38,6 +38,7 @@ from .approvals.service import ApprovalService
 from .imports.service import ImportService
 from .automation.assignments import AssignmentService
 from .automation.pool_service import PoolService
+from .automation.inbound import InboundService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -107,6 +108,7 @@ class Runtime:
         self.imports = ImportService(self, **(import_options or {}))
         self.assignments = AssignmentService(self, assignment_strategies)
         self.pools = PoolService(self)
+        self.inbound = InboundService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

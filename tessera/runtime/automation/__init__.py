@@ -1,1 +1,2 @@
-"""Automation: assignment rules and lead pools (see docs/assignment.md)."""
+"""Automation: what the runtime does on its own behalf — assignment rules and lead pools
+(docs/assignment.md), inbound endpoints (docs/inbound.md)."""
