@@ -39,6 +39,7 @@ from .automation.service import DEFAULT_MAX_DEPTH, AutomationService
 from .imports.service import ImportService
 from .automation.assignments import AssignmentService
 from .automation.pool_service import PoolService
+from .automation.inbound import InboundService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -109,6 +110,7 @@ class Runtime:
         self.imports = ImportService(self, **(import_options or {}))
         self.assignments = AssignmentService(self, assignment_strategies)
         self.pools = PoolService(self)
+        self.inbound = InboundService(self)
         self.automation = AutomationService(self, actions=automation_actions, max_depth=automation_max_depth)
 
     def create_schema(self):

@@ -19,7 +19,7 @@ from tessera.runtime.imports.runner import MODES
 from ..jobs import import_launcher
 from ..jsonio import json_response
 from ..openapi import operation
-from ..openapi.components import INTEGER, NULLABLE_TEXT, PROBLEM, TEXT, obj
+from ..openapi.components import INTEGER, NAME, NULLABLE_TEXT, PROBLEM, TEXT, obj
 from .common import ctx, runtime
 
 ROW_ERROR = {"type": "object", "required": ["row", "status", "code", "detail"],
@@ -38,7 +38,7 @@ IMPORT = obj(("id", "status", "object", "format", "mode", "dry_run", "progress",
              error={"anyOf": [PROBLEM, {"type": "null"}]},
              created_at=TEXT, started_at=NULLABLE_TEXT, finished_at=NULLABLE_TEXT)
 UPLOAD = {"type": "object", "required": ["file", "object"],
-          "properties": {"file": {"type": "string", "format": "binary"}, "object": TEXT,
+          "properties": {"file": {"type": "string", "format": "binary"}, "object": NAME,
                          "format": {"type": "string", "enum": ["csv", "xlsx"]},
                          "mapping": {"type": "string", "description": "JSON object: field name -> column header."},
                          "external_id": TEXT, "mode": {"type": "string", "enum": list(MODES)},
