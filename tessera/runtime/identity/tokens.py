@@ -15,6 +15,7 @@ from ..audit import log as audit
 
 from . import version as directory_version
 from ..errors import AuthenticationFailed, DirectoryEntryNotFound, RecordInvalid
+from .. import prepared
 from .principal import CONTEXT_USER_COLUMNS
 from ..fields.serialize import to_json
 from ..schema.system_tables import token, user
@@ -115,7 +116,7 @@ def authenticate_token_with_user(conn, secret):
     only the columns a Context needs; whether the user may still act is the caller's check.
     """
     _check_secret(secret)
-    row = _check_live(conn.execute(_WITH_USER, {"token_hash": hash_token(secret)}).mappings().first())
+    row = _check_live(prepared.first(conn, _WITH_USER, {"token_hash": hash_token(secret)}))
     token_row = {c.name: row[c.name] for c in token.c}
     user_row = None
     if row[USER_PREFIX + "id"] is not None:
