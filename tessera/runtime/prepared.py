@@ -25,18 +25,18 @@ as SQLAlchemy takes them). What stays the same:
   set-input-sizes dialects, schema translation) takes SQLAlchemy's own path;
 - every value is converted by the same type processors SQLAlchemy would use.
 
-Nothing about the answer is cached, only how to ask. Prepared forms are kept per
-dialect (a weak key: an engine disposed of takes its forms along) and hold their
-statement, so its id cannot be reused while cached.
+Nothing about the answer is cached, only how to ask. Prepared forms are kept on the
+dialect (an engine disposed of takes its forms along) and hold their statement, so its
+id cannot be reused while cached.
 """
 
 import threading
-import weakref
 
 from sqlalchemy.engine.interfaces import BindTyping
 
-#: Prepared forms per dialect: {dialect: {id(statement): Prepared or None}}.
-_BY_DIALECT = weakref.WeakKeyDictionary()
+#: The attribute of a dialect holding its prepared forms, {id(statement): Prepared or None}: they
+#: live and die with the dialect (one per engine), and reading them costs one attribute lookup.
+FORMS = "_tessera_prepared"
 _LOCK = threading.Lock()
 #: Statements kept per dialect before the cache starts over (statements are built once per
 #: object, revision and row condition, so a process holds far fewer).
@@ -46,42 +46,53 @@ MAX_STATEMENTS = 4096
 class Prepared:
     """One statement compiled for one dialect, with what its execution needs."""
 
-    __slots__ = ("statement", "sql", "names", "base", "processors", "escaped", "sequence", "columns", "_lock")
+    __slots__ = ("statement", "sql", "template", "slots", "sequence", "keys", "converters", "_lock")
 
-    def __init__(self, statement, dialect, sql, names, base, processors, escaped):
+    def __init__(self, statement, dialect, sql, names, values, processors, escaped, varying):
         self.statement = statement  # held, so id(statement) stays this statement's while cached
-        self.sql, self.names, self.base = sql, names, base
-        self.processors, self.escaped = processors, escaped
+        self.sql = sql
         self.sequence = dialect.execute_sequence_format if dialect.positional else None
-        self.columns = None  # [(key, result processor)], from the first cursor's description
+        keys = list(range(len(names))) if self.sequence is not None else [escaped.get(k, k) for k in names]
+        # Values fixed by the statement are converted once; the varying ones on every call.
+        self.template = [None] * len(names) if self.sequence is not None else {}
+        self.slots = []
+        for key, name in zip(keys, names):
+            processor = processors.get(name)
+            if name in varying:
+                self.slots.append((key, name, processor))
+            self.template[key] = values[name] if processor is None else processor(values[name])
+        self.keys = None  # result keys and [(position, processor)], from the first cursor's description
+        self.converters = None
         self._lock = threading.Lock()
 
     def arguments(self, params):
         """The DBAPI parameters for ``params`` (the values that vary per call)."""
-        values = {**self.base, **params} if params else self.base
-        procs = self.processors
-        if self.sequence is not None:
-            return self.sequence([procs[k](values[k]) if k in procs else values[k] for k in self.names])
-        escaped = self.escaped
-        return {escaped.get(k, k): (procs[k](values[k]) if k in procs else values[k]) for k in self.names}
+        found = self.template.copy()
+        for key, name, processor in self.slots:
+            found[key] = params[name] if processor is None else processor(params[name])
+        return found if self.sequence is None else self.sequence(found)
 
     def mapping(self, row, description, dialect):
         """The row as a dict keyed as SQLAlchemy's mappings are, each value type-processed."""
-        columns = self.columns
-        if columns is None:
-            columns = self._columns(description, dialect)
-        return {key: (value if proc is None else proc(value)) for (key, proc), value in zip(columns, row)}
+        if self.keys is None:
+            self._columns(description, dialect)
+        if self.converters:
+            row = list(row)
+            for position, processor in self.converters:
+                row[position] = processor(row[position])
+        return dict(zip(self.keys, row))
 
     def _columns(self, description, dialect):
         with self._lock:
-            if self.columns is None:
-                compiled = self.statement.compile(dialect=dialect)
-                entries = compiled._result_columns
-                if len(entries) != len(description):
-                    raise RuntimeError("result columns do not match the cursor's description")
-                self.columns = [(entry.keyname, entry.type.dialect_impl(dialect).result_processor(dialect, info[1]))
-                                for entry, info in zip(entries, description)]
-            return self.columns
+            if self.keys is not None:
+                return
+            entries = self.statement.compile(dialect=dialect)._result_columns
+            if len(entries) != len(description):
+                raise RuntimeError("result columns do not match the cursor's description")
+            processors = [entry.type.dialect_impl(dialect).result_processor(dialect, info[1])
+                          for entry, info in zip(entries, description)]
+            self.converters = [(i, p) for i, p in enumerate(processors) if p is not None]
+            self.keys = [entry.keyname for entry in entries]
 
 
 def first(conn, statement, params):
@@ -132,10 +143,10 @@ def _prepared(conn, statement, params):
     if transaction is None or not transaction.is_active or conn.in_nested_transaction():
         return None  # autobegin, or the refusal of an inactive transaction, is SQLAlchemy's to do
     dialect = conn.dialect
-    forms = _BY_DIALECT.get(dialect)
+    forms = getattr(dialect, FORMS, None)
     if forms is None:
         with _LOCK:
-            forms = _BY_DIALECT.setdefault(dialect, {})
+            forms = dialect.__dict__.setdefault(FORMS, {})
     key = id(statement)
     found = forms.get(key, _MISSING)
     if found is _MISSING or (found is not None and found.statement is not statement):
@@ -161,5 +172,5 @@ def _prepare(statement, dialect, params):
     state = compiled.construct_expanded_state(params, escape_names=False)
     names = list(state.positiontup) if compiled.positional else list(state.parameters)
     processors = {**compiled._bind_processors, **state.processors}
-    return Prepared(statement, dialect, state.statement, names, dict(state.parameters), processors,
-                    compiled.escaped_bind_names or {})
+    return Prepared(statement, dialect, state.statement, names, state.parameters, processors,
+                    compiled.escaped_bind_names or {}, varying)

@@ -100,9 +100,9 @@ def test_a_statement_is_compiled_once_and_reused_whatever_the_parameters(sample)
     runtime, obj, full, empty = sample
     with runtime.read() as conn:
         prepared.first(conn, obj.select_by_id, {"record_id": full})
-        form = prepared._BY_DIALECT[conn.dialect][id(obj.select_by_id)]
+        form = getattr(conn.dialect, prepared.FORMS)[id(obj.select_by_id)]
         assert prepared.first(conn, obj.select_by_id, {"record_id": empty})["title"] == "empty"
-        assert prepared._BY_DIALECT[conn.dialect][id(obj.select_by_id)] is form
+        assert getattr(conn.dialect, prepared.FORMS)[id(obj.select_by_id)] is form
 
 
 def test_the_statements_run_through_sqlalchemys_cursor_events(sample):

@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from operator import itemgetter
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -85,6 +86,10 @@ _WITH_USER = (
     .where(token.c.token_hash == bindparam("token_hash"))
 )
 
+_TOKEN_KEYS = tuple(c.name for c in token.c)
+_TOKEN_VALUES = itemgetter(*_TOKEN_KEYS)
+_USER_VALUES = itemgetter(*[USER_PREFIX + name for name in CONTEXT_USER_COLUMNS])
+
 
 def _check_secret(secret):
     if not isinstance(secret, str) or not TOKEN_SHAPE.match(secret):
@@ -117,10 +122,10 @@ def authenticate_token_with_user(conn, secret):
     """
     _check_secret(secret)
     row = _check_live(prepared.first(conn, _WITH_USER, {"token_hash": hash_token(secret)}))
-    token_row = {c.name: row[c.name] for c in token.c}
+    token_row = dict(zip(_TOKEN_KEYS, _TOKEN_VALUES(row)))
     user_row = None
     if row[USER_PREFIX + "id"] is not None:
-        user_row = {name: row[USER_PREFIX + name] for name in CONTEXT_USER_COLUMNS}
+        user_row = dict(zip(CONTEXT_USER_COLUMNS, _USER_VALUES(row)))
     return token_row, user_row, row["directory_version"], row["revision"]
 
 
