@@ -120,8 +120,9 @@ def _install_request_scope(app, runtime):
 
     @app.before_request
     def open_scope():
-        g.tessera_scope = runtime.request_scope()
-        g.tessera_scope.__enter__()
+        scope = runtime.request_scope()
+        scope.__enter__()
+        g.tessera_scope = scope
 
     @app.teardown_request
     def close_scope(_error):

@@ -65,6 +65,30 @@ def _load_published(conn):
     return store.current_revision(conn), store.list_documents(conn, published=True)
 
 
+class RequestScope:
+    """The field types in force and the connections' request scope, entered and left together."""
+
+    __slots__ = ("_types", "_scope")
+
+    def __init__(self, field_types, connections_scope):
+        self._types, self._scope = using_field_types(field_types), connections_scope
+
+    def __enter__(self):
+        self._types.__enter__()
+        try:
+            self._scope.__enter__()
+        except BaseException:
+            self._types.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, kind, error, traceback):
+        try:
+            self._scope.__exit__(kind, error, traceback)
+        finally:
+            self._types.__exit__(kind, error, traceback)
+        return False
+
+
 class Runtime:
     """Interprets published metadata against one database.
 
@@ -154,12 +178,10 @@ class Runtime:
             memo["revision"] = store.current_revision(conn)
         return self.models.get(conn, memo["revision"])
 
-    @contextmanager
     def request_scope(self):
         """Within this scope (one web request) the published revision is read only once and
         every read and write uses one pooled connection."""
-        with using_field_types(self.field_types), self.connections.scope(self._write_deferred):
-            yield
+        return RequestScope(self.field_types, self.connections.scope(self._write_deferred))
 
     def write_soon(self, work):
         """Run ``work(conn)`` in a write transaction: at the end of the request scope, or now

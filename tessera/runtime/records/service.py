@@ -103,6 +103,8 @@ class RecordService:
         return found
 
     def _with_formulas(self, conn, ctx, model, obj, row, names):
+        if not obj.formulas:
+            return row
         wanted = [n for n in names if n in obj.formulas]
         if not wanted:
             return row
