@@ -39,12 +39,14 @@ class Event:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one delivery attempt gave: delivered or not, the answer's status code, how long it took."""
+    """What one delivery attempt gave: delivered or not, the answer's status code, how long it
+    took, and the start of the answer's body (for channels that read it)."""
 
     ok: bool
     status_code: int | None = None
     duration_ms: int = 0
     error: str | None = None
+    answer: str | None = None
 
 
 class ListenerSubscriber:
