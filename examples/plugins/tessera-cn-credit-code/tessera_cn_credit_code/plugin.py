@@ -5,6 +5,7 @@ from pathlib import Path
 from tessera.platform import hookimpl
 
 from .field_type import CreditCodeType
+from .sms_channel import SmsChannel
 from .workdays import WORKDAYS
 
 
@@ -24,3 +25,9 @@ def tessera_register_catalogs():
 def tessera_register_formula_functions():
     """The ``WORKDAYS(start, end)`` function."""
     return [WORKDAYS]
+
+
+@hookimpl
+def tessera_register_notification_channels():
+    """The ``cn_sms`` channel: notifications as text messages through an SMS gateway."""
+    return {"cn_sms": SmsChannel()}
