@@ -57,6 +57,8 @@ def test_the_list_is_newest_first_and_keyset_paged(people):
     third = alice.get(f"/api/v1/notifications?limit=2&cursor={second['next_cursor']}").get_json()
     assert [i["id"] for i in second["items"] + third["items"]] == ids[2::-1]
     assert third["next_cursor"] is None
+    for first_page in ("0", "00"):
+        assert alice.get(f"/api/v1/notifications?limit=2&cursor={first_page}").get_json() == first
 
 
 def test_unread_only_and_marking_one_then_all_read(people):

@@ -47,6 +47,7 @@ def test_a_user_chooses_channels_per_kind_and_reads_them_back(people):
     ({"kinds": {"approval.requested": "email"}}, "kinds.approval.requested"),
     ({"channels": ["email"]}, "channels"),
     ({"kinds": ["email"]}, "kinds"),
+    ({"kinds": None}, "kinds"),
 ])
 def test_an_unknown_channel_or_kind_is_a_422_that_changes_nothing(people, body, field):
     app = people.app(SMTP_HOST="127.0.0.1")

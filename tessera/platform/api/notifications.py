@@ -5,14 +5,15 @@ from flask import request
 
 from tessera.i18n import Message
 from tessera.runtime.errors import InvalidQuery
+from tessera.runtime.fields.serialize import MAX_ID, digits_id
 from tessera.runtime.notifications.service import MAX_PAGE
 
 from ..jsonio import json_response
 from ..openapi import operation
 from ..openapi.components import INTEGER, NULLABLE_TEXT, TEXT, obj, query
 from ..problems import request_locale
+from ..converters import at_most_regex
 from .common import ctx, runtime
-from .events import CURSOR, _cursor, _limit
 from .guards import object_body
 
 STAMP = {"type": ["string", "null"], "format": "date-time"}
@@ -36,13 +37,37 @@ PREFERENCES = obj(("default", "kinds", "channels", "known_kinds"), default=CHANN
                   known_kinds={"type": "array", "items": TEXT})
 UNREAD_ONLY = query("unread", "Only unread notifications (true) or all (false, the default).", {"type": "boolean"})
 LIMIT = query("limit", "Items per page (default 50).", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE})
+CURSOR = query("cursor", "The next_cursor of the previous page (0: the first page).",
+               {"type": "string", "pattern": f"^{at_most_regex(MAX_ID)}$"})
+
+
+def _invalid(param, value, kind, message):
+    return InvalidQuery("query.param.invalid_value", param=param, value=repr(value), type=kind,
+                        errors={param: [message]})
+
+
+def _limit():
+    text = request.args.get("limit", "50")
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE:
+        raise _invalid("limit", text, "integer", Message("query.limit.range", max=MAX_PAGE))
+    return int(text)
+
+
+def _before():
+    """The id the page continues before (None: the first page)."""
+    text = request.args.get("cursor")
+    if text is None or (text.isascii() and text.isdigit() and int(text) == 0):
+        return None
+    found = digits_id(text)
+    if found is None:
+        raise InvalidQuery("api.cursor.invalid", errors={"cursor": [Message("query.cursor.not_valid")]})
+    return found
 
 
 def _unread():
     text = request.args.get("unread", "false")
     if text not in ("true", "false"):
-        raise InvalidQuery("query.param.invalid_value", param="unread", value=repr(text), type="boolean",
-                           errors={"unread": [Message("input.one_of", choices="true, false")]})
+        raise _invalid("unread", text, "boolean", Message("input.one_of", choices="true, false"))
     return text == "true"
 
 
@@ -51,7 +76,7 @@ def _unread():
 def list_notifications():
     """The caller's notifications rendered in the request's locale, with the unread count;
     ``next_cursor`` continues with older ones."""
-    unread, limit, before = _unread(), _limit(), _cursor()
+    unread, limit, before = _unread(), _limit(), _before()
     return json_response(runtime().notifications.list(ctx(), unread=unread, before=before, limit=limit,
                                                       locale=request_locale()))
 

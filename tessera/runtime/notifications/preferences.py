@@ -96,7 +96,7 @@ def parse(options, body):
     rows = {}
     if body.get("default") is not None:
         rows[DEFAULT_KIND] = _channel_list(options, "default", body["default"])
-    kinds = body.get("kinds") or {}
+    kinds = body.get("kinds", {})
     if not isinstance(kinds, dict) or len(kinds) > MAX_KINDS:
         raise _bad("kinds", "notification.preferences.kinds_invalid", max=MAX_KINDS)
     for kind, channels in kinds.items():
