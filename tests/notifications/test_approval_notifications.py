@@ -110,3 +110,15 @@ def test_a_flow_notify_action_notifies_whom_it_names_with_the_admins_text(org): 
     for person in ("fay", "fred", "flo"):
         [item] = inbox(org, person)
         assert (item["kind"], item["message"]) == ("approval.notice", "Quote approved: invoice it")
+
+
+def test_a_step_decided_at_once_by_merged_approvals_asks_nobody(org):  # noqa: F811
+    published = org.publish_flow(steps=[
+        step("manager", manager()),
+        step("managers", manager(), {"role": "director"}, decision="first", merge_same_approver=True),
+        step("finance", {"role": "finance"}, decision="first")])
+    assert published.status_code == 200, published.get_json()
+    request = org.submitted(org.quote())
+    org.acted("mark", request["id"], "approve")
+    assert inbox(org, "dina") == [] and len(inbox(org, "mark")) == 1
+    assert kinds(org, "fay") == [("approval.requested", request["id"])]

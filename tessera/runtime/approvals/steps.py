@@ -53,7 +53,8 @@ def open_step(request, index):
             note(request, "delegated", actor_id=origin)
     request.conn.execute(insert(work_item), rows)
     items_added(request)
-    approvers_asked(request, [row["approver_id"] for row in rows if row["status"] == "pending"])
+    if step_outcome(request) is None:  # a step merged approvals decided at once asks nobody
+        approvers_asked(request, [row["approver_id"] for row in rows if row["status"] == "pending"])
     if has_timers(step):
         for item in round_items(request):
             if item["status"] == "pending":
