@@ -67,6 +67,11 @@ def tessera_register_assignment_strategies():
 
 
 @hookspec
+def tessera_register_notification_channels():
+    """Return ``{name: channel}``: notification channels (``available``, ``reaches``, ``send``; see docs/notifications.md)."""
+
+
+@hookspec
 def tessera_register_routes(app):
     """Add routes or blueprints to the Flask app."""
 

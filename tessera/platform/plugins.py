@@ -135,12 +135,25 @@ def assignment_strategies_of(manager):
     return strategies
 
 
+def notification_channels_of(manager):
+    """``{name: channel}`` of the notification channels the manager's plugins offer; a name
+    offered twice is an error (ValueError names it)."""
+    channels = {}
+    for offered in reversed(manager.hook.tessera_register_notification_channels()):  # default plugins first
+        for name, channel in (offered or {}).items():
+            if name in channels or name == "in_app":
+                raise ValueError(f"notification channel {name!r} is offered by two plugins")
+            channels[name] = channel
+    return channels
+
+
 def runtime_options_of(manager):
     """Runtime keyword arguments carrying what the manager's plugins offer to a runtime."""
     return {"field_types": field_types_of(manager), "timer_handlers": timer_handlers_of(manager),
             "event_listeners": event_listeners_of(manager), "approver_resolvers": approver_resolvers_of(manager),
             "assignment_strategies": assignment_strategies_of(manager),
-            "automation_actions": automation_actions_of(manager), "record_listeners": [PluginRecordHooks(manager.hook)]}
+            "automation_actions": automation_actions_of(manager), "record_listeners": [PluginRecordHooks(manager.hook)],
+            "notification_channels": notification_channels_of(manager)}
 
 
 def plugged_runtime_options(extra_plugins=()):

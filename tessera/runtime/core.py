@@ -22,6 +22,8 @@ from .events.timer_service import TimerService
 from .events.dispatcher import EventService
 from .events.event_log import counts as event_counts
 from .events.webhooks import WebhookService
+from .notifications.channels import NotificationOptions
+from .notifications.service import NotificationService
 from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
 from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
@@ -103,7 +105,8 @@ class Runtime:
                  fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
                  timer_handlers=None, timer_policy=None, event_options=None, event_listeners=None,
                  webhook_options=None, import_options=None, approver_resolvers=None, assignment_strategies=None,
-                 record_listeners=(), automation_actions=None, automation_max_depth=DEFAULT_MAX_DEPTH):
+                 record_listeners=(), automation_actions=None, automation_max_depth=DEFAULT_MAX_DEPTH,
+                 notification_channels=None, notification_options=None):
         self.timezone = timezone
         #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
         self.clock = clock or utc_now
@@ -119,6 +122,8 @@ class Runtime:
         # the event service comes before its subscribers, which register with it
         self.events = EventService(self, listeners=event_listeners, **(event_options or {}))
         self.webhooks = WebhookService(self, webhook_options, record_filter=matching_ids)
+        self.notifications = NotificationService(self, NotificationOptions(
+            channels=dict(notification_channels or {}), **(notification_options or {})))
         self.records = RecordService(self, record_listeners)
         self.formulas = FormulaService(self)
         self.metadata = MetadataService(self)

@@ -40,13 +40,15 @@ class Event:
 @dataclass(frozen=True)
 class Outcome:
     """What one delivery attempt gave: delivered or not, the answer's status code, how long it
-    took; ``final`` marks a failure no retry can mend (the delivery is dead at once)."""
+    took, and the start of the answer's body (for channels that read it); ``final`` marks a
+    failure no retry can mend (the delivery is dead at once)."""
 
     ok: bool
     status_code: int | None = None
     duration_ms: int = 0
     error: str | None = None
     final: bool = False
+    answer: str | None = None
 
 
 class ListenerSubscriber:

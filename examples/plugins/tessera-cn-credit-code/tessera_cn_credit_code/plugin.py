@@ -6,6 +6,7 @@ from tessera.platform import hookimpl
 
 from .automation import NAME, normalise_credit_code
 from .field_type import CreditCodeType
+from .sms_channel import SmsChannel
 from .workdays import WORKDAYS
 
 
@@ -31,3 +32,9 @@ def tessera_register_formula_functions():
 def tessera_register_automation_actions():
     """The ``normalise_credit_code`` automation action."""
     return {NAME: normalise_credit_code}
+
+
+@hookimpl
+def tessera_register_notification_channels():
+    """The ``cn_sms`` channel: notifications as text messages through an SMS gateway."""
+    return {"cn_sms": SmsChannel()}
