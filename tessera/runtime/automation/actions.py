@@ -8,7 +8,8 @@ An action may carry ``check(spec, rule_doc)`` returning ``{path: [Message]}`` fo
 it cannot run; publishing asks it.
 
 Built in: ``field_update``, ``create_record``, ``assign`` (an assignment rule's ``assign``
-document, through ``runtime.assignments.assign``), ``webhook`` and ``plugin`` (runs an
+document, through ``runtime.assignments.assign``), ``webhook``, ``notify`` (``notify_action.py``,
+registered by the service) and ``plugin`` (runs an
 action the plugins registered, by name, with ``params``). More kinds are added with
 ``registry.register(name, action)``, or by a plugin's ``tessera_register_automation_actions()``.
 """

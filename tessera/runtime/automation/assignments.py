@@ -5,7 +5,8 @@ The records service asks ``owner_rules`` (set here, since the records room comes
 one) for the owners of records whose creator named none; the chosen owner is written with the
 insert, so the ``record.created`` event already carries it. A later change of owner is a
 ``record.updated`` event with an ``owner`` change, written by the records room's
-``ownership.write_owner``; every assignment leaves an audit entry ``record.assigned``.
+``ownership.write_owner``; every assignment leaves an audit entry ``record.assigned`` and
+tells the new owner (``assign_notices.py``).
 """
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from ..errors import RecordNotFound
 from ..records.ownership import write_owner
 from ..records.service import Placement
 from . import pools
+from .assign_notices import KIND as NOTICE_KIND, tell_owners
 from .errors import AssignmentFailed
 from .rules import RULE_KIND, matching_rules, pool_of, rules_of
 from .strategies import BUILTIN_STRATEGIES, Assignee, AssignmentCall, save_turns
@@ -48,6 +50,7 @@ class AssignmentService:
                 raise ValueError(f"assignment strategy {name!r} is built in")
             self.strategies[name] = strategy
         runtime.records.owner_rules = self.place_new
+        runtime.notifications.register_kinds(NOTICE_KIND)
 
     def _now(self):
         return naive_utc(self.runtime.clock())
@@ -93,6 +96,8 @@ class AssignmentService:
             for (name, pool_uid), record_ids in by_pool.items():
                 pools.enter(conn, obj, record_ids, pool_of(model, name), pool_uid, now, new=True)
             audit.record_many(conn, [_entry(ctx, obj, record_id, None, rule, found) for record_id, rule, found in placed])
+            tell_owners(self.runtime, conn, ctx, obj, [(rid, found.user_id) for rid, _, found in placed
+                                                       if found.pool is None])
 
         return Placement([ctx.user_id if found is None else found.user_id for _, found in chosen], after)
 
@@ -103,6 +108,8 @@ class AssignmentService:
             pools.enter(conn, obj, [row["id"]], pool_of(model, found.pool), found.user_id, now)
         else:
             pools.leave(conn, obj, row["id"])
+            if row["owner_id"] != found.user_id:
+                tell_owners(self.runtime, conn, ctx, obj, [(row["id"], found.user_id)])
         audit.record_many(conn, [_entry(ctx, obj, row["id"], row["owner_id"], rule, found)])
 
     def assign(self, conn, ctx, object_name, record_id, assign_doc):

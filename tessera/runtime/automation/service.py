@@ -11,6 +11,7 @@ from .actions import ActionRegistry
 from .after_commit import AfterCommitRules
 from .before_commit import BeforeCommitRules
 from .errors import AutomationFailed
+from .notify_action import KIND as NOTICE_KIND, notify
 from .schedule import TIMER_KIND, fire_schedule
 
 KIND = "automation"
@@ -25,6 +26,8 @@ class AutomationService:
         #: The deepest chain of automations allowed (``TESSERA_AUTOMATION_MAX_DEPTH``).
         self.max_depth = max_depth
         self.actions = ActionRegistry()
+        self.actions.register("notify", notify)
+        runtime.notifications.register_kinds(NOTICE_KIND)
         for name, action in (actions or {}).items():
             self.actions.register(name, action)
         runtime.records.lifecycle.add(BeforeCommitRules())

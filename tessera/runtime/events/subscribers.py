@@ -47,8 +47,8 @@ class Outcome:
     status_code: int | None = None
     duration_ms: int = 0
     error: str | None = None
-    final: bool = False
     answer: str | None = None
+    final: bool = False
 
 
 class ListenerSubscriber:

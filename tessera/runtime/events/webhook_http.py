@@ -109,4 +109,4 @@ def post(url, body, headers, *, timeout, allow_hosts):
     except (OSError, http.client.HTTPException) as error:
         return Outcome(False, duration_ms=elapsed(), error=f"{type(error).__name__}: {error}")
     ok = 200 <= answer.status < 300
-    return Outcome(ok, answer.status, elapsed(), None if ok else f"HTTP {answer.status}: {text}", text)
+    return Outcome(ok, answer.status, elapsed(), None if ok else f"HTTP {answer.status}: {text}", answer=text)

@@ -57,7 +57,8 @@ def _robot_answer(outcome, field):
         return outcome
     if code in (0, None):
         return outcome
-    return Outcome(False, outcome.status_code, outcome.duration_ms, f"robot refused: {outcome.answer}", outcome.answer)
+    return Outcome(False, outcome.status_code, outcome.duration_ms, f"robot refused: {outcome.answer}",
+                   answer=outcome.answer)
 
 
 class RobotChannel:
