@@ -89,9 +89,13 @@ class SqliteTemplates:
 
 
 def schema_url(server_url, schema):
-    """``server_url`` with ``schema`` as the only schema on the search path."""
+    """``server_url`` with ``schema`` as the only schema on the search path.
+
+    Its sessions commit without waiting for the commit to reach the disk
+    (``synchronous_commit=off``): a test database needs no durability, what other sessions
+    see is the same, and a test commits many times."""
     separator = "&" if "?" in server_url else "?"
-    return f"{server_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    return f"{server_url}{separator}options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
 
 
 def _without_meta_commands(script):
@@ -119,8 +123,9 @@ class PostgresTemplates:
         return f"tpl_{self.run}_{seed.name}"
 
     def _execute(self, *statements):
+        """Run ``statements`` in one transaction, not waiting for its commit to reach the disk."""
         with psycopg.connect(self.libpq_url, autocommit=False) as conn:
-            for statement in statements:
+            for statement in (b"SET LOCAL synchronous_commit = off", *statements):
                 conn.execute(statement)
 
     def template(self, seed):
