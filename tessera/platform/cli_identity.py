@@ -14,6 +14,7 @@ from tessera.runtime import Context, Runtime
 from tessera.runtime.errors import RuntimeFailure
 
 from .event_jobs import event_options, webhook_options
+from .jobs import import_options
 from .plugins import plugged_runtime_options
 from .cli_messages import error_failure, failure, say
 from .config import ConfigError, load_settings
@@ -24,7 +25,8 @@ def cli_runtime():
     try:
         settings = load_settings()
         runtime = Runtime(settings["DATABASE_URL"], event_options=event_options(settings),
-                          webhook_options=webhook_options(settings), **plugged_runtime_options())
+                          webhook_options=webhook_options(settings), import_options=import_options(settings),
+                          **plugged_runtime_options())
     except ConfigError as error:
         raise failure(error.message) from None
     runtime.create_schema()

@@ -99,12 +99,19 @@ SETTINGS = [
     Setting("EVENT_RETRY_SECONDS", 30, _positive,
             "Seconds before the first retry of a failed delivery; each later retry waits twice as long "
             "(at most an hour)."),
+    Setting("EVENT_LEASE_SECONDS", 300, _positive,
+            "Seconds a dispatcher holds the deliveries it took; those of a dispatcher that died are "
+            "handed out again after this long."),
     Setting("EVENT_RETENTION_DAYS", 7, _positive,
             "Days a delivered event (with its delivery log) is kept before it is pruned."),
     Setting("WEBHOOK_TIMEOUT_SECONDS", 10, _positive, "Seconds a webhook receiver has to answer a delivery."),
     Setting("WEBHOOK_ALLOW_HOSTS", "", str,
             "Comma-separated hosts (as webhook URLs write them) that webhooks may reach although they "
             "resolve to loopback, private or link-local addresses."),
+    Setting("IMPORT_BATCH_ROWS", 500, _positive,
+            "Rows an import writes per batch (one savepoint, and in valid_rows mode one transaction, each)."),
+    Setting("IMPORT_MAX_ERRORS", 1000, _positive,
+            "Failed rows an import reports in detail; later ones are counted only."),
     Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
     Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
 ]

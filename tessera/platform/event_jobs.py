@@ -17,7 +17,7 @@ def event_options(settings):
     """The runtime's ``event_options`` from the event settings."""
     policy = default_policy()
     policy = type(policy)(max_attempts=settings["EVENT_MAX_ATTEMPTS"], retry_seconds=settings["EVENT_RETRY_SECONDS"],
-                          max_retry_seconds=policy.max_retry_seconds, lease_seconds=policy.lease_seconds,
+                          max_retry_seconds=policy.max_retry_seconds, lease_seconds=settings["EVENT_LEASE_SECONDS"],
                           batch=policy.batch)
     return {"policy": policy, "retention_days": settings["EVENT_RETENTION_DAYS"]}
 

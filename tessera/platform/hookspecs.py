@@ -32,6 +32,13 @@ def tessera_register_event_listeners():
 
 
 @hookspec
+def tessera_register_approver_resolvers():
+    """Return ``{name: resolver}``: ``resolver(conn, request, params)`` returns the user ids approving a step."""
+def tessera_register_assignment_strategies():
+    """Return ``{name: strategy}``: ``strategy(call)`` names the owner an assignment ``{name: params}`` gives a record."""
+
+
+@hookspec
 def tessera_register_routes(app):
     """Add routes or blueprints to the Flask app."""
 

@@ -83,10 +83,35 @@ def event_listeners_of(manager):
     return listeners
 
 
+def approver_resolvers_of(manager):
+    """``{name: resolver}`` of the approver resolvers the manager's plugins offer; a name offered
+    twice is an error (ValueError names it)."""
+    resolvers = {}
+    for offered in manager.hook.tessera_register_approver_resolvers():
+        for name, resolver in (offered or {}).items():
+            if name in resolvers:
+                raise ValueError(f"approver resolver {name!r} is offered by two plugins")
+            resolvers[name] = resolver
+    return resolvers
+
+
+def assignment_strategies_of(manager):
+    """``{name: strategy}`` of the assignment strategies the manager's plugins offer; a name offered
+    twice is an error (ValueError names it)."""
+    strategies = {}
+    for offered in manager.hook.tessera_register_assignment_strategies():
+        for name, strategy in (offered or {}).items():
+            if name in strategies:
+                raise ValueError(f"assignment strategy {name!r} is offered by two plugins")
+            strategies[name] = strategy
+    return strategies
+
+
 def runtime_options_of(manager):
     """Runtime keyword arguments carrying what the manager's plugins offer to a runtime."""
     return {"field_types": field_types_of(manager), "timer_handlers": timer_handlers_of(manager),
-            "event_listeners": event_listeners_of(manager)}
+            "event_listeners": event_listeners_of(manager), "approver_resolvers": approver_resolvers_of(manager),
+            "assignment_strategies": assignment_strategies_of(manager)}
 
 
 def plugged_runtime_options(extra_plugins=()):

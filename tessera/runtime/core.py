@@ -35,6 +35,10 @@ from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
 from .approvals.service import ApprovalService
+from .imports.service import ImportService
+from .automation.assignments import AssignmentService
+from .automation.pool_service import PoolService
+from .automation.inbound import InboundService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -73,7 +77,7 @@ class Runtime:
     def __init__(self, database_url, *, engine_options=None, timezone="UTC",
                  fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
                  timer_handlers=None, timer_policy=None, event_options=None, event_listeners=None,
-                 webhook_options=None):
+                 webhook_options=None, import_options=None, approver_resolvers=None, assignment_strategies=None):
         self.timezone = timezone
         #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
         self.clock = clock or utc_now
@@ -98,7 +102,13 @@ class Runtime:
         self.publish_jobs = PublishJobs(self)
         self.performance = PerformanceService(self)
         self.scorecards = ScorecardService(self, self.performance)
+        #: ``{name: resolver}`` of plugins: ``{"resolver": {"name": ..., "params": {...}}}`` approvers.
+        self.approver_resolvers = dict(approver_resolvers or {})
         self.approvals = ApprovalService(self)
+        self.imports = ImportService(self, **(import_options or {}))
+        self.assignments = AssignmentService(self, assignment_strategies)
+        self.pools = PoolService(self)
+        self.inbound = InboundService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

@@ -62,6 +62,18 @@ def with_defaults(obj, payload):
     return {**missing, **payload} if missing else payload
 
 
+class Placement:
+    """The owners of records about to be created, one per row, and what to do once they have ids."""
+
+    def __init__(self, owners, after=None):
+        self.owners, self._after = list(owners), after
+
+    def placed(self, conn, ids):
+        """Called with the new records' ids, in the creating transaction, after their insert."""
+        if self._after is not None:
+            self._after(conn, ids)
+
+
 class RecordService:
     """Record operations over the compiled model of the current revision."""
 
@@ -71,6 +83,9 @@ class RecordService:
         #: ``guard(conn, ctx, obj, current_row)`` callables asked before a record is changed or
         #: deleted; each may raise to refuse (the approvals room's record lock is one).
         self.write_guards = []
+        #: ``owner_rules(conn, ctx, model, obj, rows)``: the Placement of new records whose creator
+        #: named no owner (the automation room's assignment rules), or None to keep the creator.
+        self.owner_rules = None
 
     # -- reading -------------------------------------------------------------------
 
@@ -135,26 +150,38 @@ class RecordService:
 
     # -- creating ------------------------------------------------------------------
 
-    def create(self, ctx, object_name, payload):
-        """Validate ``payload`` and store it as a new record owned by the actor; return it."""
+    def create(self, ctx, object_name, payload, *, owner_id=None):
+        """Validate ``payload`` and store it as a new record; return it. Its owner is ``owner_id``
+        when given, else whom the object's assignment rules choose, else the actor."""
         with self.runtime.write() as conn:
-            return self.create_in(conn, ctx, object_name, payload)
+            return self.create_in(conn, ctx, object_name, payload, owner_id=owner_id)
 
-    def create_in(self, conn, ctx, object_name, payload):
+    def create_in(self, conn, ctx, object_name, payload, *, owner_id=None):
         """``create`` inside the caller's write transaction on ``conn``."""
         model, obj = self.runtime.object_for(conn, object_name)
-        ids = self._insert(conn, ctx, model, obj, [payload], single=True)
+        ids = self._insert(conn, ctx, model, obj, [payload], single=True, owner_id=owner_id)
         row = self.access.record(conn, ctx, obj, ids[0])
         names = self.access.readable_fields(ctx, obj)
         return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
-    def create_many(self, ctx, object_name, payloads):
+    def create_many(self, ctx, object_name, payloads, *, owner_id=None):
         """Create every record in ``payloads`` in one transaction, or none; return their ids."""
         with self.runtime.write() as conn:
-            model, obj = self.runtime.object_for(conn, object_name)
-            return self._insert(conn, ctx, model, obj, payloads, single=False)
+            return self.create_many_in(conn, ctx, object_name, payloads, owner_id=owner_id)
 
-    def _insert(self, conn, ctx, model, obj, payloads, *, single):
+    def create_many_in(self, conn, ctx, object_name, payloads, *, single=False, owner_id=None):
+        """``create_many`` inside the caller's write transaction on ``conn``; with ``single``
+        (one payload) its errors are keyed by field as a single create's are."""
+        model, obj = self.runtime.object_for(conn, object_name)
+        return self._insert(conn, ctx, model, obj, payloads, single=single, owner_id=owner_id)
+
+    def _placement(self, conn, ctx, model, obj, rows, owner_id):
+        if owner_id is not None or self.owner_rules is None:
+            return Placement([owner_id or ctx.user_id] * len(rows))
+        placement = self.owner_rules(conn, ctx, model, obj, rows)
+        return placement or Placement([ctx.user_id] * len(rows))
+
+    def _insert(self, conn, ctx, model, obj, payloads, *, single, owner_id=None):
         grant = self.access.object_access(ctx, obj, "create")
         for payload in payloads:
             grant.check_writes(payload.keys() if isinstance(payload, dict) else ())
@@ -165,19 +192,21 @@ class RecordService:
             self._apply_formulas_on_create(conn, ctx, model, obj, rows, single)
         if single:
             self._check_unique(conn, ctx, obj, rows[0], None)
+        placement = self._placement(conn, ctx, model, obj, rows, owner_id)
         now = utcnow()
         fill_auto_numbers(conn, obj, rows, now)
-        system = {"owner_id": ctx.user_id, "created_by": ctx.user_id, "created_at": now,
+        system = {"created_by": ctx.user_id, "created_at": now,
                   "updated_by": ctx.user_id, "updated_at": now, "version": 1}
         blank = dict.fromkeys(obj.stored_fields)
         blank.update({n: 0 for n, f in obj.fields.items()
                       if f["type"] == "rollup" and f["function"] in ("COUNT", "SUM")})
-        full = [{**blank, **system, **row} for row in rows]
+        full = [{**blank, **system, **row, "owner_id": owner} for row, owner in zip(rows, placement.owners)]
         ids = self._execute_insert(conn, obj, full)
         events = [event_row("record.created", obj.name, rid,
-                            {"values": values_json(obj, row)},
-                            ctx.user_id, now) for rid, row in zip(ids, rows)]
+                            {"values": values_json(obj, row), "owner": owner},
+                            ctx.user_id, now) for rid, row, owner in zip(ids, rows, placement.owners)]
         append_events(conn, events)
+        placement.placed(conn, ids)
         if obj.rollups_fed:
             refresh_parents(conn, model, obj, [], rows)
         return ids
