@@ -26,7 +26,7 @@ from tests.templates import Seed, Templates, schema_url
 
 POSTGRES_URL = services.POSTGRES.url
 #: This process's Redis database: the configured one, or under pytest-xdist its worker's own.
-REDIS_URL = services.worker_redis_url(services.REDIS.url, services.worker_number())
+REDIS_URL = services.REDIS.url
 REQUIRE_SERVICES = os.environ.get("TESSERA_REQUIRE_SERVICES") == "1"
 
 
@@ -36,12 +36,16 @@ def pytest_configure(config):
     if REQUIRE_SERVICES and not (POSTGRES_URL and REDIS_URL):
         raise pytest.UsageError(
             "TESSERA_REQUIRE_SERVICES=1 but TESSERA_TEST_POSTGRES_URL / TESSERA_TEST_REDIS_URL are not set")
-    if services.REDIS.url and not hasattr(config, "workerinput"):
-        workers = len(config.getoption("tx", None) or []) or 1
-        if services.redis_database(services.REDIS.url) < workers - 1:
-            raise pytest.UsageError(
-                f"TESSERA_TEST_REDIS_URL names database {services.redis_database(services.REDIS.url)}, but each "
-                f"of the {workers} workers uses its own, counting down from it: name database {workers - 1} or above")
+    if services.REDIS.configured and not hasattr(config, "workerinput"):
+        _enough_redis_databases(len(config.getoption("tx", None) or []) or 1)
+
+
+def _enough_redis_databases(workers):
+    """Refuse a parallel run whose workers cannot each have a Redis database (tests/services.py)."""
+    first = services.redis_database(services.REDIS.configured)
+    if first < workers - 1:
+        raise pytest.UsageError(f"TESSERA_TEST_REDIS_URL names database {first}, but each of the {workers} workers "
+                                f"uses its own, counting down from it: name database {workers - 1} or above")
 
 
 def pytest_collection_modifyitems(config, items):

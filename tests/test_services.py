@@ -33,6 +33,13 @@ def test_each_xdist_worker_has_its_own_redis_database_counting_down_from_the_one
         "redis://127.0.0.1:6379/15", "redis://127.0.0.1:6379/14", "redis://127.0.0.1:6379/13"]
     assert services.worker_redis_url("redis://:secret@cache:6380/2?timeout=3", 1) == "redis://:secret@cache:6380/1?timeout=3"
     assert services.worker_redis_url(None, 1) is None
+
+
+def test_the_redis_url_of_a_worker_process_is_its_own(monkeypatch):
+    monkeypatch.setenv("TESSERA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert services.REDIS.url == "redis://127.0.0.1:6379/14"
+    assert services.REDIS.configured == "redis://127.0.0.1:6379/15"
     assert services.worker_number("gw3") == 3 and services.redis_database("redis://127.0.0.1") == 0
 
 

@@ -19,9 +19,12 @@ from tessera.runtime.clock import FrozenClock, naive_utc
 from tessera.runtime.events import delivery_rows
 from tessera.runtime.events.jobs import QUEUE_NAME, run_worker
 from tessera.runtime.events.webhooks import WebhookOptions
-from tests.conftest import REDIS_URL, Api
+from tests.conftest import Api
 from tests.events.conftest import SECRET, SETTINGS, START, publish, webhook
 from tests.events.receiver import Receiver
+from tests.services import REDIS
+
+REDIS_URL = REDIS.url
 
 
 def write_records(api, records, updates):
