@@ -34,6 +34,9 @@ def tessera_register_event_listeners():
 @hookspec
 def tessera_register_approver_resolvers():
     """Return ``{name: resolver}``: ``resolver(conn, request, params)`` returns the user ids approving a step."""
+
+
+@hookspec
 def tessera_register_assignment_strategies():
     """Return ``{name: strategy}``: ``strategy(call)`` names the owner an assignment ``{name: params}`` gives a record."""
 
