@@ -13,10 +13,11 @@ background thread while the tests run:
 - ``close()``: at the end of the run, drop the spares, wait for every drop, and raise the
   first error a drop had (a failing drop is reported, never lost).
 
-One thread works through the jobs in order, so two copies of one seed never run at once
-in a process (tests/templates.py locks them against the run's other processes). It uses
-psycopg directly, never a SQLAlchemy pool: tests/postgres_mark.py watches pool checkouts
-to find the tests that use PostgreSQL, and must not see these.
+Two threads, one making copies, one dropping schemas, so that a drop never delays the
+copy the next test waits for. Copies are made one at a time, in order, so two copies of
+one seed never run at once in a process (tests/templates.py locks them against the run's
+other processes). Both use psycopg directly, never a SQLAlchemy pool: tests/postgres_mark.py
+watches pool checkouts to find the tests that use PostgreSQL, and must not see these.
 """
 
 import threading
@@ -24,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 
 class BackgroundCopies:
-    """Copies made ahead and schemas dropped behind, on one background thread.
+    """Copies made ahead and schemas dropped behind, each on a background thread.
 
     ``make(seed)`` makes a copy of ``seed`` and returns (schema, URL); ``drop(schemas)``
     drops a list of schemas.
@@ -32,7 +33,8 @@ class BackgroundCopies:
 
     def __init__(self, make, drop):
         self._make, self._drop = make, drop
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-copies")
+        self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-copies")
+        self._dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-drops")
         self._spares = {}
         self._drops = []
         self._lock = threading.Lock()
@@ -40,14 +42,14 @@ class BackgroundCopies:
     def take(self, seed):
         """A new copy of ``seed``, (schema, URL); a spare is started for the next caller."""
         with self._lock:
-            copy = self._spares.pop(seed.name, None) or self._executor.submit(self._make, seed)
-            self._spares[seed.name] = self._executor.submit(self._make, seed)
+            copy = self._spares.pop(seed.name, None) or self._copier.submit(self._make, seed)
+            self._spares[seed.name] = self._copier.submit(self._make, seed)
         return copy.result()
 
     def drop(self, schema):
         """Drop ``schema`` in the background."""
         with self._lock:
-            self._drops.append(self._executor.submit(self._drop, [schema]))
+            self._drops.append(self._dropper.submit(self._drop, [schema]))
 
     def close(self):
         """Drop the spares, wait for every drop, and raise the first error of one."""
@@ -55,7 +57,8 @@ class BackgroundCopies:
             spares, self._spares = list(self._spares.values()), {}
             made = [spare.result()[0] for spare in spares if spare.exception() is None]
             if made:
-                self._drops.append(self._executor.submit(self._drop, made))
-        self._executor.shutdown(wait=True)
+                self._drops.append(self._dropper.submit(self._drop, made))
+        self._copier.shutdown(wait=True)
+        self._dropper.shutdown(wait=True)
         for dropped in self._drops:
             dropped.result()
