@@ -153,12 +153,13 @@ def require_authentication(authenticator, public_endpoints):
     """
 
     def authenticate():
-        if request.endpoint in public_endpoints:
+        endpoint = request.endpoint
+        if endpoint in public_endpoints:
             return None
-        if request.endpoint is None and not request.path.startswith("/api/"):
+        if endpoint is None and not request.path.startswith("/api/"):
             return None
-        g.ctx = authenticator.context_for_request()
-        check_token_scope(g.ctx)
+        ctx = g.ctx = authenticator.context_for_request()
+        check_token_scope(ctx)
         return None
 
     return authenticate

@@ -55,7 +55,9 @@ ALSO_ACCEPTED = (
      r"|setTarget|spreadTarget|importTargets|createSchemeAssignment|createKpiAdjustment|startImport"
      # a submission needs a flow whose entry criteria the record meets; a delegate or a new
      # approver must be an active user; an Idempotency-Key answers only the request it was first used for
-     r"|submit\w+Approval|setMyDelegation|(approve|reject|recall|reassign)Approval)$", ["422"]),
+     r"|submit\w+Approval|setMyDelegation|(approve|reject|recall|reassign)Approval"
+     # a notification channel must be configured on this server (the document cannot know which are)
+     r"|setMyNotificationPreferences)$", ["422"]),
 )
 DEFAULT_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

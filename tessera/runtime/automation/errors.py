@@ -1,4 +1,4 @@
-"""Why an assignment or a claim from a lead pool cannot go ahead."""
+"""Why an assignment, a claim from a lead pool or an automation rule cannot go ahead."""
 
 from ..errors import PermissionDenied, RuntimeFailure
 
@@ -49,3 +49,17 @@ class PoolEmpty(RuntimeFailure):
 
     code = "pool_empty"
     status = 404
+
+
+class AutomationLoop(RuntimeFailure):
+    """A chain of automations went deeper than the configured limit; nothing it wrote is kept."""
+
+    code = "automation_loop"
+    status = 422
+
+
+class AutomationFailed(RuntimeFailure):
+    """A rule's action cannot run as written (an unknown action, a plugin action missing)."""
+
+    code = "automation_failed"
+    status = 422

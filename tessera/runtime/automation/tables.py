@@ -4,6 +4,9 @@
 by each assignment so that concurrent creates take turns exactly. ``tessera_pool_record``
 holds the records of lead pools: ``pooled`` (owned by the pool's user, waiting for a claim) or
 ``claimed`` (owned by the rep who claimed it, back to the pool when left untouched).
+``tessera_automation_done`` holds one row per (automation rule, event) an after-commit rule
+has handled, written in the transaction of its actions: a redelivered event finds it and
+does nothing, so at-least-once delivery runs a rule's actions once per event.
 """
 
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table
@@ -32,6 +35,14 @@ pool_record = Table(
     Column("claimed_at", DateTime, nullable=True),
     Index("ix_pool_record_queue", "pool", "status", "record_id"),
     Index("ix_pool_record_claimer", "pool", "claimed_by", "status"),
+)
+
+automation_done = Table(
+    "tessera_automation_done",
+    runtime_schema,
+    Column("rule", String(127), primary_key=True),
+    Column("event_id", ID_TYPE, primary_key=True, autoincrement=False),
+    Column("at", DateTime, nullable=False),
 )
 
 

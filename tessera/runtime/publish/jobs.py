@@ -122,6 +122,7 @@ class PublishJobs:
             if store.current_revision(conn) != row["base_revision"]:
                 raise ConcurrentPublish("metadata.publish.concurrent")
             self.runtime.webhooks.check_pending(conn)
+            self.runtime.automation.check_pending(conn)
             return publishing.publish(conn, self.runtime.model(conn), ctx,
                                       confirm_data_loss=row["params"]["confirm_data_loss"],
                                       progress=lambda done, total: self._live.__setitem__(job_id, (done, total)))

@@ -94,6 +94,7 @@ class MetadataService:
         require_admin(ctx)
         with self.runtime.write() as conn:
             self.runtime.webhooks.check_pending(conn)
+            self.runtime.automation.check_pending(conn)
             result = publishing.publish(conn, self.runtime.model(conn), ctx, confirm_data_loss=confirm_data_loss)
         self.runtime.forget_revision()
         return result
