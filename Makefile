@@ -20,10 +20,13 @@ demo: $(BIN)/tessera  ## Set up, load the example CRM into demo.db and serve it 
 POSTGRES_HINT := PostgreSQL tests not run: set TESSERA_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test (see README)
 REDIS_HINT := Redis tests not run: set TESSERA_TEST_REDIS_URL=redis://127.0.0.1:6379/15 (see README)
 
+# On every core (pytest-xdist); tests sharing a module's live server stay on one worker.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
+
 test: $(BIN)/tessera  ## Set up and run the test suite and the example plugin's (PostgreSQL/Redis too when TESSERA_TEST_* are set)
 	@test -n "$$TESSERA_TEST_POSTGRES_URL" || echo "$(POSTGRES_HINT)"
 	@test -n "$$TESSERA_TEST_REDIS_URL" || echo "$(REDIS_HINT)"
-	TESSERA_REQUIRE_EXAMPLE_PLUGIN=1 $(BIN)/pytest
+	TESSERA_REQUIRE_EXAMPLE_PLUGIN=1 $(BIN)/pytest $(PYTEST_PARALLEL)
 
 clean:
 	rm -rf $(VENV) *.egg-info demo.db demo.db-wal demo.db-shm

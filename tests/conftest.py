@@ -25,6 +25,7 @@ from tests import postgres_mark, services
 from tests.templates import Seed, Templates, schema_url
 
 POSTGRES_URL = services.POSTGRES.url
+#: This process's Redis database: the configured one, or under pytest-xdist its worker's own.
 REDIS_URL = services.REDIS.url
 REQUIRE_SERVICES = os.environ.get("TESSERA_REQUIRE_SERVICES") == "1"
 
@@ -35,6 +36,25 @@ def pytest_configure(config):
     if REQUIRE_SERVICES and not (POSTGRES_URL and REDIS_URL):
         raise pytest.UsageError(
             "TESSERA_REQUIRE_SERVICES=1 but TESSERA_TEST_POSTGRES_URL / TESSERA_TEST_REDIS_URL are not set")
+    if services.REDIS.configured and not hasattr(config, "workerinput"):
+        _enough_redis_databases(len(config.getoption("tx", None) or []) or 1)
+
+
+def _enough_redis_databases(workers):
+    """Refuse a parallel run whose workers cannot each have a Redis database (tests/services.py)."""
+    first = services.redis_database(services.REDIS.configured)
+    if first < workers - 1:
+        raise pytest.UsageError(f"TESSERA_TEST_REDIS_URL names database {first}, but each of the {workers} workers "
+                                f"uses its own, counting down from it: name database {workers - 1} or above")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep a module's tests on one pytest-xdist worker when they share a module-scoped
+    fixture (the browser tests' live server and Chromium), so that it is built once."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures and any(defs[-1].scope == "module" for defs in fixtures.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 _skipped_service_tests = {service.mark: [] for service in services.SERVICES}
@@ -71,24 +91,36 @@ def _backends():
 
 
 @pytest.fixture
-def postgres_schema_url():
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+def postgres_schema_url(templates):
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
     if not POSTGRES_URL:
         pytest.skip("TESSERA_TEST_POSTGRES_URL is not set")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    yield schema_url(POSTGRES_URL, schema)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
     admin.dispose()
+    yield schema_url(POSTGRES_URL, schema)
+    templates.postgres.drop(schema)
 
 
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory):
     """The prepared databases of this run, each built on first use."""
-    return Templates(tmp_path_factory.mktemp("templates"), POSTGRES_URL)
+    templates = Templates(_shared_folder(tmp_path_factory, "templates"), POSTGRES_URL,
+                          os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or None)
+    yield templates
+    templates.close()
+
+
+def _shared_folder(tmp_path_factory, name):
+    """A new folder of this run, shared by its pytest-xdist workers (each has its own base
+    folder in the run's)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return tmp_path_factory.mktemp(name)
+    folder = tmp_path_factory.getbasetemp().parent / name
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def _system_tables(*, admin=False, token=False):

@@ -70,14 +70,20 @@ def pytest_configure(config):
         event.listen(Pool, "checkout", _watch)
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(session, config, items):
     """Refuse the run when a PostgreSQL variant lacks the mark."""
     missing = unmarked_variants(items)
-    if missing:
-        shown = "\n  ".join(missing[:20])
-        raise pytest.UsageError(
-            f"{len(missing)} PostgreSQL test(s) lack the `{MARK}` mark "
-            f"(use pytest.param(..., marks=pytest.mark.{MARK})):\n  {shown}")
+    if not missing:
+        return
+    shown = "\n  ".join(missing[:20])
+    message = (f"{len(missing)} PostgreSQL test(s) lack the `{MARK}` mark "
+               f"(use pytest.param(..., marks=pytest.mark.{MARK})):\n  {shown}")
+    if not hasattr(config, "workerinput"):
+        raise pytest.UsageError(message)
+    # A pytest-xdist worker runs nothing and tells the controller, which stops the run with
+    # this message (a usage error raised here would only show as the worker's crash).
+    items.clear()
+    session.shouldstop = message
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -9,7 +9,11 @@ never sees another test's writes:
   ``tmp_path`` (a consistent copy, WAL content included).
 - PostgreSQL: the template is built in a schema, kept as its ``pg_dump`` script; each
   test gets a new schema made by running the script, dropped after the test (as empty
-  test schemas are).
+  test schemas are). Both happen on a background thread (tests/postgres_copies.py): the
+  copy is usually made before the test asks for it, and the test does not wait for the drop.
+
+The processes of one run (pytest-xdist workers) share the templates: each is built once
+per run, by the first process that needs it.
 
 Processes only cache what they read from a database per app or Runtime (models,
 principals, rules) or per compiled-model object (rights), so a copy served by a fresh app
@@ -19,6 +23,7 @@ A seed's ``build(url)`` returns plain data (ids, token secrets) that tests need 
 copy; the secrets stay valid because their hashes are in the copied database.
 """
 
+import pickle
 import sqlite3
 import subprocess
 import threading
@@ -28,8 +33,11 @@ from typing import Callable
 from urllib.parse import quote
 
 import psycopg
+from filelock import FileLock
 from psycopg import sql
 from sqlalchemy.engine import make_url
+
+from tests.postgres_copies import BackgroundCopies
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,12 @@ class SqliteTemplates:
     def finish(self, seed):
         """Nothing to do: the template file is closed once its build's app is disposed."""
 
+    def script(self, seed):
+        """None: copies are made from the template file."""
+
+    def adopt(self, seed, script):
+        """Nothing to do: the run's processes share the template folder."""
+
     def discard(self, seed):
         """Remove a template whose build failed."""
         for suffix in ("", "-wal", "-shm"):
@@ -75,9 +89,13 @@ class SqliteTemplates:
 
 
 def schema_url(server_url, schema):
-    """``server_url`` with ``schema`` as the only schema on the search path."""
+    """``server_url`` with ``schema`` as the only schema on the search path.
+
+    Its sessions commit without waiting for the commit to reach the disk
+    (``synchronous_commit=off``): a test database needs no durability, what other sessions
+    see is the same, and a test commits many times."""
     separator = "&" if "?" in server_url else "?"
-    return f"{server_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    return f"{server_url}{separator}options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
 
 
 def _without_meta_commands(script):
@@ -94,18 +112,20 @@ class PostgresTemplates:
     id, so parallel runs on one server never meet either.
     """
 
-    def __init__(self, server_url):
+    def __init__(self, server_url, run):
         self.server_url = server_url
         self.libpq_url = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
-        self.run = uuid.uuid4().hex[:8]
+        self.run = run
         self.scripts = {}
+        self.copies = BackgroundCopies(self._copy, self._drop)
 
     def _schema(self, seed):
         return f"tpl_{self.run}_{seed.name}"
 
     def _execute(self, *statements):
+        """Run ``statements`` in one transaction, not waiting for its commit to reach the disk."""
         with psycopg.connect(self.libpq_url, autocommit=False) as conn:
-            for statement in statements:
+            for statement in (b"SET LOCAL synchronous_commit = off", *statements):
                 conn.execute(statement)
 
     def template(self, seed):
@@ -120,29 +140,60 @@ class PostgresTemplates:
                                  "--no-privileges", "--inserts", "--rows-per-insert=500"],
                                 check=True, capture_output=True, text=True)
         self.scripts[seed.name] = _without_meta_commands(dumped.stdout)
-        self.drop(schema)
+        self._drop([schema])
 
     def discard(self, seed):
         """Drop a template whose build failed."""
-        self.drop(self._schema(seed))
+        self._drop([self._schema(seed)])
+
+    def script(self, seed):
+        """The dump script copies of ``seed`` are made from."""
+        return self.scripts[seed.name]
+
+    def adopt(self, seed, script):
+        """Make copies of ``seed`` from ``script`` (another worker of the run built it)."""
+        self.scripts[seed.name] = script
 
     def clone(self, seed):
-        """A new schema holding a copy of ``seed``'s template: (schema, URL)."""
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        rename = sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
-            sql.Identifier(self._schema(seed)), sql.Identifier(schema))
-        self._execute(self.scripts[seed.name].encode(), rename)
-        return schema, schema_url(self.server_url, schema)
+        """A new schema holding a copy of ``seed``'s template: (schema, URL), usually made ahead."""
+        return self.copies.take(seed)
 
     def drop(self, schema):
-        """Drop ``schema`` and everything in it."""
-        self._execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+        """Drop ``schema`` and everything in it, behind the test (which does not wait)."""
+        self.copies.drop(schema)
+
+    def close(self):
+        """Finish the background drops and drop the spare copies (at the end of the run)."""
+        self.copies.close()
+
+    def _copy(self, seed):
+        """Run ``seed``'s script and rename the schema it makes: (schema, URL).
+
+        Copies of one seed by the run's other processes wait on a lock until this one is
+        committed, since each makes the template's schema before renaming it."""
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        lock = sql.SQL("SELECT pg_advisory_xact_lock(hashtext({}))").format(sql.Literal(self._schema(seed)))
+        rename = sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+            sql.Identifier(self._schema(seed)), sql.Identifier(schema))
+        self._execute(lock, self.scripts[seed.name].encode(), rename)
+        return schema, schema_url(self.server_url, schema)
+
+    def _drop(self, schemas):
+        self._execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+            sql.SQL(", ").join(sql.Identifier(schema) for schema in schemas)))
 
 
 class Templates:
-    """The templates of one test run, per backend, each built once with its seed's data."""
+    """The templates of one test run, per backend, each built once with its seed's data.
 
-    def __init__(self, folder, postgres_url=None):
+    The processes of one run (pytest-xdist workers) share them: they are given the same
+    folder and run id, and the first process that needs a template builds it while the
+    others wait on a file lock, then read its data (and, for PostgreSQL, its script).
+    """
+
+    def __init__(self, folder, postgres_url=None, run=None):
+        self.folder = folder
+        self.run = run or uuid.uuid4().hex[:8]
         self.sqlite = SqliteTemplates(folder)
         self._postgres_url = postgres_url
         self._postgres = None
@@ -153,16 +204,32 @@ class Templates:
     def postgres(self):
         """The PostgreSQL templates (the server is contacted on first use)."""
         if self._postgres is None:
-            self._postgres = PostgresTemplates(self._postgres_url)
+            self._postgres = PostgresTemplates(self._postgres_url, self.run)
         return self._postgres
 
+    def close(self):
+        """End of the run: finish the PostgreSQL copies' background work."""
+        if self._postgres is not None:
+            self._postgres.close()
+
     def data(self, seed, backend):
-        """``seed``'s data on ``backend``, building its template first if needed."""
+        """``seed``'s data on ``backend``, building its template first if no process has."""
         key = (seed.name, backend)
         with self._lock:
             if key not in self._data:
-                self._data[key] = self._build(seed, self.sqlite if backend == "sqlite" else self.postgres)
+                self._data[key] = self._load_or_build(seed, self.sqlite if backend == "sqlite" else self.postgres,
+                                                      self.folder / f"{seed.name}.{backend}.pickle")
             return self._data[key]
+
+    @staticmethod
+    def _load_or_build(seed, store, saved):
+        with FileLock(f"{saved}.lock"):
+            if not saved.exists():
+                data = Templates._build(seed, store)
+                saved.write_bytes(pickle.dumps({"data": data, "script": store.script(seed)}))
+            built = pickle.loads(saved.read_bytes())
+        store.adopt(seed, built["script"])
+        return built["data"]
 
     @staticmethod
     def _build(seed, store):

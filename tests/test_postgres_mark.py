@@ -1,8 +1,12 @@
 """The suite refuses a PostgreSQL test without the ``postgres`` mark (tests/postgres_mark.py)."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import POSTGRES_URL
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = ["pytester"]
 
@@ -73,3 +77,21 @@ def test_an_unmarked_test_that_connects_to_postgresql_fails(pytester):
     result = pytester.runpytest_inprocess(*GUARD)
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*test_unmarked connected to PostgreSQL but lacks the `postgres` mark*"])
+
+
+def test_under_xdist_an_unmarked_postgresql_parameter_stops_the_run_with_the_same_message(pytester, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    pytester.makepyfile(test_variants="""
+        import pytest
+
+        @pytest.fixture(params=["sqlite", "postgresql"])
+        def backend(request):
+            return request.param
+
+        def test_reads(backend):
+            pass
+    """)
+    result = pytester.runpytest_subprocess(*GUARD, "-n", "2")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*1 PostgreSQL test(s) lack the `postgres` mark*", "*test_reads?postgresql?*"])
+    assert "passed" not in result.stdout.str()

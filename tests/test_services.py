@@ -28,6 +28,30 @@ def test_a_run_with_servers_counts_only_the_tests_it_skipped(monkeypatch):
         "2 PostgreSQL test(s) skipped although TESSERA_TEST_POSTGRES_URL is set: run with -rs to see why"]
 
 
+def test_each_xdist_worker_has_its_own_redis_database_counting_down_from_the_one_given():
+    assert [services.worker_redis_url("redis://127.0.0.1:6379/15", n) for n in range(3)] == [
+        "redis://127.0.0.1:6379/15", "redis://127.0.0.1:6379/14", "redis://127.0.0.1:6379/13"]
+    assert services.worker_redis_url("redis://:secret@cache:6380/2?timeout=3", 1) == "redis://:secret@cache:6380/1?timeout=3"
+    assert services.worker_redis_url(None, 1) is None
+
+
+def test_the_redis_url_of_a_worker_process_is_its_own(monkeypatch):
+    monkeypatch.setenv("TESSERA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert services.REDIS.url == "redis://127.0.0.1:6379/14"
+    assert services.REDIS.configured == "redis://127.0.0.1:6379/15"
+    assert services.worker_number("gw3") == 3 and services.redis_database("redis://127.0.0.1") == 0
+
+
+def test_a_parallel_run_refuses_a_redis_database_too_low_for_its_workers():
+    env = {**os.environ, "TESSERA_TEST_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    node = "tests/test_services.py::test_a_run_without_servers_names_each_and_how_to_set_it"
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", node],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 4, run.stdout + run.stderr
+    assert "TESSERA_TEST_REDIS_URL names database 0, but each of the 2 workers" in run.stderr
+
+
 def test_the_summary_of_a_real_run_without_servers_says_so():
     env = {k: v for k, v in os.environ.items()
            if k not in ("TESSERA_TEST_POSTGRES_URL", "TESSERA_TEST_REDIS_URL", "TESSERA_REQUIRE_SERVICES")}

@@ -1,7 +1,5 @@
 """Jobs run inline without Redis, and on rq workers with Redis."""
 
-import os
-
 import pytest
 from click.testing import CliRunner
 from redis import Redis
@@ -9,9 +7,8 @@ from rq import Queue
 
 from tessera.platform.cli import main
 from tessera.runtime.events.jobs import QUEUE_NAME, BurstWorker, JobQueue
+from tests.conftest import REDIS_URL
 from tests.runtime.job_functions import read_values, record_value
-
-REDIS_URL = os.environ.get("TESSERA_TEST_REDIS_URL")
 
 
 @pytest.fixture
