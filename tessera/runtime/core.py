@@ -35,6 +35,7 @@ from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
 from .approvals.service import ApprovalService
+from .feedback import FeedbackService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -99,6 +100,7 @@ class Runtime:
         self.performance = PerformanceService(self)
         self.scorecards = ScorecardService(self, self.performance)
         self.approvals = ApprovalService(self)
+        self.feedback = FeedbackService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

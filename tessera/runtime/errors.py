@@ -304,3 +304,12 @@ class IdempotencyKeyReused(RuntimeFailure):
 
     code = "idempotency_key_reused"
     status = 422
+
+
+# Feedback (raised by the feedback room)
+
+class FeedbackNotFound(RuntimeFailure):
+    """No feedback entry by that id that the actor may see (its author's and administrators')."""
+
+    code = "not_found"
+    status = 404
