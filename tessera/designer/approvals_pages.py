@@ -46,12 +46,25 @@ def _object_label(model, name, locale):
     return localized(obj.doc.get("label"), locale, name) if obj is not None else name
 
 
+def _flow_step_labels(model, locale):
+    """{(object, step name): label} over the published approval flows (a request's step keeps
+    its name across versions; the label shown is the published one)."""
+    labels = {}
+    for (kind, _), doc in model.documents.items():
+        if kind == "approval_flow":
+            for name, label in step_labels(doc.get("steps"), locale).items():
+                labels.setdefault((doc["object"], name), label)
+    return labels
+
+
 def inbox_rows():
     """(rows, next cursor, the decision just recorded or None) of the reader's inbox page."""
     rt, locale = current_app.extensions["tessera"], page_locale()
     found = rt.approvals.inbox(g.ctx, cursor=request.args.get("cursor") or None, limit=str(INBOX_PAGE))
     model = _model()
-    rows = [InboxRow(item, _object_label(model, item["object"], locale), item["step"], age(item["submitted_at"]),
+    steps = _flow_step_labels(model, locale)
+    rows = [InboxRow(item, _object_label(model, item["object"], locale),
+                     steps.get((item["object"], item["step"]), item["step"]), age(item["submitted_at"]),
                      stamp(item["due_at"])) for item in found["items"]]
     done = request.args.get("done")
     return rows, found["next_cursor"], done if done in DONE else None

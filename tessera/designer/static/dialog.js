@@ -10,9 +10,7 @@ export function wireClose(dialog) {
 export function problemLines(problem, fallback) {
   const lines = [];
   if (problem && problem.detail) lines.push(problem.detail);
-  for (const [field, messages] of Object.entries((problem && problem.errors) || {})) {
-    for (const message of messages) lines.push(field === "$" ? message : `${field}: ${message}`);
-  }
+  for (const messages of Object.values((problem && problem.errors) || {})) lines.push(...messages);
   return lines.length ? lines : [fallback];
 }
 
