@@ -50,12 +50,12 @@ def _containing(calendar, type_, day):
 
 
 def _scorecard(user, period_id, scheme=None):
-    return runtime().scorecards.scorecard(g.ctx, user, period_id, scheme, locale=page_locale())
+    return runtime().scorecards.scorecard_and_leaderboard(g.ctx, user, period_id, scheme, locale=page_locale())
 
 
 def current_card(user, period_id):
-    """The scorecard asked for (``period_id``), else the one of the current period of the first
-    type a scheme measures the person by; raises ScorecardNotFound as the API would."""
+    """``{"scorecard", "leaderboard"}`` of the period asked for (``period_id``), else of the current
+    period of the first type a scheme measures the person by; raises ScorecardNotFound as the API would."""
     if period_id:
         return _scorecard(user, period_id)
     calendar, _ = _calendar_and_model()
@@ -70,30 +70,15 @@ def current_card(user, period_id):
 
 
 def trend(card):
-    """[(period id, total or None)] of the TREND_LENGTH periods up to the card's, same scheme."""
+    """[(period id, total or None)] of the TREND_LENGTH periods up to the card's, same scheme: the
+    card's own total, and the person's totals before it (their own numbers, no leaderboard)."""
     calendar, _ = _calendar_and_model()
     current = P.parse(calendar, card["period"]["id"])
     year = calendar.year_of(current.start)
-    earlier = [p for y in (year - 1, year) for p in P.in_year(calendar, current.type, y) if p.start <= current.start]
-    points = []
-    for period in earlier[-TREND_LENGTH:]:
-        if period.id == current.id:
-            points.append((period.id, card["total"]))
-            continue
-        try:
-            found = _scorecard(str(card["user"]["id"]), period.id, card["scheme"]["name"])
-            points.append((period.id, found["total"]))
-        except ScorecardNotFound:
-            points.append((period.id, None))
-    return points
-
-
-def leaderboard(card):
-    """The scheme's leaderboard as the scheme lets the reader see it, or None when it does not."""
-    try:
-        return runtime().scorecards.leaderboard(g.ctx, card["scheme"]["name"], card["period"]["id"])
-    except ScorecardNotFound:
-        return None
+    earlier = [p.id for y in (year - 1, year) for p in P.in_year(calendar, current.type, y) if p.start < current.start]
+    earlier = earlier[-(TREND_LENGTH - 1):]
+    found = runtime().scorecards.totals(g.ctx, str(card["user"]["id"]), card["scheme"]["name"], earlier)
+    return [(row["period"], row["total"]) for row in found] + [(current.id, card["total"])]
 
 
 def kpi_documents(card):

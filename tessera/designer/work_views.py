@@ -29,11 +29,12 @@ def performance():
     weighted total, the trend, the leaderboard the scheme allows and coaching insights."""
     user, period = request.args.get("user") or None, request.args.get("period") or None
     try:
-        card = perf.current_card(user, period)
+        found = perf.current_card(user, period)
     except ScorecardNotFound:
         if not _own(user):
             raise
         return page("app/performance.html", card=None)
+    card = found["scorecard"]
     docs, day = perf.kpi_documents(card), perf.today()
     points = perf.trend(card)
     bars, slot = kpi_view.trend_bars(points, card["period"]["id"])
@@ -45,7 +46,7 @@ def performance():
                                 object=label, amount=kpi_view.number(total, 2) if total else "",
                                 period=card["period"]["id"]))
     return page("app/performance.html", card=card, docs=docs, kv=kpi_view, bars=bars, slot=slot,
-                 target_y=kpi_view.target_line_y(points), board=perf.leaderboard(card), insights=insights,
+                 target_y=kpi_view.target_line_y(points), board=found["leaderboard"], insights=insights,
                  own=_own(user))
 
 
