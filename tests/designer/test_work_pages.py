@@ -240,3 +240,18 @@ def test_feedback_lists_filter_by_status_and_page_by_cursor(team):
 def test_every_work_page_carries_the_feedback_entry(team):
     for path in ("/app/", "/app/approvals", "/app/performance", "/app/feedback"):
         assert 'id="feedback-open"' in team.page("li.wei", path) and 'id="feedback-dialog"' in team.page("li.wei", path)
+
+
+def test_the_trends_totals_are_the_persons_scorecard_totals_for_those_who_may_see_them(team):
+    from tessera.runtime.errors import ScorecardNotFound
+    from tessera.runtime.identity.principal import context_for_user
+
+    runtime = team.app.extensions["tessera"]
+    period = _period(team.page("li.wei", "/app/performance"))
+    card = team.api("li.wei", "GET", "/api/v1/scorecards", query_string={"period": period}).get_json()
+    with runtime.read() as conn:
+        rep = context_for_user(conn, runtime.model(conn), team.ids["li.wei"])
+    assert runtime.scorecards.totals(rep, None, "sales_quarterly", [period, "2023-Q1"]) == [
+        {"period": period, "total": card["total"]}, {"period": "2023-Q1", "total": None}]
+    with pytest.raises(ScorecardNotFound):
+        runtime.scorecards.totals(rep, str(team.ids["wang.fang"]), "sales_quarterly", [period])
