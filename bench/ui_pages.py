@@ -16,6 +16,11 @@ and the explanation of its revenue (first page of the records behind it).
     .venv/bin/python bench/ui_pages.py --database sqlite
     .venv/bin/python bench/ui_pages.py --database both --rows 1000000
 
+Baselines measured in the same run: the dashboard is also timed against the scorecard API
+alone (``GET /api/v1/scorecards`` of the same rep and period, which computes the whole
+board for the rank), and the explanation against ``GET /api/v1/scorecards/explain``: the
+ratio is what the page adds to the engine's answer.
+
 Target (issue 12): every page rendered in under 150 ms.
 """
 
@@ -102,6 +107,24 @@ def pages(client, record_id, rep):
             ("explanation of revenue", f"/app/performance/explain?user={rep}&period={PERIOD}&kpi=revenue")]
 
 
+def baselines(rep):
+    """The API answers the dashboard and the explanation are built on: {page name: (name, path)}."""
+    return {f"a rep's dashboard {PERIOD}": ("API scorecard", f"/api/v1/scorecards?user={rep}&period={PERIOD}"),
+            "explanation of revenue": ("API explain", f"/api/v1/scorecards/explain?user={rep}&period={PERIOD}"
+                                                      "&kpi=revenue&limit=25")}
+
+
+def median_time(client, path, repeat):
+    """Median seconds of ``repeat`` GETs of ``path`` (after one warm-up)."""
+    client.get(BASE + path)
+    times = []
+    for _ in range(repeat):
+        took, response = timed(client.get, BASE + path)
+        assert response.status_code == 200, (path, response.status_code)
+        times.append(took)
+    return median(times)
+
+
 def bench_backend(backend, args):
     """Fill the table, then time each page on one backend."""
     with scratch_database(backend, args.postgres_url) as url:
@@ -118,15 +141,14 @@ def bench_backend(backend, args):
             print(f"{backend}: {args.rows} rows (filled in {seconds:.1f} s), median of {args.repeat} requests each")
             app = create_app({"DATABASE_URL": url})
             client = signed_in_client(app)
+            base = baselines(rep)
             for name, path in pages(client, args.rows // 2, rep):
-                client.get(BASE + path)  # warm-up
-                times = []
-                for _ in range(args.repeat):
-                    took, response = timed(client.get, BASE + path)
-                    assert response.status_code == 200, (path, response.status_code)
-                    times.append(took)
-                took = median(times)
+                took = median_time(client, path, args.repeat)
                 print(f"  {name:<30}: {fmt_ms(took):>12}   target < {fmt_ms(TARGET)}: {verdict(took < TARGET)}")
+                if name in base:
+                    api_name, api_path = base[name]
+                    api = median_time(client, api_path, args.repeat)
+                    print(f"    {api_name:<28}: {fmt_ms(api):>12}   page / API: {took / api:.2f}x")
         finally:
             if app is not None:
                 app.extensions["tessera"].dispose()

@@ -14,7 +14,7 @@ from ..paging import parse_limit
 from ..identity.units import tree
 from ..schema.system_tables import user
 from . import periods as P
-from .schemes import schemes_for_period
+from .schemes import applies_to_users, history, schemes_for_period, version_for
 from .adjustments import adjustment_lines
 from .explain_arithmetic import arithmetic, sentence, target_source
 from .explain_lines import record_lines
@@ -120,21 +120,27 @@ class ScorecardService:
     def totals(self, ctx, user_text, scheme_name, period_ids):
         """``[{"period", "total"}]``: a person's weighted totals under scheme ``scheme_name`` in each
         period (null where the scheme is not in force or does not measure them), from their own
-        numbers only (no board, no rank), for the same viewers as ``scorecard``."""
+        numbers only (no board, no rank), for the same viewers as ``scorecard``. The scheme's
+        versions and whom they apply to are read once for all the periods."""
         user_id = parse_user_id(user_text, ctx)
-        found = []
         with self.runtime.read() as conn:
             model = self.runtime.model(conn)
             calendar = self.performance.calendar(model)
             if not may_watch(conn, ctx, user_id):
                 raise not_found()
+            versions, applied = history(conn, scheme_name).get(scheme_name, []), {}
+            found = []
             for period in [P.parse(calendar, text) for text in period_ids]:
-                found.append({"period": period.id, "total": self._own_total(conn, model, scheme_name, period, user_id)})
-        return found
+                scheme = version_for(scheme_name, versions, period)
+                found.append({"period": period.id,
+                              "total": scheme and self._own_total(conn, model, scheme, period, user_id, applied)})
+            return found
 
-    def _own_total(self, conn, model, scheme_name, period, user_id):
-        scheme = schemes_for_period(conn, period, scheme_name).get(scheme_name)
-        windows = measured_people(conn, scheme, period, [user_id]).get(user_id) if scheme else None
+    def _own_total(self, conn, model, scheme, period, user_id, applied):
+        key = repr(scheme.doc.get("applies_to"))
+        if key not in applied:
+            applied[key] = applies_to_users(conn, scheme.doc.get("applies_to"))
+        windows = measured_people(conn, scheme, period, [user_id], applied=applied[key]).get(user_id)
         if not windows:
             return None
         cards = score_people(conn, model, scheme, period, {user_id: windows}, env=self.runtime.eval_env(),
