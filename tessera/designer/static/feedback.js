@@ -26,7 +26,7 @@ function wireFeedback() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     hideAlert(alertBox);
-    const body = { kind: form.elements.kind.value, text: text.value, page: window.location.pathname + window.location.search };
+    const body = { kind: form.elements.kind.value, text: text.value, page: (window.location.pathname + window.location.search).slice(0, 500) };
     const result = await api("POST", dialog.dataset.api, body).catch(() => ({ ok: false, data: null }));
     if (!result.ok) { showAlert(alertBox, problemLines(result.data, dialog.dataset.msgFailed)); return; }
     text.value = "";
