@@ -3,6 +3,7 @@ list every entry and triage it (status and a note the author sees)."""
 
 from flask import request
 
+from tessera.runtime.feedback.inputs import MAX_PAGE, MAX_TEXT, SOME_TEXT
 from tessera.runtime.feedback.tables import KINDS, STATUSES
 from tessera.runtime.fields.serialize import MAX_ID
 
@@ -14,14 +15,14 @@ from .common import ctx, runtime
 from .guards import object_body
 
 STAMP = {"type": "string", "format": "date-time"}
-TEXT_BODY = {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": r"\S"}
+TEXT_BODY = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": SOME_TEXT}
 FEEDBACK = obj(("id", "kind", "text", "page", "status", "note", "author", "created_at", "updated_at"),
                id=INTEGER, kind={"enum": list(KINDS)}, text=TEXT, page=NULLABLE_TEXT,
                status={"enum": list(STATUSES)}, note=NULLABLE_TEXT,
                author=obj(("id", "name"), id=INTEGER, name=NULLABLE_TEXT), created_at=STAMP, updated_at=STAMP)
 PAGE = obj(("items", "next_cursor"), items={"type": "array", "items": FEEDBACK}, next_cursor=NULLABLE_TEXT)
 NEW = {**obj(("text",), kind={"enum": list(KINDS)}, text=TEXT_BODY,
-             page={"type": "string", "pattern": "^/", "maxLength": 500}), "additionalProperties": False}
+             page={"type": "string", "pattern": "^/", "maxLength": MAX_PAGE}), "additionalProperties": False}
 TRIAGE = {"type": "object", "minProperties": 1, "additionalProperties": False,
           "properties": {"status": {"enum": list(STATUSES)},
                          "note": {"anyOf": [TEXT_BODY, {"type": "null"}]}}}

@@ -1,5 +1,7 @@
 """Checks of feedback bodies and list parameters: each problem keyed by the field it concerns."""
 
+import re
+
 from tessera.i18n import Message
 
 from ..errors import InvalidQuery, RecordInvalid
@@ -8,6 +10,10 @@ from .tables import KINDS, STATUSES
 
 MAX_TEXT = 4000
 MAX_PAGE = 500
+#: Blank characters: JavaScript's whitespace (what a JSON Schema ``\s`` means) and Python's, so
+#: the API document and the server agree on what "some text" is.
+BLANK = "\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SOME_TEXT = f"[^{BLANK}]"
 
 
 def _refuse(code, field, message):
@@ -23,7 +29,7 @@ def _only(body, allowed):
 def _text(value, field, *, required):
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
+    if not isinstance(value, str) or not re.search(SOME_TEXT, value) or len(value) > MAX_TEXT:
         _refuse("feedback.invalid", field, Message("feedback.text_shape", max=MAX_TEXT))
     return value.strip()
 
