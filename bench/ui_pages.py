@@ -61,7 +61,8 @@ def add_reps(runtime):
         team = create_unit(conn, "team", "sales")["id"]
         reps = [create_user(conn, f"rep{i:03d}") for i in range(REPS)]
         conn.exec_driver_sql(f"UPDATE tessera_user SET team_id = {team} WHERE id >= {reps[0]}")
-        conn.exec_driver_sql(f"UPDATE obj_opportunity SET owner_id = {reps[0]} + (id % {REPS})")
+        modulo = "%" if conn.dialect.name == "sqlite" else "%%"  # psycopg takes a lone % for a placeholder
+        conn.exec_driver_sql(f"UPDATE obj_opportunity SET owner_id = {reps[0]} + (id {modulo} {REPS})")
     analyze(runtime, "obj_opportunity")
     return reps[0]
 
