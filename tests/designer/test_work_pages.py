@@ -235,6 +235,8 @@ def test_feedback_lists_filter_by_status_and_page_by_cursor(team):
     assert rest["next_cursor"] is None
     assert team.api("admin", "GET", "/api/v1/feedback", query_string={"status": "done"}).get_json()["items"] == []
     assert_problem(team.api("admin", "GET", "/api/v1/feedback", query_string={"status": "open"}), 400)
+    assert_problem(team.api("admin", "GET", "/api/v1/feedback", query_string={"cursor": ""}), 400)
+    assert len(team.api("admin", "GET", "/api/v1/feedback", query_string={"cursor": "00"}).get_json()["items"]) == 3
 
 
 def test_every_work_page_carries_the_feedback_entry(team):

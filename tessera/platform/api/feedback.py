@@ -22,7 +22,8 @@ FEEDBACK = obj(("id", "kind", "text", "page", "status", "note", "author", "creat
                author=obj(("id", "name"), id=INTEGER, name=NULLABLE_TEXT), created_at=STAMP, updated_at=STAMP)
 PAGE = obj(("items", "next_cursor"), items={"type": "array", "items": FEEDBACK}, next_cursor=NULLABLE_TEXT)
 NEW = {**obj(("text",), kind={"enum": list(KINDS)}, text=TEXT_BODY,
-             page={"type": "string", "pattern": "^/", "maxLength": MAX_PAGE}), "additionalProperties": False}
+             page={"anyOf": [{"type": "string", "pattern": "^/", "maxLength": MAX_PAGE}, {"type": "null"}]}),
+       "additionalProperties": False}
 TRIAGE = {"type": "object", "minProperties": 1, "additionalProperties": False,
           "properties": {"status": {"enum": list(STATUSES)},
                          "note": {"anyOf": [TEXT_BODY, {"type": "null"}]}}}

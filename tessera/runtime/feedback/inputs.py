@@ -70,8 +70,17 @@ def list_filters(args):
     mine = args.get("mine")
     if mine not in (None, "true", "false"):
         raise InvalidQuery("feedback.bad_query", errors={"mine": [Message("input.invalid.boolean_flag")]})
-    cursor = args.get("cursor")
-    after = None if cursor in (None, "", "0") else digits_id(cursor)
-    if cursor not in (None, "", "0") and after is None:
+    return status, mine == "true", _after(args.get("cursor"))
+
+
+def _after(cursor):
+    """The id a list cursor points after: None for none (or 0, zeros, the first page); raises
+    InvalidQuery for anything but decimal digits within the id range (an empty one too)."""
+    if cursor is None:
+        return None
+    if cursor.isascii() and cursor.isdigit() and int(cursor) == 0:
+        return None
+    after = digits_id(cursor)
+    if after is None:
         raise InvalidQuery("feedback.bad_query", errors={"cursor": [Message("query.cursor.not_valid")]})
-    return status, mine == "true", after
+    return after
