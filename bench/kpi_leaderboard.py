@@ -9,7 +9,9 @@ split credit, one through a lookup) measuring every team. Then times, for 2024-Q
 - the same leaderboard from five hand-written grouped SQL statements and one targets
   query, scored by the same Python scoring functions;
 - fetching the rows and aggregating them in Python, scored the same way;
-- one rep's scorecard (which ranks them, so computes the leaderboard too);
+- one rep's scorecard (which ranks them, so needs the whole board): cold, the board cache
+  emptied first, so the board is computed; and warm, the board of the previous call
+  reused (nothing it depends on was written in between);
 - a 1-KPI scheme's leaderboard, to see cost growing with KPIs, not people.
 
 The engine's and the hand-written totals are compared for equality.
@@ -17,7 +19,8 @@ The engine's and the hand-written totals are compared for equality.
     .venv/bin/python bench/kpi_leaderboard.py --database both --rows 1000000
 
 Targets: within 1.5x of hand-written SQL; at least 20x faster than Python; a scorecard
-under 200 ms on PostgreSQL.
+under 200 ms on PostgreSQL. Every engine side but the warm scorecard empties the board
+cache first, so it computes the board.
 """
 
 from collections import defaultdict
@@ -72,6 +75,7 @@ def setup(runtime, ctx, rows):
 
 
 def engine(runtime, ctx, scheme="bench"):
+    runtime.scorecards.boards.clear()
     found = runtime.scorecards.leaderboard(ctx, scheme, "2024-Q2")
     return {row["user"]["id"]: row["total"] for row in found["rows"]}
 
@@ -130,6 +134,12 @@ def in_python(runtime, ctx):
 
 
 def scorecard(runtime, ctx):
+    runtime.scorecards.boards.clear()
+    return warm_scorecard(runtime, ctx)
+
+
+def warm_scorecard(runtime, ctx):
+    """The scorecard right after another one of the same board: answered from the board cache."""
     return runtime.scorecards.scorecard(ctx, str(runtime.bench_person), "2024-Q2", "bench")
 
 
@@ -150,23 +160,27 @@ def run(backend, args):
 
 def report(runtime, ctx, repeat):
     engine(runtime, ctx), hand(runtime, ctx)  # warm the model, KPI cache and database pages
-    sides = (("engine", engine), ("hand", hand), ("scorecard", scorecard), ("one_kpi", single), ("python", in_python))
+    sides = (("engine", engine), ("hand", hand), ("scorecard", scorecard), ("warm", warm_scorecard),
+             ("one_kpi", single), ("python", in_python))
     times = {side: [] for side, _ in sides}
     for _ in range(repeat):  # the sides alternate, so load on the machine touches all alike
         for side, func in sides:
             seconds, result = timed(func, runtime, ctx)
             times[side].append(seconds)
-            if side in ("engine", "hand"):
+            if side in ("engine", "hand", "scorecard", "warm"):
                 times.setdefault(side + "_result", result)
         # Python's full scans push the indexes out of the database's cache; the next round
         # starts from the warm cache a serving database has, as the first one did.
         engine(runtime, ctx), hand(runtime, ctx)
-    e, h, p, card, one = (median(times[s]) for s in ("engine", "hand", "python", "scorecard", "one_kpi"))
+    e, h, p, card, warm, one = (median(times[s]) for s in ("engine", "hand", "python", "scorecard", "warm", "one_kpi"))
     same = times["engine_result"] == times["hand_result"]
+    same_card = times["scorecard_result"] == times["warm_result"]
     print(f"  leaderboard engine {fmt_ms(e)}  hand SQL {fmt_ms(h)}  python {fmt_ms(p)}\n"
           f"  engine/hand {e / h:5.2f}x {verdict(e / h <= 1.5)}  python/engine {p / e:6.1f}x {verdict(p / e >= 20)}  "
           f"same totals: {same} ({len(times['engine_result'])} people)\n"
-          f"  one rep's scorecard {fmt_ms(card)} {verdict(card <= 0.2)}  1-KPI leaderboard {fmt_ms(one)} "
+          f"  one rep's scorecard: cold {fmt_ms(card)} {verdict(card <= 0.2)}  warm (board cached) {fmt_ms(warm)} "
+          f"{verdict(warm <= 0.2)}  same card: {same_card}\n"
+          f"  1-KPI leaderboard {fmt_ms(one)} "
           f"(5 KPIs / 1 KPI {e / one:4.1f}x)")
 
 

@@ -15,7 +15,7 @@ from .parser import parse
 from .types import FieldInfo, FormulaType as T, Scope, is_assignable
 
 #: Where a formula may be used; what a context expects (e.g. a boolean filter) follows from it.
-CONTEXTS = ("field", "filter", "validation", "aggregate")
+CONTEXTS = ("field", "filter", "validation", "aggregate", "automation")
 _BOOLEAN_CONTEXTS = ("filter", "validation")
 _PARAM_DEFAULT = {"number": T.NUMBER, "text": T.TEXT, "boolean": T.BOOLEAN, "date": T.DATE,
                   "datetime": T.DATETIME, "temporal": T.DATE}

@@ -5,6 +5,9 @@ from . import permission_sets, sharing_rules  # noqa: F401  (register the securi
 from . import fiscal_calendar, kpi_schemes, kpis  # noqa: F401  (register the performance kinds)
 from . import approval_flows  # noqa: F401  (register the approval flow kind)
 from . import webhooks  # noqa: F401  (register the webhook kind)
+from . import automations  # noqa: F401  (register the automation kind)
+from . import assignment  # noqa: F401  (register the assignment rule and lead pool kinds)
+from . import inbound_endpoints  # noqa: F401  (register the inbound endpoint kind)
 from .errors import (
     ConcurrentPublish,
     DocumentNotFound,

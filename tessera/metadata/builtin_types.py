@@ -76,6 +76,7 @@ class PicklistType(TextType):
 class AutoNumberType(TextType):
     """Text the runtime fills from ``format`` when a record is created."""
 
+    writable = False
     properties = {"format": {"type": "string"}}
     required = frozenset({"format"})
 
@@ -166,6 +167,7 @@ class ComputedType(FieldType):
     """A formula (computed in the SELECT) or a roll-up (stored, kept by the runtime)."""
 
     formula_type = ""
+    writable = False
 
 
 FORMULA_PROPERTIES = {"expression": {"type": "string"}, "returns": {"type": "string"}, "scale": {"type": "integer"}}

@@ -6,7 +6,6 @@ other's types. Outside any runtime (pure metadata work, such as computing a plan
 test) the built-in types are in force.
 """
 
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from tessera.i18n import Message
@@ -59,14 +58,22 @@ def active_field_types():
     return _active.get() or _DEFAULT
 
 
-@contextmanager
-def using_field_types(registry):
-    """Make ``registry`` the one in force inside the block (nests; restores on exit)."""
-    token = _active.set(registry)
-    try:
-        yield registry
-    finally:
-        _active.reset(token)
+class using_field_types:  # noqa: N801 - used as a function: ``with using_field_types(registry):``
+    """Make ``registry`` the one in force inside the block (nests; restores on exit). A class
+    rather than a generator: every request enters one."""
+
+    __slots__ = ("registry", "_token")
+
+    def __init__(self, registry):
+        self.registry, self._token = registry, None
+
+    def __enter__(self):
+        self._token = _active.set(self.registry)
+        return self.registry
+
+    def __exit__(self, _kind, _error, _traceback):
+        _active.reset(self._token)
+        return False
 
 
 def field_type_of(field_doc):

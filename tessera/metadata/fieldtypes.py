@@ -39,6 +39,8 @@ class FieldType:
     properties = {}
     required = frozenset()
     stored = True
+    #: False when the runtime fills the value and input may not set it (auto numbers, formulas).
+    writable = True
     #: Types of one family convert in place; ``change_steps`` of the new type says how.
     family = None
     #: Longest text a field of this type holds by default (None: not text).

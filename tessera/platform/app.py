@@ -15,7 +15,8 @@ from .api import create_blueprint
 from .config import load_settings
 from .plugins import install_catalogs, install_formula_functions, make_plugin_manager, runtime_options_of
 from .security import install_security
-from .event_jobs import event_options, webhook_options
+from .event_jobs import event_options, notification_options, webhook_options
+from .jobs import import_options
 from .timer_jobs import timer_policy
 
 
@@ -40,6 +41,8 @@ def create_app(config=None, *, plugins=()):
                       timezone=settings["TIMEZONE"], fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
                       login_policy=login_policy(settings), timer_policy=timer_policy(settings),
                       event_options=event_options(settings), webhook_options=webhook_options(settings),
+                      import_options=import_options(settings), automation_max_depth=settings["AUTOMATION_MAX_DEPTH"],
+                      notification_options=notification_options(settings),
                       **runtime_options_of(manager))
     runtime.create_schema()
     if settings["REDIS_URL"]:
@@ -118,8 +121,9 @@ def _install_request_scope(app, runtime):
 
     @app.before_request
     def open_scope():
-        g.tessera_scope = runtime.request_scope()
-        g.tessera_scope.__enter__()
+        scope = runtime.request_scope()
+        scope.__enter__()
+        g.tessera_scope = scope
 
     @app.teardown_request
     def close_scope(_error):

@@ -14,6 +14,7 @@ from tessera.runtime.identity.principal import PrincipalCache, user_with_version
 from tessera.runtime.identity.sessions import csrf_matches, find_session, touch_session
 from tessera.runtime.identity.tokens import authenticate_token_with_user, note_token_rejected, note_token_used
 
+from .jsonio import raw_body
 from .problems import ApiProblem
 
 #: Seconds between two writes of a token's or session's last-used time (keeps reads read-only).
@@ -22,8 +23,12 @@ SESSION_COOKIE = "tessera_session"
 CSRF_COOKIE = "tessera_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Endpoints an object-scoped token may call besides the records of its objects.
-SCOPED_TOKEN_ENDPOINTS = frozenset({"api.users_me", "api.openapi"})
+#: Endpoints an object-scoped token may call besides the records of its objects (the runtime
+#: checks an inbound endpoint's object against the scope).
+SCOPED_TOKEN_ENDPOINTS = frozenset({"api.users_me", "api.openapi", "api.inbound_receive"})
+#: Endpoints that also take, instead of a bearer token, a request signed with their secret.
+SIGNED_ENDPOINTS = frozenset({"api.inbound_receive"})
+SIGNATURE_HEADER = "X-Tessera-Signature"
 
 
 def client_ip():
@@ -50,6 +55,9 @@ class Authenticator:
         header = request.headers.get("Authorization")
         if header is not None:
             return self._from_token(header)
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if signature is not None and request.endpoint in SIGNED_ENDPOINTS:
+            return self._from_signature(signature)
         secret = request.cookies.get(SESSION_COOKIE)
         if secret:
             return self._from_session(secret)
@@ -70,6 +78,13 @@ class Authenticator:
             raise
         self._note_use(("token", ctx.token_id), lambda conn: note_token_used(conn, ctx))
         return ctx
+
+    def _from_signature(self, header):
+        """The Context of the user a signed inbound request acts as (its endpoint's ``run_as``)."""
+        user_id = self.runtime.inbound.signer(request.view_args["name"], header, raw_body())
+        with self.runtime.read() as conn:
+            user_row, version = user_with_version(conn, user_id)
+            return self.principals.context(conn, self._model(conn), user_row, version, ip=client_ip())
 
     def _model(self, conn):
         """The request's compiled model (read once per request scope)."""
@@ -138,12 +153,13 @@ def require_authentication(authenticator, public_endpoints):
     """
 
     def authenticate():
-        if request.endpoint in public_endpoints:
+        endpoint = request.endpoint
+        if endpoint in public_endpoints:
             return None
-        if request.endpoint is None and not request.path.startswith("/api/"):
+        if endpoint is None and not request.path.startswith("/api/"):
             return None
-        g.ctx = authenticator.context_for_request()
-        check_token_scope(g.ctx)
+        ctx = g.ctx = authenticator.context_for_request()
+        check_token_scope(ctx)
         return None
 
     return authenticate

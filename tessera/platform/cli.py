@@ -13,6 +13,7 @@ from tessera.runtime.errors import RuntimeFailure
 from tessera.i18n import Message
 
 from .cli_identity import cli_runtime, fail, run, token, user
+from .cli_import import import_file
 from .cli_messages import failure, say
 from .config import ConfigError, load_settings
 
@@ -157,6 +158,7 @@ def add_plugin_commands(extra_plugins=()):
             main.add_command(command)
 
 
+main.add_command(import_file)
 add_plugin_commands()
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from tessera.metadata.errors import MetadataError
 from tessera.runtime import Context, Runtime
 from tessera.runtime.errors import RuntimeFailure
 
-from .event_jobs import event_options, webhook_options
+from .event_jobs import event_options, notification_options, webhook_options
+from .jobs import import_options
 from .plugins import plugged_runtime_options
 from .cli_messages import error_failure, failure, say
 from .config import ConfigError, load_settings
@@ -24,7 +25,9 @@ def cli_runtime():
     try:
         settings = load_settings()
         runtime = Runtime(settings["DATABASE_URL"], event_options=event_options(settings),
-                          webhook_options=webhook_options(settings), **plugged_runtime_options())
+                          webhook_options=webhook_options(settings), import_options=import_options(settings),
+                          automation_max_depth=settings["AUTOMATION_MAX_DEPTH"],
+                          notification_options=notification_options(settings), **plugged_runtime_options())
     except ConfigError as error:
         raise failure(error.message) from None
     runtime.create_schema()

@@ -52,6 +52,18 @@ def _positive(value):
     return number
 
 
+def _choice(*allowed):
+    def parse(value):
+        if value not in allowed:
+            raise ValueError(Message("config.one_of", choices=", ".join(allowed)))
+        return value
+    return parse
+
+
+_tls = _choice("none", "starttls", "ssl")
+_robot_msgtype = _choice("markdown", "text")
+
+
 def _optional(value):
     return value or None
 
@@ -99,12 +111,42 @@ SETTINGS = [
     Setting("EVENT_RETRY_SECONDS", 30, _positive,
             "Seconds before the first retry of a failed delivery; each later retry waits twice as long "
             "(at most an hour)."),
+    Setting("EVENT_LEASE_SECONDS", 300, _positive,
+            "Seconds a dispatcher holds the deliveries it took; those of a dispatcher that died are "
+            "handed out again after this long."),
     Setting("EVENT_RETENTION_DAYS", 7, _positive,
             "Days a delivered event (with its delivery log) is kept before it is pruned."),
     Setting("WEBHOOK_TIMEOUT_SECONDS", 10, _positive, "Seconds a webhook receiver has to answer a delivery."),
     Setting("WEBHOOK_ALLOW_HOSTS", "", str,
             "Comma-separated hosts (as webhook URLs write them) that webhooks may reach although they "
             "resolve to loopback, private or link-local addresses."),
+    Setting("AUTOMATION_MAX_DEPTH", 5, _positive,
+            "Most automation rules one chain may run, a rule whose write triggers another counting one "
+            "deeper; a deeper chain stops with a logged error and nothing of its last link written."),
+    Setting("IMPORT_BATCH_ROWS", 500, _positive,
+            "Rows an import writes per batch (one savepoint, and in valid_rows mode one transaction, each)."),
+    Setting("IMPORT_MAX_ERRORS", 1000, _positive,
+            "Failed rows an import reports in detail; later ones are counted only."),
+    Setting("PUBLIC_URL", "", str,
+            "The app's address as users reach it (https://crm.example); links in e-mails and chat robot "
+            "messages start with it (relative without it)."),
+    Setting("NOTIFICATION_TIMEOUT_SECONDS", 10, _positive,
+            "Seconds an SMTP server or a chat robot has to accept one notification."),
+    Setting("SMTP_HOST", "", str, "SMTP server for e-mail notifications; unset, nobody is notified by e-mail."),
+    Setting("SMTP_PORT", 25, _positive, "Port of the SMTP server."),
+    Setting("SMTP_FROM", "tessera@localhost", str, "Sender address of notification e-mails."),
+    Setting("SMTP_TLS", "none", _tls, "How to secure SMTP: none, starttls or ssl."),
+    Setting("SMTP_USER", "", str, "User name to log in to the SMTP server with (no login when unset)."),
+    Setting("SMTP_PASSWORD", "", str, "Password of SMTP_USER."),
+    Setting("WECOM_WEBHOOK_URL", "", str,
+            "Webhook URL of the WeCom group robot notifications may go to (unset: no WeCom channel)."),
+    Setting("WECOM_MSGTYPE", "markdown", _robot_msgtype, "Message type sent to the WeCom robot: markdown or text."),
+    Setting("DINGTALK_WEBHOOK_URL", "", str,
+            "Webhook URL of the DingTalk group robot notifications may go to (unset: no DingTalk channel)."),
+    Setting("DINGTALK_SECRET", "", str, "Signing secret of the DingTalk robot (its \"加签\" key); unsigned when unset."),
+    Setting("FEISHU_WEBHOOK_URL", "", str,
+            "Webhook URL of the Feishu bot notifications may go to (unset: no Feishu channel)."),
+    Setting("FEISHU_SECRET", "", str, "Signing secret of the Feishu bot; unsigned when unset."),
     Setting("SQL_ECHO", False, _bool, "Log every SQL statement (development only)."),
     Setting("TESTING", False, _bool, "Testing mode: errors propagate instead of becoming 500 problems."),
 ]

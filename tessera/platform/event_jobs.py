@@ -4,6 +4,8 @@ retry also enqueues an rq job that dispatches at once. The runtime decides what 
 delivered (``runtime.events``); this module only decides when to ask it.
 """
 
+from types import MappingProxyType
+
 from tessera.runtime.events.dispatcher import default_policy
 from tessera.runtime.events.webhooks import WebhookOptions
 
@@ -17,7 +19,7 @@ def event_options(settings):
     """The runtime's ``event_options`` from the event settings."""
     policy = default_policy()
     policy = type(policy)(max_attempts=settings["EVENT_MAX_ATTEMPTS"], retry_seconds=settings["EVENT_RETRY_SECONDS"],
-                          max_retry_seconds=policy.max_retry_seconds, lease_seconds=policy.lease_seconds,
+                          max_retry_seconds=policy.max_retry_seconds, lease_seconds=settings["EVENT_LEASE_SECONDS"],
                           batch=policy.batch)
     return {"policy": policy, "retention_days": settings["EVENT_RETENTION_DAYS"]}
 
@@ -26,6 +28,20 @@ def webhook_options(settings):
     """The runtime's WebhookOptions from the webhook settings."""
     hosts = frozenset(h.strip().lower() for h in settings["WEBHOOK_ALLOW_HOSTS"].split(",") if h.strip())
     return WebhookOptions(allow_hosts=hosts, timeout=float(settings["WEBHOOK_TIMEOUT_SECONDS"]))
+
+
+#: The settings notification channels read (handed to them through NotificationOptions).
+CHANNEL_SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_FROM", "SMTP_TLS", "SMTP_USER", "SMTP_PASSWORD",
+                    "WECOM_WEBHOOK_URL", "WECOM_MSGTYPE", "DINGTALK_WEBHOOK_URL", "DINGTALK_SECRET",
+                    "FEISHU_WEBHOOK_URL", "FEISHU_SECRET")
+
+
+def notification_options(settings):
+    """The runtime's ``notification_options`` from the notification settings (robots reach private
+    hosts only when the webhook allow-list names them)."""
+    return {"settings": MappingProxyType({name: settings[name] for name in CHANNEL_SETTINGS}),
+            "allow_hosts": webhook_options(settings).allow_hosts,
+            "timeout": float(settings["NOTIFICATION_TIMEOUT_SECONDS"]), "public_url": settings["PUBLIC_URL"]}
 
 
 def _deliver_and_prune(runtime):

@@ -1,4 +1,5 @@
-"""Export file formats: CSV and JSON Lines, written batch by batch as UTF-8 bytes.
+"""Export file formats: CSV and JSON Lines, written batch by batch as UTF-8 bytes, and
+Excel workbooks (``xlsx``, see ``xlsx_export``).
 
 Values arrive in their JSON form (decimals as exact strings, ISO dates, UTC datetimes
 ending in Z), so both formats carry exactly what the JSON API returns. In CSV, NULL is an
@@ -45,15 +46,35 @@ def jsonl_rows(columns, records):
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One file format: media type, file extension, how a header and a batch of rows are written."""
+    """One file format: media type, file extension, and how the file is written.
+
+    ``write(columns, types, batches)`` yields the file's bytes; ``types`` maps each
+    column to its field type (``id`` for the record id).
+    """
 
     media_type: str
     extension: str
-    header: object
-    rows: object
+    write: object
+
+
+def _text_file(header, rows):
+    def write(columns, types, batches):
+        first = header(columns)
+        if first:
+            yield first
+        for batch in batches:
+            yield rows(columns, batch)
+    return write
+
+
+def _xlsx(columns, types, batches):
+    from .xlsx_export import write_xlsx  # only an Excel export pays for loading openpyxl
+
+    return write_xlsx(columns, types, batches)
 
 
 FORMATS = {
-    "csv": ExportFormat("text/csv; charset=utf-8", "csv", csv_header, csv_rows),
-    "jsonl": ExportFormat("application/x-ndjson; charset=utf-8", "jsonl", lambda columns: b"", jsonl_rows),
+    "csv": ExportFormat("text/csv; charset=utf-8", "csv", _text_file(csv_header, csv_rows)),
+    "jsonl": ExportFormat("application/x-ndjson; charset=utf-8", "jsonl", _text_file(lambda columns: b"", jsonl_rows)),
+    "xlsx": ExportFormat("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", _xlsx),
 }

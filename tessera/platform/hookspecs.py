@@ -32,6 +32,46 @@ def tessera_register_event_listeners():
 
 
 @hookspec
+def tessera_register_automation_actions():
+    """Return ``{name: action}``: ``action(run, spec)`` runs inside an automation rule's transaction (docs/automation.md)."""
+
+
+@hookspec
+def tessera_record_before_save(runtime, conn, ctx, object_name, record, prior):
+    """Called in the write's transaction before a record is stored; may change ``record``, raise to refuse."""
+
+
+@hookspec
+def tessera_record_after_save(runtime, conn, ctx, object_name, record, prior):
+    """Called in the write's transaction after a record was stored (``prior`` is None on create)."""
+
+
+@hookspec
+def tessera_record_before_delete(runtime, conn, ctx, object_name, record):
+    """Called in the delete's transaction before a record is deleted; raise to refuse."""
+
+
+@hookspec
+def tessera_record_after_delete(runtime, conn, ctx, object_name, record):
+    """Called in the delete's transaction after a record was deleted."""
+
+
+@hookspec
+def tessera_register_approver_resolvers():
+    """Return ``{name: resolver}``: ``resolver(conn, request, params)`` returns the user ids approving a step."""
+
+
+@hookspec
+def tessera_register_assignment_strategies():
+    """Return ``{name: strategy}``: ``strategy(call)`` names the owner an assignment ``{name: params}`` gives a record."""
+
+
+@hookspec
+def tessera_register_notification_channels():
+    """Return ``{name: channel}``: notification channels (``available``, ``reaches``, ``send``; see docs/notifications.md)."""
+
+
+@hookspec
 def tessera_register_routes(app):
     """Add routes or blueprints to the Flask app."""
 

@@ -1,5 +1,5 @@
 """Where the web app's background jobs run: on rq workers when REDIS_URL is set, else in
-a thread of the web process itself."""
+a thread of the web process itself. Publishes that touch many rows and imports run so."""
 
 import threading
 
@@ -9,48 +9,77 @@ from tessera.runtime.errors import ServiceUnavailable
 from .config import load_settings
 from .plugins import plugged_runtime_options
 
-#: Seconds rq lets a publish job run before it stops the worker's work horse.
+#: Seconds rq lets a publish or an import job run before it stops the worker's work horse.
 PUBLISH_JOB_TIMEOUT = 3600
+IMPORT_JOB_TIMEOUT = 6 * 3600
 
 
 def launcher(app):
     """The function that starts publish job ``job_id`` for ``app`` (made once per app)."""
-    launch = app.extensions.get("tessera.launch_publish")
+    return _launcher(app, "publish", lambda runtime: runtime.publish_jobs.run, run_publish_job, PUBLISH_JOB_TIMEOUT)
+
+
+def import_launcher(app):
+    """The function that starts import job ``job_id`` for ``app`` (made once per app)."""
+    return _launcher(app, "import", lambda runtime: runtime.imports.run, run_import_job, IMPORT_JOB_TIMEOUT)
+
+
+def _launcher(app, kind, local_run, task, timeout):
+    key = f"tessera.launch_{kind}"
+    launch = app.extensions.get(key)
     if launch is None:
-        launch = app.extensions["tessera.launch_publish"] = _make_launcher(app)
+        launch = app.extensions[key] = _make_launcher(app, kind, local_run, task, timeout)
     return launch
 
 
-def _make_launcher(app):
+def _make_launcher(app, kind, local_run, task, timeout):
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         from tessera.runtime.events.jobs import JobQueue  # rq loads slowly; only a Redis set-up needs it
 
         queue = JobQueue(redis_url)
-        return lambda job_id: _enqueue(queue, job_id)
-    runtime = app.extensions["tessera"]
+        return lambda job_id: _enqueue(queue, task, job_id, timeout)
+    run = local_run(app.extensions["tessera"])
 
     def in_thread(job_id):
-        threading.Thread(target=runtime.publish_jobs.run, args=(job_id,), name=f"tessera-publish-{job_id}",
-                         daemon=True).start()
+        threading.Thread(target=run, args=(job_id,), name=f"tessera-{kind}-{job_id}", daemon=True).start()
     return in_thread
 
 
-def _enqueue(queue, job_id):
+def _enqueue(queue, task, job_id, timeout):
     from redis import RedisError
 
     try:
-        queue.enqueue(run_publish_job, job_id, job_timeout=PUBLISH_JOB_TIMEOUT)
+        queue.enqueue(task, job_id, job_timeout=timeout)
     except RedisError as error:
         raise ServiceUnavailable("api.jobs.queue_down") from error
 
 
+def _worker_runtime():
+    settings = load_settings()
+    return Runtime(settings["DATABASE_URL"], timezone=settings["TIMEZONE"],
+                   fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
+                   import_options=import_options(settings), **plugged_runtime_options())
+
+
+def import_options(settings):
+    """The ImportService options of ``settings``."""
+    return {"batch_rows": settings["IMPORT_BATCH_ROWS"], "max_errors": settings["IMPORT_MAX_ERRORS"]}
+
+
 def run_publish_job(job_id):
     """The rq task: run publish job ``job_id`` on the database this worker is configured for."""
-    settings = load_settings()
-    runtime = Runtime(settings["DATABASE_URL"], timezone=settings["TIMEZONE"],
-                      fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"], **plugged_runtime_options())
+    runtime = _worker_runtime()
     try:
         runtime.publish_jobs.run(job_id)
+    finally:
+        runtime.dispose()
+
+
+def run_import_job(job_id):
+    """The rq task: run import job ``job_id`` on the database this worker is configured for."""
+    runtime = _worker_runtime()
+    try:
+        runtime.imports.run(job_id)
     finally:
         runtime.dispose()

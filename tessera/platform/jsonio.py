@@ -85,6 +85,11 @@ def text_body(mimetype):
     return text
 
 
+def raw_body():
+    """The request body as received (bytes), refused with 413 when longer than MAX_CONTENT_LENGTH."""
+    return _bounded_body()
+
+
 def _number(text):
     """A JSON number with a fraction or exponent: an int when it is a whole number of at most 18
     digits (``1.0`` is the integer 1, as JSON Schema says), else an exact Decimal."""

@@ -83,10 +83,77 @@ def event_listeners_of(manager):
     return listeners
 
 
+def automation_actions_of(manager):
+    """``{name: action}`` of the automation actions the manager's plugins offer; a name offered
+    twice is an error (ValueError names it)."""
+    actions = {}
+    for offered in manager.hook.tessera_register_automation_actions():
+        for name, action in (offered or {}).items():
+            if name in actions:
+                raise ValueError(f"automation action {name!r} is offered by two plugins")
+            actions[name] = action
+    return actions
+
+
+class PluginRecordHooks:
+    """A record lifecycle listener calling the plugins' ``tessera_record_*`` hooks; it has a
+    method only for the stages some plugin implements, so the others cost nothing."""
+
+    def __init__(self, hook):
+        for stage in ("before_save", "after_save", "before_delete", "after_delete"):
+            caller = getattr(hook, f"tessera_record_{stage}")
+            if caller.get_hookimpls():
+                setattr(self, stage, _stage_caller(caller))
+
+
+def _stage_caller(caller):
+    def call(runtime, conn, ctx, obj, record, *prior):
+        extra = {"prior": prior[0]} if prior else {}
+        caller(runtime=runtime, conn=conn, ctx=ctx, object_name=obj.name, record=record, **extra)
+    return call
+def approver_resolvers_of(manager):
+    """``{name: resolver}`` of the approver resolvers the manager's plugins offer; a name offered
+    twice is an error (ValueError names it)."""
+    resolvers = {}
+    for offered in manager.hook.tessera_register_approver_resolvers():
+        for name, resolver in (offered or {}).items():
+            if name in resolvers:
+                raise ValueError(f"approver resolver {name!r} is offered by two plugins")
+            resolvers[name] = resolver
+    return resolvers
+
+
+def assignment_strategies_of(manager):
+    """``{name: strategy}`` of the assignment strategies the manager's plugins offer; a name offered
+    twice is an error (ValueError names it)."""
+    strategies = {}
+    for offered in manager.hook.tessera_register_assignment_strategies():
+        for name, strategy in (offered or {}).items():
+            if name in strategies:
+                raise ValueError(f"assignment strategy {name!r} is offered by two plugins")
+            strategies[name] = strategy
+    return strategies
+
+
+def notification_channels_of(manager):
+    """``{name: channel}`` of the notification channels the manager's plugins offer; a name
+    offered twice is an error (ValueError names it)."""
+    channels = {}
+    for offered in reversed(manager.hook.tessera_register_notification_channels()):  # default plugins first
+        for name, channel in (offered or {}).items():
+            if name in channels or name == "in_app":
+                raise ValueError(f"notification channel {name!r} is offered by two plugins")
+            channels[name] = channel
+    return channels
+
+
 def runtime_options_of(manager):
     """Runtime keyword arguments carrying what the manager's plugins offer to a runtime."""
     return {"field_types": field_types_of(manager), "timer_handlers": timer_handlers_of(manager),
-            "event_listeners": event_listeners_of(manager)}
+            "event_listeners": event_listeners_of(manager), "approver_resolvers": approver_resolvers_of(manager),
+            "assignment_strategies": assignment_strategies_of(manager),
+            "automation_actions": automation_actions_of(manager), "record_listeners": [PluginRecordHooks(manager.hook)],
+            "notification_channels": notification_channels_of(manager)}
 
 
 def plugged_runtime_options(extra_plugins=()):

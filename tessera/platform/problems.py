@@ -96,7 +96,8 @@ def init_app(app):
         headers = {"WWW-Authenticate": 'Bearer realm="tessera"'} if error.status == 401 else {}
         if getattr(error, "retry_after", None) is not None:
             headers["Retry-After"] = str(error.retry_after)
-        return problem_response(error.status, error.code, error.message, error.errors, headers)
+        return problem_response(error.status, error.code, error.message, error.errors, headers,
+                                extra=getattr(error, "extra", None))
 
     @app.errorhandler(FormulaError)
     def formula_problem(error):

@@ -68,24 +68,22 @@ class Connections:
         """The current request scope's memo dict, or None outside a request scope."""
         return self._memo.get()
 
-    @contextmanager
     def scope(self, finish=None):
         """A request scope: one connection, checked out on first use and returned at the end.
         ``finish(write)`` runs just before, to do the scope's deferred writes."""
-        token = self._memo.set({})
+        return _Scope(self, finish)
+
+    def _close_scope(self, token, finish):
+        memo = self._memo.get()
         try:
-            yield
+            self._end_read(memo)
+            if finish is not None:
+                finish(self.write)
         finally:
-            memo = self._memo.get()
-            try:
-                self._end_read(memo)
-                if finish is not None:
-                    finish(self.write)
-            finally:
-                conn = memo.pop("conn", None)
-                self._memo.reset(token)
-                if conn is not None:
-                    conn.close()
+            conn = memo.pop("conn", None)
+            self._memo.reset(token)
+            if conn is not None:
+                conn.close()
 
     def read(self):
         """A read transaction; inside a request scope the scope's shared one."""
@@ -134,8 +132,13 @@ class Connections:
         return conn
 
     def _connect(self):
-        with self._translated():
+        try:  # what _translated does, without a generator on every request
             conn = self.engine.connect()
+        except (PoolTimeout, OperationalError, InterfaceError) as error:
+            failure = self.failure_for(error)
+            if failure is None:
+                raise
+            raise failure from error
         self.outage.up()
         return conn
 
@@ -164,6 +167,23 @@ class Connections:
             return None
         self.outage.down(error)
         return DatabaseUnavailable("database.unavailable")
+
+
+class _Scope:
+    """A request scope (``Connections.scope``); a class rather than a generator, as every request
+    enters one."""
+
+    __slots__ = ("_connections", "_finish", "_token")
+
+    def __init__(self, connections, finish):
+        self._connections, self._finish, self._token = connections, finish, None
+
+    def __enter__(self):
+        self._token = self._connections._memo.set({})
+
+    def __exit__(self, _kind, _error, _traceback):
+        self._connections._close_scope(self._token, self._finish)
+        return False
 
 
 class _SharedRead:

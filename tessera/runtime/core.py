@@ -22,6 +22,8 @@ from .events.timer_service import TimerService
 from .events.dispatcher import EventService
 from .events.event_log import counts as event_counts
 from .events.webhooks import WebhookService
+from .notifications.channels import NotificationOptions
+from .notifications.service import NotificationService
 from .errors import DatabaseUnavailable, ObjectNotFound, ServiceUnavailable
 from .fields.builtin import BUILTIN_FIELD_TYPES
 from .schema.formulas import org_clock
@@ -35,6 +37,11 @@ from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
 from .approvals.service import ApprovalService
+from .automation.service import DEFAULT_MAX_DEPTH, AutomationService
+from .imports.service import ImportService
+from .automation.assignments import AssignmentService
+from .automation.pool_service import PoolService
+from .automation.inbound import InboundService
 from .feedback import FeedbackService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
@@ -61,6 +68,30 @@ def _load_published(conn):
     return store.current_revision(conn), store.list_documents(conn, published=True)
 
 
+class RequestScope:
+    """The field types in force and the connections' request scope, entered and left together."""
+
+    __slots__ = ("_types", "_scope")
+
+    def __init__(self, field_types, connections_scope):
+        self._types, self._scope = using_field_types(field_types), connections_scope
+
+    def __enter__(self):
+        self._types.__enter__()
+        try:
+            self._scope.__enter__()
+        except BaseException:
+            self._types.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, kind, error, traceback):
+        try:
+            self._scope.__exit__(kind, error, traceback)
+        finally:
+            self._types.__exit__(kind, error, traceback)
+        return False
+
+
 class Runtime:
     """Interprets published metadata against one database.
 
@@ -74,7 +105,9 @@ class Runtime:
     def __init__(self, database_url, *, engine_options=None, timezone="UTC",
                  fiscal_year_start_month=1, login_policy=None, field_types=None, clock=None,
                  timer_handlers=None, timer_policy=None, event_options=None, event_listeners=None,
-                 webhook_options=None):
+                 webhook_options=None, import_options=None, approver_resolvers=None, assignment_strategies=None,
+                 record_listeners=(), automation_actions=None, automation_max_depth=DEFAULT_MAX_DEPTH,
+                 notification_channels=None, notification_options=None):
         self.timezone = timezone
         #: Returns the current time in UTC (aware, or naive UTC); tests give a FrozenClock (``clock.py``).
         self.clock = clock or utc_now
@@ -90,7 +123,9 @@ class Runtime:
         # the event service comes before its subscribers, which register with it
         self.events = EventService(self, listeners=event_listeners, **(event_options or {}))
         self.webhooks = WebhookService(self, webhook_options, record_filter=matching_ids)
-        self.records = RecordService(self)
+        self.notifications = NotificationService(self, NotificationOptions(
+            channels=dict(notification_channels or {}), **(notification_options or {})))
+        self.records = RecordService(self, record_listeners)
         self.formulas = FormulaService(self)
         self.metadata = MetadataService(self)
         self.accounts = AccountService(self)
@@ -99,7 +134,14 @@ class Runtime:
         self.publish_jobs = PublishJobs(self)
         self.performance = PerformanceService(self)
         self.scorecards = ScorecardService(self, self.performance)
+        #: ``{name: resolver}`` of plugins: ``{"resolver": {"name": ..., "params": {...}}}`` approvers.
+        self.approver_resolvers = dict(approver_resolvers or {})
         self.approvals = ApprovalService(self)
+        self.imports = ImportService(self, **(import_options or {}))
+        self.assignments = AssignmentService(self, assignment_strategies)
+        self.pools = PoolService(self)
+        self.inbound = InboundService(self)
+        self.automation = AutomationService(self, actions=automation_actions, max_depth=automation_max_depth)
         self.feedback = FeedbackService(self)
 
     def create_schema(self):
@@ -143,12 +185,10 @@ class Runtime:
             memo["revision"] = store.current_revision(conn)
         return self.models.get(conn, memo["revision"])
 
-    @contextmanager
     def request_scope(self):
         """Within this scope (one web request) the published revision is read only once and
         every read and write uses one pooled connection."""
-        with using_field_types(self.field_types), self.connections.scope(self._write_deferred):
-            yield
+        return RequestScope(self.field_types, self.connections.scope(self._write_deferred))
 
     def write_soon(self, work):
         """Run ``work(conn)`` in a write transaction: at the end of the request scope, or now

@@ -306,6 +306,20 @@ class IdempotencyKeyReused(RuntimeFailure):
     status = 422
 
 
+class ImportInvalid(RuntimeFailure):
+    """An import cannot start: its file, format, mapping or options are wrong (nothing written)."""
+
+    code = "import_invalid"
+    status = 422
+
+
+class ImportNotFound(RuntimeFailure):
+    """No import has that id, or it is not the reader's."""
+
+    code = "import_not_found"
+    status = 404
+
+
 # Feedback (raised by the feedback room)
 
 class FeedbackNotFound(RuntimeFailure):

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -227,6 +228,22 @@ def test_jsonl_export_has_one_json_record_per_line(api, deals):
     assert [json.loads(line) for line in lines[:-1]] == [{name: d[name] for name in COLUMNS} for d in deals]
 
 
+def test_xlsx_export_is_a_workbook_with_numbers_dates_and_formulas_kept_as_text(api, deals):
+    from openpyxl import load_workbook
+
+    response = api.get(EXPORT, query_string={"format": "xlsx", "fields": "title,amount,close,hot,products"})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="deal.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["id", "title", "amount", "close", "hot", "products"]
+    first, formula_like = rows[1], next(r for r in rows if r[1] == "=SUM(A1)")
+    assert first[1] == "泵站改造 — 上海" and first[2] == pytest.approx(1234567890123.45)
+    assert first[3:] == [datetime(2024, 3, 31), True, "Pumps;Valves"]
+    assert formula_like[2] == pytest.approx(-5.05)
+    assert len(rows) == len(deals) + 1
+
+
 def test_export_takes_the_lists_filters_sort_and_fields(api, deals):
     params = {"format": "jsonl", "region": "East", "filter": "amount > 0", "sort": "-amount", "fields": "amount,title"}
     lines = api.get(EXPORT, query_string=params).get_data(as_text=True).splitlines()
@@ -261,7 +278,7 @@ def test_a_refused_export_sends_nothing_and_writes_no_audit_entry(api, deals):
         body = assert_problem(api.get(EXPORT, query_string=params), 400, "invalid_query")
         assert list(body["errors"]) == [key]
 
-    check_each([({"format": "xlsx"}, "format"), ({"limit": "5"}, "limit"), ({"cursor": "abc"}, "cursor"),
+    check_each([({"format": "xls"}, "format"), ({"limit": "5"}, "limit"), ({"cursor": "abc"}, "cursor"),
                 ({"fields": "title,colour"}, "fields"), ({"sort": "colour"}, "sort"), ({"colour": "red"}, "filter")],
                check)
     assert audit_entries(api) == []
@@ -316,4 +333,5 @@ def test_the_openapi_document_describes_count_aggregate_and_export_per_object(ap
     assert names(COUNT) == {"filter"}
     assert names(AGGREGATE) == {"filter", "group_by", "measures"}
     assert names(EXPORT) == {"filter", "format", "sort", "fields"}
-    assert set(paths[EXPORT]["get"]["responses"]["200"]["content"]) == {"text/csv", "application/x-ndjson"}
+    assert set(paths[EXPORT]["get"]["responses"]["200"]["content"]) == {"text/csv", "application/x-ndjson",
+                                                                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

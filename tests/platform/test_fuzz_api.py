@@ -50,11 +50,14 @@ ALSO_ACCEPTED = (
     (r"^((create|update|share|unshare|transfer)\w+Record|changeMyPassword|createUser|updateUser"
      r"|createMetadataDocument|saveMetadataDraft"
      # a target, assignment or adjustment names a published KPI (or scheme), a user or team that
-     # exists, and an import's CSV text has its own header and columns
-     r"|setTarget|spreadTarget|importTargets|createSchemeAssignment|createKpiAdjustment"
+     # exists, and an import's CSV text has its own header and columns; a bulk import's file must
+     # be a CSV or Excel file whose header and columns fit the object
+     r"|setTarget|spreadTarget|importTargets|createSchemeAssignment|createKpiAdjustment|startImport"
      # a submission needs a flow whose entry criteria the record meets; a delegate or a new
      # approver must be an active user; an Idempotency-Key answers only the request it was first used for
-     r"|submit\w+Approval|setMyDelegation|(approve|reject|recall|reassign)Approval)$", ["422"]),
+     r"|submit\w+Approval|setMyDelegation|(approve|reject|recall|reassign)Approval"
+     # a notification channel must be configured on this server (the document cannot know which are)
+     r"|setMyNotificationPreferences)$", ["422"]),
 )
 DEFAULT_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 

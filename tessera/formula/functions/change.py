@@ -1,4 +1,4 @@
-"""Change-tracking functions for validation formulas (Python-only): ISNEW, ISCHANGED, PRIORVALUE."""
+"""Change-tracking functions for validation and automation formulas (Python-only): ISNEW, ISCHANGED, PRIORVALUE."""
 from __future__ import annotations
 
 import ast
@@ -6,7 +6,7 @@ import ast
 from ..types import FormulaType as T
 from .registry import ArgumentError, FunctionSpec, TypeCall, register_function
 
-_VALIDATION = frozenset({"validation"})
+_VALIDATION = frozenset({"validation", "automation"})
 
 
 def is_changed(record, env, name: str) -> bool:
@@ -52,17 +52,17 @@ def _register() -> None:
                      contexts=_VALIDATION,
                      inline_python=_is_new,
                      signature="ISNEW()", summary="TRUE while the record is being created "
-                     "(EvalEnv.is_new); validation only, Python-only", example="ISNEW()"),
+                     "(EvalEnv.is_new); validation and automation only, Python-only", example="ISNEW()"),
         FunctionSpec("ISCHANGED", "change", ("field",), type_rule=_changed_type,
                      strict=False, never_null=True, contexts=_VALIDATION,
                      inline_python=_emit(is_changed), signature="ISCHANGED(field)",
                      summary="TRUE when the field differs from EvalEnv.prior; FALSE for new "
-                     "records; validation only, Python-only", example="ISCHANGED(stage)"),
+                     "records; validation and automation only, Python-only", example="ISCHANGED(stage)"),
         FunctionSpec("PRIORVALUE", "change", ("field",), type_rule=_field_arg, strict=False,
                      contexts=_VALIDATION, inline_python=_emit(prior_value),
                      signature="PRIORVALUE(field)",
                      summary="the field's previous value (current value for new records); "
-                     "validation only, Python-only", example="PRIORVALUE(amount) > amount"),
+                     "validation and automation only, Python-only", example="PRIORVALUE(amount) > amount"),
     ]
     for spec in specs:
         register_function(spec, replace=True)

@@ -67,7 +67,9 @@ def create_record(object_name):
            parameters=(FIELDS,))
 def get_record(object_name, record_id):
     """One record."""
-    record = runtime().records.get(ctx(), object_name, record_id, fields=comma_list(request.args.get("fields")))
+    args = request.args  # ``in`` first: a missing key makes MultiDict.get build and catch an exception
+    record = runtime().records.get(ctx(), object_name, record_id,
+                                   fields=comma_list(args.get("fields")) if "fields" in args else None)
     return json_response(record, headers={"ETag": etag(record)})
 
 

@@ -1,4 +1,4 @@
-"""GET .../records/export?format=csv|jsonl: every record the caller may see, streamed.
+"""GET .../records/export?format=csv|jsonl|xlsx: every record the caller may see, streamed.
 
 The export takes the list route's ``filter``, ``sort``, ``fields`` and equality filters.
 Every check runs and the first batch is read inside the view, so a refusal is a problem
@@ -26,16 +26,17 @@ def export_format():
     """The requested ExportFormat's name (``csv`` when absent); anything else answers 400."""
     name = request.args.get("format", "csv")
     if name not in FORMATS:
-        raise InvalidQuery("api.export.format", errors={"format": [Message("api.export.csv_or_jsonl")]})
+        raise InvalidQuery("api.export.format", errors={"format": [Message("api.export.formats")]})
     return name
 
 
-EXPORT_QUERY = (WHERE, query("format", "The file format.", {"type": "string", "enum": ["csv", "jsonl"]}), SORT, FIELDS)
+EXPORT_QUERY = (WHERE, query("format", "The file format.", {"type": "string", "enum": list(FORMATS)}), SORT, FIELDS)
 TEXT = {"type": "string"}
 
 
 @operation("export{Object}Records", "Export {object} records as a file", tag="{object}", parameters=EXPORT_QUERY,
-           content={"text/csv": TEXT, "application/x-ndjson": TEXT}, description=EQUALITY_NOTE)
+           content={"text/csv": TEXT, "application/x-ndjson": TEXT,
+                    FORMATS["xlsx"].media_type: {"type": "string", "format": "binary"}}, description=EQUALITY_NOTE)
 def export(object_name):
     """Stream the matching records as a file download."""
     name = export_format()
@@ -49,18 +50,18 @@ def export(object_name):
 
 
 def _body(started, name):
-    """Yield the header, then each batch; record the export with the rows sent, even when cut short."""
-    chosen, rows, complete = FORMATS[name], 0, False
-    try:
-        header = chosen.header(started.columns)
-        if header:
-            yield header
+    """Yield the file; record the export with the rows sent, even when cut short."""
+    sent = {"rows": 0, "complete": False}
+
+    def counted():
         for batch in started.batches():
-            rows += len(batch)
-            yield chosen.rows(started.columns, batch)
-        complete = True
+            sent["rows"] += len(batch)
+            yield batch
+    try:
+        yield from FORMATS[name].write(started.columns, started.types, counted())
+        sent["complete"] = True
     finally:
-        started.record(name, rows, complete=complete)
+        started.record(name, sent["rows"], complete=sent["complete"])
 
 
 def register(bp):

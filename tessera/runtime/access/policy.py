@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete
 
+from .. import prepared
 from ..errors import PermissionDenied, RecordNotFound, ScopeExceeded
 from ..fields.values import is_record_id
 from ..schema.formulas import LookupGuard, check_for_reader, formula_filter
@@ -158,7 +159,7 @@ class AccessPolicy:
         if not is_record_id(record_id):  # beyond 64 bits no row can exist; never send it to the database
             raise RecordNotFound("record.not_found", object=obj.name, id=record_id)
         query = self._by_id.get(obj.select_by_id, self._rows.condition(ctx, obj, conn), for_update)
-        row = conn.execute(query, {"record_id": record_id}).mappings().first()
+        row = prepared.first(conn, query, {"record_id": record_id})
         if row is None:
             raise RecordNotFound("record.not_found", object=obj.name, id=record_id)
         return row

@@ -57,7 +57,7 @@ class RowConditions:
 
     def _through_master(self, ctx, obj, conn, action):
         """Detail records are visible (editable, ...) wherever their master record is."""
-        masters = [f for f in obj.fields.values() if f["type"] == "master_detail"]
+        masters = obj.master_fields
         if not masters:
             return None
         compiled = self._model_of(conn)

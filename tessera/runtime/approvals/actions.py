@@ -14,6 +14,7 @@ from ..context import Context
 from ..fields.serialize import to_json
 from ..schema.system_tables import role, user_role
 from .flows import evaluate
+from .notices import action_notice
 from .state import emit, flush_events
 
 AUDIT_EVENT = "approval.action"
@@ -55,8 +56,9 @@ def recipients(conn, spec, submitter_id):
 
 
 def _notify(request, spec, ctx):
-    emit(request, "notification.requested", recipients=recipients(request.conn, spec, request.submitter_id),
-         message=spec.get("message"))
+    found = recipients(request.conn, spec, request.submitter_id)
+    emit(request, "notification.requested", recipients=found, message=spec.get("message"))
+    action_notice(request, found, spec.get("message"))
 
 
 def _event(request, event_type, ctx):

@@ -4,7 +4,8 @@
 members of the team whose manager is not in the team), ``{"manager": {"of": "submitter" |
 "owner", "levels": n}}`` (n steps up the manager chain), ``{"manager_up_to_role": name}``
 (the nearest manager above the submitter who holds the role), ``{"field": name}`` (a user
-field of the record) and ``{"formula": expr}`` (a user id computed from the record).
+field of the record), ``{"formula": expr}`` (a user id computed from the record) and
+``{"resolver": {"name": n, "params": {...}}}`` (a plugin's resolver, see docs/plugins.md).
 Only active users approve; a role or team the directory does not know is a problem of the
 flow, answered as ``approval_flow_invalid``.
 """
@@ -79,7 +80,17 @@ def _as_user_id(value):
     return value if is_record_id(value) else None
 
 
+def _plugged(conn, spec, request):
+    resolver = request.runtime.approver_resolvers.get(spec["name"])
+    if resolver is None:
+        raise ApprovalFlowInvalid("approval.unknown_resolver", name=spec["name"])
+    found = resolver(conn, request, dict(spec.get("params") or {}))
+    return [_as_user_id(value) for value in found or ()]
+
+
 def _one(conn, spec, request):
+    if "resolver" in spec:
+        return _plugged(conn, spec["resolver"], request)
     if "user" in spec:
         return [spec["user"]]
     if "role" in spec:

@@ -24,6 +24,7 @@ from ..schema.system_tables import user
 from . import transitions
 from .approvers import MAX_CHAIN
 from .item_timers import DUE, FIRING, REMIND, schedule_reminder
+from .notices import reminded
 from .state import emit, flush_events, instance_row, load_request, note
 from .tables import work_item
 from .timing import due_at
@@ -117,6 +118,7 @@ def fire_reminder(runtime, conn, timer):
             "step": step["name"], "recipients": [item["approver_id"]], "work_item": item["id"],
             "message": reminder_message(instance, step["name"])}
     append_event(conn, "notification.requested", instance["object"], instance["record_id"], body, None, now)
+    reminded(runtime, conn, instance, runtime.object_for(conn, instance["object"])[1], item["approver_id"], step["name"])
     if step.get("remind_every"):
         following = due_at(step["remind_every"], timer.due_at)
         if following <= now:  # the reminders fell behind (no worker ran): one now, the next a full interval on

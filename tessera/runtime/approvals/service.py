@@ -8,7 +8,7 @@ from tessera.i18n import Message
 from ..clock import naive_utc
 from ..errors import ApprovalNotFound, RecordInvalid, RecordNotFound
 from ..fields.values import is_record_id
-from . import delegation, escalation, idempotency, transitions
+from . import delegation, escalation, idempotency, notices, transitions
 from .flows import PinnedFlows
 from .inbox import inbox_page, pending_count
 from .locking import record_lock_guard
@@ -44,6 +44,7 @@ class ApprovalService:
         self.flows = PinnedFlows()
         runtime.records.write_guards.append(record_lock_guard(runtime))
         escalation.register(runtime)
+        runtime.notifications.register_kinds(*notices.KINDS)
 
     def _now(self):
         """The runtime clock's time as naive UTC, the form stored datetimes take."""

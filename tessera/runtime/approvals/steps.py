@@ -11,6 +11,7 @@ from .approvers import resolve
 from .delegation import delegate_on
 from .flows import matches
 from .item_timers import has_timers, schedule_item
+from .notices import approvers_asked, decided
 from .state import all_items, close_open_items, emit, items_added, note, round_items
 from .tables import work_item
 from .timing import due_at, outcome
@@ -52,6 +53,8 @@ def open_step(request, index):
             note(request, "delegated", actor_id=origin)
     request.conn.execute(insert(work_item), rows)
     items_added(request)
+    if step_outcome(request) is None:  # a step merged approvals decided at once asks nobody
+        approvers_asked(request, [row["approver_id"] for row in rows if row["status"] == "pending"])
     if has_timers(step):
         for item in round_items(request):
             if item["status"] == "pending":
@@ -135,3 +138,4 @@ def finish(request, status):
     request.instance.update(status=status, step=None, open=None, decided_at=request.now)
     run_actions(request, request.flow.doc.get("actions", {}).get(FINAL_ACTIONS[status]), FINAL_ACTIONS[status])
     emit(request, f"approval.{status}")
+    decided(request, status)

@@ -20,6 +20,7 @@ from ..schema.system_tables import user
 from .actions import run_actions
 from .flows import choose_flow
 from .item_timers import cancel_item, schedule_item
+from .notices import approvers_asked
 from .state import (Request, emit, flush_events, item_decided, items_added, load_request, note, round_items,
                     store_state)
 from .steps import advance, enter, finish
@@ -214,6 +215,7 @@ def _hand_over(request, item, new_user):
         delegated_from=None, due_at=due, created_at=request.now, decided_at=None)).inserted_primary_key[0]
     items_added(request)
     schedule_item(request, new_id, step, due)
+    approvers_asked(request, [new_user])
 
 
 def _item_to_reassign(conn, request, actor):

@@ -25,10 +25,10 @@ EVENT_PATTERN = re.compile(r"^[a-z_]+(\.[a-z_]+)*\.?$")
 FILTERS = ("event", "actor", "object", "record_id", "outcome", "subject", "since", "until", "limit", "cursor")
 
 
-def record(conn, event, ctx=None, *, outcome="success", actor_id=None, actor=None, ip=None,
-           object_name=None, record_id=None, subject=None, details=None):
-    """Append one event; actor, token and address come from ``ctx`` unless given."""
-    row = {
+def entry(event, ctx=None, *, outcome="success", actor_id=None, actor=None, ip=None,
+          object_name=None, record_id=None, subject=None, details=None):
+    """One audit row; actor, token and address come from ``ctx`` unless given."""
+    return {
         "at": utcnow(), "event": event, "outcome": outcome,
         "actor_id": actor_id if actor_id is not None else getattr(ctx, "user_id", None),
         "actor": actor if actor is not None else getattr(ctx, "username", None),
@@ -38,7 +38,17 @@ def record(conn, event, ctx=None, *, outcome="success", actor_id=None, actor=Non
         "subject": None if subject is None else str(subject)[:255],
         "details": details,
     }
-    conn.execute(insert(audit_log).values(**row))
+
+
+def record(conn, event, ctx=None, **fields):
+    """Append one event (``fields`` as ``entry`` takes them)."""
+    conn.execute(insert(audit_log).values(**entry(event, ctx, **fields)))
+
+
+def record_many(conn, rows):
+    """Append the ``entry`` rows ``rows`` in one statement."""
+    if rows:
+        conn.execute(insert(audit_log), rows)
 
 
 def entry_json(row):

@@ -21,7 +21,7 @@ from .subscribers import Event
 from .tables import delivery, delivery_attempt
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
-#: PostgreSQL advisory lock key held while events are handed out ("TSEV" in ASCII).
+#: PostgreSQL advisory lock key held while events are handed out ("TSEV" in ASCII), with the schema's hash.
 HAND_OUT_LOCK_KEY = 0x54534556
 #: How much of a failure's description a delivery keeps.
 ERROR_CHARS = 2000
@@ -30,7 +30,9 @@ ERROR_CHARS = 2000
 def _may_hand_out(conn):
     if conn.dialect.name != "postgresql":
         return True
-    return bool(conn.execute(select(func.pg_try_advisory_xact_lock(HAND_OUT_LOCK_KEY))).scalar())
+    # keyed by the schema too: Tessera databases in several schemas of one server never wait on each other
+    key = func.pg_try_advisory_xact_lock(HAND_OUT_LOCK_KEY, func.hashtext(func.current_schema()))
+    return bool(conn.execute(select(key)).scalar())
 
 
 def hand_out(runtime, conn, subscribers, now, batch):
@@ -137,7 +139,7 @@ def _record(conn, row, token, now, policy, outcome):
     attempt = row["attempts"] + 1
     if outcome.ok:
         values = {"status": DELIVERED, "delivered_at": now, "last_error": None}
-    elif attempt >= policy.max_attempts:
+    elif attempt >= policy.max_attempts or outcome.final:
         values = {"status": DEAD, "last_error": (outcome.error or "")[:ERROR_CHARS]}
     else:
         values = {"status": PENDING, "due_at": now + policy.retry_delay(attempt),

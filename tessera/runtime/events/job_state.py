@@ -26,9 +26,13 @@ def this_worker():
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def create(conn, kind, *, params=None, actor=None, base_revision=None):
-    """Insert a queued job of ``kind``; return its id, or None when one of that kind is active."""
-    values = {"kind": kind, "status": "queued", "active": kind, "params": params, "actor": actor,
+def create(conn, kind, *, params=None, actor=None, base_revision=None, exclusive=True):
+    """Insert a queued job of ``kind``; return its id, or None when one of that kind is active.
+
+    Jobs created with ``exclusive`` false run side by side with others of their kind.
+    """
+    values = {"kind": kind, "status": "queued", "active": kind if exclusive else None, "params": params,
+              "actor": actor,
               "base_revision": base_revision, "progress_done": 0, "progress_total": 0, "created_at": utcnow()}
     try:
         with conn.begin_nested():
@@ -55,10 +59,12 @@ def claim(conn, job_id):
     return moved.rowcount == 1
 
 
-def beat(conn, job_id, done, total):
-    """Record a sign of life and the progress of running job ``job_id``."""
-    conn.execute(update(job).where(job.c.id == job_id, job.c.status == "running")
-                 .values(heartbeat_at=utcnow(), progress_done=done, progress_total=total))
+def beat(conn, job_id, done, total, *, result=None):
+    """Record a sign of life and the progress (and, given, the result so far) of running job ``job_id``."""
+    values = {"heartbeat_at": utcnow(), "progress_done": done, "progress_total": total}
+    if result is not None:
+        values["result"] = result
+    conn.execute(update(job).where(job.c.id == job_id, job.c.status == "running").values(**values))
 
 
 def finish(conn, job_id, *, result=None, error=None, done=None):

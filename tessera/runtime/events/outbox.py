@@ -8,6 +8,17 @@ from tessera.metadata.store import utcnow
 
 from ..schema.system_tables import outbox
 
+#: ``conn.info`` key of what is causing the writes on a connection now (an automation run:
+#: ``{"automation", "depth", "event"}``); events appended meanwhile carry it as ``cause``.
+CAUSE_KEY = "tessera.event_cause"
+
+
+def _caused(conn, payload):
+    cause = conn.info.get(CAUSE_KEY)
+    if cause is None or not isinstance(payload, dict):
+        return payload
+    return {**payload, "cause": cause}
+
 
 def event_row(event_type, object_name, record_id, payload, actor_id, now=None):
     """Return the outbox row for one event, with a fresh idempotency key."""
@@ -25,13 +36,15 @@ def event_row(event_type, object_name, record_id, payload, actor_id, now=None):
 
 def append_event(conn, event_type, object_name, record_id, payload, actor_id, now=None):
     """Append one event to the outbox on ``conn``; return its id."""
-    row = event_row(event_type, object_name, record_id, payload, actor_id, now)
+    row = event_row(event_type, object_name, record_id, _caused(conn, payload), actor_id, now)
     return conn.execute(insert(outbox).returning(outbox.c.id), [row]).scalar_one()
 
 
 def append_events(conn, rows):
     """Append many prepared event rows at once."""
     if rows:
+        if conn.info.get(CAUSE_KEY) is not None:
+            rows = [{**row, "payload": _caused(conn, row["payload"])} for row in rows]
         conn.execute(insert(outbox), rows)
 
 

@@ -1,6 +1,6 @@
 """What the dispatcher hands events to: subscribers, each naming the targets of an event.
 
-A subscriber has a ``kind`` (``webhook``, ``listener``; automations and notifications
+A subscriber has a ``kind`` (``webhook``, ``listener``, ``automation``; notifications
 later) and two methods:
 
 - ``targets(runtime, conn, events)``: for a batch of events, ``{event id: [target name]}``
@@ -39,12 +39,16 @@ class Event:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one delivery attempt gave: delivered or not, the answer's status code, how long it took."""
+    """What one delivery attempt gave: delivered or not, the answer's status code, how long it
+    took, and the start of the answer's body (for channels that read it); ``final`` marks a
+    failure no retry can mend (the delivery is dead at once)."""
 
     ok: bool
     status_code: int | None = None
     duration_ms: int = 0
     error: str | None = None
+    final: bool = False
+    answer: str | None = None
 
 
 class ListenerSubscriber:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from .subscribers import Outcome
 
 USER_AGENT = "Tessera-Webhooks/1"
-#: Most characters of a receiver's answer kept in a failed delivery's error.
+#: Most characters of a receiver's answer read (and kept in a failed delivery's error).
 ANSWER_CHARS = 200
 
 
@@ -109,4 +109,4 @@ def post(url, body, headers, *, timeout, allow_hosts):
     except (OSError, http.client.HTTPException) as error:
         return Outcome(False, duration_ms=elapsed(), error=f"{type(error).__name__}: {error}")
     ok = 200 <= answer.status < 300
-    return Outcome(ok, answer.status, elapsed(), None if ok else f"HTTP {answer.status}: {text}")
+    return Outcome(ok, answer.status, elapsed(), None if ok else f"HTTP {answer.status}: {text}", text)

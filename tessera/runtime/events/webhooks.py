@@ -25,6 +25,9 @@ from .subscribers import Outcome
 from .tables import delivery_attempt
 
 KIND = "webhook"
+#: An event of this type (appended by an automation's ``webhook`` action) goes to the one
+#: webhook its ``data.webhook`` names, whatever that webhook's ``events`` and ``filter`` say.
+ADDRESSED_EVENT = "automation.webhook"
 #: Seconds a dispatcher keeps using a webhook's URL and secret before reading them again.
 CACHE_SECONDS = 5.0
 
@@ -116,15 +119,24 @@ class WebhookService:
     def targets(self, runtime, conn, events):
         """``{event id: [webhook name]}``: the active webhooks wanting each event's type and
         object whose filter the record meets."""
-        named = {}
-        for name, doc in self._published(conn):
+        named, published = {}, self._published(conn)
+        for name, doc in published:
             wanted = [e for e in events if e.type in doc["events"] and e.object == doc["object"]]
             if doc.get("filter") and wanted:
                 passing = self._passing(conn, doc, {e.record_id for e in wanted if e.type != "record.deleted"})
                 wanted = [e for e in wanted if e.type == "record.deleted" or e.record_id in passing]
             for event in wanted:
                 named.setdefault(event.id, []).append(name)
+        self._addressed(events, {name for name, _ in published}, named)
         return named
+
+    @staticmethod
+    def _addressed(events, active, named):
+        """Add the events an automation's ``webhook`` action addressed to one active webhook by name."""
+        for event in events:
+            name = event.data.get("webhook") if event.type == ADDRESSED_EVENT and isinstance(event.data, dict) else None
+            if name in active and name not in named.get(event.id, ()):
+                named.setdefault(event.id, []).append(name)
 
     def _passing(self, conn, doc, record_ids):
         return self.record_filter(self.runtime, conn, Context.system(None), doc["object"], doc["filter"], record_ids)

@@ -61,13 +61,32 @@ def record_json(model, row, names):
     out = {"id": row["id"], "version": row["version"], "owner": row["owner_id"]}
     for key in ("created_at", "created_by", "updated_at", "updated_by"):
         out[key] = to_json(row[key])
-    fields, kinds = model.fields, model.value_types
+    fields, plan = model.fields, json_plan(model)
     for name in names:
         if name in row:
-            field_doc = fields[name]
-            value = formula_value(field_doc, row[name]) if field_doc["type"] == "formula" else row[name]
-            out[name] = _json_of(value, kinds[name])
+            value = row[name]
+            is_formula, render = plan[name]
+            if is_formula:
+                value = formula_value(fields[name], value)
+            if value is None:
+                out[name] = None
+            elif render is None:  # a type rendering values as plain JSON does (see _json_of)
+                out[name] = value if type(value) in _PLAIN else plain_json(value)
+            else:
+                out[name] = render(value)
     return out
+
+
+def json_plan(model):
+    """{field name: (is a formula, its type's to_json or None where that is plain_json)} of an
+    object model, worked out once per model (record_json runs on every record read)."""
+    plan = model.__dict__.get("_json_plan")
+    if plan is None:
+        plan = model.__dict__["_json_plan"] = {
+            name: (field_doc["type"] == "formula",
+                   None if type(model.value_types[name]).to_json is FieldType.to_json else model.value_types[name].to_json)
+            for name, field_doc in model.fields.items() if name in model.value_types}
+    return plan
 
 
 def parse_value(field_type, text, *, label):

@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from operator import itemgetter
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -15,6 +16,7 @@ from ..audit import log as audit
 
 from . import version as directory_version
 from ..errors import AuthenticationFailed, DirectoryEntryNotFound, RecordInvalid
+from .. import prepared
 from .principal import CONTEXT_USER_COLUMNS
 from ..fields.serialize import to_json
 from ..schema.system_tables import token, user
@@ -84,6 +86,10 @@ _WITH_USER = (
     .where(token.c.token_hash == bindparam("token_hash"))
 )
 
+_TOKEN_KEYS = tuple(c.name for c in token.c)
+_TOKEN_VALUES = itemgetter(*_TOKEN_KEYS)
+_USER_VALUES = itemgetter(*[USER_PREFIX + name for name in CONTEXT_USER_COLUMNS])
+
 
 def _check_secret(secret):
     if not isinstance(secret, str) or not TOKEN_SHAPE.match(secret):
@@ -115,11 +121,11 @@ def authenticate_token_with_user(conn, secret):
     only the columns a Context needs; whether the user may still act is the caller's check.
     """
     _check_secret(secret)
-    row = _check_live(conn.execute(_WITH_USER, {"token_hash": hash_token(secret)}).mappings().first())
-    token_row = {c.name: row[c.name] for c in token.c}
+    row = _check_live(prepared.first(conn, _WITH_USER, {"token_hash": hash_token(secret)}))
+    token_row = dict(zip(_TOKEN_KEYS, _TOKEN_VALUES(row)))
     user_row = None
     if row[USER_PREFIX + "id"] is not None:
-        user_row = {name: row[USER_PREFIX + name] for name in CONTEXT_USER_COLUMNS}
+        user_row = dict(zip(CONTEXT_USER_COLUMNS, _USER_VALUES(row)))
     return token_row, user_row, row["directory_version"], row["revision"]
 
 

@@ -15,6 +15,7 @@ from ..audit import log as audit
 from ..schema.system_tables import role, team, user_permission_set, user_role
 from ..errors import DirectoryEntryNotFound, RecordInvalid
 from .passwords import hash_password
+from . import version as directory_version
 from ..fields.serialize import to_json
 from ..fields.values import EMAIL as EMAIL_TEXT
 from ..schema.system_tables import user
@@ -55,7 +56,9 @@ def create_user(conn, username, *, display_name=None, email=None, is_admin=False
     row = {"username": username, "display_name": display_name or username, "email": email,
            "is_admin": bool(is_admin), "active": bool(active), "locale": locale, "created_at": utcnow(),
            "password_hash": None if password is None else hash_password(password)}
-    return conn.execute(insert(user).returning(user.c.id), [row]).scalar_one()
+    new_id = conn.execute(insert(user).returning(user.c.id), [row]).scalar_one()
+    directory_version.bump(conn, directory_version.PEOPLE_COUNTER)
+    return new_id
 
 
 def find_user(conn, username):
@@ -103,6 +106,7 @@ def list_users(conn, *, after_id=0, limit=50, active=None):
 def write_user(conn, user_id, values):
     """Store ``values`` on the user row, stamping the change time."""
     conn.execute(update(user).where(user.c.id == user_id).values(**values, updated_at=utcnow()))
+    directory_version.bump(conn, directory_version.PEOPLE_COUNTER)
 
 
 def set_password(conn, ctx, user_id, password):

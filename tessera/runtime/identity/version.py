@@ -17,12 +17,16 @@ from ..schema.system_tables import counter
 
 #: The counter row's name; the colon keeps it apart from auto-number counters (``object.field``).
 DIRECTORY_COUNTER = "tessera:directory"
+#: Bumped by every write of a user row (profile, team, manager, active): caches of results
+#: that depend on who is in which team (performance boards) key on it.
+PEOPLE_COUNTER = "tessera:people"
 _UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def version_column():
-    """A scalar subquery giving the current directory version (0 before the first bump)."""
-    current = select(counter.c.value).where(counter.c.name == DIRECTORY_COUNTER).scalar_subquery()
+def version_column(name=DIRECTORY_COUNTER):
+    """A scalar subquery giving the current value of counter ``name``, the directory version
+    by default (0 before the first bump)."""
+    current = select(counter.c.value).where(counter.c.name == name).scalar_subquery()
     return func.coalesce(current, 0)
 
 
@@ -31,15 +35,16 @@ def current(conn):
     return conn.execute(select(version_column())).scalar_one()
 
 
-def bump(conn):
-    """Move the directory version on by one, inside the caller's (write) transaction."""
+def bump(conn, name=DIRECTORY_COUNTER):
+    """Move counter ``name`` (the directory version by default) on by one, inside the
+    caller's (write) transaction."""
     upsert = _UPSERTS.get(conn.dialect.name)
     if upsert is not None:
-        statement = upsert(counter).values(name=DIRECTORY_COUNTER, value=1)
+        statement = upsert(counter).values(name=name, value=1)
         conn.execute(statement.on_conflict_do_update(index_elements=[counter.c.name],
                                                      set_={"value": counter.c.value + 1}))
         return
-    done = conn.execute(update(counter).where(counter.c.name == DIRECTORY_COUNTER)
+    done = conn.execute(update(counter).where(counter.c.name == name)
                         .values(value=counter.c.value + 1)).rowcount
     if not done:
-        conn.execute(counter.insert().values(name=DIRECTORY_COUNTER, value=1))
+        conn.execute(counter.insert().values(name=name, value=1))

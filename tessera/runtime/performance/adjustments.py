@@ -25,6 +25,7 @@ from .inputs import (
 )
 from .kpis import kpi_definition
 from .targets import kpi_scale
+from . import data_version
 
 FIELDS = ("kpi", "user", "date", "value", "reason", "record")
 #: The measures an adjustment may count in: those whose values add across records.
@@ -88,6 +89,7 @@ def write_adjustment(conn, ctx, kpi, user_id, day, value, reason, record):
            "record_object": record[0] if record else None, "record_id": record[1] if record else None,
            "created_by": ctx.user_id, "created_at": utcnow()}
     new_id = conn.execute(insert(table).returning(table.c.id), [row]).scalar_one()
+    data_version.bump(conn)
     return conn.execute(select(table).where(table.c.id == new_id)).first()
 
 
@@ -111,6 +113,7 @@ def delete_adjustment(conn, adjustment_id):
     if row is None:
         raise PerformanceEntryNotFound("performance.adjustment.not_found", id=adjustment_id)
     conn.execute(delete(table).where(table.c.id == row.id))
+    data_version.bump(conn)
     return row
 
 

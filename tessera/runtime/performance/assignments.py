@@ -15,6 +15,7 @@ from tessera.metadata.store import utcnow
 from ..errors import AssignmentOverlap, PerformanceEntryNotFound
 from ..schema.system_tables import scheme_assignment as table
 from .inputs import Problems, is_id, parse_date, parse_user, unknown_fields
+from . import data_version
 
 FIELDS = ("scheme", "user", "from", "to")
 SCHEME_KIND = "kpi_scheme"
@@ -63,6 +64,7 @@ def write_assignment(conn, ctx, scheme, user_id, start, end):
     row = {"scheme": scheme, "user_id": user_id, "valid_from": start, "valid_to": end,
            "created_by": ctx.user_id, "created_at": utcnow()}
     new_id = conn.execute(insert(table).returning(table.c.id), [row]).scalar_one()
+    data_version.bump(conn)
     return conn.execute(select(table).where(table.c.id == new_id)).first()
 
 
@@ -108,4 +110,5 @@ def delete_assignment(conn, assignment_id):
     if row is None:
         raise PerformanceEntryNotFound("performance.assignment.not_found", id=assignment_id)
     conn.execute(delete(table).where(table.c.id == row.id))
+    data_version.bump(conn)
     return row

@@ -16,6 +16,7 @@ from ..schema.system_tables import user
 from . import periods as P
 from .schemes import applies_to_users, history, schemes_for_period, version_for
 from .adjustments import adjustment_lines
+from .board_cache import BoardCache, board_key, settled
 from .explain_arithmetic import arithmetic, sentence, target_source
 from .explain_lines import record_lines
 from .kpis import kpi_definition
@@ -75,8 +76,23 @@ class ScorecardService:
     def __init__(self, runtime, performance):
         self.runtime = runtime
         self.performance = performance
+        self.boards = BoardCache()
 
     def _board(self, conn, model, scheme, period):
+        """(cards, ranking) of everyone ``scheme`` measures in ``period``: from the board cache
+        when nothing it depends on has moved since it was computed (see board_cache)."""
+        memo = self.runtime.connections.memo()
+        key, objects = (None, ()) if memo and memo.get("writing") else \
+            board_key(conn, self.runtime, model, scheme, period)
+        board = self.boards.get(key) if key is not None else None
+        if board is None:
+            keep = key is not None and settled(conn, model, objects)
+            board = self._compute_board(conn, model, scheme, period)
+            if keep:
+                self.boards.put(key, board)
+        return board
+
+    def _compute_board(self, conn, model, scheme, period):
         people = measured_people(conn, scheme, period)
         cards = score_people(conn, model, scheme, period, people, env=self.runtime.eval_env(),
                              timezone=self.runtime.timezone)

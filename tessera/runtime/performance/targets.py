@@ -20,6 +20,7 @@ from ..schema.system_tables import kpi_target, user
 from . import periods as P
 from .inputs import is_id
 from .kpis import DEFAULT_SCALE
+from . import data_version
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,11 @@ def write_target(conn, ctx, kpi, subject, period, value):
               "updated_by": ctx.user_id, "updated_at": utcnow()}
     if found is not None:
         conn.execute(update(kpi_target).where(kpi_target.c.id == found).values(**values))
+        data_version.bump(conn)
         return found, False
     row = {"kpi": kpi, "subject_type": subject[0], "subject_id": subject[1], "period_type": period.type,
            "period_start": period.start, **values}
+    data_version.bump(conn)
     return conn.execute(insert(kpi_target).returning(kpi_target.c.id), [row]).scalar_one(), True
 
 
@@ -110,6 +113,7 @@ def delete_target(conn, target_id):
     """Delete target ``target_id`` and return its row; raises PerformanceEntryNotFound."""
     row = read_target(conn, target_id)
     conn.execute(delete(kpi_target).where(kpi_target.c.id == row.id))
+    data_version.bump(conn)
     return row
 
 

@@ -6,12 +6,9 @@ written in short transactions of its own. One publish job may be queued or runni
 time; a synchronous publish is refused while one is.
 """
 
-import json
 import logging
-import threading
-from decimal import Decimal
 
-from tessera.i18n import LOCALES, Message, render
+from tessera.i18n import Message
 from tessera.metadata import store
 from tessera.metadata.errors import ConcurrentPublish, MetadataError
 
@@ -19,6 +16,8 @@ from ..access.admin import require_admin
 from ..context import Context
 from ..errors import JobInProgress, JobNotFound, RuntimeFailure
 from ..events import job_state
+from ..events.heartbeat import start_heartbeat, writes_heartbeats
+from ..events.job_problems import failure_json, plain_json
 from . import service as publishing
 
 log = logging.getLogger(__name__)
@@ -26,32 +25,6 @@ log = logging.getLogger(__name__)
 KIND = "publish"
 #: Seconds between heartbeats (and progress writes) of a running job.
 HEARTBEAT_SECONDS = 1.0
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def plain_json(value):
-    """``value`` as the API writes it (decimals as strings, messages in English), for a JSON column."""
-    return json.loads(json.dumps(value, default=_plain))
-
-
-def _texts(message):
-    return {locale: render(message, locale) for locale in LOCALES}
-
-
-def failure_json(status, code, message, errors=None):
-    """A job's problem as stored: status, code, and each text in every locale."""
-    found = {"status": status, "code": code, "detail": _texts(message)}
-    if errors:
-        found["errors"] = {path: [_texts(m) for m in (ms if isinstance(ms, list) else [ms])]
-                           for path, ms in errors.items()}
-    return found
 
 
 #: Errors that carry their own status, code and messages.
@@ -149,33 +122,17 @@ class PublishJobs:
             if store.current_revision(conn) != row["base_revision"]:
                 raise ConcurrentPublish("metadata.publish.concurrent")
             self.runtime.webhooks.check_pending(conn)
+            self.runtime.automation.check_pending(conn)
             return publishing.publish(conn, self.runtime.model(conn), ctx,
                                       confirm_data_loss=row["params"]["confirm_data_loss"],
                                       progress=lambda done, total: self._live.__setitem__(job_id, (done, total)))
 
     def _heartbeat(self, job_id):
-        """Start writing heartbeats and progress every HEARTBEAT_SECONDS; set the returned event to stop.
-
-        SQLite has one writer, the job's own transaction, so there the job writes none and
-        its liveness is its process (see ``job_state.is_stale``).
-        """
-        stop = threading.Event()
-        if not self._heartbeats():
-            return stop
-
-        def beat():
-            while not stop.wait(HEARTBEAT_SECONDS):
-                try:
-                    with self.runtime.write() as conn:
-                        job_state.beat(conn, job_id, *self._live.get(job_id, (0, 0)))
-                except Exception:  # noqa: BLE001 - a missed beat is retried; the job goes on
-                    log.warning("could not write the heartbeat of job %s", job_id, exc_info=True)
-
-        threading.Thread(target=beat, name=f"tessera-job-{job_id}-heartbeat", daemon=True).start()
-        return stop
+        """Start writing heartbeats and progress; set the returned event to stop."""
+        return start_heartbeat(self.runtime, job_id, lambda: self._live.get(job_id, (0, 0)), every=HEARTBEAT_SECONDS)
 
     def _heartbeats(self):
-        return self.runtime.engine.dialect.name != "sqlite"
+        return writes_heartbeats(self.runtime)
 
     def _stale(self, row, stale_after):
         return job_state.is_stale(row, stale_after, heartbeats=self._heartbeats())

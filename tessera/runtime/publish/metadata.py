@@ -20,6 +20,11 @@ class MetadataService:
     def __init__(self, runtime):
         self.runtime = runtime
 
+    def _take_secrets(self, conn, kind, name, body):
+        """``body`` without the write-only secrets of webhooks and inbound endpoints (stored apart)."""
+        body = self.runtime.webhooks.take_secret(conn, kind, name, body)
+        return self.runtime.inbound.take_secret(conn, kind, name, body)
+
     def list(self, ctx, kind, *, published=False):
         """The bodies of every document of ``kind``: drafts, or the published set."""
         require_admin(ctx)
@@ -39,7 +44,7 @@ class MetadataService:
         require_admin(ctx)
         name = drafts.new_document_name(kind, body)
         with self.runtime.write() as conn:
-            body = self.runtime.webhooks.take_secret(conn, kind, name, body)
+            body = self._take_secrets(conn, kind, name, body)
             version = drafts.create_draft(conn, ctx, kind, name, body)
         return {"kind": kind, "name": name, "version": version, "body": body}
 
@@ -47,7 +52,7 @@ class MetadataService:
         """Save a new draft of (kind, name); return the stored document with its version."""
         require_admin(ctx)
         with self.runtime.write() as conn:
-            body = self.runtime.webhooks.take_secret(conn, kind, name, body)
+            body = self._take_secrets(conn, kind, name, body)
             version = drafts.save_draft(conn, ctx, kind, name, body)
             found = store.get_document(conn, kind, name)
         return {"kind": kind, "name": name, **found, "version": version}
@@ -70,7 +75,7 @@ class MetadataService:
         with self.runtime.write() as conn:
             for position, doc in enumerate(documents):
                 try:
-                    doc = self.runtime.webhooks.take_secret(conn, doc.get("kind"), doc.get("name"), doc)
+                    doc = self._take_secrets(conn, doc.get("kind"), doc.get("name"), doc)
                     version = drafts.save_draft(conn, ctx, doc.get("kind"), doc.get("name"), doc)
                 except MetadataError as error:
                     error.position = position
@@ -89,6 +94,7 @@ class MetadataService:
         require_admin(ctx)
         with self.runtime.write() as conn:
             self.runtime.webhooks.check_pending(conn)
+            self.runtime.automation.check_pending(conn)
             result = publishing.publish(conn, self.runtime.model(conn), ctx, confirm_data_loss=confirm_data_loss)
         self.runtime.forget_revision()
         return result

@@ -30,6 +30,7 @@ class Export:
     query: dict
     batch_size: int
     first: dict = field(repr=False)
+    types: dict = field(default_factory=dict)  # column -> field type ("id" for the id)
 
     def batches(self):
         """Yield each batch of records (JSON-ready dicts), in the sort order, until none are left."""
@@ -70,4 +71,10 @@ def start_export(runtime, ctx, object_name, *, filters=None, formula=None, sort=
         _, obj = runtime.object_for(conn, object_name)
         readable = runtime.access.object_access(ctx, obj, "read").readable
     names = [n for n in (fields or readable) if n in obj.fields]
-    return Export(runtime, ctx, object_name, ["id", *dict.fromkeys(names)], query, batch_size, first)
+    types = {"id": "id", **{n: _output_type(obj.fields[n]) for n in names}}
+    return Export(runtime, ctx, object_name, ["id", *dict.fromkeys(names)], query, batch_size, first, types)
+
+
+def _output_type(field):
+    """The type a field's values have in a file: a formula's is the type it returns."""
+    return field.get("returns", field["type"]) if field["type"] == "formula" else field["type"]

@@ -25,12 +25,20 @@ def _check_new_owner(conn, model, obj, owner_id):
                             errors={"owner": [Message("record.owner.may_not_read", object=obj.name)]})
 
 
-def _write_transfer(runtime, conn, ctx, obj, row, owner_id):
+def write_owner(conn, ctx, obj, row, owner_id, event_type="record.updated"):
+    """Make ``owner_id`` the owner of the stored ``row`` (locked by the caller): a new version,
+    its history row and its ``event_type`` event carrying ``{"owner": {"old", "new"}}``; return
+    the new version. No audit entry: the caller writes the one its operation calls for."""
     now, table = utcnow(), obj.table
     conn.execute(update(table).where(table.c.id == row["id"])
                  .values(owner_id=owner_id, version=row["version"] + 1, updated_by=ctx.user_id, updated_at=now))
     change = change_summary(obj, {"owner": row["owner_id"]}, {"owner": owner_id})
-    write_change(conn, obj, row["id"], "record.transferred", change, ctx.user_id, now)
+    write_change(conn, obj, row["id"], event_type, change, ctx.user_id, now)
+    return row["version"] + 1
+
+
+def _write_transfer(runtime, conn, ctx, obj, row, owner_id):
+    write_owner(conn, ctx, obj, row, owner_id, "record.transferred")
     audit.record(conn, "record.transferred", ctx, object_name=obj.name, record_id=row["id"],
                  subject=f"user {owner_id}", details={"from": row["owner_id"], "to": owner_id,
                                                       "by_admin": bool(ctx.is_admin)})

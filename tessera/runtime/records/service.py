@@ -18,6 +18,7 @@ from .computed import RecordView, apply_default_formulas, check_rules
 from ..errors import ConflictingValue, RecordInvalid, StaleVersion
 from .changes import change_summary, write_change
 from .history import read_history
+from .lifecycle import RecordLifecycle
 from .ids import reserve_ids
 from ..events.outbox import append_events, event_row
 from .query import check_field_names, list_page
@@ -62,15 +63,32 @@ def with_defaults(obj, payload):
     return {**missing, **payload} if missing else payload
 
 
+class Placement:
+    """The owners of records about to be created, one per row, and what to do once they have ids."""
+
+    def __init__(self, owners, after=None):
+        self.owners, self._after = list(owners), after
+
+    def placed(self, conn, ids):
+        """Called with the new records' ids, in the creating transaction, after their insert."""
+        if self._after is not None:
+            self._after(conn, ids)
+
+
 class RecordService:
     """Record operations over the compiled model of the current revision."""
 
-    def __init__(self, runtime):
+    def __init__(self, runtime, listeners=()):
         self.runtime = runtime
         self.access = runtime.access
+        #: The record lifecycle hooks (``lifecycle.py``): plugins' listeners, then automation's.
+        self.lifecycle = RecordLifecycle(listeners)
         #: ``guard(conn, ctx, obj, current_row)`` callables asked before a record is changed or
         #: deleted; each may raise to refuse (the approvals room's record lock is one).
         self.write_guards = []
+        #: ``owner_rules(conn, ctx, model, obj, rows)``: the Placement of new records whose creator
+        #: named no owner (the automation room's assignment rules), or None to keep the creator.
+        self.owner_rules = None
 
     # -- reading -------------------------------------------------------------------
 
@@ -85,6 +103,8 @@ class RecordService:
         return found
 
     def _with_formulas(self, conn, ctx, model, obj, row, names):
+        if not obj.formulas:
+            return row
         wanted = [n for n in names if n in obj.formulas]
         if not wanted:
             return row
@@ -135,26 +155,38 @@ class RecordService:
 
     # -- creating ------------------------------------------------------------------
 
-    def create(self, ctx, object_name, payload):
-        """Validate ``payload`` and store it as a new record owned by the actor; return it."""
+    def create(self, ctx, object_name, payload, *, owner_id=None):
+        """Validate ``payload`` and store it as a new record; return it. Its owner is ``owner_id``
+        when given, else whom the object's assignment rules choose, else the actor."""
         with self.runtime.write() as conn:
-            return self.create_in(conn, ctx, object_name, payload)
+            return self.create_in(conn, ctx, object_name, payload, owner_id=owner_id)
 
-    def create_in(self, conn, ctx, object_name, payload):
+    def create_in(self, conn, ctx, object_name, payload, *, owner_id=None):
         """``create`` inside the caller's write transaction on ``conn``."""
         model, obj = self.runtime.object_for(conn, object_name)
-        ids = self._insert(conn, ctx, model, obj, [payload], single=True)
+        ids = self._insert(conn, ctx, model, obj, [payload], single=True, owner_id=owner_id)
         row = self.access.record(conn, ctx, obj, ids[0])
         names = self.access.readable_fields(ctx, obj)
         return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
 
-    def create_many(self, ctx, object_name, payloads):
+    def create_many(self, ctx, object_name, payloads, *, owner_id=None):
         """Create every record in ``payloads`` in one transaction, or none; return their ids."""
         with self.runtime.write() as conn:
-            model, obj = self.runtime.object_for(conn, object_name)
-            return self._insert(conn, ctx, model, obj, payloads, single=False)
+            return self.create_many_in(conn, ctx, object_name, payloads, owner_id=owner_id)
 
-    def _insert(self, conn, ctx, model, obj, payloads, *, single):
+    def create_many_in(self, conn, ctx, object_name, payloads, *, single=False, owner_id=None):
+        """``create_many`` inside the caller's write transaction on ``conn``; with ``single``
+        (one payload) its errors are keyed by field as a single create's are."""
+        model, obj = self.runtime.object_for(conn, object_name)
+        return self._insert(conn, ctx, model, obj, payloads, single=single, owner_id=owner_id)
+
+    def _placement(self, conn, ctx, model, obj, rows, owner_id):
+        if owner_id is not None or self.owner_rules is None:
+            return Placement([owner_id or ctx.user_id] * len(rows))
+        placement = self.owner_rules(conn, ctx, model, obj, rows)
+        return placement or Placement([ctx.user_id] * len(rows))
+
+    def _insert(self, conn, ctx, model, obj, payloads, *, single, owner_id=None):
         grant = self.access.object_access(ctx, obj, "create")
         for payload in payloads:
             grant.check_writes(payload.keys() if isinstance(payload, dict) else ())
@@ -165,21 +197,29 @@ class RecordService:
             self._apply_formulas_on_create(conn, ctx, model, obj, rows, single)
         if single:
             self._check_unique(conn, ctx, obj, rows[0], None)
+        placement = self._placement(conn, ctx, model, obj, rows, owner_id)
         now = utcnow()
         fill_auto_numbers(conn, obj, rows, now)
-        system = {"owner_id": ctx.user_id, "created_by": ctx.user_id, "created_at": now,
+        if self.lifecycle.wanted("before_save"):
+            for row in rows:
+                self.lifecycle.call("before_save", self.runtime, conn, ctx, obj, row, None)
+        system = {"created_by": ctx.user_id, "created_at": now,
                   "updated_by": ctx.user_id, "updated_at": now, "version": 1}
         blank = dict.fromkeys(obj.stored_fields)
         blank.update({n: 0 for n, f in obj.fields.items()
                       if f["type"] == "rollup" and f["function"] in ("COUNT", "SUM")})
-        full = [{**blank, **system, **row} for row in rows]
+        full = [{**blank, **system, **row, "owner_id": owner} for row, owner in zip(rows, placement.owners)]
         ids = self._execute_insert(conn, obj, full)
         events = [event_row("record.created", obj.name, rid,
-                            {"values": values_json(obj, row)},
-                            ctx.user_id, now) for rid, row in zip(ids, rows)]
+                            {"values": values_json(obj, row), "owner": owner},
+                            ctx.user_id, now) for rid, row, owner in zip(ids, rows, placement.owners)]
         append_events(conn, events)
+        placement.placed(conn, ids)
         if obj.rollups_fed:
             refresh_parents(conn, model, obj, [], rows)
+        if self.lifecycle.wanted("after_save"):
+            for row in full:
+                self.lifecycle.call("after_save", self.runtime, conn, ctx, obj, row, None)
         return ids
 
     def _apply_formulas_on_create(self, conn, ctx, model, obj, rows, single):
@@ -250,9 +290,13 @@ class RecordService:
             env = self.runtime.eval_env(ctx, conn, model)
             env.prior = RecordView(obj, dict(current), env)
             check_rules(obj, RecordView(obj, candidate, env), env, readable=self.access.readable_fields(ctx, obj))
-        self._write_changes(conn, ctx, obj, current, values)
+        if self.lifecycle.wanted("before_save"):
+            values = self._before_save(conn, ctx, obj, current, values, candidate)
+        written = self._write_changes(conn, ctx, obj, current, values)
         if obj.rollups_fed:
             refresh_parents(conn, model, obj, [current], [candidate])
+        if written is not None and self.lifecycle.wanted("after_save"):
+            self.lifecycle.call("after_save", self.runtime, conn, ctx, obj, written, dict(current))
         row = self.access.record(conn, ctx, obj, record_id)
         names = self.access.readable_fields(ctx, obj)
         return record_json(obj, self._with_formulas(conn, ctx, model, obj, row, names), names)
@@ -262,10 +306,18 @@ class RecordService:
         for guard in self.write_guards:
             guard(conn, ctx, obj, current)
 
+    def _before_save(self, conn, ctx, obj, current, values, candidate):
+        """Let the before_save listeners change ``candidate``; return the values to write."""
+        self.lifecycle.call("before_save", self.runtime, conn, ctx, obj, candidate, dict(current))
+        return {k: v for k, v in candidate.items()
+                if k in values or (k in obj.stored_fields and v != current.get(k))}
+
     def _write_changes(self, conn, ctx, obj, current, values):
+        """Write the changed ``values`` of the stored row ``current``; return the row as written
+        (None when nothing changed)."""
         changes = change_summary(obj, current, values)
         if not changes:
-            return
+            return None
         table, now = obj.table, utcnow()
         result = conn.execute(
             update(table)
@@ -276,6 +328,7 @@ class RecordService:
         if result.rowcount != 1:
             raise StaleVersion("record.version.changed_meanwhile", object=obj.name, id=current["id"])
         write_change(conn, obj, current["id"], "record.updated", changes, ctx.user_id, now)
+        return {**current, **values, "version": current["version"] + 1, "updated_by": ctx.user_id, "updated_at": now}
 
     # -- deleting ------------------------------------------------------------------
 
@@ -291,6 +344,8 @@ class RecordService:
             self._delete_row(conn, ctx, model, obj, current)
 
     def _delete_row(self, conn, ctx, model, obj, current):
+        if self.lifecycle.wanted("before_delete"):
+            self.lifecycle.call("before_delete", self.runtime, conn, ctx, obj, dict(current))
         for child, field_doc, action, ids in delete_actions(conn, model, obj, current["id"]):
             for child_id in ids:
                 # Referential actions are consequences of the delete: they reach children
@@ -307,6 +362,8 @@ class RecordService:
             refresh_parents(conn, model, obj, [current], [])
         values = {k: to_json(current[k], obj.value_types[k]) for k in obj.stored_fields}
         append_events(conn, [event_row("record.deleted", obj.name, current["id"], {"values": values}, ctx.user_id)])
+        if self.lifecycle.wanted("after_delete"):
+            self.lifecycle.call("after_delete", self.runtime, conn, ctx, obj, dict(current))
 
 
 def _version(value, fallback):

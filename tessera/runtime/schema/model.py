@@ -47,6 +47,11 @@ class ObjectModel:
         """SELECT of every column of the row whose id is the ``record_id`` parameter (built once)."""
         return select(self.table).where(self.table.c.id == bindparam("record_id"))
 
+    @cached_property
+    def master_fields(self):
+        """The documents of the object's master-detail fields (worked out once, read on every row check)."""
+        return [f for f in self.fields.values() if f["type"] == "master_detail"]
+
     def label(self, locale="en"):
         """The object's label in ``locale``, falling back to English, then its name."""
         labels = self.doc.get("label") or {}

@@ -1,1 +1,1 @@
-"""Tessera plugin: the ``cn_credit_code`` field type and the ``WORKDAYS`` formula function."""
+"""Tessera plugin: the ``cn_credit_code`` field type, the ``WORKDAYS`` formula function and the ``normalise_credit_code`` automation action."""

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from tessera.platform import hookimpl
 
+from .automation import NAME, normalise_credit_code
 from .field_type import CreditCodeType
+from .sms_channel import SmsChannel
 from .workdays import WORKDAYS
 
 
@@ -24,3 +26,15 @@ def tessera_register_catalogs():
 def tessera_register_formula_functions():
     """The ``WORKDAYS(start, end)`` function."""
     return [WORKDAYS]
+
+
+@hookimpl
+def tessera_register_automation_actions():
+    """The ``normalise_credit_code`` automation action."""
+    return {NAME: normalise_credit_code}
+
+
+@hookimpl
+def tessera_register_notification_channels():
+    """The ``cn_sms`` channel: notifications as text messages through an SMS gateway."""
+    return {"cn_sms": SmsChannel()}

@@ -1,0 +1,1 @@
+"""Notifications: in-app rows written in the caller's transaction, external channels after commit."""
