@@ -1,36 +1,20 @@
 """The pages of the generated app: home, login, record lists, record pages and forms."""
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, request
 
 from tessera.formula.errors import FormulaError
-from tessera.i18n import Message, render
+from tessera.i18n import Message
 from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
-from . import reading
+from . import approvals_pages, reading
 from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
-from .values import input_value, show
+from .render import page, say, t
+from .values import input_value
+from .work_views import add_work_pages
 
 LIST_QUERY = ("filter", "sort", "cursor")
-
-
-def t(code, **params):
-    """Message ``code`` rendered in the page's locale (templates call it as ``t``)."""
-    return Message(code, **params).render(page_locale())
-
-
-def say(message):
-    """A message, a translated text or plain text, rendered in the page's locale."""
-    return render(message, page_locale())
-
-
-def page(template, status=200, **context):
-    """Render ``template`` with what every page shows: navigation, reader and locale."""
-    locale = page_locale()
-    ctx = getattr(g, "ctx", None)
-    nav = reading.navigation(locale) if ctx is not None else []
-    return render_template(template, locale=locale, nav=nav, reader=ctx, show=show, **context), status
 
 
 def object_labels(obj, locale):
@@ -74,7 +58,8 @@ def record_page(object_name, record_id):
     return page("app/record.html", obj=obj, labels=object_labels(obj, locale), record=record, fields=views,
                 by_name={v.name: v for v in views}, history=history, actors=actors, people=actors,
                 refs=reading.reference_titles(views, [record]),
-                title=_title(obj, record), may_edit=reading.may(obj, "edit"))
+                title=_title(obj, record), may_edit=reading.may(obj, "edit"),
+                approval=approvals_pages.record_state(obj, record_id))
 
 
 def new_record(object_name):
@@ -127,6 +112,7 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/new", "new", new_record)
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
+    add_work_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
     bp.register_error_handler(MetadataError, problem_page)

@@ -42,6 +42,7 @@ from .imports.service import ImportService
 from .automation.assignments import AssignmentService
 from .automation.pool_service import PoolService
 from .automation.inbound import InboundService
+from .feedback import FeedbackService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -141,6 +142,7 @@ class Runtime:
         self.pools = PoolService(self)
         self.inbound = InboundService(self)
         self.automation = AutomationService(self, actions=automation_actions, max_depth=automation_max_depth)
+        self.feedback = FeedbackService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

@@ -318,3 +318,12 @@ class ImportNotFound(RuntimeFailure):
 
     code = "import_not_found"
     status = 404
+
+
+# Feedback (raised by the feedback room)
+
+class FeedbackNotFound(RuntimeFailure):
+    """No feedback entry by that id that the actor may see (its author's and administrators')."""
+
+    code = "not_found"
+    status = 404

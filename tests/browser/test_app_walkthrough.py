@@ -33,7 +33,8 @@ def test_an_anonymous_visit_goes_to_the_login_page_then_back_to_the_page_asked_f
 def test_a_rep_sees_the_objects_they_may_read_pages_through_a_list_and_opens_a_record(page, site):
     base, _, _ = site
     log_in(page, base)
-    assert page.locator("#sidenav a").all_inner_texts() == ["Accounts", "Opportunities"]
+    assert page.locator("#nav-objects a").all_inner_texts() == ["Accounts", "Opportunities"]
+    assert page.locator("#nav-work a").all_inner_texts() == ["Approvals", "Performance", "My feedback"]
     snap(page, "home")
     page.click("#sidenav >> text=Opportunities")
     assert page.locator("#record-count").inner_text() == f"{DEAL_COUNT} records"

@@ -1,6 +1,7 @@
 // What every signed-in page does: the navigation toggle on small screens, the language
 // switch (stored in the user's profile through the API) and logging out.
 import { api } from "./api.js";
+import "./feedback.js";
 
 function wireNavToggle() {
   const toggle = document.querySelector(".nav-toggle");

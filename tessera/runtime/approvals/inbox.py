@@ -9,7 +9,7 @@ import binascii
 import json
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 
 from tessera.i18n import Message
 
@@ -89,3 +89,12 @@ def inbox_page(runtime, conn, user_id, *, sort=None, cursor=None, limit=None):
                       "submitted_at": to_json(row.submitted_at), "due_at": due_json(row.due_at)})
     last = rows[-1] if more else None
     return {"items": items, "next_cursor": encode_cursor(last.due_at, last.id) if last is not None else None}
+
+
+def pending_count(conn, user_id, at_most):
+    """How many pending work items ``user_id`` holds, counting no further than ``at_most + 1``
+    (one indexed range of the inbox index)."""
+    matching = (select(literal(1).label("one")).where(work_item.c.approver_id == user_id,
+                                                     work_item.c.status == "pending")
+                .limit(at_most + 1).subquery())
+    return conn.execute(select(func.count()).select_from(matching)).scalar_one()

@@ -10,8 +10,9 @@ from ..errors import ApprovalNotFound, RecordInvalid, RecordNotFound
 from ..fields.values import is_record_id
 from . import delegation, escalation, idempotency, notices, transitions
 from .flows import PinnedFlows
-from .inbox import inbox_page
+from .inbox import inbox_page, pending_count
 from .locking import record_lock_guard
+from .record_view import record_approval
 from .serialize import instance_json, latest_for_record
 from .state import instance_row
 from .tables import work_item
@@ -167,10 +168,22 @@ class ApprovalService:
                 raise ApprovalNotFound("approval.none_for_record", object=obj.name, id=record_id)
             return instance_json(conn, obj, instance)
 
+    def record_state(self, ctx, object_name, record_id):
+        """What a record's page offers: ``{"request", "may_submit", "may_recall", "may_decide", "locked"}``."""
+        with self.runtime.read() as conn:
+            return record_approval(self.runtime, conn, ctx, object_name, record_id)
+
     def inbox(self, ctx, *, sort=None, cursor=None, limit=None):
         """The caller's pending work items: {"items", "next_cursor"}."""
         with self.runtime.read() as conn:
             return inbox_page(self.runtime, conn, ctx.user_id, sort=sort, cursor=cursor, limit=limit)
+
+    def inbox_count(self, ctx, *, at_most=99):
+        """How many pending work items the caller holds (``at_most + 1`` meaning "more")."""
+        if ctx.user_id is None:
+            return 0
+        with self.runtime.read() as conn:
+            return pending_count(conn, ctx.user_id, at_most)
 
     # -- delegation ------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ def save(request):
     store_state(request, **{name: request.instance[name] for name in SAVED})
 
 
-def _may_submit(runtime, conn, ctx, obj, row, flow):
+def may_submit(runtime, conn, ctx, obj, row, flow):
     if ctx.user_id is None:
         return False  # a request needs a submitting user (the command line has none)
     if ctx.is_admin:
@@ -85,7 +85,7 @@ def submit(runtime, conn, ctx, object_name, record_id, flow_name, comment, now):
         raise AlreadyPending("approval.already_pending", object=obj.name, id=record_id)
     env = runtime.eval_env(None, conn, model)
     flow = choose_flow(conn, model, obj, row, env, flow_name)
-    if not _may_submit(runtime, conn, ctx, obj, row, flow):
+    if not may_submit(runtime, conn, ctx, obj, row, flow):
         raise PermissionDenied("approval.not_a_submitter", flow=flow.name)
     instance = _insert_request(conn, flow, obj, record_id, ctx, now)
     request = Request(runtime, conn, model, obj, flow, instance, row, ctx, now, env)

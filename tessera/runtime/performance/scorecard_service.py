@@ -14,7 +14,7 @@ from ..paging import parse_limit
 from ..identity.units import tree
 from ..schema.system_tables import user
 from . import periods as P
-from .schemes import schemes_for_period
+from .schemes import applies_to_users, history, schemes_for_period, version_for
 from .adjustments import adjustment_lines
 from .board_cache import BoardCache, board_key, settled
 from .explain_arithmetic import arithmetic, sentence, target_source
@@ -100,6 +100,21 @@ class ScorecardService:
 
     def scorecard(self, ctx, user_text, period_id, scheme_name=None, locale=None):
         """The scorecard of a person for a period, under ``scheme_name`` or the scheme measuring them."""
+        return self._scorecard(ctx, user_text, period_id, scheme_name, locale)[0]
+
+    def scorecard_and_leaderboard(self, ctx, user_text, period_id, scheme_name=None, locale=None):
+        """``{"scorecard", "leaderboard"}`` from one computation of the board: the scorecard as
+        ``scorecard`` answers it, and the scheme's leaderboard as ``leaderboard`` answers it to
+        ``ctx`` (None where the scheme shows ``ctx`` none)."""
+        card, scheme, period, order = self._scorecard(ctx, user_text, period_id, scheme_name, locale)
+        with self.runtime.read() as conn:
+            try:
+                shown = self._leaderboard_viewers(conn, ctx, scheme)
+            except ScorecardNotFound:
+                return {"scorecard": card, "leaderboard": None}
+            return {"scorecard": card, "leaderboard": self._rows(conn, scheme, period, order, shown)}
+
+    def _scorecard(self, ctx, user_text, period_id, scheme_name, locale):
         user_id = parse_user_id(user_text, ctx)
         with self.runtime.read() as conn:
             model = self.runtime.model(conn)
@@ -114,8 +129,39 @@ class ScorecardService:
             ranks = {key: rank for key, _, rank in order}
             ranked_count = sum(1 for _, _, rank in order if rank is not None)
             person = person_json(user_id, display_names(conn, [user_id]))
-            return card_json(model, cards[user_id], person=person, period=period, scheme=scheme,
+            card = card_json(model, cards[user_id], person=person, period=period, scheme=scheme,
                              rank=ranks[user_id], ranked=ranked_count, locale=(locale or ctx.locale))
+            return card, scheme, period, order
+
+    def totals(self, ctx, user_text, scheme_name, period_ids):
+        """``[{"period", "total"}]``: a person's weighted totals under scheme ``scheme_name`` in each
+        period (null where the scheme is not in force or does not measure them), from their own
+        numbers only (no board, no rank), for the same viewers as ``scorecard``. The scheme's
+        versions and whom they apply to are read once for all the periods."""
+        user_id = parse_user_id(user_text, ctx)
+        with self.runtime.read() as conn:
+            model = self.runtime.model(conn)
+            calendar = self.performance.calendar(model)
+            if not may_watch(conn, ctx, user_id):
+                raise not_found()
+            versions, applied = history(conn, scheme_name).get(scheme_name, []), {}
+            found = []
+            for period in [P.parse(calendar, text) for text in period_ids]:
+                scheme = version_for(scheme_name, versions, period)
+                found.append({"period": period.id,
+                              "total": scheme and self._own_total(conn, model, scheme, period, user_id, applied)})
+            return found
+
+    def _own_total(self, conn, model, scheme, period, user_id, applied):
+        key = repr(scheme.doc.get("applies_to"))
+        if key not in applied:
+            applied[key] = applies_to_users(conn, scheme.doc.get("applies_to"))
+        windows = measured_people(conn, scheme, period, [user_id], applied=applied[key]).get(user_id)
+        if not windows:
+            return None
+        cards = score_people(conn, model, scheme, period, {user_id: windows}, env=self.runtime.eval_env(),
+                             timezone=self.runtime.timezone)
+        return fixed(cards[user_id].total, 2)
 
     def _leaderboard_viewers(self, conn, ctx, scheme):
         """The ids whose rows ``ctx`` may see on ``scheme``'s leaderboard, or None for every row."""
@@ -143,11 +189,15 @@ class ScorecardService:
                 in_team = members_of(conn, team_and_below(conn, team))
                 shown = in_team if shown is None else shown & in_team
             _, order = self._board(conn, model, scheme, period)
-            rows = [(key, value, rank) for key, value, rank in order if shown is None or key in shown]
-            names = display_names(conn, [key for key, _, _ in rows])
-            return {"period": period.to_json(), "scheme": scheme.to_json(),
-                    "rows": [{"user": person_json(key, names), "total": fixed(value, 2), "rank": rank}
-                             for key, value, rank in rows]}
+            return self._rows(conn, scheme, period, order, shown)
+
+    @staticmethod
+    def _rows(conn, scheme, period, order, shown):
+        rows = [(key, value, rank) for key, value, rank in order if shown is None or key in shown]
+        names = display_names(conn, [key for key, _, _ in rows])
+        return {"period": period.to_json(), "scheme": scheme.to_json(),
+                "rows": [{"user": person_json(key, names), "total": fixed(value, 2), "rank": rank}
+                         for key, value, rank in rows]}
 
     def _team_scheme(self, conn, period, members, scheme_name):
         """The scheme named, or the one measuring the most of ``members`` in ``period`` (then by name)."""

@@ -54,14 +54,17 @@ def _merged(windows):
     return tuple(merged)
 
 
-def measured_people(conn, scheme, period, users=None):
+def measured_people(conn, scheme, period, users=None, applied=None):
     """{user_id: ((start, end), ...)}: the days of ``period`` each person is measured by
     ``scheme``. A person with an assignment overlapping the period is measured by the
     schemes of their assignments, on the assigned days; anyone else matched by the
-    scheme's ``applies_to`` on every day. ``users`` limits who is looked at."""
+    scheme's ``applies_to`` on every day. ``users`` limits who is looked at; ``applied``
+    is what ``applies_to_users`` answers for the scheme, when the caller already read it."""
     windows = assignment_windows(conn, users=users or (), start=period.start, end=period.end)
     found = {}
-    for user_id in applies_to_users(conn, scheme.doc.get("applies_to")):
+    if applied is None:
+        applied = applies_to_users(conn, scheme.doc.get("applies_to"))
+    for user_id in applied:
         if user_id not in windows and (users is None or user_id in users):
             found[user_id] = ((period.start, period.end),)
     for user_id, assigned in windows.items():
