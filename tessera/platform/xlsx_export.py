@@ -3,7 +3,8 @@
 Rows go to the workbook batch by batch (openpyxl keeps them in a temporary file, not in
 memory), then the finished file is sent in chunks. Numbers are numbers, dates are dates
 and booleans are booleans, so the sheet calculates; every text cell is stored as text,
-so a value such as ``=HYPERLINK(...)`` is never taken for a formula.
+so a value such as ``=HYPERLINK(...)`` is never taken for a formula. A workbook cannot hold
+the control characters XML forbids (other than tab and line breaks): each becomes U+FFFD.
 """
 
 import os
@@ -13,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 CHUNK_BYTES = 1 << 16
 NUMBERS = frozenset({"id", "integer", "number", "currency", "percent", "rollup"})
@@ -31,8 +33,13 @@ def _value(kind, value):
     except (InvalidOperation, ValueError):
         pass  # a roll-up of dates, say: written as the text the API shows
     if isinstance(value, list):
-        return ";".join(value)
-    return str(value)
+        value = ";".join(value)
+    return _cell_text(str(value))
+
+
+def _cell_text(text):
+    """``text`` as a workbook can hold it: control characters XML forbids become U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 
 def _cell(sheet, kind, value):

@@ -244,6 +244,18 @@ def test_xlsx_export_is_a_workbook_with_numbers_dates_and_formulas_kept_as_text(
     assert len(rows) == len(deals) + 1
 
 
+def test_xlsx_export_turns_control_characters_a_workbook_cannot_hold_into_replacement_characters(api, deals):
+    from openpyxl import load_workbook
+
+    made = api.post(BASE, json={"title": "bell\x07 and tab\t", "stage": "Open"})
+    assert made.status_code == 201, made.get_json()
+    response = api.get(EXPORT, query_string={"format": "xlsx", "fields": "title", "stage": "Open"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "bell\ufffd and tab\t" in titles
+
+
 def test_export_takes_the_lists_filters_sort_and_fields(api, deals):
     params = {"format": "jsonl", "region": "East", "filter": "amount > 0", "sort": "-amount", "fields": "amount,title"}
     lines = api.get(EXPORT, query_string=params).get_data(as_text=True).splitlines()

@@ -12,7 +12,7 @@ from ..jsonio import json_response
 from ..openapi import operation
 from ..openapi.components import INTEGER, NULLABLE_TEXT, TEXT, obj, query
 from .common import ctx, runtime
-from .guards import object_body
+from .guards import admin_only, object_body
 
 STAMP = {"type": "string", "format": "date-time"}
 TEXT_BODY = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": SOME_TEXT}
@@ -62,6 +62,7 @@ def get_one(feedback_id):
            body=TRIAGE, returns=FEEDBACK)
 def triage(feedback_id):
     """Set ``status`` (new, planned, done, declined) and/or ``note``."""
+    admin_only()  # before the body: to anyone else the route is not there (403, as allow.py says)
     return json_response(runtime().feedback.triage(ctx(), feedback_id, object_body()))
 
 

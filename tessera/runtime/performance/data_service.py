@@ -81,11 +81,13 @@ class TargetService(_Base):
         with self.runtime.read() as conn:
             model = self.runtime.model(conn)
             names = T.team_names(conn)
+            # every parameter is checked, even when an unknown team already means "nothing"
+            period, after = self._period(model, params), _digits(params, "cursor", least=0) or 0
             subject = self._subject_filter(params, names)
             visible = None if manages_performance(ctx) else watched_subjects(conn, ctx)
             rows = [] if subject is False else T.list_targets(
-                conn, kpi=params.get("kpi") or None, period=self._period(model, params), subject=subject,
-                visible=visible, after=_digits(params, "cursor", least=0) or 0, limit=limit)
+                conn, kpi=params.get("kpi") or None, period=period, subject=subject,
+                visible=visible, after=after, limit=limit)
             return _page(rows, limit, lambda row: T.target_json(row, names))
 
     @staticmethod
