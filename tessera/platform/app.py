@@ -15,8 +15,7 @@ from .api import create_blueprint
 from .config import load_settings
 from .plugins import install_catalogs, install_formula_functions, make_plugin_manager, runtime_options_of
 from .security import install_security
-from .event_jobs import event_options, notification_options, webhook_options
-from .jobs import import_options
+from .event_jobs import event_options, import_options, notification_options, webhook_options
 from .timer_jobs import timer_policy
 
 

@@ -13,8 +13,7 @@ from tessera.metadata.errors import MetadataError
 from tessera.runtime import Context, Runtime
 from tessera.runtime.errors import RuntimeFailure
 
-from .event_jobs import event_options, notification_options, webhook_options
-from .jobs import import_options
+from .event_jobs import event_options, import_options, notification_options, webhook_options
 from .plugins import plugged_runtime_options
 from .cli_messages import error_failure, failure, say
 from .config import ConfigError, load_settings

@@ -24,6 +24,11 @@ def event_options(settings):
     return {"policy": policy, "retention_days": settings["EVENT_RETENTION_DAYS"]}
 
 
+def import_options(settings):
+    """The ImportService options of ``settings``."""
+    return {"batch_rows": settings["IMPORT_BATCH_ROWS"], "max_errors": settings["IMPORT_MAX_ERRORS"]}
+
+
 def webhook_options(settings):
     """The runtime's WebhookOptions from the webhook settings."""
     hosts = frozenset(h.strip().lower() for h in settings["WEBHOOK_ALLOW_HOSTS"].split(",") if h.strip())

@@ -3,11 +3,9 @@ a thread of the web process itself. Publishes that touch many rows and imports r
 
 import threading
 
-from tessera.runtime import Runtime
 from tessera.runtime.errors import ServiceUnavailable
 
 from .config import load_settings
-from .plugins import plugged_runtime_options
 
 #: Seconds rq lets a publish or an import job run before it stops the worker's work horse.
 PUBLISH_JOB_TIMEOUT = 3600
@@ -56,15 +54,9 @@ def _enqueue(queue, task, job_id, timeout):
 
 
 def _worker_runtime():
-    settings = load_settings()
-    return Runtime(settings["DATABASE_URL"], timezone=settings["TIMEZONE"],
-                   fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
-                   import_options=import_options(settings), **plugged_runtime_options())
+    from .timer_jobs import settings_runtime  # the one builder of a worker's Runtime
 
-
-def import_options(settings):
-    """The ImportService options of ``settings``."""
-    return {"batch_rows": settings["IMPORT_BATCH_ROWS"], "max_errors": settings["IMPORT_MAX_ERRORS"]}
+    return settings_runtime(load_settings())
 
 
 def run_publish_job(job_id):

@@ -59,40 +59,34 @@ def install_catalogs(manager):
             register_catalog(directory)
 
 
+def _offered(results, what, reserved=()):
+    """``{name: thing}`` merged from the dicts a registering hook returned; a name offered
+    twice (or a ``reserved`` one) is an error: ValueError naming ``what`` and the name."""
+    found = {}
+    for offered in results:
+        for name, thing in (offered or {}).items():
+            if name in found or name in reserved:
+                raise ValueError(f"{what} {name!r} is offered by two plugins")
+            found[name] = thing
+    return found
+
+
 def timer_handlers_of(manager):
     """``{kind: handler}`` of the timer kinds the manager's plugins offer; a kind offered twice
     is an error (ValueError names it)."""
-    handlers = {}
-    for offered in manager.hook.tessera_register_timer_kinds():
-        for kind, handler in (offered or {}).items():
-            if kind in handlers:
-                raise ValueError(f"timer kind {kind!r} is offered by two plugins")
-            handlers[kind] = handler
-    return handlers
+    return _offered(manager.hook.tessera_register_timer_kinds(), "timer kind")
 
 
 def event_listeners_of(manager):
     """``{name: listener}`` of the event listeners the manager's plugins offer; a name offered
     twice is an error (ValueError names it)."""
-    listeners = {}
-    for offered in manager.hook.tessera_register_event_listeners():
-        for name, listener in (offered or {}).items():
-            if name in listeners:
-                raise ValueError(f"event listener {name!r} is offered by two plugins")
-            listeners[name] = listener
-    return listeners
+    return _offered(manager.hook.tessera_register_event_listeners(), "event listener")
 
 
 def automation_actions_of(manager):
     """``{name: action}`` of the automation actions the manager's plugins offer; a name offered
     twice is an error (ValueError names it)."""
-    actions = {}
-    for offered in manager.hook.tessera_register_automation_actions():
-        for name, action in (offered or {}).items():
-            if name in actions:
-                raise ValueError(f"automation action {name!r} is offered by two plugins")
-            actions[name] = action
-    return actions
+    return _offered(manager.hook.tessera_register_automation_actions(), "automation action")
 
 
 class PluginRecordHooks:
@@ -111,40 +105,25 @@ def _stage_caller(caller):
         extra = {"prior": prior[0]} if prior else {}
         caller(runtime=runtime, conn=conn, ctx=ctx, object_name=obj.name, record=record, **extra)
     return call
+
+
 def approver_resolvers_of(manager):
     """``{name: resolver}`` of the approver resolvers the manager's plugins offer; a name offered
     twice is an error (ValueError names it)."""
-    resolvers = {}
-    for offered in manager.hook.tessera_register_approver_resolvers():
-        for name, resolver in (offered or {}).items():
-            if name in resolvers:
-                raise ValueError(f"approver resolver {name!r} is offered by two plugins")
-            resolvers[name] = resolver
-    return resolvers
+    return _offered(manager.hook.tessera_register_approver_resolvers(), "approver resolver")
 
 
 def assignment_strategies_of(manager):
     """``{name: strategy}`` of the assignment strategies the manager's plugins offer; a name offered
     twice is an error (ValueError names it)."""
-    strategies = {}
-    for offered in manager.hook.tessera_register_assignment_strategies():
-        for name, strategy in (offered or {}).items():
-            if name in strategies:
-                raise ValueError(f"assignment strategy {name!r} is offered by two plugins")
-            strategies[name] = strategy
-    return strategies
+    return _offered(manager.hook.tessera_register_assignment_strategies(), "assignment strategy")
 
 
 def notification_channels_of(manager):
-    """``{name: channel}`` of the notification channels the manager's plugins offer; a name
-    offered twice is an error (ValueError names it)."""
-    channels = {}
-    for offered in reversed(manager.hook.tessera_register_notification_channels()):  # default plugins first
-        for name, channel in (offered or {}).items():
-            if name in channels or name == "in_app":
-                raise ValueError(f"notification channel {name!r} is offered by two plugins")
-            channels[name] = channel
-    return channels
+    """``{name: channel}`` of the notification channels the manager's plugins offer (the default
+    plugins' first); a name offered twice, or ``in_app``, is an error (ValueError names it)."""
+    return _offered(reversed(manager.hook.tessera_register_notification_channels()), "notification channel",
+                    reserved=("in_app",))
 
 
 def runtime_options_of(manager):

@@ -27,13 +27,14 @@ def timer_policy(settings):
 
 
 def settings_runtime(settings):
-    """A Runtime for a worker process: the configured database, time zone, timer policy and plugins."""
-    from .event_jobs import RqDispatchAnnouncer, event_options, notification_options, webhook_options
+    """A Runtime for a worker process (timers, events, rq jobs): the configured database, time
+    zone, timer, event, webhook, import, automation and notification settings, and plugins."""
+    from .event_jobs import RqDispatchAnnouncer, event_options, import_options, notification_options, webhook_options
 
     runtime = Runtime(settings["DATABASE_URL"], timezone=settings["TIMEZONE"], timer_policy=timer_policy(settings),
                       fiscal_year_start_month=settings["FISCAL_YEAR_START_MONTH"],
                       event_options=event_options(settings), webhook_options=webhook_options(settings),
-                      automation_max_depth=settings["AUTOMATION_MAX_DEPTH"],
+                      automation_max_depth=settings["AUTOMATION_MAX_DEPTH"], import_options=import_options(settings),
                       notification_options=notification_options(settings), **plugged_runtime_options())
     if settings["REDIS_URL"]:
         runtime.timers.announce = RqTimerAnnouncer(settings["REDIS_URL"])
