@@ -5,6 +5,7 @@ from flask import g, render_template
 from tessera.i18n import Message, render
 
 from . import reading
+from .design_nav import design_navigation
 from .guard import page_locale
 from .values import show
 from .work import age, stamp, work_navigation
@@ -26,5 +27,6 @@ def page(template, status=200, **context):
     ctx = getattr(g, "ctx", None)
     nav = reading.navigation(locale) if ctx is not None else []
     work = work_navigation(ctx) if ctx is not None else []
-    return render_template(template, locale=locale, nav=nav, work=work, reader=ctx, show=show, age=age, stamp=stamp,
+    design = design_navigation(ctx)
+    return render_template(template, locale=locale, nav=nav, work=work, design=design, reader=ctx, show=show, age=age, stamp=stamp,
                            **context), status
