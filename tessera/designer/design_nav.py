@@ -19,7 +19,9 @@ class DesignLink:
 
 DESIGN_AREAS = (
     DesignLink("ui.design_objects", "ui.nav.design.objects"),
+    DesignLink("ui.design_layouts", "ui.nav.design.layouts"),
     DesignLink("ui.design_list_views", "ui.nav.design.list_views"),
+    DesignLink("ui.design_formula", "ui.nav.design.formula"),
     DesignLink("ui.design_flows", "ui.nav.design.flows"),
     DesignLink("ui.design_kpis", "ui.nav.design.kpis"),
     DesignLink("ui.design_changes", "ui.nav.design.changes"),
