@@ -10,12 +10,10 @@ from tessera.runtime.errors import RuntimeFailure
 from . import approvals_pages, reading
 from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
+from .list_views_pages import list_state, records_page
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
-
-LIST_QUERY = ("filter", "sort", "cursor")
-
 
 def object_labels(obj, locale):
     """(singular, plural) labels of an object model in ``locale``."""
@@ -35,15 +33,16 @@ def login():
 
 
 def list_records(object_name):
-    """A page of records with the count, filter, sort by a column and keyset paging."""
+    """A page of records with the count: a view (shared or the reader's own), search, filter,
+    sort by a column and keyset paging."""
     obj, grant = reading.object_grant(object_name, "read")
     locale = page_locale()
-    query = {k: request.args.get(k, "") for k in LIST_QUERY}
-    result = reading.list_page(obj, query)
-    columns = reading.columns(obj, grant, locale)
-    return page("app/list.html", obj=obj, labels=object_labels(obj, locale), query=query, result=result,
-                columns=columns, title_field=title_field(obj), refs=reading.reference_titles(columns, result.items),
-                people=reading.people_names(columns, result.items),
+    state = list_state(obj, grant, locale, request.args, reading.columns(obj, grant, locale))
+    result = records_page(obj, state)
+    return page("app/list.html", obj=obj, labels=object_labels(obj, locale), query=state.query, state=state,
+                result=result, columns=state.columns, title_field=title_field(obj),
+                refs=reading.reference_titles(state.columns, result.items),
+                people=reading.people_names(state.columns, result.items),
                 may_create=reading.may(obj, "create"))
 
 
