@@ -47,7 +47,10 @@ class ListState:
         """The list page's URL with this state's query, ``changes`` applied (None drops a parameter)."""
         args = {k: self.query.get(k) for k in LIST_QUERY if k != "cursor"}
         args.update(changes)
-        return url_for("ui.list", object_name=obj.name, **{k: v for k, v in args.items() if v is not None})
+        # An empty filter or sort matters only against a view's own (it overrides it).
+        blank_ok = {"view", "filter", "sort"} if self.view else {"view"}
+        return url_for("ui.list", object_name=obj.name,
+                       **{k: v for k, v in args.items() if v is not None and (v != "" or k in blank_ok)})
 
     def sort_keys(self):
         """The effective sort as a view stores it: [{"field", "direction"}]."""

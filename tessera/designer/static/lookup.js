@@ -159,4 +159,7 @@ class Lookup {
   }
 }
 
-for (const holder of document.querySelectorAll("input[data-lookup]")) new Lookup(holder);
+// User fields carry no target object (data-lookup="None"): they keep the number input.
+for (const holder of document.querySelectorAll('input[data-lookup]:not([data-lookup=""]):not([data-lookup="None"])')) {
+  new Lookup(holder);
+}
