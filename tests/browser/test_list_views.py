@@ -104,3 +104,25 @@ def test_the_list_page_with_a_view_fits_a_phone(page, site, admin):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     snap(page, "list-view-phone")
     assert serious_violations(page) == []
+
+
+def test_an_administrator_designs_a_shared_view_saved_as_a_draft(page, site, admin):
+    base, _, _ = site
+    log_in(page, base, username="ada", path="/app/design/list-views")
+    expect(page.locator("#views-opportunity + .table-wrap")).to_contain_text("Big deals")
+    page.select_option("#new-view-object", "opportunity")
+    page.click("text=New list view")
+    page.fill("#v-name", "closing_soon")
+    page.fill("#v-label-en", "Closing soon")
+    page.check("#col-close_date")
+    page.click('[data-column="close_date"] button[data-move="-1"]')
+    expect(page.locator('[data-column="close_date"] button[data-move="-1"]')).to_be_focused()
+    page.fill("#v-filter", 'stage <> "Lost"')
+    snap(page, "design-list-view-edit")
+    assert serious_violations(page) == []
+    page.click("#view-form button[type=submit]")
+    page.wait_for_url(base + "/app/design/list-views")
+    expect(page.locator("#views-opportunity + .table-wrap")).to_contain_text("Closing soon")
+    snap(page, "design-list-views")
+    body = admin.get("/api/v1/metadata/list_view/closing_soon").get_json()["body"]
+    assert (body["columns"], body["filter"]) == (["title", "close_date"], 'stage <> "Lost"')
