@@ -107,6 +107,7 @@ class TestPersonalViews:
         ({"filter": "amount +"}, 400, None),
         ({"colour": "red"}, 422, "colour"),
         ({"columns": []}, 422, "columns"),
+        ({"label": {"en": "  "}}, 422, "label"),
     ])
     def test_a_view_is_refused_as_the_records_api_refuses_its_query(self, shop, change, status, path):
         rita = shop.browser("rita")

@@ -6,6 +6,8 @@ from importlib import resources
 
 from flask import Response
 
+from tessera.runtime.list_views.shapes import SOME_TEXT
+
 from ..jsonio import json_response
 from ..openapi import operation
 from ..openapi.components import BOOLEAN, INTEGER, LABEL, NULLABLE_TEXT, TEXT, items_of, obj
@@ -21,8 +23,9 @@ def _kind_schema():
 def _body_schema(kind):
     """A personal view's body: the shared kind's properties less its kind, name and object."""
     properties = {k: v for k, v in kind["properties"].items() if k in ("label", "columns", "filter", "sort", "default")}
+    # each label text must hold more than blanks (the service says so too)
     label = kind["$defs"]["label"]
-    properties["label"] = label
+    properties["label"] = {**label, "additionalProperties": {**label["additionalProperties"], "pattern": SOME_TEXT.pattern}}
     return {"type": "object", "required": ["label", "columns"], "additionalProperties": False,
             "properties": properties}
 

@@ -1,5 +1,7 @@
 """A list view's shape, shared or personal, and what a list query makes of it."""
 
+import re
+
 from tessera.i18n import Message
 from tessera.metadata.documents import schema_errors
 from tessera.metadata.kinds import kind_spec
@@ -8,6 +10,8 @@ from ..errors import RecordInvalid
 
 #: What a personal view's body may hold (the shared kind's properties less kind, name, object).
 BODY_KEYS = ("label", "columns", "filter", "sort", "default")
+#: A label text must match this (the API's document states the same pattern).
+SOME_TEXT = re.compile(r"\S")
 
 
 def checked_body(object_name, body):
@@ -18,6 +22,8 @@ def checked_body(object_name, body):
     doc = {"kind": "list_view", "name": "personal", "object": object_name, **body}
     errors = schema_errors(kind_spec("list_view").validator, doc)
     errors.update({k: [Message("list_view.not_a_property")] for k in body if k not in BODY_KEYS})
+    if "label" not in errors and not all(SOME_TEXT.search(str(text)) for text in body.get("label", {}).values()):
+        errors["label"] = [Message("list_view.label_blank")]
     if errors:
         raise RecordInvalid("list_view.invalid", errors=errors)
     return {"label": body["label"], "columns": list(body["columns"]), "filter": body.get("filter") or None,
