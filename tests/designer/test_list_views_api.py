@@ -51,6 +51,13 @@ class TestSearch:
         second = admin.get(RECORDS, query_string={"q": "p", "limit": 1, "sort": "title", "cursor": first["next_cursor"]})
         assert [i["title"] for i in first["items"] + second.get_json()["items"]] == ["Pump overhaul", "pump spares"]
 
+    def test_a_chinese_prefix_and_the_last_character_of_a_range_are_matched_exactly(self, deals):
+        admin = deals.browser("ada")
+        for title in ("华东项目", "华西项目", "pumpz", "pump{"):
+            write(admin, "POST", RECORDS, {"title": title})
+        assert titles(admin.get(RECORDS, query_string={"q": "华东"})) == ["华东项目"]
+        assert titles(admin.get(RECORDS, query_string={"q": "pumpz"})) == ["pumpz"]
+
     def test_wildcards_typed_are_plain_characters(self, deals):
         assert titles(deals.browser("ada").get(RECORDS, query_string={"q": "%"})) == []
         assert titles(deals.browser("ada").get(RECORDS, query_string={"q": "_ump"})) == []

@@ -73,3 +73,4 @@ def test_an_object_has_at_most_one_default_view(crm):
     assert set(errors) == {"list_view/open_deals:default", "list_view/big_deals:default"}
     cross_check({**crm, ("list_view", "a"): view("a", default=True),
                  ("list_view", "b"): {**view("b", default=True), "object": "account", "columns": ["name"]}})
+

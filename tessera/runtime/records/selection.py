@@ -40,7 +40,7 @@ def select_rows(runtime, conn, ctx, object_name, *, filters=None, formula=None, 
     conditions = equality_filters(obj, filters or {}, reach.readable)
     if formula:
         conditions.append(runtime.access.reader_filter(conn, ctx, model, obj, formula, binder))
-    found = search_condition(obj, reach.readable, search)
+    found = search_condition(obj, reach.readable, search, conn.dialect.name)
     if found is not None:
         conditions.append(found)
     if reach.condition is not None:
