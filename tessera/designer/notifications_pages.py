@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 DECISION_KINDS = frozenset({"approval.requested", "approval.reminder"})
 #: Kinds with a name in words (``ui.notifications.kind.*``); others show their dotted name.
 NAMED_KINDS = frozenset({"approval.requested", "approval.reminder", "approval.approved", "approval.rejected",
-                         "approval.notice"})
+                         "approval.notice", "assignment.assigned", "automation.notice"})
 
 
 @dataclass(frozen=True)
