@@ -10,10 +10,10 @@ from tessera.runtime.errors import RuntimeFailure
 from . import approvals_pages, reading
 from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
+from .notifications_pages import add_notifications_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
-from .notifications_pages import add_notifications_pages
 
 LIST_QUERY = ("filter", "sort", "cursor")
 
