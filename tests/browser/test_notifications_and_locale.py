@@ -89,8 +89,12 @@ def test_the_manager_is_notified_of_a_submission_opens_it_and_reassigns_it_by_ke
     manager.keyboard.press("Enter")
     picker = manager.locator("#approval-user")
     expect(picker).to_be_focused()
+    manager.keyboard.type("nobody like this")
+    expect(manager.locator("#approval-user-options .people-none")).to_have_text("No active user has that name.")
+    manager.keyboard.press("Control+A")
     manager.keyboard.type("zha")
     expect(manager.locator("#approval-user-options [role=option]").first).to_be_visible()
+    assert serious_violations(manager) == []
     manager.keyboard.press("Escape")  # closes the list, not the dialog
     expect(manager.locator("#approval-user-options")).to_be_hidden()
     expect(manager.locator("#approval-dialog")).to_be_visible()

@@ -33,7 +33,7 @@ export function enhance(input) {
   let asked = 0;
   let active = -1;
 
-  const options = () => [...list.querySelectorAll("[role=option]")];
+  const options = () => [...list.querySelectorAll("[role=option]:not([aria-disabled])")];
   function close() {
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
@@ -60,6 +60,8 @@ export function enhance(input) {
     list.replaceChildren(...people.map((person) => option(list.id, person)));
     if (!people.length) {
       const none = Object.assign(document.createElement("li"), { className: "people-none", textContent: input.dataset.msgNone || "" });
+      none.setAttribute("role", "option"); // a listbox holds options only; this one cannot be chosen
+      none.setAttribute("aria-disabled", "true");
       list.append(none);
     }
     list.hidden = false;
@@ -96,7 +98,7 @@ export function enhance(input) {
   });
   list.addEventListener("mousedown", (event) => event.preventDefault()); // keep focus in the input
   list.addEventListener("click", (event) => {
-    const item = event.target.closest("[role=option]");
+    const item = event.target.closest("[role=option]:not([aria-disabled])");
     if (item) choose(item);
   });
   input.addEventListener("blur", close);
