@@ -74,10 +74,9 @@ def _editor(object_name, doc):
     obj = model.objects.get(object_name)
     if obj is None:
         abort(404)
-    choices = _field_choices(obj, locale)
-    chosen = [c for c in doc.get("columns", []) if c in obj.fields]
-    ordered = [next(v for v in choices if v.name == c) for c in chosen if any(v.name == c for v in choices)]
-    ordered += [v for v in choices if v.name not in chosen]
+    by_name = {v.name: v for v in _field_choices(obj, locale)}
+    chosen = [c for c in doc.get("columns", []) if c in by_name]
+    ordered = [by_name[c] for c in chosen] + [v for n, v in by_name.items() if n not in chosen]
     sort = list(doc.get("sort") or ()) + [{}] * SORT_ROWS
     return page("app/design/list_view_edit.html", obj=obj, object_label=localized(obj.doc.get("label"), locale, obj.name),
                 doc=doc, fields=ordered, chosen=set(chosen), sort_rows=sort[:SORT_ROWS], system_sorts=SYSTEM_SORTS,

@@ -52,13 +52,6 @@ class ListState:
         return url_for("ui.list", object_name=obj.name,
                        **{k: v for k, v in args.items() if v is not None and (v != "" or k in blank_ok)})
 
-    def sort_keys(self):
-        """The effective sort as a view stores it: [{"field", "direction"}]."""
-        keys = []
-        for part in filter(None, (self.query.get("sort") or "").split(",")):
-            keys.append({"field": part.strip().lstrip("-"), "direction": "desc" if part.strip().startswith("-") else "asc"})
-        return keys
-
 
 def view_choices(obj, locale):
     """The views of ``obj`` the reader may pick, as the list-views API orders them (defaults first)."""
