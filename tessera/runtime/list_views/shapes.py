@@ -7,11 +7,13 @@ from tessera.metadata.documents import schema_errors
 from tessera.metadata.kinds import kind_spec
 
 from ..errors import RecordInvalid
+from ..feedback.inputs import SOME_TEXT as SOME_TEXT_CLASS
 
 #: What a personal view's body may hold (the shared kind's properties less kind, name, object).
 BODY_KEYS = ("label", "columns", "filter", "sort", "default")
-#: A label text must match this (the API's document states the same pattern).
-SOME_TEXT = re.compile(r"\S")
+#: A label text must match this, an explicit class (not ``\S``, which JSON Schema's regular
+#: expressions and Python's read differently), so the API's document and the server agree.
+SOME_TEXT = re.compile(SOME_TEXT_CLASS)
 
 
 def checked_body(object_name, body):
