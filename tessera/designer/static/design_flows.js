@@ -20,6 +20,12 @@ function showKind(row, selector) {
   for (const panel of row.querySelectorAll(":scope > [data-kind]")) panel.hidden = panel.dataset.kind !== kind;
 }
 
+// The share or count of a quorum is asked only when the decision is a quorum.
+function showDecision(card) {
+  const mode = card.querySelector(".decision-mode select").value;
+  card.querySelector(".decision-amount").hidden = mode !== "ratio" && mode !== "count";
+}
+
 function uniqueStepName() {
   const taken = new Set([...steps.querySelectorAll("[data-k=name]")].map((i) => i.value));
   let n = steps.children.length + 1;
@@ -48,6 +54,7 @@ function addStep() {
   card.querySelector("[data-k=name]").value = name;
   card.querySelector(".step-heading").textContent = name;
   steps.append(card);
+  showDecision(card);
   fillPickers(form, card);
   card.querySelector("[data-k=name]").focus();
 }
@@ -80,6 +87,7 @@ form.addEventListener("click", (event) => {
 form.addEventListener("change", (event) => {
   if (event.target.matches(".approver-kind select")) showKind(event.target.closest(".approver"), ".approver-kind select");
   if (event.target.matches(".action-kind select")) showKind(event.target.closest(".action"), ".action-kind select");
+  if (event.target.matches(".decision-mode select")) showDecision(event.target.closest(".step-card"));
 });
 
 form.addEventListener("input", (event) => {
@@ -141,4 +149,5 @@ async function save(event) {
 }
 
 form.addEventListener("submit", save);
+for (const card of steps.children) showDecision(card);
 fillPickers(form, form);
