@@ -73,7 +73,7 @@ const CLICKS = {
   ".step-remove": (b) => { b.closest(".step-card").remove(); document.getElementById("add-step").focus(); },
   ".add-approver": (b) => addRow(b, "tpl-approver", ".approver-list"),
   ".remove-approver": (b) => { const list = b.closest("fieldset"); b.closest(".approver").remove(); list.querySelector(".add-approver").focus(); },
-  ".add-action": (b) => addRow(b, "tpl-action", ".actions"),
+  ".add-action": (b) => addRow(b, "tpl-action", ".flow-action-list"),
   ".remove-action": (b) => { const list = b.closest("fieldset"); b.closest(".action").remove(); list.querySelector(".add-action").focus(); },
 };
 
