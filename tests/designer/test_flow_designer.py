@@ -84,7 +84,9 @@ def test_a_flow_saved_but_never_published_has_no_versions_and_an_unknown_one_is_
     created = team.api("admin", "POST", "/api/v1/metadata/approval_flow", json=EVERY_KIND)
     assert created.status_code == 201, created.get_json()
     assert team.api("admin", "GET", "/api/v1/approvals/flows/every_kind/versions").get_json() == {"items": []}
-    assert team.api("admin", "GET", "/api/v1/approvals/flows/nothing/versions").status_code == 404
+    for unknown in ("nothing", "Not%20a%20name", "x%00y"):
+        assert team.api("admin", "GET", f"/api/v1/approvals/flows/{unknown}/versions").status_code == 404
+    team.page("admin", "/app/design/flows/nothing", status=404)
 
 
 def test_the_versions_are_counted_from_an_index_of_flow_version_and_status(team):

@@ -9,6 +9,8 @@ grows with the number of versions and statuses, never with a scan of the request
 from sqlalchemy import func, select
 
 from tessera.metadata import store
+from tessera.metadata.errors import DocumentNotFound
+from tessera.metadata.names import IDENTIFIER
 
 from ..fields.serialize import to_json
 from .tables import approval
@@ -40,6 +42,8 @@ def flow_versions(conn, flow_name):
     """The flow's published versions, newest first, each with its request counts:
     ``[{"version", "revision", "published_at", "current", "deleted", "pending", "finished",
     "counts": {status: n}}]``. Raises DocumentNotFound for a flow never saved."""
+    if not IDENTIFIER.fullmatch(flow_name):  # no flow can bear it: nothing to look up
+        raise DocumentNotFound("metadata.document.none", kind=KIND, name=flow_name)
     history = store.published_history(conn, KIND, flow_name)
     if not history:
         store.get_document(conn, KIND, flow_name)  # a draft never published: no versions yet
