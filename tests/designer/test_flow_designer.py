@@ -21,7 +21,8 @@ VERSIONS = f"/api/v1/approvals/flows/{FLOW}/versions"
 #: A draft naming every approver shape, decision mode and action the schema allows.
 EVERY_KIND = {
     "kind": "approval_flow", "name": "every_kind", "object": "opportunity",
-    "label": {"en": f"Every kind {SCRIPT}", "zh-CN": "所有类型"}, "entry_criteria": "amount > 0", "order": 3,
+    "label": {"en": f"Every kind {SCRIPT}", "zh-CN": "所有类型"}, "description": {"en": "Kept as it is"},
+    "entry_criteria": "amount > 0", "order": 3,
     "submitters": ["creator", {"role": "finance"}], "allow_recall": False, "lock": "after_approval",
     "steps": [
         {"name": "people", "approvers": [{"user": 1}, {"role": "finance"}, {"team_head": "east"},
@@ -180,6 +181,7 @@ def test_the_editor_shows_every_approver_kind_decision_timer_and_action_the_sche
     assert values[((), "submitters.creator")] is True and values[((), "submitters.roles")] == ["finance"]
     assert values[((), "allow_recall")] is False and values[((), "order")] == "3"
     assert SCRIPT not in page and ESCAPED in page
+    assert """data-keep='{"description": {"en": "Kept as it is"}}'""" in page  # saved back unchanged
 
 
 def test_formula_inputs_name_their_object_and_type_for_the_formula_editor(team):

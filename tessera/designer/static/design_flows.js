@@ -91,10 +91,11 @@ form.addEventListener("change", (event) => {
 });
 
 form.addEventListener("input", (event) => {
-  if (!event.target.matches("[data-k=name], [data-k='label.en']")) return;
+  if (!event.target.matches("[data-k=name], [data-k^='label.']")) return;
   const card = event.target.closest(".step-card");
   if (!card) return;
-  const label = card.querySelector("[data-k='label.en']").value.trim();
+  const mine = card.querySelector(`[data-k='label.${document.documentElement.lang}']`);
+  const label = (mine && mine.value.trim()) || card.querySelector("[data-k='label.en']").value.trim();
   card.querySelector(".step-heading").textContent = label || card.querySelector("[data-k=name]").value;
 });
 
