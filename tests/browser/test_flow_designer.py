@@ -59,6 +59,27 @@ def test_the_flow_list_shows_each_flow_per_object_with_its_state(page, site):
     assert serious_violations(page) == []
 
 
+def test_a_new_flow_is_created_from_the_list_and_a_taken_name_is_refused_next_to_its_input(page, site):
+    base, admin = site
+    log_in(page, base, "admin", "/app/design/flows")
+    page.fill("#new-flow-name", FLOW)
+    page.click("#new-flow button[type=submit]")
+    expect(page.locator("#new-flow-alert")).to_be_visible()
+    page.fill("#new-flow-name", "contract_review")
+    page.fill("#new-flow-label", "Contract review")
+    page.select_option("#new-flow-object", "contract")
+    page.click("#new-flow button[type=submit]")
+    page.wait_for_url(base + "/app/design/flows/contract_review")
+    expect(page.locator("h1")).to_have_text("Contract review")
+    expect(page.locator("#flow-state")).to_have_text("Draft, never published")
+    expect(page.locator("#flow-versions")).to_contain_text("Not published yet")
+    draft = admin.get("/api/v1/metadata/approval_flow/contract_review").get_json()["body"]
+    assert (draft["object"], draft["steps"][0]["approvers"]) == ("contract", [{"manager": {"of": "submitter",
+                                                                                            "levels": 1}}])
+    page.goto(base + "/app/design/flows")
+    expect(page.locator("tr[data-flow=contract_review]")).to_contain_text("Draft, never published")
+
+
 def test_an_admin_adds_a_role_step_moves_it_up_fixes_its_criterion_and_saves_the_draft(page, site):
     base, admin = site
     log_in(page, base, "admin", EDITOR)
