@@ -7,6 +7,7 @@ refuse anyone but administrators); drafts are saved by the browser through
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from flask import current_app, g
 
@@ -91,13 +92,17 @@ def _documents(name):
         return published, published
 
 
+def _label(labels, fallback, *, locale):
+    return localized(labels, locale, fallback)
+
+
 def flow_page(name):
     """One flow as a vertical sequence of step cards, its final actions and its versions."""
     require_admin(g.ctx)
     rt, locale = _runtime(), page_locale()
     doc, published = _documents(name)
     model = _model()
-    label = lambda labels, fallback: localized(labels, locale, fallback)  # noqa: E731
+    label = partial(_label, locale=locale)
     obj = model.objects.get(doc["object"])
     return page("app/design/flow.html", doc=doc, name=name, state=flow_state(doc, published),
                 object_label=label(obj.doc.get("label"), doc["object"]) if obj else doc["object"],
