@@ -122,3 +122,16 @@ def test_an_admin_adds_a_role_step_moves_it_up_fixes_its_criterion_and_saves_the
     entered["steps"].insert(1, LEGAL)
     draft = admin.get(f"/api/v1/metadata/approval_flow/{FLOW}").get_json()["body"]
     assert draft == entered
+
+
+def test_a_step_name_used_twice_is_refused_by_the_api_next_to_the_second_name(page, site):
+    base, admin = site
+    before = admin.get(f"/api/v1/metadata/approval_flow/{FLOW}").get_json()["version"]
+    log_in(page, base, "admin", EDITOR)
+    second = page.locator("#steps > .step-card").nth(1).locator("[data-k=name]")
+    second.fill("manager")
+    page.click("#save-flow")
+    expect(second).to_have_attribute("aria-invalid", "true")
+    expect(second).to_be_focused()
+    expect(page.locator("#" + second.get_attribute("aria-describedby"))).to_contain_text("manager")
+    assert admin.get(f"/api/v1/metadata/approval_flow/{FLOW}").get_json()["version"] == before

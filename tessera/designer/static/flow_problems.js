@@ -9,7 +9,15 @@ function parentPath(path) {
   return cut > 0 ? path.slice(0, cut) : "";
 }
 
-function find(form, path) {
+// "/steps/0/criteria" (a JSON pointer) -> "steps[0].criteria" (the paths the inputs carry).
+function dotted(path) {
+  if (!path.startsWith("/")) return path;
+  return path.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part), "");
+}
+
+function find(form, rawPath) {
+  const path = dotted(rawPath);
   const all = [...form.querySelectorAll("[data-path]")];
   const exact = all.find((el) => el.dataset.path === path);
   if (exact) return exact;
