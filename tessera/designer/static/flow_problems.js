@@ -35,6 +35,8 @@ function attach(el, messages) {
   note.className = "field-error flow-error";
   note.id = `flow-error-${++counter}`;
   note.textContent = messages.join(" ");
+  const folded = el.closest("details");
+  if (folded) folded.open = true;
   if (el.matches("ol, ul")) el.before(note);
   else if (el.matches("li")) el.prepend(note);
   else {
