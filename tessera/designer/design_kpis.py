@@ -102,7 +102,8 @@ def _trial(found):
         return {"reason": "ui.design_kpis.try.no_scheme"}
     first = schemes[holding[0]].published
     return {"schemes": [(name, label_of(schemes[name].published, name)) for name in holding],
-            "people": reads.people(page_locale()).users, "period": current_period(first["period_type"]),
+            "people": reads.measured_first(reads.people(page_locale()).users, first.get("applies_to")),
+            "period": current_period(first["period_type"]),
             "changed": found.state == "changed"}
 
 

@@ -8,6 +8,7 @@ from flask import current_app, g
 
 from tessera.metadata.kpis import USER_SYSTEM_FIELDS
 from tessera.runtime.identity.users import list_users
+from tessera.runtime.performance.schemes import applies_to_users
 
 from .fields import localized
 
@@ -120,3 +121,10 @@ def schemes_holding(schemes, kpi_name):
     """The names of the published schemes with an item for ``kpi_name``."""
     return [found.name for found in schemes.values()
             if found.published and any(item["kpi"] == kpi_name for item in found.published["items"])]
+
+
+def measured_first(users, applies_to):
+    """``users`` (id, name, username) with those a scheme's ``applies_to`` names first."""
+    with runtime().read() as conn:
+        measured = applies_to_users(conn, applies_to)
+    return sorted(users, key=lambda found: found[0] not in measured)

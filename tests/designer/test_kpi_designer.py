@@ -285,6 +285,8 @@ def test_a_published_kpi_in_a_scheme_is_tried_through_the_explanation_of_a_perso
     found = Inputs(page := designer.page("/app/design/kpis/kpi/revenue"))
     assert 'id="try-form"' in page and 'action="/app/performance/explain"' in page
     assert '<option value="sales_quarterly">Quarterly sales plan</option>' in page.split('id="try-scheme"')[1]
+    first_person = page.split('id="try-user"')[1].split("</option>")[0]
+    assert f'value="{designer.ids["li.wei"]}">Li Wei (li.wei)' in first_person  # measured people first
     period = found.values["try-period"]
     assert re.fullmatch(r"\d{4}-Q[1-4]", period)
     query = {"kpi": "revenue", "user": designer.ids["li.wei"], "period": period, "scheme": "sales_quarterly"}

@@ -32,7 +32,7 @@ function showTotal() {
   const text = readable ? unscaled(sum) : "?";
   const off = !readable || sum !== 100n * 10n ** BigInt(SCALE);
   total.querySelector(".sum").textContent = total.dataset.msgTotal.replace("{total}", text);
-  total.querySelector(".flag").textContent = off ? total.dataset.msgOff : "";
+  total.querySelector(".total-flag").textContent = off ? total.dataset.msgOff : "";
   total.classList.toggle("flagged", off);
   total.classList.toggle("complete", !off);
 }
