@@ -17,7 +17,9 @@ from tests.designer.conftest import BASE, PASSWORD, SCRIPT
 from tests.platform.support import assert_problem
 from tests.templates import Seed
 
-PEOPLE = ("admin", "li.wei")
+PEOPLE = ("admin", "li.wei", "pia")
+#: A permission set granting the KPI-administration right (targets, assignments, adjustments).
+PLANNING = {"name": "planning", "manage_performance": True}
 DEMO_KPIS = json.loads((EXAMPLE / "performance" / "metadata" / "3-kpis.json").read_text("utf-8"))
 DEMO_SCHEME = json.loads((EXAMPLE / "performance" / "metadata" / "4-kpi_scheme.json").read_text("utf-8"))
 PAGES = ("/app/design/kpis", "/app/design/kpis/new-kpi", "/app/design/kpis/kpi/revenue",
@@ -25,7 +27,7 @@ PAGES = ("/app/design/kpis", "/app/design/kpis/new-kpi", "/app/design/kpis/kpi/r
 
 
 def build_demo(url):
-    """The demo (sales team, KPIs, the quarterly scheme) with passwords for PEOPLE."""
+    """The demo (sales team, KPIs, the quarterly scheme), ``pia`` holding PLANNING, passwords for PEOPLE."""
     from tessera.runtime import Context
     from tessera.runtime.identity.users import find_user, set_password
 
@@ -33,9 +35,14 @@ def build_demo(url):
     runtime = app.extensions["tessera"]
     try:
         load_demo(runtime)
+        with runtime.read() as conn:
+            admin_id = find_user(conn, "admin")["id"]
+        admin = Context(user_id=admin_id, username="admin", is_admin=True)
+        runtime.metadata.save(admin, "permission_set", "planning", PLANNING)
+        runtime.metadata.publish(admin)
+        runtime.accounts.create(admin, {"username": "pia", "permission_sets": ["planning"]})
         with runtime.write() as conn:
             ids = {name: find_user(conn, name)["id"] for name in PEOPLE}
-            admin = Context(user_id=ids["admin"], username="admin", is_admin=True)
             for user_id in ids.values():
                 set_password(conn, admin, user_id, PASSWORD)
         return {"ids": ids}
@@ -311,6 +318,16 @@ def test_a_rep_gets_the_403_page_and_an_anonymous_reader_the_login_page(designer
     assert "only administrators may do this" in refused and 'id="kpi-form"' not in refused
     response = designer.app.test_client().get(BASE + path)
     assert response.status_code == 302 and "/app/login?next=" in response.headers["Location"]
+
+
+def test_a_holder_of_manage_performance_is_refused_as_the_metadata_api_refuses_them(designer):
+    client = designer.client("pia")
+    refused = client.put(f"{BASE}/api/v1/metadata/kpi/calls", json={"formula": "won_deals"},
+                         headers={"X-CSRF-Token": client.csrf})
+    assert_problem(refused, 403)
+    for path in PAGES:
+        designer.page(path, status=403, username="pia")
+    assert 'id="nav-design-kpis"' not in designer.page("/app/", username="pia")
 
 
 def test_the_pages_speak_simplified_chinese(designer):
