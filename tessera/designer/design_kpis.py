@@ -34,8 +34,7 @@ def as_percent(fraction):
     """A stored fraction as per cent text without float noise (0.15 -> "15", 0.3333 -> "33.33")."""
     if fraction is None or fraction == "":
         return ""
-    text = format((Decimal(str(fraction)) * 100).normalize(), "f")
-    return text
+    return format((Decimal(str(fraction)) * 100).normalize(), "f")
 
 
 def label_of(doc, fallback=None):
@@ -60,12 +59,12 @@ def weight_total(items):
 def _saved():
     """The draft version a save just wrote (``?saved=``), to say so on the page it opened."""
     saved = request.args.get("saved", "")
-    return saved if saved.isdigit() else None
+    return saved if saved.isdecimal() and len(saved) < 10 else None
 
 
 def _existing(kind, name):
     found = reads.design_documents(kind).get(name)
-    if found is None or found.draft is None and found.published is None:
+    if found is None:
         raise DocumentNotFound("metadata.document.none", kind=kind, name=name)
     return found
 
