@@ -150,3 +150,14 @@ def test_the_designer_pages_have_no_serious_accessibility_violation(page, site, 
         snap(page, "phone-design-scheme")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert found == {}
+
+
+def test_the_scheme_editor_speaks_simplified_chinese(page, site):
+    base, _ = site
+    log_in(page, base, "admin", "/app/design/kpis/scheme/sales_quarterly")
+    page.select_option("#locale-switch", "zh-CN")
+    expect(page.locator("#weight-total .sum")).to_have_text("合计 100%")
+    assert "季度销售考核" in page.locator("h1").inner_text()
+    snap(page, "design-scheme-zh")
+    page.select_option("#locale-switch", "en")
+    expect(page.locator("#weight-total .sum")).to_have_text("Total 100 %")

@@ -211,6 +211,14 @@ def test_a_draft_saved_through_the_api_shows_with_its_state_and_its_label_as_tex
     assert Inputs(designer.page("/app/design/kpis/kpi/margin")).values["k-scale"] == "0"
 
 
+def test_a_kpi_marked_for_deletion_is_listed_as_deleted_at_the_next_publish(designer):
+    client = designer.client("admin")
+    deleted = client.delete(f"{BASE}/api/v1/metadata/kpi/closed_deals", headers={"X-CSRF-Token": client.csrf})
+    assert deleted.status_code == 200
+    row = designer.page("/app/design/kpis").split('data-kpi="closed_deals"')[1].split("</tr>")[0]
+    assert "Deleted at next publish" in row
+
+
 def test_a_bad_kpi_draft_is_refused_with_problems_naming_its_fields_and_changes_nothing(designer):
     refused = designer.put("kpi", "revenue", {"object": "opportunity", "measure": "SUM(amount)", "scale": 11,
                                               "credit": {"user_field": ""}, "label": {}})
