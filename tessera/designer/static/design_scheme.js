@@ -37,10 +37,20 @@ function showTotal() {
   total.classList.toggle("complete", !off);
 }
 
+// Each row's remove button names the KPI it removes (screen readers hear "Remove Revenue").
+function nameRemoveButtons() {
+  for (const row of rows.querySelectorAll("tr.scheme-item")) {
+    const select = row.querySelector("[name=kpi]");
+    const kpi = select.value ? select.selectedOptions[0].textContent : "";
+    row.querySelector(".remove-item").setAttribute("aria-label", rows.dataset.msgRemove.replace("{kpi}", kpi).trim());
+  }
+}
+
 function addRow() {
   rows.append(template.content.cloneNode(true));
   const row = rows.lastElementChild;
   row.querySelector("select").focus();
+  nameRemoveButtons();
   showTotal();
 }
 
@@ -97,6 +107,7 @@ function locate(path) {
 }
 
 rows.addEventListener("input", showTotal);
+rows.addEventListener("change", nameRemoveButtons);
 rows.addEventListener("click", (event) => {
   const button = event.target.closest(".remove-item");
   if (!button) return;
@@ -113,3 +124,4 @@ form.addEventListener("submit", (event) => {
   saveDraft(form, documentBody(), locate);
 });
 showTotal();
+nameRemoveButtons();
