@@ -8,12 +8,13 @@ from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
 from . import approvals_pages, reading
+from .design_kpis import add_kpi_design_pages
 from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
+from .notifications_pages import add_notifications_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
-from .design_kpis import add_kpi_design_pages
 
 LIST_QUERY = ("filter", "sort", "cursor")
 
@@ -114,6 +115,7 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
+    add_notifications_pages(bp)
     add_kpi_design_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
