@@ -87,7 +87,7 @@ def check_layout_writes(model, ctx, obj, payloads, *, creating, single=True):
     rules = layout_rules(layout_for(model, ctx, obj.name))
     if not rules.required and not rules.read_only:
         return
-    defaults = {n: f["default"] for n, f in obj.fields.items() if not isinstance(f.get("default"), dict)}
+    defaults = {n: f["default"] for n, f in obj.fields.items() if "default" in f and not isinstance(f["default"], dict)}
     errors = {}
     for index, payload in enumerate(payloads):
         if isinstance(payload, dict):
