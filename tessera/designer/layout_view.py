@@ -95,7 +95,7 @@ def _shows(obj, formula, record_id, values):
                                                     record_id=record_id, values=values)
     except (RuntimeFailure, FormulaError):
         return True
-    return found["value"] is not False
+    return found["value"] is True  # NULL is not true, as in a filter
 
 
 def evaluate_visibility(layout, obj, *, record_id=None, values=None):
@@ -114,7 +114,7 @@ def _related(spec, parent, record_id, locale):
     label = localized(spec.get("label") or child.doc.get("plural_label") or child.doc.get("label"), locale, child.name)
     views = {v.name: v for v in field_views(child, names, locale)}
     return RelatedList(label, child.name, spec["via"], [views[n] for n in names], page["items"],
-                       f"{spec['via']} = {int(record_id)}", title_field(child))
+                       f'TEXT({spec["via"]}) = "{int(record_id)}"', title_field(child))
 
 
 def related_lists(doc, parent, record_id, locale):

@@ -9,6 +9,7 @@ from tessera.runtime.errors import RuntimeFailure
 
 from . import approvals_pages, reading
 from .fields import field_views, localized, plain_defaults, title_field
+from .design_layouts import add_layouts_pages
 from .guard import page_locale, safe_next
 from .layout_view import form_layout, record_layout
 from .render import page, say, t
@@ -116,6 +117,7 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
+    add_layouts_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
     bp.register_error_handler(MetadataError, problem_page)

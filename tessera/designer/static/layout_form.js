@@ -36,7 +36,7 @@ async function evaluate(box, record, mine) {
   const result = await api("POST", EVALUATE, body);
   // A value the API cannot load (a number half typed) leaves the field as it was.
   if (mine !== round || !result.ok) return;
-  box.hidden = result.data.value === false;
+  box.hidden = result.data.value !== true;
 }
 
 function refresh() {
