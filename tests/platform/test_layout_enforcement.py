@@ -14,6 +14,7 @@ DEAL = object_doc("deal", {"name": "title", "type": "text", "required": True},
                   {"name": "amount", "type": "currency"}, {"name": "stage", "type": "text"},
                   {"name": "region", "type": "text", "default": "west"})
 REP = {"kind": "permission_set", "name": "rep", "objects": {"deal": {"create": True, "read": True, "edit": True}}}
+READER = {"kind": "permission_set", "name": "reader", "objects": {"deal": {"read": True}}}
 CLERK = {"kind": "permission_set", "name": "clerk", "objects": {"deal": {"create": True, "read": True, "edit": True}}}
 #: Reps must give an amount and may not set the stage; everyone else gets the default layout.
 REP_LAYOUT = {"kind": "layout", "name": "deal_rep", "object": "deal", "assigned_to": {"permission_sets": ["rep"]},
@@ -26,10 +27,11 @@ DEFAULT_LAYOUT = {"kind": "layout", "name": "deal_default", "object": "deal", "d
 
 
 def build_people(api):
-    assert define(api, DEAL, REP, CLERK, REP_LAYOUT, MANAGER_LAYOUT, DEFAULT_LAYOUT).status_code == 200
+    assert define(api, DEAL, REP, READER, CLERK, REP_LAYOUT, MANAGER_LAYOUT, DEFAULT_LAYOUT).status_code == 200
     assert api.post("/api/v1/roles", json={"name": "manager"}).status_code == 201
     people = {"rita": {"permission_sets": ["rep"]}, "carl": {"permission_sets": ["clerk"]},
-              "mona": {"permission_sets": ["clerk"], "roles": ["manager"]}, "ada": {"is_admin": True}}
+              "mona": {"permission_sets": ["clerk"], "roles": ["manager"]}, "ada": {"is_admin": True},
+              "vera": {"permission_sets": ["reader"]}}
     ids = {}
     for username, extra in people.items():
         response = api.post("/api/v1/users", json={"username": username, **extra})
@@ -108,3 +110,7 @@ def test_administrators_are_not_bound_by_layouts(people):
 def test_the_records_service_stays_the_authority_for_the_objects_own_rules(people):
     body = assert_problem(create(people["rita"], {"amount": "5"}), 422)
     assert "title" in body["errors"]
+
+
+def test_a_user_without_the_object_right_is_refused_for_that_before_any_layout_rule(people):
+    assert_problem(create(people["vera"], {"title": "x", "amount": "5"}), 403)

@@ -18,7 +18,7 @@ from .computed import RecordView, apply_default_formulas, check_rules
 from ..errors import ConflictingValue, RecordInvalid, StaleVersion
 from .changes import change_summary, write_change
 from .history import read_history
-from .layouts import check_layout_writes
+from .layouts import check_layout_writes, layout_for
 from .lifecycle import RecordLifecycle
 from .ids import reserve_ids
 from ..events.outbox import append_events, event_row
@@ -178,10 +178,14 @@ class RecordService:
             return self.create_many_in(conn, ctx, object_name, payloads, owner_id=owner_id)
 
     def _check_layout(self, conn, ctx, object_name, payloads, **how):
-        """The form layout ``ctx`` gets binds its interactive writes (see ``layouts.py``)."""
+        """The form layout ``ctx`` gets binds its interactive writes (see ``layouts.py``); a
+        missing object right is refused first, as it would be without a layout."""
+        if ctx.is_admin:
+            return
         model, obj = self.runtime.object_for(conn, object_name)
-        self.access.object_access(ctx, obj, "edit" if how.get("creating") is False else "create")
-        check_layout_writes(model, ctx, obj, payloads, **how)
+        if layout_for(model, ctx, obj.name) is not None:
+            self.access.object_access(ctx, obj, "create" if how.get("creating") else "edit")
+            check_layout_writes(model, ctx, obj, payloads, **how)
 
     def create_many_in(self, conn, ctx, object_name, payloads, *, single=False, owner_id=None):
         """``create_many`` inside the caller's write transaction on ``conn``; with ``single``
