@@ -84,6 +84,7 @@ function slotFor(path) {
 }
 
 function showProblems(problem) {
+  statusLine.hidden = true;
   const stray = [];
   const prefix = `layout/${editor.dataset.name}:`;
   for (const [key, messages] of Object.entries(problem.errors || {})) {
@@ -132,11 +133,17 @@ function describe(item) {
     .replace("{count}", zone.children.length);
 }
 
+function sourceLabel(related) {
+  const options = document.getElementById("related-template").content.querySelectorAll(".rel-source option");
+  const found = [...options].find((o) => o.value === `${related.object}.${related.via}`);
+  return found ? found.textContent : related.object;
+}
+
 function startEditor() {
   const live = document.getElementById("layout-live");
   const preview = document.getElementById("layout-preview");
   const msgs = { untitled: editor.dataset.msgUntitled, readOnly: editor.dataset.msgReadOnly,
-    shownWhen: editor.dataset.msgShownWhen, empty: editor.dataset.msgEmpty };
+    shownWhen: editor.dataset.msgShownWhen, empty: editor.dataset.msgEmpty, sourceLabel };
   const refresh = () => renderPreview(preview, documentOf(), msgs);
   createMoves(editor, { onChange: refresh, announce: (text) => { live.textContent = text; }, describe });
   editor.addEventListener("input", (event) => {

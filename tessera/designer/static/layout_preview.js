@@ -40,7 +40,7 @@ export function renderPreview(box, doc, msgs) {
   }
   for (const related of doc.related_lists || []) {
     const part = el("section", "preview-section");
-    part.append(el("h3", "", pick(related.label, related.object)));
+    part.append(el("h3", "", pick(related.label, msgs.sourceLabel(related))));
     part.append(el("p", "muted small", (related.columns || []).join(" · ")));
     parts.push(part);
   }
