@@ -84,6 +84,8 @@ def arrange(doc, views, locale, *, form=False):
             shown.append(_laid_out(entry, view, form))
             if entry.get("visible_when"):
                 formulas[view.name] = entry["visible_when"]
+        if not shown:
+            continue  # a section with nothing the reader may see is not shown
         label = localized(section.get("label"), locale, None) if section.get("label") else None
         sections.append(SectionView(label, section.get("columns", 1), shown))
     return PageLayout(sections, doc["name"], formulas)

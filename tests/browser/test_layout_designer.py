@@ -28,6 +28,12 @@ def _create_layout(page, base):
 
 
 def _lay_out(page):
+    page.click("#add-section")
+    page.locator("#sections .design-section").nth(1).locator(".sec-label-en").fill("Plan")
+    page.locator("#sections .section-drag").nth(1).drag_to(page.locator("#sections .section-drag").first)
+    expect(page.locator("#layout-live")).to_have_text("Section Plan moved to position 1 of 2.")
+    page.locator("#sections .design-section").first.locator(".sec-down").click()
+    expect(page.locator("#layout-live")).to_have_text("Section Plan moved to position 2 of 2.")
     section = page.locator("#sections .design-section").first
     _item(page, "#palette", "title").drag_to(section.locator(".section-fields"))
     expect(_item(page, "#sections", "title")).to_be_visible()
@@ -72,6 +78,7 @@ def test_an_admin_lays_out_a_form_and_a_rep_gets_it(page, site, browser):
     log_in(rep, base, "rita", "/app/o/opportunity")
     rep.locator("table.records tbody a").first.click()
     expect(rep.locator(".layout-section .field-row:visible")).to_have_count(3)  # the discount hidden
+    expect(rep.locator(".layout-section h2")).to_have_text(["Details"])  # the empty section left out
     expect(rep.locator(".field-row[data-field=products]")).to_have_count(0)
     snap(rep, "layout-record")
     rep.click("text=Edit")

@@ -139,13 +139,22 @@ function sourceLabel(related) {
   return found ? found.textContent : related.object;
 }
 
+function describeSection(section) {
+  const all = [...section.parentElement.children];
+  return editor.dataset.msgSectionMoved
+    .replace("{section}", section.querySelector(".section-title").textContent)
+    .replace("{position}", all.indexOf(section) + 1)
+    .replace("{count}", all.length);
+}
+
 function startEditor() {
   const live = document.getElementById("layout-live");
   const preview = document.getElementById("layout-preview");
   const msgs = { untitled: editor.dataset.msgUntitled, readOnly: editor.dataset.msgReadOnly,
     shownWhen: editor.dataset.msgShownWhen, empty: editor.dataset.msgEmpty, sourceLabel };
   const refresh = () => renderPreview(preview, documentOf(), msgs);
-  createMoves(editor, { onChange: refresh, announce: (text) => { live.textContent = text; }, describe });
+  const announce = (text) => { live.textContent = text; };
+  createMoves(editor, { onChange: refresh, announce, describe, describeSection });
   editor.addEventListener("input", (event) => {
     const section = event.target.closest(".design-section");
     if (section && event.target.matches(".sec-label-en, .sec-label-zh")) {
@@ -155,14 +164,14 @@ function startEditor() {
     refresh();
   });
   editor.addEventListener("change", refresh);
-  editor.addEventListener("click", (event) => sectionTools(event, refresh));
+  editor.addEventListener("click", (event) => sectionTools(event, refresh, announce));
   editor.addEventListener("submit", (event) => { event.preventDefault(); save(); });
   document.getElementById("layout-publish").addEventListener("click", publish);
   document.getElementById("layout-delete").addEventListener("click", remove);
   refresh();
 }
 
-function sectionTools(event, refresh) {
+function sectionTools(event, refresh, announce) {
   const button = event.target.closest("button");
   if (!button) return;
   const section = button.closest(".design-section");
@@ -176,9 +185,11 @@ function sectionTools(event, refresh) {
   } else if (section && button.classList.contains("sec-up") && section.previousElementSibling) {
     section.parentElement.insertBefore(section, section.previousElementSibling);
     button.focus();
+    announce(describeSection(section));
   } else if (section && button.classList.contains("sec-down") && section.nextElementSibling) {
     section.parentElement.insertBefore(section.nextElementSibling, section);
     button.focus();
+    announce(describeSection(section));
   } else if (section && button.classList.contains("sec-remove")) {
     document.getElementById("palette").append(...section.querySelectorAll(".layout-item"));
     section.remove();

@@ -1,11 +1,14 @@
 // Moving fields of a form layout: drag and drop between the palette and the sections, and
 // the same with the keyboard (select a field's handle, then Alt+arrows or the move buttons),
-// each move announced to screen readers.
+// each move announced to screen readers. Sections are dragged by their heading (and moved
+// with their own buttons).
 
 const KEYS = { ArrowUp: "up", ArrowDown: "down", ArrowLeft: "prev", ArrowRight: "next" };
 
-export function createMoves(editor, { onChange, announce, describe }) {
+export function createMoves(editor, { onChange, announce, describe, describeSection }) {
   let dragged = null;
+  let draggedSection = null;
+  const sections = editor.querySelector("#sections");
 
   const zones = () => [...editor.querySelectorAll(".drop-zone")];
   const selected = () => editor.querySelector(".item-handle[aria-pressed=true]");
@@ -50,17 +53,38 @@ export function createMoves(editor, { onChange, announce, describe }) {
     move(handle.closest(".layout-item"), KEYS[event.key]);
   });
 
+  function sectionDragStart(event) {
+    const grip = event.target.closest(".section-drag");
+    draggedSection = grip && grip.closest(".design-section");
+    if (!draggedSection) return;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", "section");
+    draggedSection.classList.add("dragging");
+  }
+
+  function sectionDrop(event) {
+    event.preventDefault();
+    const before = [...sections.children].find((box) => {
+      const rect = box.getBoundingClientRect();
+      return box !== draggedSection && event.clientY < rect.top + rect.height / 2;
+    });
+    sections.insertBefore(draggedSection, before || null);
+    onChange();
+    announce(describeSection(draggedSection));
+  }
+
   editor.addEventListener("dragstart", (event) => {
     dragged = event.target.closest(".layout-item");
-    if (!dragged) return;
+    if (!dragged) { sectionDragStart(event); return; }
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", dragged.dataset.field);
     dragged.classList.add("dragging");
   });
 
   editor.addEventListener("dragend", () => {
-    if (dragged) dragged.classList.remove("dragging");
+    for (const moving of [dragged, draggedSection]) if (moving) moving.classList.remove("dragging");
     dragged = null;
+    draggedSection = null;
     for (const zone of zones()) zone.classList.remove("drop-target");
   });
 
@@ -70,6 +94,7 @@ export function createMoves(editor, { onChange, announce, describe }) {
   }
 
   editor.addEventListener("dragover", (event) => {
+    if (draggedSection && event.target.closest("#sections")) { event.preventDefault(); return; }
     const zone = dragged && zoneAt(event);
     if (!zone) return;
     event.preventDefault();
@@ -77,6 +102,7 @@ export function createMoves(editor, { onChange, announce, describe }) {
   });
 
   editor.addEventListener("drop", (event) => {
+    if (draggedSection && event.target.closest("#sections")) { sectionDrop(event); return; }
     const zone = dragged && zoneAt(event);
     if (!zone) return;
     event.preventDefault();

@@ -34,8 +34,7 @@ export function renderPreview(box, doc, msgs) {
     part.append(el("h3", "", pick(section.label, msgs.untitled)));
     const list = el("dl", section.columns === 2 ? "fields" : "fields layout-one");
     for (const entry of section.fields) list.append(fieldRow(entry, names, sample, msgs));
-    if (!section.fields.length) list.append(el("p", "muted", msgs.empty));
-    part.append(list);
+    part.append(section.fields.length ? list : el("p", "muted", msgs.empty));
     parts.push(part);
   }
   for (const related of doc.related_lists || []) {
