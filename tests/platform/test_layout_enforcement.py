@@ -12,14 +12,16 @@ from tests.platform.support import assert_problem
 
 DEAL = object_doc("deal", {"name": "title", "type": "text", "required": True},
                   {"name": "amount", "type": "currency"}, {"name": "stage", "type": "text"},
-                  {"name": "region", "type": "text", "default": "west"})
-REP = {"kind": "permission_set", "name": "rep", "objects": {"deal": {"create": True, "read": True, "edit": True}}}
+                  {"name": "region", "type": "text", "default": "west"}, {"name": "score", "type": "number"})
+REP = {"kind": "permission_set", "name": "rep", "objects": {"deal": {
+    "create": True, "read": True, "edit": True, "fields": {"score": {"read": True, "edit": False}}}}}
 READER = {"kind": "permission_set", "name": "reader", "objects": {"deal": {"read": True}}}
 CLERK = {"kind": "permission_set", "name": "clerk", "objects": {"deal": {"create": True, "read": True, "edit": True}}}
 #: Reps must give an amount and may not set the stage; everyone else gets the default layout.
 REP_LAYOUT = {"kind": "layout", "name": "deal_rep", "object": "deal", "assigned_to": {"permission_sets": ["rep"]},
               "sections": [{"fields": [{"field": "title"}, {"field": "amount", "required": True},
-                                       {"field": "stage", "read_only": True}, {"field": "region", "required": True}]}]}
+                                       {"field": "stage", "read_only": True}, {"field": "region", "required": True},
+                                       {"field": "score", "required": True}]}]}
 MANAGER_LAYOUT = {"kind": "layout", "name": "deal_manager", "object": "deal", "assigned_to": {"roles": ["manager"]},
                   "sections": [{"fields": [{"field": "title"}, {"field": "stage", "required": True}]}]}
 DEFAULT_LAYOUT = {"kind": "layout", "name": "deal_default", "object": "deal", "default": True,
@@ -76,6 +78,11 @@ def test_a_required_field_with_a_static_default_may_be_left_out_but_not_cleared(
     assert made.get_json()["region"] == "west"
     cleared = people["rita"].patch(f"{DEALS}/{made.get_json()['id']}", json={"region": None})
     assert list(assert_problem(cleared, 422, "validation_failed")["errors"]) == ["region"]
+
+
+def test_a_required_field_the_user_may_not_write_is_not_required_of_them(people):
+    made = create(people["rita"], {"title": "Pumps", "amount": "100"})
+    assert made.status_code == 201 and made.get_json()["score"] is None
 
 
 def test_a_field_the_layout_makes_read_only_is_refused_and_nothing_is_written(people):

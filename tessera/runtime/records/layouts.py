@@ -78,13 +78,16 @@ def _payload_errors(rules, payload, prefix, creating, defaults):
     return errors
 
 
-def check_layout_writes(model, ctx, obj, payloads, *, creating, single=True):
+def check_layout_writes(model, ctx, obj, payloads, *, creating, single=True, editable=None):
     """Raise RecordInvalid (keyed by field, as the loaders' errors are) when a payload of
     ``ctx`` writes a field its layout makes read only, or leaves one it requires empty
-    (missing on create, cleared on update). Administrators are not bound."""
+    (missing on create, cleared on update). Administrators are not bound; a required field
+    outside ``editable`` (the fields ``ctx`` may write, when given) is not required of them."""
     if ctx.is_admin:
         return
     rules = layout_rules(layout_for(model, ctx, obj.name))
+    if editable is not None:
+        rules = LayoutRules(rules.required & frozenset(editable), rules.read_only)
     if not rules.required and not rules.read_only:
         return
     defaults = {n: f["default"] for n, f in obj.fields.items() if "default" in f and not isinstance(f["default"], dict)}

@@ -184,8 +184,8 @@ class RecordService:
             return
         model, obj = self.runtime.object_for(conn, object_name)
         if layout_for(model, ctx, obj.name) is not None:
-            self.access.object_access(ctx, obj, "create" if how.get("creating") else "edit")
-            check_layout_writes(model, ctx, obj, payloads, **how)
+            grant = self.access.object_access(ctx, obj, "create" if how.get("creating") else "edit")
+            check_layout_writes(model, ctx, obj, payloads, editable=grant.editable, **how)
 
     def create_many_in(self, conn, ctx, object_name, payloads, *, single=False, owner_id=None):
         """``create_many`` inside the caller's write transaction on ``conn``; with ``single``
