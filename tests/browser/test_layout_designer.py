@@ -21,6 +21,7 @@ def _item(page, zone, field):
 def _create_layout(page, base):
     log_in(page, base, "ada", "/app/design/layouts")
     assert serious_violations(page) == []
+    snap(page, "layout-list")
     page.select_option("#new-object", "opportunity")
     page.fill("#new-name", "opportunity_rep")
     page.click("#layout-create button[type=submit]")
