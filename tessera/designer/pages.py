@@ -12,6 +12,7 @@ from .fields import field_views, localized, plain_defaults, title_field
 from .design_layouts import add_layouts_pages
 from .guard import page_locale, safe_next
 from .layout_view import form_layout, record_layout
+from .notifications_pages import add_notifications_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
@@ -118,6 +119,7 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
     add_layouts_pages(bp)
+    add_notifications_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
     bp.register_error_handler(MetadataError, problem_page)
