@@ -28,6 +28,7 @@ def work_navigation(ctx):
     count = None if not pending else (f"{BADGE_CEILING}+" if pending > BADGE_CEILING else str(pending))
     links = [WorkLink("ui.approvals", "ui.nav.approvals", count), WorkLink("ui.performance", "ui.nav.performance"),
              WorkLink("ui.my_feedback", "ui.nav.my_feedback")]
+    links.append(WorkLink("ui.tokens", "ui.nav.tokens"))
     if ctx.is_admin:
         links.append(WorkLink("ui.feedback_triage", "ui.nav.feedback_triage"))
     return links
