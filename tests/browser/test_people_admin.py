@@ -132,3 +132,12 @@ def test_an_admin_sees_a_dead_webhook_delivery_and_retries_it(page, site):
     dead.locator(".retry-event").click()
     expect(page.locator("#open-deliveries tr.delivery-pending")).to_contain_text("Waiting for a retry")
     shot(page, "people-webhook-retried")
+
+
+def test_the_tokens_page_works_at_phone_width(page, site):
+    base, _, _ = site
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, base, "rita", "/app/tokens")
+    expect(page.locator("#token-form")).to_be_visible()
+    assert serious_violations(page) == []
+    shot(page, "people-tokens-phone")
