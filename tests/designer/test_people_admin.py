@@ -135,3 +135,12 @@ class TestPermissionSets:
 
     def test_a_set_with_no_draft_is_the_404_page(self, shop):
         assert shop.browser("ada").get(f"{BASE}/app/design/people/permission-sets/nothing").status_code == 404
+
+
+def test_the_pages_speak_chinese_to_a_chinese_administrator(shop):
+    admin = shop.browser("ada")
+    api(admin, "PATCH", "/api/v1/users/me", {"locale": "zh-CN"})
+    page = text(admin.get(f"{BASE}/app/design/people"))
+    assert "<h1>用户和权限</h1>" in page and ">新建用户</a>" in page
+    matrix = text(admin.get(f"{BASE}/app/design/people/permission-sets/sales_rep"))
+    assert "字段级安全" in matrix and ">修改全部</th>" in matrix
