@@ -151,3 +151,35 @@ def test_the_tokens_page_works_at_phone_width(page, site):
     expect(page.locator("#token-form")).to_be_visible()
     assert serious_violations(page) == []
     shot(page, "people-tokens-phone")
+
+
+def test_an_admin_saves_webhook_and_endpoint_drafts_with_errors_next_to_their_fields(page, site):
+    base, admin, _ = site
+    log_in(page, base, "ada", "/app/design/integrations/webhooks/new")
+    page.fill("#in-name", "crm_sync")
+    page.select_option("#in-object", "opportunity")
+    page.fill("#in-url", "http://127.0.0.1:9/crm")
+    page.check("input[data-key=events][value='record.deleted']")
+    page.fill("#in-more-events", "record.transferred")
+    page.click("#webhook-form button[type=submit]")
+    expect(page.locator("#err-secret")).to_contain_text("secret")
+    shot(page, "people-webhook-error")
+    page.fill("#in-secret", "whsec-abcdefghijklmnop")
+    page.click("#webhook-form button[type=submit]")
+    page.wait_for_url(base + "/app/design/integrations/webhooks/crm_sync")
+    body = admin.get("/api/v1/metadata/webhook/crm_sync").get_json()["body"]
+    assert body["events"] == ["record.created", "record.updated", "record.deleted", "record.transferred"]
+    assert "secret" not in body and "filter" not in body
+    page.goto(base + "/app/design/integrations/inbound/new")
+    page.fill("#in-name", "web_accounts")
+    page.select_option("#in-object", "account")
+    page.fill("#in-external_id", "name")
+    page.fill("#in-mapping", '{"name": "/company",}')
+    page.click("#endpoint-form button[type=submit]")
+    expect(page.locator("#err-mapping")).to_have_text("This is not valid JSON.")
+    page.fill("#in-mapping", '{"name": "/company"}')
+    page.click("#endpoint-form button[type=submit]")
+    page.wait_for_url(base + "/app/design/integrations/inbound/web_accounts")
+    expect(page.locator("#in-mapping")).to_contain_text('"/company"')
+    shot(page, "people-inbound-draft")
+    assert serious_violations(page) == []
