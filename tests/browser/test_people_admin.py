@@ -85,6 +85,10 @@ def test_an_admin_adds_a_role_and_a_user_holding_it(page, site):
     expect(page.locator("tr[data-user=nina]")).to_contain_text("field_sales")
     shot(page, "people-users")
     assert serious_violations(page) == []
+    page.goto(base + "/app/design/people/roles/field_sales")
+    expect(page.locator("#members")).to_contain_text("Nina Feld")
+    shot(page, "people-role")
+    assert serious_violations(page) == []
 
 
 def test_an_admin_hides_a_field_in_a_permission_set(page, site):
