@@ -9,11 +9,12 @@ from tessera.runtime.errors import RuntimeFailure
 
 from . import approvals_pages, reading
 from .design_kpis import add_kpi_design_pages
-from .fields import field_views, localized, plain_defaults, title_field
 from .design_layouts import add_layouts_pages
+from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
 from .layout_view import form_layout, record_layout
 from .notifications_pages import add_notifications_pages
+from .people_admin import add_people_admin_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
@@ -122,6 +123,7 @@ def create_blueprint():
     add_layouts_pages(bp)
     add_notifications_pages(bp)
     add_kpi_design_pages(bp)
+    add_people_admin_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
     bp.register_error_handler(MetadataError, problem_page)
