@@ -96,4 +96,4 @@ def loss_sentence(step, labels):
     params = {"n": count_text(count), "object": labels.object(obj), "length": check.get("length", "")}
     if step.get("field"):
         params["field"] = labels.field(obj, step["field"])
-    return Message(f"metadata.plan.loss.{kind}", **params)
+    return Message(f"metadata.plan.loss.{kind}" + (".one" if count == 1 else ""), **params)
