@@ -5,7 +5,6 @@ reader who is not an administrator gets the 403 page the service's refusal becom
 Discarding and publishing go from the browser to the REST API (``design_changes.js``).
 """
 
-import json
 from dataclasses import dataclass
 
 from flask import g, request
@@ -19,7 +18,7 @@ from tessera.runtime.publish import changes as pending_changes
 from .fields import localized
 from .guard import page_locale
 from .reading import problem_message, runtime
-from .render import page
+from .render import page, t
 
 #: A value longer than this is cut when a diff shows it.
 SHOWN_VALUE = 160
@@ -34,19 +33,40 @@ class PlanLine:
     loss: object = None
 
 
+def _plain(value, depth=0):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        text = "; ".join(f"{key}: {_plain(item, depth + 1)}" for key, item in value.items())
+        return f"({text})" if depth else text
+    if isinstance(value, list):
+        text = ", ".join(_plain(item, depth + 1) for item in value)
+        return f"[{text}]" if depth else text
+    return "" if value is None else str(value)
+
+
 def shown(value):
-    """A value of a document as short text: scalars as they are, others as compact JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        text = value
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, (int, float)):
-        text = str(value)
-    else:
-        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    """A value of a document as short text people read: ``name: next_step; type: long_text``."""
+    text = _plain(value)
     return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "…"
+
+
+#: Named lists of an object whose items a diff path names: (list key, message code, label key or None).
+NAMED_PARTS = {"fields": ("ui.design_changes.in_field", "label"),
+               "validation_rules": ("ui.design_changes.in_rule", None)}
+
+
+def where(change, path, locale):
+    """(what the path is about in words or None, the rest of the path) for one diff line."""
+    head, _, rest = path.partition(".")
+    if head not in NAMED_PARTS or not rest:
+        return None, path
+    name, _, rest = rest.partition(".")
+    code, label_key = NAMED_PARTS[head]
+    items = [*((change["draft"] or {}).get(head) or []), *((change["published"] or {}).get(head) or [])]
+    item = next((i for i in items if isinstance(i, dict) and i.get("name") == name), {})
+    label = localized(item.get(label_key), locale, name) if label_key else name
+    return t(code, name=label), rest
 
 
 def _document_sets(ctx):
@@ -66,8 +86,8 @@ def pending_view(ctx, locale):
     """The pending drafts, each with its label and its diff against the published body."""
     found = []
     for change in pending_changes.pending(runtime(), ctx):
-        found.append({**change, "label": _document_label(change, locale),
-                      "diff": document_diff(change["published"], change["draft"])})
+        diff = [(c, *where(change, c.path, locale)) for c in document_diff(change["published"], change["draft"])]
+        found.append({**change, "label": _document_label(change, locale), "diff": diff})
     return found
 
 

@@ -38,6 +38,21 @@ def _formula(panel):
     panel.locator('[data-prop="expression"]').fill("budget / 1000")
 
 
+def _a_bad_scale_is_shown_next_to_its_input(page):
+    page.click("#add-field")
+    page.fill("#field-name", "budget")
+    page.check("input[name=type][value=currency]")
+    page.fill("#p-currency-precision", "2")
+    page.fill("#p-currency-scale", "4")
+    page.click("#save-field")
+    scale = page.locator('[data-type-panel="currency"] [data-path="scale"]')
+    expect(scale.locator(".field-error")).to_be_visible()
+    expect(page.locator("#p-currency-scale")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#p-currency-scale")).to_be_focused()
+    snap(page, "design-field-error", full_page=False)
+    page.go_back()
+
+
 def test_an_admin_creates_an_object_adds_fields_reads_the_plan_and_publishes(page, site):
     base, _, _ = site
     log_in(page, base, "ada", "/app/design/objects")
@@ -47,12 +62,15 @@ def test_an_admin_creates_an_object_adds_fields_reads_the_plan_and_publishes(pag
     page.fill("#obj-plural-en", "Projects")
     page.click("#new-object button[type=submit]")
     page.wait_for_url(base + "/app/design/objects/project")
+    _a_bad_scale_is_shown_next_to_its_input(page)
     _add_field(page, "budget", "Budget", "currency", lambda panel: panel.locator('[data-prop="scale"]').fill("2"))
     _add_field(page, "kickoff", "Kick-off", "date")
     page.click("#add-field")
     page.check("input[name=type][value=picklist]")
     _phases(page.locator('[data-type-panel="picklist"]'))
+    page.locator("h1").scroll_into_view_if_needed()
     snap(page, "design-field-picklist")
+    assert serious_violations(page) == []
     page.go_back()
     _add_field(page, "phase", "Phase", "picklist", _phases)
     _add_field(page, "budget_k", "Budget (thousands)", "formula", _formula)
@@ -79,8 +97,9 @@ def test_an_admin_creates_an_object_adds_fields_reads_the_plan_and_publishes(pag
     page.wait_for_url(base + "/app/o/project")
 
 
-def test_a_lossy_change_is_published_only_once_confirmed(page, site):
-    base, _, rep = site
+def test_a_lossy_change_is_published_only_once_confirmed_and_a_long_one_runs_as_a_job(page, site):
+    base, app, rep = site
+    app.config["PUBLISH_JOB_ROWS"] = 1  # this publish changes one record: a job
     log_in(page, base, "ada", "/app/design/objects/opportunity")
     dialog_texts = []
     page.on("dialog", lambda dialog: (dialog_texts.append(dialog.message), dialog.accept()))
@@ -93,7 +112,12 @@ def test_a_lossy_change_is_published_only_once_confirmed(page, site):
     expect(page.locator("#publish")).to_be_disabled()
     page.check("#confirm-loss")
     expect(page.locator("#publish")).to_be_enabled()
+    page.click('[data-draft="object/opportunity"] details.diff summary')
+    expect(page.locator('[data-draft="object/opportunity"] .diff-table')).to_contain_text("Field “Next step”")
     snap(page, "design-changes-lossy")
-    page.click("#publish")
+    with page.expect_response(lambda response: "/api/v1/jobs/" in response.url) as polled:
+        page.click("#publish")
+    assert polled.value.ok
     page.wait_for_url("**/app/design/changes?published=*")
     expect(page.locator("#revisions tbody tr").first).to_contain_text("ada")
+    expect(page.locator("#published-notice")).to_be_visible()

@@ -67,9 +67,10 @@ def test_a_draft_is_listed_with_its_author_and_a_field_level_diff(shop):
     save(ada, with_field(doc, {"name": "legacy_code", "type": "text", "label": {"en": "Legacy code"}}))
     page = text(ada.get(f"{BASE}/app/design/changes"))
     assert 'data-draft="object/opportunity"' in page and "changed by ada" in page
-    assert re.search(r'Changed</td>\s*<td><code>fields\.amount\.scale</code></td>\s*'
+    assert re.search(r'Changed</td>\s*<td>Field “Amount” <code>scale</code></td>\s*'
                      r'<td><span class="diff-old">2</span></td>\s*<td><span class="diff-new">3</span>', page)
-    assert re.search(r"Added</td>\s*<td><code>fields\.legacy_code</code>", page)
+    assert re.search(r"Added</td>\s*<td>Field “Legacy code” </td>\s*<td><span class=\"diff-old\"></span></td>\s*"
+                     r"<td><span class=\"diff-new\">label: \(en: Legacy code\); name: legacy_code; type: text</span>", page)
 
 
 def test_labels_in_drafts_and_plans_are_shown_as_text(shop):
