@@ -96,9 +96,7 @@ def plan_view(ctx):
     (``problem`` is (message, {path: [messages]}))."""
     try:
         plan = runtime().metadata.plan(ctx)
-    except (MetadataError, FormulaError) as error:
-        if getattr(error, "status", 400) == 403:
-            raise
+    except (MetadataError, FormulaError) as error:  # the set fails its checks: say why
         return None, [], problem_message(error)
     labels = Labels(*_document_sets(ctx))
     lines = [PlanLine(step_sentence(step, labels), step.get("reason"), loss_sentence(step, labels))

@@ -83,6 +83,15 @@ def test_an_admin_creates_an_object_adds_fields_reads_the_plan_and_publishes(pag
     expect(page.locator("tr[data-field]").nth(2)).to_have_attribute("data-field", "phase")
     expect(page.locator('button.move[data-move="-1"][data-field="phase"]')).to_be_focused()
 
+    page.fill("#rule-0-name", "Bad name")
+    page.fill("#rule-0-when", "budget > 1000000")
+    page.fill("#rule-0-msg-en", "Budget above one million needs a board decision")
+    page.click("form.rule-form button[type=submit]")
+    expect(page.locator('form.rule-form [data-path="name"] .field-error')).to_be_visible()
+    page.fill("#rule-0-name", "budget_cap")
+    page.click("form.rule-form button[type=submit]")
+    expect(page.locator("details.rule summary").first).to_contain_text("budget_cap")
+
     page.goto(base + "/app/design/changes")
     expect(page.locator("#plan-steps")).to_contain_text("Adds the object Project (a new table)")
     expect(page.locator('[data-draft="object/project"]')).to_contain_text("changed by ada")

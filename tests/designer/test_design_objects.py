@@ -64,7 +64,7 @@ def test_the_objects_are_listed_with_their_state(shop):
                                                              "fields": [{"name": "n", "type": "text"}]}).status_code == 201
     assert api(ada, "DELETE", "/api/v1/metadata/object/contract").status_code == 200
     listed = page(ada, "/app/design/objects")
-    rows = dict(re.findall(r'<tr data-object="(\w+)">.*?class="state state-(\w+)"', listed, re.S))
+    rows = dict(re.findall(r'<tr data-object="(\w+)">.*?class="state state-(\w+)"', listed, re.DOTALL))
     assert rows == {"account": "published", "opportunity": "changed", "gadget": "new", "contract": "deleted",
                     "probe": "published"}
     assert 'href="/app/design/objects/gadget"' in listed and 'href="/app/design/objects/contract"' not in listed
@@ -73,7 +73,7 @@ def test_the_objects_are_listed_with_their_state(shop):
 
 def test_the_new_object_form_posts_a_draft_with_a_title_field_labelled_in_both_locales(shop):
     listed = page(shop.browser("ada"), "/app/design/objects")
-    form = re.search(r'<form id="new-object".*?>', listed, re.S).group(0)
+    form = re.search(r'<form id="new-object".*?>', listed, re.DOTALL).group(0)
     assert 'data-api="/api/v1/metadata/object"' in form
     assert html.unescape(re.search(r"data-title-label='([^']*)'", form).group(1)) == '{"en": "Name", "zh-CN": "名称"}'
     for name in ("name", "title_field", "label_en", "label_zh", "plural_en", "plural_zh"):
@@ -91,10 +91,10 @@ def test_an_object_shows_its_fields_in_order_with_type_flags_and_state(shop):
     shown = page(ada, "/app/design/objects/opportunity")
     order = re.findall(r'<tr data-field="(\w+)">', shown)
     assert order == [f["name"] for f in doc["fields"]]
-    title_row = re.search(r'<tr data-field="title">.*?</tr>', shown, re.S).group(0)
+    title_row = re.search(r'<tr data-field="title">.*?</tr>', shown, re.DOTALL).group(0)
     assert ">Text<" in title_row and ">Required<" in title_row and "state-published" in title_row
     assert "remove-field" not in title_row  # the title field cannot be removed here
-    score_row = re.search(r'<tr data-field="score">.*?</tr>', shown, re.S).group(0)
+    score_row = re.search(r'<tr data-field="score">.*?</tr>', shown, re.DOTALL).group(0)
     assert "Formula → Number" in score_row and "state-new" in score_row
     assert 'data-move="-1" data-field="account" disabled' in shown and 'data-move="1" data-field="score" disabled' in shown
 
@@ -132,13 +132,13 @@ def test_the_type_picker_offers_every_type_of_the_registry_with_its_options(shop
     offered = re.findall(r'<input type="radio" name="type" value="(\w+)"', shown)
     assert sorted(offered) == sorted(registry) and "cn_credit_code" in offered
     for name in registry:
-        panel = re.search(rf'data-type-panel="{name}".*?</fieldset>', shown, re.S).group(0)
+        panel = re.search(rf'data-type-panel="{name}".*?</fieldset>', shown, re.DOTALL).group(0)
         for prop in registry[name].properties:
             assert f'data-prop="{prop}"' in panel, (name, prop)
-    rollup = re.search(r'data-type-panel="rollup".*?</fieldset>', shown, re.S).group(0)
+    rollup = re.search(r'data-type-panel="rollup".*?</fieldset>', shown, re.DOTALL).group(0)
     assert re.search(r'<option value="SUM"', rollup) and 'data-prop="filter" data-widget="formula" data-formula' in rollup
     assert 'data-prop="child" data-widget="object"' in rollup and '<option value="account">' in rollup
-    formula = re.search(r'data-type-panel="formula".*?</fieldset>', shown, re.S).group(0)
+    formula = re.search(r'data-type-panel="formula".*?</fieldset>', shown, re.DOTALL).group(0)
     assert '<option value="currency">Currency</option>' in formula
 
 
@@ -150,7 +150,7 @@ def test_a_picklist_shows_its_values_with_labels_and_colours(shop):
     stage.pop("default", None)
     save(ada, doc)
     shown = page(ada, "/app/design/objects/opportunity/fields/stage")
-    panel = re.search(r'data-type-panel="picklist".*?</fieldset>', shown, re.S).group(0)
+    panel = re.search(r'data-type-panel="picklist".*?</fieldset>', shown, re.DOTALL).group(0)
     assert 'value="Won"' in panel and 'value="赢单"' in panel and 'value="Lost"' in panel
     assert '<option value="green" selected>Green</option>' in panel
     assert re.search(r'<input type="radio" name="type" value="picklist" checked>', shown)
