@@ -56,6 +56,8 @@ def _a_bad_scale_is_shown_next_to_its_input(page):
 def test_an_admin_creates_an_object_adds_fields_reads_the_plan_and_publishes(page, site):
     base, _, _ = site
     log_in(page, base, "ada", "/app/design/objects")
+    snap(page, "design-objects")
+    assert serious_violations(page) == []
     page.fill("#obj-name", "project")
     page.fill("#obj-label-en", "Project")
     page.fill("#obj-label-zh", "项目")
