@@ -132,3 +132,12 @@ def test_a_lossy_change_is_published_only_once_confirmed_and_a_long_one_runs_as_
     page.wait_for_url("**/app/design/changes?published=*")
     expect(page.locator("#revisions tbody tr").first).to_contain_text("ada")
     expect(page.locator("#published-notice")).to_be_visible()
+
+
+def test_the_object_page_is_usable_on_a_phone(page, site):
+    base, _, _ = site
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, base, "ada", "/app/design/objects/account")
+    expect(page.locator('button.move[data-field="name"][data-move="1"]')).to_be_visible()
+    snap(page, "design-object-phone")
+    assert serious_violations(page) == []
