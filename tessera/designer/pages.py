@@ -18,6 +18,8 @@ from .people_admin import add_people_admin_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
+from .design_objects import add_objects_pages
+from .design_changes import add_changes_pages
 
 LIST_QUERY = ("filter", "sort", "cursor")
 
@@ -120,6 +122,8 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
+    add_objects_pages(bp)
+    add_changes_pages(bp)
     add_layouts_pages(bp)
     add_notifications_pages(bp)
     add_kpi_design_pages(bp)
