@@ -114,6 +114,7 @@ def test_an_admin_adds_a_role_step_moves_it_up_fixes_its_criterion_and_saves_the
     criteria.fill("discount > 0.5")
     page.click("#save-flow")
     expect(page.locator("#flow-saved")).to_contain_text("Draft saved")
+    expect(page.locator("#flow-saved a")).to_have_attribute("href", "/app/design/changes")
     expect(page.locator("#flow-alert")).to_be_hidden()
     expect(page.locator(".flow-error")).to_have_count(0)
     snap(page, "design-flow-saved")

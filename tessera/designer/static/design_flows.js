@@ -143,6 +143,10 @@ async function save(event) {
       return;
     }
     announce(msg.msgSaved.replace("{version}", String(answer.data.version)));
+    if (form.dataset.changes) {
+      const link = Object.assign(document.createElement("a"), { href: form.dataset.changes, textContent: msg.msgChanges });
+      saved.append(" ", link);
+    }
     await checkPublish();
   } finally {
     button.disabled = false;
