@@ -8,8 +8,11 @@ from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
 from . import approvals_pages, reading
+from .design_changes import add_changes_pages
+from .design_flows import add_flow_pages
 from .design_kpis import add_kpi_design_pages
 from .design_layouts import add_layouts_pages
+from .design_objects import add_objects_pages
 from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
 from .layout_view import form_layout, record_layout
@@ -18,9 +21,6 @@ from .people_admin import add_people_admin_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
-from .design_objects import add_objects_pages
-from .design_changes import add_changes_pages
-from .design_flows import add_flow_pages
 
 LIST_QUERY = ("filter", "sort", "cursor")
 
