@@ -8,14 +8,22 @@ from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
 from . import approvals_pages, reading
-from .fields import field_views, localized, plain_defaults, title_field
+from .design_changes import add_changes_pages
+from .design_flows import add_flow_pages
+from .design_kpis import add_kpi_design_pages
+from .design_layouts import add_layouts_pages
 from .design_list_views import add_list_view_pages
+from .design_objects import add_objects_pages
+from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
+from .layout_view import form_layout, record_layout
 from .list_views_pages import list_state, records_page
 from .notifications_pages import add_notifications_pages
+from .people_admin import add_people_admin_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
+
 
 def object_labels(obj, locale):
     """(singular, plural) labels of an object model in ``locale``."""
@@ -60,7 +68,8 @@ def record_page(object_name, record_id):
                 by_name={v.name: v for v in views}, history=history, actors=actors, people=actors,
                 refs=reading.reference_titles(views, [record]),
                 title=_title(obj, record), may_edit=reading.may(obj, "edit"),
-                approval=approvals_pages.record_state(obj, record_id))
+                approval=approvals_pages.record_state(obj, record_id),
+                layout=record_layout(obj, views, record, locale))
 
 
 def new_record(object_name):
@@ -79,9 +88,10 @@ def edit_record(object_name, record_id):
 def _form(obj, grant, record):
     locale = page_locale()
     views = reading.form_fields(obj, grant, locale, creating=record is None)
+    defaults = plain_defaults(obj)
     return page("app/form.html", obj=obj, labels=object_labels(obj, locale), record=record, fields=views,
                 title=_title(obj, record) if record else None, input_value=input_value,
-                defaults=plain_defaults(obj))
+                defaults=defaults, layout=form_layout(obj, views, record, locale, defaults))
 
 
 def _title(obj, record):
@@ -114,8 +124,14 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
+    add_objects_pages(bp)
+    add_changes_pages(bp)
+    add_layouts_pages(bp)
     add_list_view_pages(bp)
     add_notifications_pages(bp)
+    add_kpi_design_pages(bp)
+    add_people_admin_pages(bp)
+    add_flow_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
     bp.register_error_handler(MetadataError, problem_page)
