@@ -13,6 +13,7 @@ from .guard import page_locale, safe_next
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
+from .design_formula import add_formula_pages
 
 LIST_QUERY = ("filter", "sort", "cursor")
 
@@ -113,6 +114,7 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
+    add_formula_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
     bp.register_error_handler(MetadataError, problem_page)
