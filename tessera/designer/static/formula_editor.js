@@ -88,7 +88,11 @@ class FormulaEditor {
 
   wire() {
     const area = this.textarea;
-    area.addEventListener("input", () => { this.schedule(); this.completion.update(this.settings()); });
+    area.addEventListener("input", () => {
+      this.mirror.clear();  // the old mark no longer sits on the text it named
+      this.schedule();
+      this.completion.update(this.settings());
+    });
     area.addEventListener("keydown", (event) => this.completion.key(event, this.settings()));
     area.addEventListener("blur", () => this.completion.close());
     area.addEventListener("click", () => this.completion.close());

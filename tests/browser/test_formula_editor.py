@@ -1,0 +1,132 @@
+"""The formula editor in a real browser, on the formula workbench: a typo is underlined at the
+column the API names, completion is driven by the keyboard (a field, a function, a field across
+a lookup), the fixed formula shows its type and is tried on a record; a formula textarea added
+to the page later is enhanced too; axe finds no serious violation.
+
+One live server for the module (the example CRM, with ada the administrator and rita's deals).
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, snap
+from tests.browser.test_accessibility import serious_violations
+
+WORKBENCH = "/app/design/formula?object=opportunity"
+TYPO = "ROUND(amout * 2, 0)"
+FIXED = "ROUND(amount * 2, 0) + COALESCE(LEN(account.name), LEN(title))"
+
+
+def _diagnostic(rep, expression):
+    checked = rep.post("/api/v1/formula/check", json={"object": "opportunity", "expression": expression})
+    assert checked.status_code == 400
+    return checked.get_json()["diagnostics"][0]
+
+
+def _deal(rep, title):
+    found = rep.get("/api/v1/objects/opportunity/records", query_string={"filter": f'title = "{title}"'})
+    return found.get_json()["items"][0]["id"]
+
+
+def _choose(page, name, key="Enter"):
+    """Wait for the suggestion ``name``, move to it with the arrow keys and accept it with ``key``."""
+    options = page.locator(".formula-completion [role=option]")
+    expect(options.filter(has=page.locator(".formula-option-name", has_text=re.compile(f"^{name}$")))).to_have_count(1)
+    names = options.locator(".formula-option-name").all_inner_texts()
+    for _ in range(names.index(name)):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator(".formula-completion [aria-selected=true] .formula-option-name")).to_have_text(name)
+    page.keyboard.press(key)
+    expect(page.locator(".formula-completion")).to_be_hidden()
+
+
+def test_a_typo_is_underlined_where_the_api_says_then_fixed_with_completion_and_tried(page, site):
+    base, _, rep = site
+    log_in(page, base, "ada", WORKBENCH)
+    editor = page.locator("#workbench-formula")
+    editor.click()
+    page.keyboard.type(TYPO)
+    mark = page.locator(".formula-error-mark")
+    expect(mark).to_be_visible()
+    diagnostic = _diagnostic(rep, TYPO)
+    assert mark.inner_text() == diagnostic["token"] == "amout"
+    assert mark.get_attribute("data-column") == str(diagnostic["column"]) == "7"
+    expect(page.locator(".formula-status")).to_contain_text("Line 1, column 7")
+    expect(editor).to_have_attribute("aria-invalid", "true")
+    box, area = mark.bounding_box(), editor.bounding_box()
+    padding = float(editor.evaluate("e => parseFloat(getComputedStyle(e).paddingLeft)")) + 1  # and the 1px border
+    char = box["width"] / len("amout")
+    assert abs(box["x"] - area["x"] - padding - (diagnostic["column"] - 1) * char) < 1.5
+    snap(page, "formula-typo-underlined", full_page=False)
+
+    page.keyboard.press("Control+A")
+    page.keyboard.type("ROUND(am")
+    snap(page, "formula-completion", full_page=False)
+    _choose(page, "amount")
+    page.keyboard.type(" * 2, 0) + COALESCE(LE")
+    _choose(page, "LEN", key="Tab")
+    page.keyboard.type("account.na")
+    _choose(page, "name")
+    page.keyboard.type("), LEN(title))")
+    expect(editor).to_have_value(FIXED)
+    expect(page.locator(".formula-status")).to_have_text(re.compile(r"^Valid\. Result: "))
+    expect(mark).to_have_count(0)
+    assert editor.get_attribute("aria-invalid") is None
+
+    deal = _deal(rep, "Deal 01")
+    page.fill(".formula-try-record", str(deal))
+    page.click(".formula-try-button")
+    tried = rep.post("/api/v1/formula/evaluate", json={"object": "opportunity", "expression": FIXED, "record_id": deal})
+    expect(page.locator(".formula-try-result")).to_have_text(f"Value: {tried.get_json()['value']}")
+    snap(page, "formula-tried", full_page=False)
+    snap(page, "formula-workbench")
+
+
+def test_a_formula_textarea_added_later_is_enhanced_and_keeps_its_name_and_value(page, site):
+    base, _, _ = site
+    log_in(page, base, "ada", WORKBENCH)
+    page.evaluate("""() => {
+        const area = Object.assign(document.createElement("textarea"), {id: "late", name: "criteria", value: "stage = "});
+        area.dataset.formula = "";
+        area.dataset.formulaObject = "opportunity";
+        area.dataset.formulaType = "boolean";
+        document.querySelector("main").append(area);
+    }""")
+    late = page.locator(".formula-editor", has=page.locator("#late"))
+    expect(late.locator(".formula-status")).to_contain_text("Line 1, column")
+    expect(late.locator(".formula-error-mark")).to_have_count(1)
+    assert page.locator("#late").get_attribute("name") == "criteria"
+    expect(page.locator("#late")).to_have_value("stage = ")
+
+
+def test_the_workbench_has_no_serious_accessibility_violation_with_an_error_and_suggestions(page, site):
+    base, _, _ = site
+    log_in(page, base, "ada", WORKBENCH)
+    page.locator("#workbench-formula").click()
+    page.keyboard.type("amout + ti")
+    expect(page.locator(".formula-completion [role=option]").first).to_be_visible()
+    expect(page.locator(".formula-error-mark")).to_be_visible()
+    assert serious_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    snap(page, "formula-workbench-phone", full_page=False)
+    assert serious_violations(page) == []
+
+
+def test_the_editor_speaks_chinese_to_a_chinese_reader(page, site):
+    base, _, _ = site
+    log_in(page, base, "ada", WORKBENCH)
+    page.select_option("#locale-switch", "zh-CN")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    try:
+        page.locator("#workbench-formula").click()
+        page.keyboard.type(TYPO)
+        expect(page.locator(".formula-status")).to_contain_text("第 1 行第 7 列：未知字段")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("amount > 0")
+        expect(page.locator(".formula-status")).to_have_text("有效。结果：布尔值")
+        assert page.locator(".formula-try-button").inner_text() == "在记录上试算"
+        snap(page, "formula-workbench-zh", full_page=False)
+    finally:
+        page.select_option("#locale-switch", "en")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
