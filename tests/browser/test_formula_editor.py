@@ -100,6 +100,16 @@ def test_a_formula_textarea_added_later_is_enhanced_and_keeps_its_name_and_value
     expect(page.locator("#late")).to_have_value("stage = ")
 
 
+def test_columns_count_characters_as_the_checker_does_whatever_the_script(page, site):
+    base, _, rep = site
+    log_in(page, base, "ada", WORKBENCH)
+    page.locator("#workbench-formula").click()
+    formula = '"😀 商机" & amout'  # an emoji is one character for the checker, two UTF-16 units in the page
+    page.keyboard.type(formula)
+    expect(page.locator(".formula-error-mark")).to_have_text("amout")
+    assert page.locator(".formula-error-mark").get_attribute("data-column") == str(_diagnostic(rep, formula)["column"])
+
+
 def test_the_workbench_has_no_serious_accessibility_violation_with_an_error_and_suggestions(page, site):
     base, _, _ = site
     log_in(page, base, "ada", WORKBENCH)
