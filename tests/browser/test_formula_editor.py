@@ -83,7 +83,7 @@ def test_a_typo_is_underlined_where_the_api_says_then_fixed_with_completion_and_
     snap(page, "formula-workbench")
 
 
-def test_a_formula_textarea_added_later_is_enhanced_and_keeps_its_name_and_value(page, site):
+def test_formula_textareas_added_later_are_enhanced_and_keep_their_name_and_value(page, site):
     base, _, _ = site
     log_in(page, base, "ada", WORKBENCH)
     page.evaluate("""() => {
@@ -91,8 +91,13 @@ def test_a_formula_textarea_added_later_is_enhanced_and_keeps_its_name_and_value
         area.dataset.formula = "";
         area.dataset.formulaObject = "opportunity";
         area.dataset.formulaType = "boolean";
-        document.querySelector("main").append(area);
+        const measure = Object.assign(document.createElement("textarea"), {id: "measure", name: "measure", value: "SUM(amount)"});
+        measure.dataset.formula = "";
+        measure.dataset.formulaObject = "opportunity";
+        document.querySelector("main").append(area, measure);
     }""")
+    measure = page.locator(".formula-editor", has=page.locator("#measure"))
+    expect(measure.locator(".formula-status")).to_have_text("Valid. Result: currency")  # a measure is an aggregate
     late = page.locator(".formula-editor", has=page.locator("#late"))
     expect(late.locator(".formula-status")).to_contain_text("Line 1, column")
     expect(late.locator(".formula-error-mark")).to_have_count(1)

@@ -5,7 +5,8 @@
 // The textarea keeps its name and value, so the form around it submits as before.
 //
 // Attributes: data-formula-object (the object), data-formula-type (the expected result type),
-// data-formula-context (field, filter, validation, automation, aggregate), data-formula-source
+// data-formula-context (field, filter, validation, automation, aggregate; without it a textarea
+// named "...measure" is an aggregate and "...error_when" a validation formula), data-formula-source
 // ("published" to check against the published model; by default the draft metadata, for
 // administrators designing it, falling back to the published model for others).
 import { api } from "./api.js";
@@ -37,6 +38,15 @@ function problemText(t, result) {
   return [problem.detail, ...messages].filter(Boolean).join(" ") || t.failed;
 }
 
+// The context a textarea without data-formula-context implies by its name: a KPI measure is an
+// aggregate, a validation rule's error_when a validation formula; anything else a field formula.
+function implied(textarea) {
+  const name = textarea.name || "";
+  if (/measure$/.test(name)) return "aggregate";
+  if (/error_when$/.test(name)) return "validation";
+  return "";
+}
+
 class FormulaEditor {
   constructor(textarea, t) {
     this.textarea = textarea;
@@ -66,7 +76,7 @@ class FormulaEditor {
 
   settings() {
     const data = this.textarea.dataset;
-    return { object: data.formulaObject || "", returns: data.formulaType || "", context: data.formulaContext || "",
+    return { object: data.formulaObject || "", returns: data.formulaType || "", context: data.formulaContext || implied(this.textarea),
       draft: data.formulaSource !== "published" && !this.draftDenied };
   }
 
