@@ -105,6 +105,19 @@ def test_formula_textareas_added_later_are_enhanced_and_keep_their_name_and_valu
     expect(page.locator("#late")).to_have_value("stage = ")
 
 
+def test_a_picklists_values_complete_inside_the_text_it_is_compared_with(page, site):
+    base, _, _ = site
+    log_in(page, base, "ada", WORKBENCH + "&returns=boolean")
+    page.locator("#workbench-formula").click()
+    page.keyboard.type('stage = "W')
+    _choose(page, "Won")
+    page.keyboard.type(' || ISPICKVAL(stage, "L')
+    _choose(page, "Lost", key="Tab")
+    page.keyboard.type(")")
+    expect(page.locator("#workbench-formula")).to_have_value('stage = "Won" || ISPICKVAL(stage, "Lost")')
+    expect(page.locator(".formula-status")).to_have_text("Valid. Result: boolean")
+
+
 def test_columns_count_characters_as_the_checker_does_whatever_the_script(page, site):
     base, _, rep = site
     log_in(page, base, "ada", WORKBENCH)

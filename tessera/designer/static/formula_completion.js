@@ -1,5 +1,6 @@
 // Completion for a formula textarea: fields of the object (following lookups after a "."),
-// functions with their signatures, and $globals, offered in an accessible listbox.
+// functions with their signatures, $globals, and a picklist's values inside a text literal
+// compared with it, offered in an accessible listbox.
 // Keyboard: Ctrl+Space opens it, arrow keys choose, Enter or Tab accept, Escape closes.
 import { fields, fill, functions, labelOf } from "./formula_sources.js";
 
@@ -52,11 +53,33 @@ function globalItem(variable, t) {
     description: variable.description };
 }
 
+// Text literals a picklist's values complete: `stage = "W`, `ISPICKVAL(stage, "W`, `INCLUDES(products, "W`.
+const VALUE_PLACES = [/([A-Za-z_][\w.]*)\s*(?:==|=|<>|!=)\s*(["'])([^"']*)$/,
+  /(?:ISPICKVAL|INCLUDES)\(\s*([A-Za-z_][\w.]*)\s*,\s*(["'])([^"']*)$/i];
+
+// {items, start} of the picklist values fitting the text literal the caret is in, or null.
+async function valueSuggestions(textarea, before, settings) {
+  const found = VALUE_PLACES.map((pattern) => pattern.exec(before)).find(Boolean);
+  if (!found || !settings.object) return null;
+  const [, path, quote, partial] = found;
+  const hops = path.split(".");
+  const name = hops.pop().toLowerCase();
+  const object = await objectAt(settings.object, hops, settings.draft);
+  const described = object ? await fields(object, settings.draft) : null;
+  const field = described && described.fields.find((f) => f.name.toLowerCase() === name);
+  if (!field || !field.options || !field.options.length) return null;
+  const closed = textarea.value[before.length] === quote;
+  const items = field.options.filter((value) => startsWith(value, partial)).map((value) => (
+    { kind: "value", name: value, insert: closed ? value : `${value}${quote}`, detail: "", description: "" }));
+  return { start: before.length - partial.length, items };
+}
+
 // {items, start} to offer at the caret of `textarea`, or null for nothing to offer.
 export async function suggestions(textarea, settings, t, explicit) {
   const caret = textarea.selectionStart;
   const before = textarea.value.slice(0, caret);
-  if (textarea.selectionEnd !== caret || insideString(before)) return null;
+  if (textarea.selectionEnd !== caret) return null;
+  if (insideString(before)) return valueSuggestions(textarea, before, settings);
   const word = (WORD.exec(before) || [""])[0];
   if (!word && !explicit) return null;
   if (word.startsWith("$")) {
