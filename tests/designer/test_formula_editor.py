@@ -73,6 +73,7 @@ def test_fields_offer_what_the_reader_may_read_with_types_and_lookup_targets(sho
     assert fields["account"]["target"] == "account" and fields["account"]["type"] == "lookup"
     assert fields["owner"]["target"] == "user" and fields["owner"]["field_type"] == "system"
     assert set(fields["stage"]["options"]) >= {"Won", "Lost"}
+    assert [f["name"] for f in body["fields"]][:2] == ["title", "account"]  # its own fields first, then id, owner, ...
 
 
 def test_an_administrator_is_offered_every_field(shop):

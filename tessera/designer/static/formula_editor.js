@@ -105,6 +105,8 @@ class FormulaEditor {
     });
     area.addEventListener("keydown", (event) => this.completion.key(event, this.settings()));
     area.addEventListener("blur", () => this.completion.close());
+    // A page may set the value by script (no input event): check it when the editor is entered.
+    area.addEventListener("focus", () => { if (area.value !== this.checked) this.schedule(); });
     area.addEventListener("click", () => this.completion.close());
     new MutationObserver(() => this.check()).observe(area, { attributes: true, attributeFilter: WATCHED });
     this.tryButton.addEventListener("click", () => this.tryOnRecord());
@@ -133,12 +135,17 @@ class FormulaEditor {
     const { object, draft } = this.settings();
     if (!object || !this.textarea.value.trim()) { this.reset(); return; }
     this.say(this.t.checking, "checking");
-    let result = await api("POST", `${API}/check`, this.body(draft ? { draft: true } : {})).catch(() => null);
+    const body = this.body();
+    let result = await api("POST", `${API}/check`, draft ? { ...body, draft: true } : body).catch(() => null);
     if (draft && result && result.status === 403) {
       this.draftDenied = true;
-      result = await api("POST", `${API}/check`, this.body()).catch(() => null);
+      result = await api("POST", `${API}/check`, body).catch(() => null);
     }
-    if (serial === this.serial) this.show(result);
+    if (serial !== this.serial) return;
+    // An answer about older text would mark the wrong span: check the newer text instead.
+    if (body.expression !== this.textarea.value) { this.schedule(); return; }
+    this.checked = body.expression;
+    this.show(result);
   }
 
   say(text, state) {

@@ -26,7 +26,9 @@ def _field_entry(info: FieldInfo, doc: dict | None) -> dict:
 
 
 def _describe(name, label, infos, docs):
-    fields = [_field_entry(info, docs.get(info.name)) for info in infos.values()]
+    """The object's own fields in document order first, then the system fields (id, owner, ...)."""
+    ordered = sorted(infos.values(), key=lambda info: info.name not in docs)
+    fields = [_field_entry(info, docs.get(info.name)) for info in ordered]
     return {"object": name, "label": label or {}, "fields": fields}
 
 
