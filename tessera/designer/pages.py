@@ -10,6 +10,7 @@ from tessera.runtime.errors import RuntimeFailure
 from . import approvals_pages, reading
 from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
+from .notifications_pages import add_notifications_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
@@ -114,6 +115,7 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
+    add_notifications_pages(bp)
     add_formula_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)

@@ -22,15 +22,29 @@ class WorkLink:
 
 
 def work_navigation(ctx):
-    """The reader's work entries: the inbox (with how many items wait), performance, feedback;
+    """The reader's work entries: the inbox (with how many items wait), notifications (with how
+    many are unread), performance, feedback;
     administrators also get the feedback triage page."""
     pending = current_app.extensions["tessera"].approvals.inbox_count(ctx, at_most=BADGE_CEILING)
-    count = None if not pending else (f"{BADGE_CEILING}+" if pending > BADGE_CEILING else str(pending))
-    links = [WorkLink("ui.approvals", "ui.nav.approvals", count), WorkLink("ui.performance", "ui.nav.performance"),
-             WorkLink("ui.my_feedback", "ui.nav.my_feedback")]
+    links = [WorkLink("ui.approvals", "ui.nav.approvals", badge(pending)),
+             WorkLink("ui.notifications", "ui.nav.notifications", badge(unread_notifications(ctx))),
+             WorkLink("ui.performance", "ui.nav.performance"), WorkLink("ui.my_feedback", "ui.nav.my_feedback")]
     if ctx.is_admin:
         links.append(WorkLink("ui.feedback_triage", "ui.nav.feedback_triage"))
     return links
+
+
+def badge(count):
+    """A count as a badge shows it: None for nothing, "99+" past the ceiling."""
+    return None if not count else (f"{BADGE_CEILING}+" if count > BADGE_CEILING else str(count))
+
+
+def unread_notifications(ctx):
+    """How many of the reader's notifications are unread, counting no further than the badge shows."""
+    if ctx.user_id is None:
+        return 0
+    found = current_app.extensions["tessera"].notifications.unread_count(ctx, at_most=BADGE_CEILING)
+    return found["unread_count"]
 
 
 def parse_stamp(text):

@@ -155,6 +155,13 @@ def compile_sql(checked: CheckedFormula, binder: Any, env: EvalEnv) -> Any:
     FormulaError (code "not_pushable") when the formula uses a Python-only function.
     SQLite needs install_sqlite_functions() on each connection.
     """
+    ctx = prepared_context(checked, binder, env)
+    compiler = _Compiler(ctx, checked.tree)
+    return sa.type_coerce(compiler.expr(checked.tree), sa_type(checked.type))
+
+
+def prepared_context(checked: CheckedFormula, binder: Any, env: EvalEnv) -> SqlContext:
+    """The compilation context of ``checked``, after refusing what SQL cannot compute."""
     if not checked.pushable:
         names = ", ".join(sorted(checked.python_only))
         raise FormulaError([make_diagnostic(checked.source, "not_pushable", 1, 1, 2, "",
@@ -163,6 +170,4 @@ def compile_sql(checked: CheckedFormula, binder: Any, env: EvalEnv) -> Any:
         p = checked.tree.pos
         raise FormulaError([make_diagnostic(checked.source, "too_deep_for_sql", p.line, p.column,
                                             p.end_column, p.token, limit=SQLITE_MAX_DEPTH)])
-    ctx = SqlContext(binder.dialect_name, binder, env)
-    compiler = _Compiler(ctx, checked.tree)
-    return sa.type_coerce(compiler.expr(checked.tree), sa_type(checked.type))
+    return SqlContext(binder.dialect_name, binder, env)

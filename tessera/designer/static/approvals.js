@@ -1,14 +1,17 @@
 // Approval decisions from the inbox and the record page: each button opens the dialog
-// (a comment, and a person for a reassignment), which sends the decision to the REST API;
+// (a comment, and a person for a reassignment, chosen in the people picker), which sends the decision to the REST API;
 // the API's problems are shown in the dialog, and on success the page shows the new state.
 import { api } from "./api.js";
 import { hideAlert, problemLines, showAlert, wireClose } from "./dialog.js";
+import { enhance } from "./people_picker.js";
 
 const dialog = document.getElementById("approval-dialog");
 const form = document.getElementById("approval-form");
 const alertBox = document.getElementById("approval-alert");
 const userField = document.getElementById("approval-user-field");
 const userInput = document.getElementById("approval-user");
+const userId = document.getElementById("approval-user-id");
+const picker = enhance(userInput);
 const comment = document.getElementById("approval-comment");
 const confirm = document.getElementById("approval-confirm");
 let current = null;
@@ -27,7 +30,7 @@ function open(button) {
   document.getElementById("approval-dialog-title").textContent = button.dataset.title;
   confirm.textContent = button.dataset.confirm;
   userField.hidden = button.dataset.approval !== "reassign";
-  userInput.value = "";
+  picker.reset();
   comment.value = "";
   dialog.showModal();
   (userField.hidden ? comment : userInput).focus();
@@ -37,7 +40,8 @@ function body() {
   const payload = {};
   if (comment.value.trim()) payload.comment = comment.value.trim();
   if (current.dataset.approval === "reassign") {
-    const text = userInput.value.trim();
+    // the person chosen in the picker; else what was typed, as a user number or username
+    const text = userId.value || userInput.value.trim();
     payload.user = /^\d+$/.test(text) ? Number(text) : text;
   }
   return payload;

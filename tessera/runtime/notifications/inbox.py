@@ -52,10 +52,14 @@ def page(conn, user_id, *, unread=False, before=None, limit=50):
     return rows[:limit], (rows[limit - 1]["id"] if len(rows) > limit else None)
 
 
-def unread_count(conn, user_id):
-    """How many of the user's notifications are unread."""
-    return conn.execute(select(func.count()).select_from(notification).where(
-        notification.c.recipient_id == user_id, notification.c.read_at.is_(None))).scalar_one()
+def unread_count(conn, user_id, at_most=None):
+    """How many of the user's notifications are unread (one range of the unread index), counting
+    no further than ``at_most + 1`` when ``at_most`` is given (a badge's "99+")."""
+    matching = select(notification.c.id).where(notification.c.recipient_id == user_id,
+                                                notification.c.read_at.is_(None))
+    if at_most is not None:
+        matching = matching.limit(at_most + 1)
+    return conn.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
 
 
 def mark_read(conn, user_id, notification_id, now):

@@ -65,11 +65,11 @@ class NotificationService:
         return {"items": [inbox.document(row, _locale(ctx, locale)) for row in rows],
                 "next_cursor": None if more is None else str(more), "unread_count": count}
 
-    def unread_count(self, ctx):
-        """``{"unread_count"}`` of the reader."""
+    def unread_count(self, ctx, *, at_most=None):
+        """``{"unread_count"}`` of the reader (no more than ``at_most + 1`` when ``at_most`` is given)."""
         reader = _reader(ctx)
         with self.runtime.read() as conn:
-            return {"unread_count": inbox.unread_count(conn, reader)}
+            return {"unread_count": inbox.unread_count(conn, reader, at_most)}
 
     def mark_read(self, ctx, notification_id, *, locale=None):
         """Mark one of the reader's notifications read; answer it (NotificationNotFound otherwise)."""

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 import sqlalchemy as sa
 
-from tessera.formula import compile_sql
+from tessera.formula import compile_sql, compile_sql_filter
 
 from ..schema.formulas import TableBinder
 from .adjustments import adjustable, grouped_adjustments
@@ -74,7 +74,7 @@ def _measured(conn, model, definition, periods, users, env, timezone, windows):
     obj = model.objects[doc["object"]]
     binder = TableBinder(model, obj, env, conn.dialect.name)
     argument = compile_sql(measure.argument, binder, env) if measure.argument is not None else None
-    conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
+    conditions = [compile_sql_filter(definition.filter, binder, env)] if definition.filter is not None else []
     source, person, share = _credit(model, obj, binder, doc["credit"])
     parts = grouped_parts(obj, doc, binder, (source, person), periods, timezone, _aggregate(measure, argument, share),
                           conditions, in_sql(users, share), windows)

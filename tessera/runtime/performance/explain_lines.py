@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tessera.formula import compile_sql
+from tessera.formula import compile_sql, compile_sql_filter
 from tessera.i18n import Message
 
 from ..errors import InvalidQuery, PermissionDenied
@@ -74,7 +74,7 @@ def record_lines(conn, runtime, viewer, model, definition, user_id, periods, *, 
     env = runtime.eval_env()
     binder = TableBinder(model, obj, env, conn.dialect.name)
     value = compile_sql(measure.argument, binder, env) if measure.argument is not None else sa.literal(1)
-    conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
+    conditions = [compile_sql_filter(definition.filter, binder, env)] if definition.filter is not None else []
     instants = is_datetime(obj, doc["date_field"])
     moment = binder.expression(doc["date_field"])
     ranges = period_ranges(periods, instants, runtime.timezone)

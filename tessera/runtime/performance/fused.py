@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tessera.formula import compile_sql
+from tessera.formula import compile_sql, compile_sql_filter
 
 from ..schema.formulas import TableBinder
 from ..schema.system_tables import kpi_adjustment
@@ -75,7 +75,7 @@ def _fused(conn, model, definitions, periods, users, env, timezone, windows):
     obj = model.objects[doc["object"]]
     binder = TableBinder(model, obj, env, conn.dialect.name)
     compiled = [(compile_sql(d.measure.argument, binder, env) if d.measure.argument is not None else None,
-                 compile_sql(d.filter, binder, env) if d.filter is not None else None) for d in definitions]
+                 compile_sql_filter(d.filter, binder, env) if d.filter is not None else None) for d in definitions]
     source, person, share = _credit(model, obj, binder, doc["credit"])
     columns = [_conditional_sum(d.measure, argument, condition, share).label(f"v{i}")
                for i, (d, (argument, condition)) in enumerate(zip(definitions, compiled))]

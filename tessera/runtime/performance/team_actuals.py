@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tessera.formula import compile_sql
+from tessera.formula import compile_sql, compile_sql_filter
 
 from ..schema.formulas import TableBinder
 from ..schema.system_tables import user
@@ -94,7 +94,7 @@ def grouped_by_team(conn, model, definition, period, scopes, *, env, timezone):
     obj = model.objects[doc["object"]]
     binder = TableBinder(model, obj, env, conn.dialect.name)
     argument = compile_sql(measure.argument, binder, env) if measure.argument is not None else None
-    conditions = [compile_sql(definition.filter, binder, env)] if definition.filter is not None else []
+    conditions = [compile_sql_filter(definition.filter, binder, env)] if definition.filter is not None else []
     source, person, share = _credit(model, obj, binder, doc["credit"])
     member = user.alias("team_member")
     units = _unit_rows(rows)

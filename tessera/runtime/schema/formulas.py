@@ -100,6 +100,7 @@ class TableBinder:
         self.root = obj.table if table is None else table
         self.from_clause = self.root
         self._aliases = {}
+        self._semi_joins = 0
 
     def column(self, path):
         """The SQL expression of field ``path`` seen from the root object."""
@@ -127,6 +128,23 @@ class TableBinder:
             table = self._aliases[key]
             obj = None if target == "user" else self.model.objects[target]
         return self._leaf(obj, table, path[-1], path[:-1], guard, min(guarded, len(path) - 1))
+
+    def lookup_rows(self, hop, leaf):
+        """``(lookup column, target table, leaf column)`` for a filter's semi-join on lookup
+        ``hop`` of the root object, reading stored field ``leaf`` of its target in system
+        context; None when ``leaf`` is a formula field (it may read further lookups)."""
+        target = _target_of(self.obj, hop)
+        if target == "user":
+            table = user_table
+        else:
+            obj = self.model.objects[target]
+            if leaf in obj.formulas:
+                return None
+            table = obj.table
+        self._semi_joins += 1
+        rows = table.alias(f"s{self._semi_joins}")
+        column = leaf if target == "user" else SYSTEM_COLUMN.get(leaf, leaf)
+        return self.root.c[SYSTEM_COLUMN.get(hop, hop)], rows, rows.c[column]
 
     def _join(self, table, hop, target, guard):
         """LEFT OUTER JOIN the target of ``hop``; with a guard, only the records it lets through."""
