@@ -9,7 +9,9 @@ from tessera.runtime.errors import RuntimeFailure
 
 from . import approvals_pages, reading
 from .fields import field_views, localized, plain_defaults, title_field
+from .design_layouts import add_layouts_pages
 from .guard import page_locale, safe_next
+from .layout_view import form_layout, record_layout
 from .notifications_pages import add_notifications_pages
 from .render import page, say, t
 from .values import input_value
@@ -61,7 +63,8 @@ def record_page(object_name, record_id):
                 by_name={v.name: v for v in views}, history=history, actors=actors, people=actors,
                 refs=reading.reference_titles(views, [record]),
                 title=_title(obj, record), may_edit=reading.may(obj, "edit"),
-                approval=approvals_pages.record_state(obj, record_id))
+                approval=approvals_pages.record_state(obj, record_id),
+                layout=record_layout(obj, views, record, locale))
 
 
 def new_record(object_name):
@@ -80,9 +83,10 @@ def edit_record(object_name, record_id):
 def _form(obj, grant, record):
     locale = page_locale()
     views = reading.form_fields(obj, grant, locale, creating=record is None)
+    defaults = plain_defaults(obj)
     return page("app/form.html", obj=obj, labels=object_labels(obj, locale), record=record, fields=views,
                 title=_title(obj, record) if record else None, input_value=input_value,
-                defaults=plain_defaults(obj))
+                defaults=defaults, layout=form_layout(obj, views, record, locale, defaults))
 
 
 def _title(obj, record):
@@ -115,6 +119,7 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
+    add_layouts_pages(bp)
     add_notifications_pages(bp)
     add_formula_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)

@@ -18,6 +18,7 @@ from .computed import RecordView, apply_default_formulas, check_rules
 from ..errors import ConflictingValue, RecordInvalid, StaleVersion
 from .changes import change_summary, write_change
 from .history import read_history
+from .layouts import check_layout_writes, layout_for
 from .lifecycle import RecordLifecycle
 from .ids import reserve_ids
 from ..events.outbox import append_events, event_row
@@ -159,6 +160,7 @@ class RecordService:
         """Validate ``payload`` and store it as a new record; return it. Its owner is ``owner_id``
         when given, else whom the object's assignment rules choose, else the actor."""
         with self.runtime.write() as conn:
+            self._check_layout(conn, ctx, object_name, [payload], creating=True)
             return self.create_in(conn, ctx, object_name, payload, owner_id=owner_id)
 
     def create_in(self, conn, ctx, object_name, payload, *, owner_id=None):
@@ -172,7 +174,18 @@ class RecordService:
     def create_many(self, ctx, object_name, payloads, *, owner_id=None):
         """Create every record in ``payloads`` in one transaction, or none; return their ids."""
         with self.runtime.write() as conn:
+            self._check_layout(conn, ctx, object_name, payloads, creating=True, single=False)
             return self.create_many_in(conn, ctx, object_name, payloads, owner_id=owner_id)
+
+    def _check_layout(self, conn, ctx, object_name, payloads, **how):
+        """The form layout ``ctx`` gets binds its interactive writes (see ``layouts.py``); a
+        missing object right is refused first, as it would be without a layout."""
+        if ctx.is_admin:
+            return
+        model, obj = self.runtime.object_for(conn, object_name)
+        if layout_for(model, ctx, obj.name) is not None:
+            grant = self.access.object_access(ctx, obj, "create" if how.get("creating") else "edit")
+            check_layout_writes(model, ctx, obj, payloads, editable=grant.editable, **how)
 
     def create_many_in(self, conn, ctx, object_name, payloads, *, single=False, owner_id=None):
         """``create_many`` inside the caller's write transaction on ``conn``; with ``single``
@@ -270,6 +283,7 @@ class RecordService:
             payload = dict(payload)
             expected_version = _version(payload.pop("version"), expected_version)
         with self.runtime.write() as conn:
+            self._check_layout(conn, ctx, object_name, [payload], creating=False)
             return self.update_in(conn, ctx, object_name, record_id, payload, expected_version=expected_version)
 
     def update_in(self, conn, ctx, object_name, record_id, payload, *, expected_version=None):
