@@ -29,11 +29,21 @@ def _deal(rep, title):
     return found.get_json()["items"][0]["id"]
 
 
-def _choose(page, name, key="Enter"):
-    """Wait for the suggestion ``name``, move to it with the arrow keys and accept it with ``key``."""
+def _editor(page):
+    """The workbench's formula textarea, once the editor has enhanced it."""
+    editor = page.locator(".formula-editor #workbench-formula")
+    expect(editor).to_be_attached()
+    return editor
+
+
+def _choose(page, name, typed, key="Enter"):
+    """Wait for the suggestions of ``typed`` (none left from a shorter word), move to ``name`` with
+    the arrow keys and accept it with ``key``."""
     options = page.locator(".formula-completion [role=option]")
-    expect(options.filter(has=page.locator(".formula-option-name", has_text=re.compile(f"^{name}$")))).to_have_count(1)
-    names = options.locator(".formula-option-name").all_inner_texts()
+    labels = options.locator(".formula-option-name")
+    expect(labels.filter(has_text=re.compile(f"^{name}$"))).to_have_count(1)
+    expect(labels.filter(has_not_text=re.compile(f"^{typed}", re.IGNORECASE))).to_have_count(0)
+    names = labels.all_inner_texts()
     for _ in range(names.index(name)):
         page.keyboard.press("ArrowDown")
     expect(page.locator(".formula-completion [aria-selected=true] .formula-option-name")).to_have_text(name)
@@ -44,7 +54,7 @@ def _choose(page, name, key="Enter"):
 def test_a_typo_is_underlined_where_the_api_says_then_fixed_with_completion_and_tried(page, site):
     base, _, rep = site
     log_in(page, base, "ada", WORKBENCH)
-    editor = page.locator("#workbench-formula")
+    editor = _editor(page)
     editor.click()
     page.keyboard.type(TYPO)
     mark = page.locator(".formula-error-mark")
@@ -63,14 +73,14 @@ def test_a_typo_is_underlined_where_the_api_says_then_fixed_with_completion_and_
     page.keyboard.press("Control+A")
     page.keyboard.type("ROUND(am")
     snap(page, "formula-completion", full_page=False)
-    _choose(page, "amount")
+    _choose(page, "amount", "am")
     page.keyboard.type(" * 2, 0) + COALESCE(LE")
-    _choose(page, "LEN", key="Tab")
+    _choose(page, "LEN", "LE", key="Tab")
     page.keyboard.type("account.")
     expect(page.locator(".formula-completion [role=option]").first).to_be_visible()
     snap(page, "formula-completion-lookup", full_page=False)
     page.keyboard.type("na")
-    _choose(page, "name")
+    _choose(page, "name", "na")
     page.keyboard.type("), LEN(title))")
     expect(editor).to_have_value(FIXED)
     expect(page.locator(".formula-status")).to_have_text(re.compile(r"^Valid\. Result: "))
@@ -111,11 +121,11 @@ def test_formula_textareas_added_later_are_enhanced_and_keep_their_name_and_valu
 def test_a_picklists_values_complete_inside_the_text_it_is_compared_with(page, site):
     base, _, _ = site
     log_in(page, base, "ada", WORKBENCH + "&returns=boolean")
-    page.locator("#workbench-formula").click()
+    _editor(page).click()
     page.keyboard.type('stage = "W')
-    _choose(page, "Won")
+    _choose(page, "Won", "W")
     page.keyboard.type(' || ISPICKVAL(stage, "L')
-    _choose(page, "Lost", key="Tab")
+    _choose(page, "Lost", "L", key="Tab")
     page.keyboard.type(")")
     expect(page.locator("#workbench-formula")).to_have_value('stage = "Won" || ISPICKVAL(stage, "Lost")')
     expect(page.locator(".formula-status")).to_have_text("Valid. Result: boolean")
@@ -124,7 +134,7 @@ def test_a_picklists_values_complete_inside_the_text_it_is_compared_with(page, s
 def test_columns_count_characters_as_the_checker_does_whatever_the_script(page, site):
     base, _, rep = site
     log_in(page, base, "ada", WORKBENCH)
-    page.locator("#workbench-formula").click()
+    _editor(page).click()
     formula = '"😀 商机" & amout'  # an emoji is one character for the checker, two UTF-16 units in the page
     page.keyboard.type(formula)
     expect(page.locator(".formula-error-mark")).to_have_text("amout")
@@ -134,7 +144,7 @@ def test_columns_count_characters_as_the_checker_does_whatever_the_script(page, 
 def test_the_workbench_has_no_serious_accessibility_violation_with_an_error_and_suggestions(page, site):
     base, _, _ = site
     log_in(page, base, "ada", WORKBENCH)
-    page.locator("#workbench-formula").click()
+    _editor(page).click()
     page.keyboard.type("amout + ti")
     expect(page.locator(".formula-completion [role=option]").first).to_be_visible()
     expect(page.locator(".formula-error-mark")).to_be_visible()
@@ -150,7 +160,7 @@ def test_the_editor_speaks_chinese_to_a_chinese_reader(page, site):
     page.select_option("#locale-switch", "zh-CN")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     try:
-        page.locator("#workbench-formula").click()
+        _editor(page).click()
         page.keyboard.type(TYPO)
         expect(page.locator(".formula-status")).to_contain_text("第 1 行第 7 列：未知字段")
         page.keyboard.press("Control+A")

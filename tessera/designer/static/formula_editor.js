@@ -60,8 +60,11 @@ class FormulaEditor {
     this.status = element("p", "formula-status");
     this.status.id = `formula-status-${id}`;
     this.status.setAttribute("role", "status");
+    const focused = document.activeElement === textarea;
+    const { selectionStart, selectionEnd } = textarea;
     textarea.before(this.root);
-    this.box.append(this.mirror.node, textarea);
+    this.box.append(this.mirror.node, textarea);  // moving it drops the focus: give it back
+    if (focused) { textarea.focus(); textarea.setSelectionRange(selectionStart, selectionEnd); }
     this.root.append(this.box);
     this.completion = new Completion(textarea, this.box, t);
     this.root.append(this.status, this.tryRow(id));
