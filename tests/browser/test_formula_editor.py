@@ -107,8 +107,16 @@ def test_formula_textareas_added_later_are_enhanced_and_keep_their_name_and_valu
         const measure = Object.assign(document.createElement("textarea"), {id: "measure", name: "measure", value: "SUM(amount)"});
         measure.dataset.formula = "";
         measure.dataset.formulaObject = "opportunity";
-        document.querySelector("main").append(area, measure);
+        const label = Object.assign(document.createElement("label"), {id: "wrapping", textContent: "Criteria "});
+        const wrapped = Object.assign(document.createElement("textarea"), {id: "wrapped", value: "amount >"});
+        wrapped.dataset.formula = "";
+        wrapped.dataset.formulaObject = "opportunity";
+        label.append(wrapped);
+        document.querySelector("main").append(area, measure, label);
     }""")
+    expect(page.locator("#wrapping + .formula-outside .formula-status")).to_contain_text("Line 1, column")
+    expect(page.locator("#wrapping .formula-try, #wrapping .formula-status, #wrapping [role=listbox]")).to_have_count(0)
+    expect(page.locator("#wrapping .formula-editor #wrapped")).to_be_attached()
     measure = page.locator(".formula-editor", has=page.locator("#measure"))
     expect(measure.locator(".formula-status")).to_have_text("Valid. Result: currency")  # a measure is an aggregate
     late = page.locator(".formula-editor", has=page.locator("#late"))

@@ -53,7 +53,20 @@ class FormulaEditor {
     this.t = t;
     this.serial = 0;
     this.draftDenied = false;
-    const id = ++ids;
+    this.build(++ids);
+    textarea.classList.add("formula-input");
+    textarea.spellcheck = false;
+    const described = textarea.getAttribute("aria-describedby");
+    textarea.setAttribute("aria-describedby", [described, this.status.id].filter(Boolean).join(" "));
+    this.mirror.copyStyles();
+    this.wire();
+    if (textarea.value.trim()) this.check();
+  }
+
+  // Wrap the textarea in the editor's box (mirror behind it, suggestions under it), then the
+  // status and the record field.
+  build(id) {
+    const textarea = this.textarea;
     this.root = element("div", "formula-editor");
     this.box = element("div", "formula-box");
     this.mirror = new Mirror(textarea);
@@ -66,15 +79,13 @@ class FormulaEditor {
     this.box.append(this.mirror.node, textarea);  // moving it drops the focus: give it back
     if (focused) { textarea.focus(); textarea.setSelectionRange(selectionStart, selectionEnd); }
     this.root.append(this.box);
-    this.completion = new Completion(textarea, this.box, t);
-    this.root.append(this.status, this.tryRow(id));
-    textarea.classList.add("formula-input");
-    textarea.spellcheck = false;
-    const described = textarea.getAttribute("aria-describedby");
-    textarea.setAttribute("aria-describedby", [described, this.status.id].filter(Boolean).join(" "));
-    this.mirror.copyStyles();
-    this.wire();
-    if (textarea.value.trim()) this.check();
+    // Inside the page's <label>, the suggestions, the status and the record field go after it:
+    // the label's text is the textarea's name, and a label holds no other label.
+    const label = this.root.parentElement.closest("label");
+    const outside = label ? element("div", "formula-outside") : this.root;
+    if (label) label.after(outside);
+    this.completion = new Completion(textarea, label ? outside : this.box, this.t);
+    outside.append(this.status, this.tryRow(id));
   }
 
   settings() {
