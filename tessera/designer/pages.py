@@ -8,15 +8,20 @@ from tessera.metadata.errors import MetadataError
 from tessera.runtime.errors import RuntimeFailure
 
 from . import approvals_pages, reading
-from .fields import field_views, localized, plain_defaults, title_field
+from .design_changes import add_changes_pages
+from .design_flows import add_flow_pages
+from .design_formula import add_formula_pages
+from .design_kpis import add_kpi_design_pages
 from .design_layouts import add_layouts_pages
+from .design_objects import add_objects_pages
+from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
 from .layout_view import form_layout, record_layout
 from .notifications_pages import add_notifications_pages
+from .people_admin import add_people_admin_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
-from .design_formula import add_formula_pages
 
 LIST_QUERY = ("filter", "sort", "cursor")
 
@@ -119,8 +124,13 @@ def create_blueprint():
     bp.add_url_rule(f"{base}/<int:record_id>", "record", record_page)
     bp.add_url_rule(f"{base}/<int:record_id>/edit", "edit", edit_record)
     add_work_pages(bp)
+    add_objects_pages(bp)
+    add_changes_pages(bp)
     add_layouts_pages(bp)
     add_notifications_pages(bp)
+    add_kpi_design_pages(bp)
+    add_people_admin_pages(bp)
+    add_flow_pages(bp)
     add_formula_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)

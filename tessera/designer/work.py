@@ -29,6 +29,7 @@ def work_navigation(ctx):
     links = [WorkLink("ui.approvals", "ui.nav.approvals", badge(pending)),
              WorkLink("ui.notifications", "ui.nav.notifications", badge(unread_notifications(ctx))),
              WorkLink("ui.performance", "ui.nav.performance"), WorkLink("ui.my_feedback", "ui.nav.my_feedback")]
+    links.append(WorkLink("ui.tokens", "ui.nav.tokens"))
     if ctx.is_admin:
         links.append(WorkLink("ui.feedback_triage", "ui.nav.feedback_triage"))
     return links

@@ -60,6 +60,14 @@ def json_plain(value):
     return value
 
 
+def newest_version(conn, kind, name):
+    """The highest version stored for (kind, name): a discarded draft points the head back at
+    the published version, so the next draft numbers after every version ever written."""
+    query = select(func.max(document_version.c.version)).where(
+        document_version.c.kind == kind, document_version.c.name == name)
+    return conn.execute(query).scalar() or 0
+
+
 def save_draft(conn, kind, name, body, author, *, new=False):
     """Validate ``body`` and store it as the new draft of (kind, name); return its version.
 
@@ -74,7 +82,7 @@ def save_draft(conn, kind, name, body, author, *, new=False):
         raise DocumentNotFound("metadata.document.not_found", kind=kind, name=name)
     if new and head is not None and _body(conn, kind, name, head["draft_version"]) is not None:
         raise DocumentExists("metadata.document.exists", kind=kind, name=name)
-    version = 1 if head is None else head["draft_version"] + 1
+    version = 1 if head is None else newest_version(conn, kind, name) + 1
     conn.execute(
         insert(document_version).values(
             kind=kind, name=name, version=version, body=body, author=author, created_at=utcnow()

@@ -37,6 +37,7 @@ from .publish.metadata import MetadataService
 from .performance.scorecard_service import ScorecardService
 from .performance.service import PerformanceService
 from .approvals.service import ApprovalService
+from .approvals.tables import create_added_indexes
 from .automation.service import DEFAULT_MAX_DEPTH, AutomationService
 from .imports.service import ImportService
 from .automation.assignments import AssignmentService
@@ -153,6 +154,7 @@ class Runtime:
                 conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
             metadata_schema.create_all(conn)
             runtime_schema.create_all(conn)
+            create_added_indexes(conn)
         checkpoint_wal(self.engine)
 
     def read(self):

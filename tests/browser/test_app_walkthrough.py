@@ -34,7 +34,8 @@ def test_a_rep_sees_the_objects_they_may_read_pages_through_a_list_and_opens_a_r
     base, _, _ = site
     log_in(page, base)
     assert page.locator("#nav-objects a").all_inner_texts() == ["Accounts", "Opportunities"]
-    assert page.locator("#nav-work a").all_inner_texts() == ["Approvals", "Notifications", "Performance", "My feedback"]
+    assert page.locator("#nav-work a").all_inner_texts() == ["Approvals", "Notifications", "Performance", "My feedback",
+                                                             "API tokens"]
     snap(page, "home")
     page.click("#sidenav >> text=Opportunities")
     assert page.locator("#record-count").inner_text() == f"{DEAL_COUNT} records"

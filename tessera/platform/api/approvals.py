@@ -101,6 +101,21 @@ RECALL = _transition("recall", "Recall a pending request (its submitter)", COMME
 REASSIGN_VIEW = _transition("reassign", "Reassign a pending work item to another user", REASSIGN)
 
 
+FLOW_VERSION = obj(("version", "revision", "published_at", "current", "deleted", "pending", "finished", "counts"),
+                   version=INTEGER, revision=INTEGER, published_at=STAMP, current={"type": "boolean"},
+                   deleted={"type": "boolean"}, pending=INTEGER, finished=INTEGER,
+                   counts={"type": "object", "additionalProperties": INTEGER})
+
+
+@operation("listApprovalFlowVersions", "List a flow's published versions with their request counts",
+           tag="approvals", admin=True, returns=obj(("items",), items={"type": "array", "items": FLOW_VERSION}),
+           description="Newest first; pending and finished (approved, rejected, recalled) requests per version, "
+                       "from one grouped indexed count.")
+def flow_versions(flow_name):
+    """The flow's published versions, each with how many requests are pending and finished on it."""
+    return json_response({"items": runtime().approvals.flow_versions(ctx(), flow_name)})
+
+
 @operation("getMyDelegation", "Read the caller's delegation", tag="approvals",
            returns={"anyOf": [DELEGATION, {"type": "null"}]})
 def get_delegation():
@@ -129,6 +144,8 @@ def register(bp):
     bp.add_url_rule(one, "approvals_for_record", for_record, methods=["GET"])
     bp.add_url_rule("/approvals/inbox", "approvals_inbox", inbox, methods=["GET"])
     bp.add_url_rule("/approvals/<int:instance_id>", "approvals_get", get_one, methods=["GET"])
+    bp.add_url_rule("/approvals/flows/<flow_name>/versions", "approvals_flow_versions", flow_versions,
+                    methods=["GET"])
     for name, view in (("approve", APPROVE), ("reject", REJECT), ("recall", RECALL), ("reassign", REASSIGN_VIEW)):
         bp.add_url_rule(f"/approvals/<int:instance_id>/{name}", f"approvals_{name}", view, methods=["POST"])
     bp.add_url_rule("/users/me/delegation", "delegation_get", get_delegation, methods=["GET"])

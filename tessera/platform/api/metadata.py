@@ -3,6 +3,7 @@
 from flask import current_app, request, url_for
 
 from tessera.i18n import Message
+from tessera.runtime.publish.changes import discard
 
 from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
@@ -60,6 +61,14 @@ def delete_document(kind, name):
     return json_response(runtime().metadata.delete(ctx(), kind, name))
 
 
+@operation("discardMetadataDraft", "Discard the pending draft of a document", tag="metadata", admin=True,
+           returns=ANY_OBJECT)
+def discard_draft(kind, name):
+    """Drop the pending draft of (kind, name): back to its published body (a document never
+    published is marked deleted, so the next publish leaves it out)."""
+    return json_response(discard(runtime(), ctx(), kind, name))
+
+
 @operation("planPublish", "Dry-run the next publish", tag="metadata", admin=True, returns=ANY_OBJECT)
 def plan():
     """What a publish would do now, without doing it."""
@@ -108,3 +117,5 @@ def register(bp):
     bp.add_url_rule("/metadata/<metadata_kind:kind>/<name>", "metadata_get", get_document, methods=["GET"])
     bp.add_url_rule("/metadata/<metadata_kind:kind>/<name>", "metadata_put", put_document, methods=["PUT"])
     bp.add_url_rule("/metadata/<metadata_kind:kind>/<name>", "metadata_delete", delete_document, methods=["DELETE"])
+    bp.add_url_rule("/metadata/<metadata_kind:kind>/<name>/draft", "metadata_discard", discard_draft,
+                    methods=["DELETE"])

@@ -8,7 +8,9 @@ from tessera.i18n import Message
 from ..clock import naive_utc
 from ..errors import ApprovalNotFound, RecordInvalid, RecordNotFound
 from ..fields.values import is_record_id
+from ..access.admin import require_admin
 from . import delegation, escalation, idempotency, notices, transitions
+from .flow_versions import flow_versions
 from .flows import PinnedFlows
 from .inbox import inbox_page, pending_count
 from .locking import record_lock_guard
@@ -184,6 +186,13 @@ class ApprovalService:
             return 0
         with self.runtime.read() as conn:
             return pending_count(conn, ctx.user_id, at_most)
+
+    def flow_versions(self, ctx, flow_name):
+        """The published versions of flow ``flow_name``, newest first, with how many requests are
+        pending and finished on each (administrators; see flow_versions.flow_versions)."""
+        require_admin(ctx)
+        with self.runtime.read() as conn:
+            return flow_versions(conn, flow_name)
 
     # -- delegation ------------------------------------------------------------------
 

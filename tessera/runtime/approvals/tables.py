@@ -30,6 +30,7 @@ approval = Table(
     Column("decided_at", DateTime, nullable=True),
     UniqueConstraint("object", "record_id", "open", name="uq_approval_open"),
     Index("ix_approval_record", "object", "record_id", "id"),
+    Index("ix_approval_flow_version", "flow", "flow_version", "status"),  # per-version counts, index only
     sqlite_autoincrement=True,
 )
 
@@ -84,3 +85,14 @@ delegation = Table(
     Column("ends", Date, nullable=False),  # inclusive
     Column("created_at", DateTime, nullable=False),
 )
+
+
+#: Indexes added to tables that existing databases already hold (``create_all`` skips tables
+#: that exist, so their new indexes are created one by one, when missing).
+ADDED_INDEXES = tuple(index for index in approval.indexes if index.name == "ix_approval_flow_version")
+
+
+def create_added_indexes(conn):
+    """Create ADDED_INDEXES where the database lacks them (idempotent)."""
+    for index in ADDED_INDEXES:
+        index.create(conn, checkfirst=True)
