@@ -119,6 +119,7 @@ def test_formula_textareas_added_later_are_enhanced_and_keep_their_name_and_valu
     expect(page.locator("#wrapping .formula-editor #wrapped")).to_be_attached()
     measure = page.locator(".formula-editor", has=page.locator("#measure"))
     expect(measure.locator(".formula-status")).to_have_text("Valid. Result: currency")  # a measure is an aggregate
+    expect(measure.locator(".formula-try")).to_be_hidden()  # with no value for one record to try
     late = page.locator(".formula-editor", has=page.locator("#late"))
     expect(late.locator(".formula-status")).to_contain_text("Line 1, column")
     expect(late.locator(".formula-error-mark")).to_have_count(1)

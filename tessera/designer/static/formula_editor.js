@@ -96,6 +96,7 @@ class FormulaEditor {
 
   tryRow(id) {
     const row = element("div", "formula-try");
+    this.tryPart = row;
     const label = element("label", "", this.t.try_record);
     this.recordInput = element("input", "formula-try-record");
     this.recordInput.id = `formula-try-${id}`;
@@ -146,7 +147,8 @@ class FormulaEditor {
   async check() {
     clearTimeout(this.timer);
     const serial = ++this.serial;
-    const { object, draft } = this.settings();
+    const { object, draft, context } = this.settings();
+    this.tryPart.hidden = context === "aggregate";  // an aggregate has no value for one record
     if (!object || !this.textarea.value.trim()) { this.reset(); return; }
     this.say(this.t.checking, "checking");
     const body = this.body();
