@@ -114,7 +114,7 @@ def test_formula_textareas_added_later_are_enhanced_and_keep_their_name_and_valu
         label.append(wrapped);
         document.querySelector("main").append(area, measure, label);
     }""")
-    expect(page.locator("#wrapping + .formula-outside .formula-status")).to_contain_text("Line 1, column")
+    expect(page.locator(".formula-label-keeper > #wrapping + .formula-outside .formula-status")).to_contain_text("Line 1, column")
     expect(page.locator("#wrapping .formula-try, #wrapping .formula-status, #wrapping [role=listbox]")).to_have_count(0)
     expect(page.locator("#wrapping .formula-editor #wrapped")).to_be_attached()
     measure = page.locator(".formula-editor", has=page.locator("#measure"))

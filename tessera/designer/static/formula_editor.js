@@ -73,19 +73,37 @@ class FormulaEditor {
     this.status = element("p", "formula-status");
     this.status.id = `formula-status-${id}`;
     this.status.setAttribute("role", "status");
-    const focused = document.activeElement === textarea;
-    const { selectionStart, selectionEnd } = textarea;
-    textarea.before(this.root);
-    this.box.append(this.mirror.node, textarea);  // moving it drops the focus: give it back
-    if (focused) { textarea.focus(); textarea.setSelectionRange(selectionStart, selectionEnd); }
-    this.root.append(this.box);
-    // Inside the page's <label>, the suggestions, the status and the record field go after it:
-    // the label's text is the textarea's name, and a label holds no other label.
+    this.move(() => {
+      textarea.before(this.root);
+      this.box.append(this.mirror.node, textarea);
+      this.root.append(this.box);
+    });
     const label = this.root.parentElement.closest("label");
-    const outside = label ? element("div", "formula-outside") : this.root;
-    if (label) label.after(outside);
+    const outside = label ? this.outsideOf(label) : this.root;
     this.completion = new Completion(textarea, label ? outside : this.box, this.t);
     outside.append(this.status, this.tryRow(id));
+  }
+
+  // Run `moves` of the page that drop the textarea's focus; give it back with its selection.
+  move(moves) {
+    const area = this.textarea;
+    const focused = document.activeElement === area;
+    const { selectionStart, selectionEnd } = area;
+    moves();
+    if (focused) { area.focus(); area.setSelectionRange(selectionStart, selectionEnd); }
+  }
+
+  // Inside the page's <label>, the suggestions, the status and the record field go after it
+  // (the label's text is the textarea's name, and a label holds no other label), the two
+  // wrapped together so that they keep the label's place in the page's grid or flex row.
+  outsideOf(label) {
+    const outside = element("div", "formula-outside");
+    this.move(() => {
+      const keeper = element("div", "formula-label-keeper");
+      label.replaceWith(keeper);
+      keeper.append(label, outside);
+    });
+    return outside;
   }
 
   settings() {
