@@ -96,7 +96,7 @@ class TestDesigner:
     def test_the_editor_offers_columns_in_order_and_a_formula_filter(self, shop):
         publish_shared(shop)
         page = text(shop.browser("ada").get(f"{BASE}/app/design/list-views/big_deals"))
-        assert 'data-formula data-formula-object="opportunity"' in page
+        assert 'data-formula data-formula-object="opportunity" data-formula-context="filter"' in page
         order = re.findall(r'<li data-column="([a-z_]+)">', page)
         assert order[:3] == ["amount", "margin", "title"] and "next_step" not in order
         assert 'data-method="PUT"' in page and "/api/v1/metadata/list_view/big_deals" in page
