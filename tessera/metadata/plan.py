@@ -91,8 +91,8 @@ def _index_steps(obj, old, new, replaced=frozenset()):
 def _search_steps(obj, old, new, rebuild):
     """Drop and create the search indexes (``lower(column)``, see ``search_fields``) of ``obj``'s
     searchable stored fields; ``old`` and ``new`` are (document, stored fields) before and
-    after. Those in ``rebuild`` are dropped first and created again after the columns change
-    (a copied or re-added column loses its expression index)."""
+    after. Those in ``rebuild`` (columns dropped and added again) are dropped first and created
+    again after the columns change."""
     before = {n for n in searchable_field_names(old[0]) if n in old[1]} if old[0] else set()
     after = {n for n in searchable_field_names(new[0]) if n in new[1]}
     rebuilt = before & after & rebuild
@@ -131,11 +131,8 @@ def object_steps(name, old_set, new_set):
         else:
             steps.extend(field_change(name, old_fields[field_name], field_doc))
     replaced = frozenset(s["field"] for s in steps if s["op"] == "drop_column")
-    # SQLite alters a column by copying the table, which keeps plain indexes only: every
-    # search index of the object is then made again.
-    copied = frozenset(new_fields) if any(s["op"] == "alter_column" for s in steps) else replaced
     return (steps + _index_steps(name, (old_doc, old_set), (new_doc, new_set), replaced)
-            + _search_steps(name, (old_doc, old_fields), (new_doc, new_fields), copied)
+            + _search_steps(name, (old_doc, old_fields), (new_doc, new_fields), replaced)
             + _rollup_steps(name, old_doc, new_doc))
 
 

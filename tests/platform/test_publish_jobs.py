@@ -107,7 +107,8 @@ def test_a_new_index_counts_every_row_of_its_table(app, api, deals):
     response = publish(api, confirm=False)
     assert response.status_code == 202
     done = wait_until_done(api, response.headers["Location"])
-    assert [s["op"] for s in done["result"]["steps"]] == ["create_index"] and current_revision(app) == 2
+    assert [s["op"] for s in done["result"]["steps"]] == ["create_index", "create_search_index"]
+    assert current_revision(app) == 2
 
 
 def test_an_unconfirmed_lossy_publish_is_refused_at_once_however_many_rows(app, api, deals):

@@ -75,8 +75,14 @@ def _rebuild_sqlite_table(ops, table, column, new_type):
     and the highest id ever given, so the ids of deleted records are still never reused."""
     conn = ops.get_bind()
     sequence = conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table}).scalar()
+    # Reflection, which the copy relies on, skips indexes over expressions (the search
+    # indexes): their statements are kept and run again on the new table.
+    expression_indexes = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t "
+                                           "AND name LIKE 'sx\\_%' ESCAPE '\\'"), {"t": table}).scalars().all()
     with ops.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.alter_column(column, type_=new_type)
+    for statement in expression_indexes:
+        conn.exec_driver_sql(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
     if sequence is not None:
         conn.execute(text("DELETE FROM sqlite_sequence WHERE name = :t"), {"t": table})
         conn.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :s)"), {"t": table, "s": sequence})

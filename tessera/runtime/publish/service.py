@@ -59,7 +59,7 @@ def plan(conn, current_model):
 
 
 #: Steps that read or rewrite every row of their table, whatever the values.
-SCANNING_OPS = {"alter_column", "create_index", "recompute_rollup"}
+SCANNING_OPS = {"alter_column", "create_index", "create_search_index", "recompute_rollup"}
 
 
 def _rows_of(conn, old_model, step):
