@@ -105,6 +105,14 @@ def _creates_the_deal_object(page, base):
     expect(page.locator("tr[data-field]")).to_have_count(3)  # name, the title, came with the object
 
 
+def _assert_underlined_at_its_column(area, mark):
+    """The mark sits over the typo's characters in the (monospaced) textarea, not just anywhere."""
+    box, at = mark.bounding_box(), area.bounding_box()
+    padding = float(area.evaluate("e => parseFloat(getComputedStyle(e).paddingLeft)")) + 1  # and the 1px border
+    char = box["width"] / len("amout")
+    assert abs(box["x"] - at["x"] - padding - TYPO.index("amout") * char) < 1.5
+
+
 def _adds_a_formula_with_a_typo_then_fixes_it(page):
     panel = _new_field(page, "net", "Net", "净额", "formula")
     panel.locator('[data-prop="returns"]').select_option("number")
@@ -116,7 +124,9 @@ def _adds_a_formula_with_a_typo_then_fixes_it(page):
     expect(mark).to_have_text("amout")
     expect(mark).to_have_attribute("data-column", str(TYPO.index("amout") + 1))
     expect(panel.locator(".formula-status")).to_contain_text(f"Line 1, column {TYPO.index('amout') + 1}")
-    snap(page, "issue-formula-typo")
+    _assert_underlined_at_its_column(expression, mark)
+    expression.scroll_into_view_if_needed()
+    snap(page, "issue-formula-typo", full_page=False)
     page.keyboard.press("Control+A")
     page.keyboard.type(FIXED)
     expect(panel.locator(".formula-status")).to_have_text(re.compile(r"^Valid\."))
