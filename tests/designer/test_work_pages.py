@@ -156,6 +156,13 @@ def test_my_dashboard_shows_the_scorecard_the_api_answers_with_bars_trend_leader
     assert '<ul class="insights" id="insights">' in page and "<script>" not in page.split("</head>")[1]
 
 
+def test_the_dashboard_names_the_scheme_by_its_label_in_the_readers_language(team):
+    assert "Quarterly sales plan · v1" in team.page("li.wei", "/app/performance")
+    rep = team.client("li.wei")
+    rep.patch(f"{BASE}/api/v1/users/me", json={"locale": "zh-CN"}, headers={"X-CSRF-Token": rep.csrf})
+    assert "季度销售考核 · v1" in rep.get(f"{BASE}/app/performance").get_data(as_text=True)
+
+
 def test_a_rep_cannot_open_a_colleagues_dashboard_the_api_refuses_but_their_manager_can(team):
     other = team.ids["wang.fang"]
     refused = team.page("li.wei", f"/app/performance?user={other}", status=404)
