@@ -151,6 +151,7 @@ def _reads_the_plan_and_publishes(page, base):
     page.goto(base + "/app/design/changes")
     expect(page.locator("#plan-steps")).to_contain_text("Adds the object Deal (a new table)")
     snap(page, "issue-design-changes")
+    assert serious_violations(page) == []
     page.click("#publish")
     page.wait_for_url("**/app/design/changes?published=*")
     expect(page.locator("#published-notice")).to_be_visible()
@@ -174,6 +175,7 @@ def _lays_out_the_form(page, base):
     page.check("#layout-default")
     expect(page.locator("#layout-preview dt")).to_have_text(["Name", "Stage", "Amount"])
     snap(page, "issue-layout-designer")
+    assert serious_violations(page) == []
     page.click("#layout-publish")
     expect(page.locator("#layout-status")).to_have_text(re.compile(r"Published"))
 
@@ -252,6 +254,7 @@ def _the_manager_approves_from_the_inbox(browser, base):
     item = manager.locator(".inbox-item", has_text=DEAL)
     expect(item).to_contain_text("Rosa Rep")
     snap(manager, "issue-inbox")
+    assert serious_violations(manager) == []
     _decide(manager, item.locator("[data-approval=approve]"), "Good deal.")
     expect(manager.locator("#inbox-done")).to_be_visible()
     expect(manager.locator(".inbox-item", has_text=DEAL)).to_have_count(0)
@@ -282,8 +285,11 @@ def test_the_walk_through_of_the_web_ui_issue(page, site, browser):
     expect(page.locator("#approval-status")).to_have_text("Approved")
     expect(page.locator(".field-row[data-field=stage] dd")).to_have_text("Approved")
     snap(page, "issue-record-approved")
+    assert serious_violations(page) == []
     page.goto(base + "/app/performance")
     expect(_actual(page)).to_have_text("5,000.00")
+    expect(page.locator("tr[data-kpi=deal_revenue]")).to_contain_text("25.0 %")  # of the 20,000.00 target
+    expect(page.locator("main")).to_contain_text("Deal plan · v1")
     snap(page, "issue-performance")
     assert serious_violations(page) == []
 
