@@ -10,6 +10,7 @@ from tessera.runtime.errors import RuntimeFailure
 from . import approvals_pages, reading
 from .design_changes import add_changes_pages
 from .design_flows import add_flow_pages
+from .design_formula import add_formula_pages
 from .design_kpis import add_kpi_design_pages
 from .design_layouts import add_layouts_pages
 from .design_objects import add_objects_pages
@@ -130,6 +131,7 @@ def create_blueprint():
     add_kpi_design_pages(bp)
     add_people_admin_pages(bp)
     add_flow_pages(bp)
+    add_formula_pages(bp)
     bp.add_url_rule("/<path:unknown>", "not_found", not_found)
     bp.register_error_handler(RuntimeFailure, problem_page)
     bp.register_error_handler(MetadataError, problem_page)

@@ -196,3 +196,18 @@ def test_an_import_of_many_targets_moves_the_performance_version_once_and_the_bo
     with board.runtime.read() as conn:
         assert conn.execute(sa.select(data_version.version_column())).scalar_one() == before + 1
     assert board.card(board.ann)[0] == "100.00"
+
+
+def test_a_persons_trend_total_is_kept_until_a_write_moves_it(board):
+    """The dashboard's trend asks a person's own totals of past periods on every visit: kept
+    under the board's key plus the person, so a second visit reads no records, and a write
+    to the records gives the next visit the new total."""
+    totals = board.runtime.scorecards.totals
+    deal = board.deal(board.ann, "600.00")
+    first = totals(board.admin, str(board.ann), "sales", ["2026-Q2"])
+    hits = board.runtime.scorecards.own_totals.hits
+    assert totals(board.admin, str(board.ann), "sales", ["2026-Q2"]) == first
+    assert board.runtime.scorecards.own_totals.hits == hits + 1
+    board.records.update(board.admin, "opportunity", deal, {"amount": "300.00"})
+    assert totals(board.admin, str(board.ann), "sales", ["2026-Q2"]) != first
+    assert totals(board.admin, str(board.bob), "sales", ["2026-Q2"])[0]["period"] == "2026-Q2"

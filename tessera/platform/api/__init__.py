@@ -8,6 +8,7 @@ from . import jobs, record_summaries, records_export
 from . import performance, performance_data, scorecards
 from . import approvals, events, imports, notifications
 from . import assignment, feedback, inbound, people
+from . import formula_completion
 
 
 def create_blueprint():
@@ -16,7 +17,7 @@ def create_blueprint():
     for module in (health, metadata, records, formula, openapi_route,
                    session_auth, users, directory, tokens, audit_log, record_sharing,
                    record_summaries, records_export, jobs, performance, performance_data, scorecards, approvals,
-                   events, imports, assignment, inbound, notifications, feedback, people):
+                   events, imports, assignment, inbound, notifications, feedback, people, formula_completion):
         module.register(blueprint)
     return blueprint
 

@@ -7,6 +7,7 @@ from ..jsonio import json_body, json_response
 from ..problems import ApiProblem
 from ..openapi import operation
 from ..openapi.components import ANY_OBJECT, BOOLEAN, INTEGER, TEXT, obj
+from tessera.runtime.records.formula_authoring import check_draft
 from .common import ctx, runtime
 
 CHECKED = obj(("valid", "type"), valid=BOOLEAN, type=TEXT, pushable=BOOLEAN,
@@ -15,7 +16,8 @@ EVALUATED = obj(("type",), value={}, type=TEXT)
 FORMULA_REQUEST = obj(("object", "expression"), object=TEXT, expression=TEXT,
                       context={"type": "string", "enum": list(CONTEXTS)},
                       returns={"type": "string", "enum": [t.value for t in FormulaType]},
-                      record_id=INTEGER, record=ANY_OBJECT)
+                      record_id=INTEGER, record=ANY_OBJECT,
+                      draft={**BOOLEAN, "description": "check: against the draft metadata (administrators)"})
 
 
 def _request():
@@ -45,11 +47,21 @@ def _record_id(body):
     return record_id
 
 
+def _draft(body):
+    draft = body.get("draft", False)
+    if not isinstance(draft, bool):
+        raise ApiProblem(400, "bad_request", "api.formula.flag", {"draft": [Message("api.boolean")]}, name="draft")
+    return draft
+
+
 @operation("checkFormula", "Type-check a formula against an object", tag="formula",
            body=FORMULA_REQUEST, returns=CHECKED)
 def check_formula():
-    """Type-check an expression: its type, references and whether it runs in SQL."""
+    """Type-check an expression: its type, references and whether it runs in SQL (``draft``: as designed)."""
     body, context, expected = _request()
+    if _draft(body):
+        return json_response(check_draft(runtime(), ctx(), body["object"], body["expression"], context=context,
+                                         expected=expected))
     return json_response(runtime().formulas.check(ctx(), body["object"], body["expression"], context=context,
                                                   expected=expected))
 

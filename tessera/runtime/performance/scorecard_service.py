@@ -70,6 +70,10 @@ def scheme_of_person(conn, period, user_id):
     return best
 
 
+#: Per-person totals kept for trends: 200 people's last few periods, in a few schemes.
+OWN_TOTALS_SIZE = 4096
+
+
 class ScorecardService:
     """Scorecards and leaderboards over one runtime's database."""
 
@@ -77,20 +81,30 @@ class ScorecardService:
         self.runtime = runtime
         self.performance = performance
         self.boards = BoardCache()
+        #: One person's total in a period (the dashboard's trend), under the board's key and
+        #: their id: {key: (total,)}.
+        self.own_totals = BoardCache(size=OWN_TOTALS_SIZE)
 
     def _board(self, conn, model, scheme, period):
         """(cards, ranking) of everyone ``scheme`` measures in ``period``: from the board cache
         when nothing it depends on has moved since it was computed (see board_cache)."""
+        return self._cached(self.boards, conn, model, scheme, period, (),
+                            lambda: self._compute_board(conn, model, scheme, period))
+
+    def _cached(self, cache, conn, model, scheme, period, extra, compute):
+        """``compute()``, or what it gave before under the key of ``scheme``'s board in ``period``
+        (plus ``extra``) when nothing that key names has moved since (see board_cache)."""
         memo = self.runtime.connections.memo()
         key, objects = (None, ()) if memo and memo.get("writing") else \
             board_key(conn, self.runtime, model, scheme, period)
-        board = self.boards.get(key) if key is not None else None
-        if board is None:
+        key = None if key is None else (*key, *extra)
+        found = cache.get(key) if key is not None else None
+        if found is None:
             keep = key is not None and settled(conn, model, objects)
-            board = self._compute_board(conn, model, scheme, period)
+            found = compute()
             if keep:
-                self.boards.put(key, board)
-        return board
+                cache.put(key, found)
+        return found
 
     def _compute_board(self, conn, model, scheme, period):
         people = measured_people(conn, scheme, period)
@@ -153,6 +167,10 @@ class ScorecardService:
             return found
 
     def _own_total(self, conn, model, scheme, period, user_id, applied):
+        return self._cached(self.own_totals, conn, model, scheme, period, ("own_total", user_id),
+                            lambda: (self._compute_own_total(conn, model, scheme, period, user_id, applied),))[0]
+
+    def _compute_own_total(self, conn, model, scheme, period, user_id, applied):
         key = repr(scheme.doc.get("applies_to"))
         if key not in applied:
             applied[key] = applies_to_users(conn, scheme.doc.get("applies_to"))
