@@ -24,6 +24,21 @@ def test_a_value_is_shown_as_a_person_reads_it(doc, value, shown):
     assert show(field_view("f", doc, "en"), value, "en") == shown
 
 
+@pytest.mark.parametrize("doc, value, shown", [
+    ({"type": "formula", "returns": "number"}, "4500.0000000000", "4,500"),
+    ({"type": "formula", "returns": "number"}, "0.1250000000", "0.125"),
+    ({"type": "formula", "returns": "number", "scale": 2}, "4500.0000000000", "4,500.00"),
+    ({"type": "formula", "returns": "currency"}, "4500.0000000000", "4,500.00"),
+    ({"type": "formula", "returns": "percent"}, "0.1250000000", "12.50 %"),
+    ({"type": "formula", "returns": "boolean"}, True, "Yes"),
+    ({"type": "formula", "returns": "text"}, "4500.00", "4500.00"),
+])
+def test_a_formulas_value_is_shown_as_a_value_of_the_type_it_returns(doc, value, shown):
+    view = field_view("f", doc, "en")
+    assert show(view, value, "en") == shown
+    assert view.numeric == (doc["returns"] in ("number", "currency", "percent"))
+
+
 def test_picklist_labels_and_yes_no_follow_the_locale():
     assert show(field_view("stage", STAGE, "zh-CN"), "Won", "zh-CN") == "赢单"
     assert show(field_view("active", {"type": "boolean"}, "zh-CN"), True, "zh-CN") == "是"
