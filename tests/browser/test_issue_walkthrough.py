@@ -301,5 +301,6 @@ def test_the_walk_through_of_the_web_ui_issue(page, site, browser):
     page.goto(base + "/app/o/deal")
     expect(page.locator("h1")).to_have_text("交易")
     expect(page.locator("a.record-link")).to_have_text([DEAL])
+    expect(page.locator("table.records tbody td.num")).to_have_text(["5,000.00", "4,500"])  # amount, net
     expect(page.locator("table.records th")).to_contain_text(["名称", "金额", "阶段"])
     snap(page, "issue-list-zh-CN")
