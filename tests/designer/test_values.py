@@ -3,6 +3,7 @@
 import pytest
 
 from tessera.designer.fields import field_view, list_columns
+from tessera.designer.kpi_view import when
 from tessera.designer.values import input_value, show
 
 STAGE = {"type": "picklist", "options": [{"value": "Won", "label": {"en": "Won", "zh-CN": "赢单"}}, "Lost"]}
@@ -72,3 +73,11 @@ def test_a_list_shows_the_title_first_then_readable_fields_that_fit_a_cell():
     names = [v.name for v in list_columns(_Obj, list(_Obj.fields), "en")]
     assert names == ["title", "amount", "a", "b", "c", "d"]
     assert [v.name for v in list_columns(_Obj, ["amount", "e"], "en")] == ["amount", "e"]
+
+
+@pytest.mark.parametrize("date, shown", [
+    ("2026-11-30", "2026-11-30"),
+    ("2026-12-06T17:00:50.841651", "2026-12-06 17:00 UTC"),
+])
+def test_the_explanation_dates_a_record_by_its_day_or_its_moment_to_the_minute(date, shown):
+    assert when(date) == shown
