@@ -294,6 +294,11 @@ def test_the_walk_through_of_the_web_ui_issue(page, site, browser):
     expect(page.locator("main")).to_contain_text("Deal plan · v1")
     snap(page, "issue-performance")
     assert serious_violations(page) == []
+    _actual(page).click()
+    expect(page.locator("table.explain")).to_contain_text(DEAL)
+    expect(page.locator("table.explain tbody td").first).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$"))
+    snap(page, "issue-performance-explain")
+    page.go_back()
 
     page.select_option("#locale-switch", "zh-CN")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
