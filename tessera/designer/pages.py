@@ -13,17 +13,17 @@ from .design_flows import add_flow_pages
 from .design_formula import add_formula_pages
 from .design_kpis import add_kpi_design_pages
 from .design_layouts import add_layouts_pages
+from .design_list_views import add_list_view_pages
 from .design_objects import add_objects_pages
 from .fields import field_views, localized, plain_defaults, title_field
 from .guard import page_locale, safe_next
 from .layout_view import form_layout, record_layout
+from .list_views_pages import list_state, records_page
 from .notifications_pages import add_notifications_pages
 from .people_admin import add_people_admin_pages
 from .render import page, say, t
 from .values import input_value
 from .work_views import add_work_pages
-
-LIST_QUERY = ("filter", "sort", "cursor")
 
 
 def object_labels(obj, locale):
@@ -44,15 +44,16 @@ def login():
 
 
 def list_records(object_name):
-    """A page of records with the count, filter, sort by a column and keyset paging."""
+    """A page of records with the count: a view (shared or the reader's own), search, filter,
+    sort by a column and keyset paging."""
     obj, grant = reading.object_grant(object_name, "read")
     locale = page_locale()
-    query = {k: request.args.get(k, "") for k in LIST_QUERY}
-    result = reading.list_page(obj, query)
-    columns = reading.columns(obj, grant, locale)
-    return page("app/list.html", obj=obj, labels=object_labels(obj, locale), query=query, result=result,
-                columns=columns, title_field=title_field(obj), refs=reading.reference_titles(columns, result.items),
-                people=reading.people_names(columns, result.items),
+    state = list_state(obj, grant, locale, request.args, reading.columns(obj, grant, locale))
+    result = records_page(obj, state)
+    return page("app/list.html", obj=obj, labels=object_labels(obj, locale), query=state.query, state=state,
+                result=result, columns=state.columns, title_field=title_field(obj),
+                refs=reading.reference_titles(state.columns, result.items),
+                people=reading.people_names(state.columns, result.items),
                 may_create=reading.may(obj, "create"))
 
 
@@ -127,6 +128,7 @@ def create_blueprint():
     add_objects_pages(bp)
     add_changes_pages(bp)
     add_layouts_pages(bp)
+    add_list_view_pages(bp)
     add_notifications_pages(bp)
     add_kpi_design_pages(bp)
     add_people_admin_pages(bp)

@@ -9,6 +9,7 @@ from . import automations  # noqa: F401  (register the automation kind)
 from . import assignment  # noqa: F401  (register the assignment rule and lead pool kinds)
 from . import inbound_endpoints  # noqa: F401  (register the inbound endpoint kind)
 from . import layouts  # noqa: F401  (register the form layout kind)
+from . import list_views  # noqa: F401  (register the list view kind)
 from .errors import (
     ConcurrentPublish,
     DocumentNotFound,

@@ -44,6 +44,7 @@ from .automation.assignments import AssignmentService
 from .automation.pool_service import PoolService
 from .automation.inbound import InboundService
 from .feedback import FeedbackService
+from .list_views import ListViewService
 from .identity.account_service import AccountService
 from .identity.token_service import TokenService
 from .identity.unit_service import DirectoryService
@@ -144,6 +145,7 @@ class Runtime:
         self.inbound = InboundService(self)
         self.automation = AutomationService(self, actions=automation_actions, max_depth=automation_max_depth)
         self.feedback = FeedbackService(self)
+        self.list_views = ListViewService(self)
 
     def create_schema(self):
         """Create the system tables if they do not exist yet (idempotent, safe when several

@@ -41,7 +41,9 @@ ALSO_ACCEPTED = (
     # filter is a formula, sort/fields/group_by/measures name fields (at most 8, none twice),
     # cursor is opaque: languages JSON Schema cannot state; a wrong one is 400 invalid_query or
     # formula_error (tests/platform/test_hostile_input*.py and test_record_lists.py hold them)
-    (r"^((list|count|aggregate|export)\w+Records|get\w+Record|searchAudit|explainScorecard|getApprovalInbox)$",
+    # (a personal list view's columns, filter and sort are refused as such a list query is)
+    (r"^((list|count|aggregate|export)\w+Records|get\w+Record|searchAudit|explainScorecard|getApprovalInbox"
+     r"|(create|update)\w+ListView)$",
      ["400"]),
     # an expression is a formula (400 formula_error) for an object and record that must exist
     (r"^(checkFormula|evaluateFormula)$", ["400", "422"]),

@@ -8,7 +8,8 @@
 // data-formula-context (field, filter, validation, automation, aggregate; without it a textarea
 // named "...measure" is an aggregate and "...error_when" a validation formula), data-formula-source
 // ("published" to check against the published model; by default the draft metadata, for
-// administrators designing it, falling back to the published model for others).
+// administrators designing it, falling back to the published model for others),
+// data-formula-try ("off" leaves out "Try on a record", e.g. where many small formulas sit side by side).
 import { api } from "./api.js";
 import { Completion } from "./formula_completion.js";
 import { Mirror, offsetOf } from "./formula_mirror.js";
@@ -114,6 +115,7 @@ class FormulaEditor {
 
   tryRow(id) {
     const row = element("div", "formula-try");
+    row.hidden = this.textarea.dataset.formulaTry === "off";
     this.tryPart = row;
     const label = element("label", "", this.t.try_record);
     this.recordInput = element("input", "formula-try-record");
@@ -166,7 +168,8 @@ class FormulaEditor {
     clearTimeout(this.timer);
     const serial = ++this.serial;
     const { object, draft, context } = this.settings();
-    this.tryPart.hidden = context === "aggregate";  // an aggregate has no value for one record
+    // An aggregate has no value for one record.
+    this.tryPart.hidden = context === "aggregate" || this.textarea.dataset.formulaTry === "off";
     if (!object || !this.textarea.value.trim()) { this.reset(); return; }
     this.say(this.t.checking, "checking");
     const body = this.body();

@@ -8,7 +8,7 @@ from . import jobs, record_summaries, records_export
 from . import performance, performance_data, scorecards
 from . import approvals, events, imports, notifications
 from . import assignment, feedback, inbound, people
-from . import formula_completion
+from . import formula_completion, list_views
 
 
 def create_blueprint():
@@ -17,7 +17,8 @@ def create_blueprint():
     for module in (health, metadata, records, formula, openapi_route,
                    session_auth, users, directory, tokens, audit_log, record_sharing,
                    record_summaries, records_export, jobs, performance, performance_data, scorecards, approvals,
-                   events, imports, assignment, inbound, notifications, feedback, people, formula_completion):
+                   events, imports, assignment, inbound, notifications, feedback, people, formula_completion,
+                   list_views):
         module.register(blueprint)
     return blueprint
 

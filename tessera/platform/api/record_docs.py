@@ -6,7 +6,9 @@ WHERE = query("filter", "A boolean formula: only records for which it is true.")
 SORT = query("sort", "Fields, comma-separated; a leading minus sorts descending (-amount,title).")
 FIELDS = query("fields", "The fields to return, comma-separated (all readable fields when absent).")
 PAGE_SIZE = {"type": "integer", "minimum": 1, "maximum": 1000}
-LIST_QUERY = (WHERE, SORT, FIELDS, query("limit", "Records per page.", PAGE_SIZE),
+SEARCH = query("q", "Search: records whose title field (or a text field flagged indexed or unique) starts "
+                     "with this text, ignoring case.", {"type": "string", "maxLength": 200})
+LIST_QUERY = (WHERE, SEARCH, SORT, FIELDS, query("limit", "Records per page.", PAGE_SIZE),
               query("cursor", "The next_cursor of the previous page."))
 #: An If-Match value: ``*`` (any version) or a version as its entity tag, ``"3"`` (``W/`` and the
 #: quotes may be left out); the header is checked against this and the document states it.

@@ -14,7 +14,7 @@ from ..jsonio import json_response
 from ..openapi import operation
 from ..openapi.components import ANY_OBJECT, obj, query
 from .common import comma_list, ctx, runtime
-from .record_docs import EQUALITY_NOTE, WHERE
+from .record_docs import EQUALITY_NOTE, SEARCH, WHERE
 
 #: Parameters of the list route that only make sense for pages of records.
 PAGE_PARAMETERS = ("sort", "fields", "limit", "cursor")
@@ -37,13 +37,13 @@ AGGREGATE_QUERY = (WHERE, query("group_by", "One or two fields, comma-separated.
                    query("measures", "count, sum:field, avg:field, min:field, max:field; comma-separated."))
 
 
-@operation("count{Object}Records", "Count {object} records", tag="{object}", returns=COUNT, parameters=(WHERE,),
+@operation("count{Object}Records", "Count {object} records", tag="{object}", returns=COUNT, parameters=(WHERE, SEARCH),
            description=EQUALITY_NOTE)
 def count(object_name):
     """``{"count": n}``: how many records match the filters."""
-    _, filters = split_query(())
+    own, filters = split_query(("q",))
     total = count_records(runtime(), ctx(), object_name, filters=filters,
-                          formula=request.args.get("filter"))
+                          formula=request.args.get("filter"), search=own.get("q"))
     return json_response({"count": total})
 
 

@@ -12,7 +12,7 @@ from ..openapi import operation, ref
 from .common import comma_list, ctx, runtime
 from .record_docs import CREATE_BODY, CREATED_BATCH, FIELDS, HISTORY, IF_MATCH, IF_MATCH_VALUE, LIST_QUERY
 
-LIST_PARAMETERS = {"filter", "sort", "fields", "limit", "cursor"}
+LIST_PARAMETERS = {"filter", "sort", "fields", "limit", "cursor", "q"}
 _IF_MATCH = re.compile(IF_MATCH_VALUE)
 
 
@@ -36,12 +36,12 @@ def if_match_version():
 @operation("list{Object}Records", "List {object} records", tag="{object}", returns=ref("{object}_page"),
            parameters=LIST_QUERY, equality_filters=True)
 def list_records(object_name):
-    """One page of records; any parameter naming a field filters by equality."""
+    """One page of records; any parameter naming a field filters by equality; ``q`` searches."""
     args = request.args
     filters = {k: v for k, v in args.items() if k not in LIST_PARAMETERS}
     page = runtime().records.list(
         ctx(), object_name, filters=filters, formula=args.get("filter"), sort=args.get("sort"), fields=comma_list(args.get("fields")),
-        limit=args.get("limit"), cursor=args.get("cursor"),
+        limit=args.get("limit"), cursor=args.get("cursor"), search=args.get("q"),
     )
     return json_response(page)
 

@@ -60,14 +60,14 @@ class Measure:
         return "count" if self.operand is None else f"{self.function}_{self.operand.name}"
 
 
-def count_records(runtime, ctx, object_name, *, filters=None, formula=None, at_most=None):
+def count_records(runtime, ctx, object_name, *, filters=None, formula=None, at_most=None, search=None):
     """How many records of ``object_name`` ``ctx`` may see match the filters: one ``SELECT count(*)``.
 
     With ``at_most`` the count stops early: it answers ``at_most + 1`` whenever more records
     match, so a page can say "more than 10,000" without counting a million rows.
     """
     with runtime.read() as conn:
-        selection = select_rows(runtime, conn, ctx, object_name, filters=filters, formula=formula)
+        selection = select_rows(runtime, conn, ctx, object_name, filters=filters, formula=formula, search=search)
         if at_most is None:
             query = selection.where(select(func.count()))
         else:

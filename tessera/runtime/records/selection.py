@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..schema.formulas import TableBinder
 from .query import equality_filters
+from .search import search_condition
 
 
 @dataclass
@@ -30,14 +31,18 @@ class Selection:
         return query.where(*self.conditions) if self.conditions else query
 
 
-def select_rows(runtime, conn, ctx, object_name, *, filters=None, formula=None):
-    """The Selection of ``object_name`` for ``ctx``; raises as ``RecordService.list`` does."""
+def select_rows(runtime, conn, ctx, object_name, *, filters=None, formula=None, search=None):
+    """The Selection of ``object_name`` for ``ctx``; raises as ``RecordService.list`` does.
+    ``search`` keeps the records one of whose searchable fields starts with it (``search.py``)."""
     model, obj = runtime.object_for(conn, object_name)
     reach = runtime.access.records(conn, ctx, obj)
     binder = TableBinder(model, obj, runtime.eval_env(ctx), conn.dialect.name)
     conditions = equality_filters(obj, filters or {}, reach.readable)
     if formula:
         conditions.append(runtime.access.reader_filter(conn, ctx, model, obj, formula, binder))
+    found = search_condition(obj, reach.readable, search, conn.dialect.name)
+    if found is not None:
+        conditions.append(found)
     if reach.condition is not None:
         conditions.append(reach.condition)
     return Selection(model, obj, reach.readable, binder, conditions)

@@ -114,14 +114,15 @@ class RecordService:
         return {**row, **{n: view[n] for n in wanted}}
 
     def list(self, ctx, object_name, *, filters=None, formula=None, sort=None, fields=None, limit=None,
-             cursor=None):
+             cursor=None, search=None):
         """Return one page {"items", "next_cursor"} of the records ``ctx`` may see.
 
         ``filters`` maps field names to values (equality); ``formula`` is a boolean
-        formula run in SQL; formula fields are computed in the SELECT.
+        formula run in SQL; ``search`` keeps records whose title (or an indexed text field)
+        starts with it, ignoring case; formula fields are computed in the SELECT.
         """
         with self.runtime.read() as conn:
-            rows = select_rows(self.runtime, conn, ctx, object_name, filters=filters, formula=formula)
+            rows = select_rows(self.runtime, conn, ctx, object_name, filters=filters, formula=formula, search=search)
             page = list_page(conn, rows.obj, rows.readable, binder=rows.binder, sort=sort, fields=fields,
                              limit=limit, cursor=cursor, conditions=rows.conditions)
             self._fill_python_formulas(conn, ctx, rows.model, rows.obj, page.items, page.rows, page.names)
