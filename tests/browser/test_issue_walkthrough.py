@@ -166,12 +166,15 @@ def _lays_out_the_form(page, base):
     page.fill("#new-name", "deal_form")
     page.click("#layout-create button[type=submit]")
     page.wait_for_url(base + "/app/design/layouts/deal_form")
+    # Palette and both sections on one screen: a drag must not start under the sticky top bar.
+    page.set_viewport_size({"width": 1280, "height": 1600})
     page.click("#add-section")
     sections = page.locator("#sections .design-section")
     sections.nth(1).locator(".sec-label-en").fill("Money")
     sections.nth(1).locator(".sec-label-zh").fill("金额信息")
     for field, section in (("name", 0), ("stage", 0), ("amount", 1)):
-        page.locator(f"#palette .layout-item[data-field={field}]").drag_to(sections.nth(section).locator(".section-fields"))
+        handle = page.locator(f"#palette .layout-item[data-field={field}] .item-handle")
+        handle.drag_to(sections.nth(section).locator(".section-fields"))
         expect(sections.nth(section).locator(f".layout-item[data-field={field}]")).to_be_visible()
     page.check("#layout-default")
     expect(page.locator("#layout-preview dt")).to_have_text(["Name", "Stage", "Amount"])
@@ -179,6 +182,7 @@ def _lays_out_the_form(page, base):
     assert serious_violations(page) == []
     page.click("#layout-publish")
     expect(page.locator("#layout-status")).to_have_text(re.compile(r"Published"))
+    page.set_viewport_size({"width": 1280, "height": 860})
 
 
 # -- the setup the issue does not name, through the REST API ------------------------------------
