@@ -240,6 +240,7 @@ def _decide(page, button, comment):
 
 def _creates_a_deal_after_the_validation_error(page, base):
     page.goto(base + "/app/o/deal/new")
+    expect(page.locator("fieldset.layout-section legend")).to_have_text(["Details", "Money"])  # the layout laid out
     page.fill("#f-name", DEAL)
     page.fill("#f-amount", "-5")
     page.select_option("#f-stage", "Open")
