@@ -10,6 +10,7 @@ from .fieldtype_registry import active_field_types
 from .fieldtypes import lookup_target
 from .formulas import storage_doc
 from .kpi_indexes import kpi_indexes
+from .search_fields import searchable_field_names
 from .steps import plan_step as _step
 
 
@@ -87,6 +88,18 @@ def _index_steps(obj, old, new, replaced=frozenset()):
     return steps
 
 
+def _search_steps(obj, old, new, rebuild):
+    """Drop and create the search indexes (``lower(column)``, see ``search_fields``) of ``obj``'s
+    searchable stored fields; ``old`` and ``new`` are (document, stored fields) before and
+    after. Those in ``rebuild`` are dropped first and created again after the columns change
+    (a copied or re-added column loses its expression index)."""
+    before = {n for n in searchable_field_names(old[0]) if n in old[1]} if old[0] else set()
+    after = {n for n in searchable_field_names(new[0]) if n in new[1]}
+    rebuilt = before & after & rebuild
+    return ([_step("drop_search_index", obj, n) for n in sorted((before - after) | rebuilt)]
+            + [_step("create_search_index", obj, n) for n in sorted((after - before) | rebuilt)])
+
+
 def _index_step(op, obj, cols, want, replaced):
     unique, kpis = want
     around = sorted(set(replaced) & set(cols))
@@ -105,6 +118,7 @@ def object_steps(name, old_set, new_set):
         return [_step("drop_table", name, data_check={"kind": "any_rows"})]
     if old_doc is None:
         return ([_step("create_table", name, definition=new_doc)] + _index_steps(name, (None, old_set), (new_doc, new_set))
+                + _search_steps(name, (None, {}), (new_doc, stored_fields(new_doc, new_set)), frozenset())
                 + _rollup_steps(name, None, new_doc))
     old_fields, new_fields = stored_fields(old_doc, old_set), stored_fields(new_doc, new_set)
     steps = []
@@ -117,7 +131,12 @@ def object_steps(name, old_set, new_set):
         else:
             steps.extend(field_change(name, old_fields[field_name], field_doc))
     replaced = frozenset(s["field"] for s in steps if s["op"] == "drop_column")
-    return steps + _index_steps(name, (old_doc, old_set), (new_doc, new_set), replaced) + _rollup_steps(name, old_doc, new_doc)
+    # SQLite alters a column by copying the table, which keeps plain indexes only: every
+    # search index of the object is then made again.
+    copied = frozenset(new_fields) if any(s["op"] == "alter_column" for s in steps) else replaced
+    return (steps + _index_steps(name, (old_doc, old_set), (new_doc, new_set), replaced)
+            + _search_steps(name, (old_doc, old_fields), (new_doc, new_fields), copied)
+            + _rollup_steps(name, old_doc, new_doc))
 
 
 def compute_plan(old_set, new_set):
@@ -126,7 +145,7 @@ def compute_plan(old_set, new_set):
     steps = []
     for name in names:
         steps.extend(object_steps(name, old_set, new_set))
-    order = {"drop_index": 0, "create_table": 1, "drop_column": 2, "add_column": 3,
-             "alter_column": 4, "restrict_values": 5, "create_index": 6, "drop_table": 7,
-             "recompute_rollup": 8}
+    order = {"drop_index": 0, "drop_search_index": 0, "create_table": 1, "drop_column": 2, "add_column": 3,
+             "alter_column": 4, "restrict_values": 5, "create_index": 6, "create_search_index": 6,
+             "drop_table": 7, "recompute_rollup": 8}
     return sorted(steps, key=lambda s: order[s["op"]])

@@ -10,7 +10,8 @@ from tessera.i18n import Message, Translated
 
 #: Step kinds with a sentence of their own; any other kind (a plugin's) gets a generic one.
 STEP_KINDS = frozenset({"create_table", "drop_table", "add_column", "drop_column", "alter_column",
-                        "restrict_values", "create_index", "drop_index", "recompute_rollup"})
+                        "restrict_values", "create_index", "drop_index", "recompute_rollup",
+                        "create_search_index", "drop_search_index"})
 #: Data checks (``data_check.kind``) with a sentence saying what a confirmed step loses.
 LOSS_KINDS = frozenset({"any_rows", "non_null", "longer_than", "value_in", "multi_value_in",
                         "value_not_in", "numeric_overflow"})

@@ -6,17 +6,18 @@ transaction, so a failure anywhere leaves schema and metadata as they were.
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import text, update
+from sqlalchemy import column, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tessera.i18n import Message
 from tessera.metadata.errors import PublishRefused
 
-from ..schema.columns import field_column, index_name, system_columns, table_name
+from ..schema.columns import field_column, index_name, search_index_name, system_columns, table_name
 from tessera.metadata.formulas import storage_doc
 
 from .datachecks import ValueChanges, condition_for, repaired_value, rewrites_values
 from ..records.rollups import recompute_all
+from ..records.search import searched_expression
 
 
 def _create_table(ops, step, ctx):
@@ -101,6 +102,17 @@ def _drop_index(ops, step, ctx):
     ops.drop_index(name, table_name=table_name(step["object"]), if_exists=True)
 
 
+def _create_search_index(ops, step, ctx):
+    """The index a search's range over ``lower(field)`` reads (see records/search.py)."""
+    expression = searched_expression(column(step["field"]), ops.get_bind().dialect.name)
+    ops.create_index(search_index_name(step["object"], step["field"]), table_name(step["object"]), [expression])
+
+
+def _drop_search_index(ops, step, ctx):
+    ops.drop_index(search_index_name(step["object"], step["field"]), table_name=table_name(step["object"]),
+                   if_exists=True)
+
+
 def _recompute_rollup(ops, step, ctx):
     parent = ctx["new"].objects[step["object"]]
     recompute_all(ops.get_bind(), ctx["new"], parent, parent.fields[step["field"]])
@@ -119,6 +131,8 @@ APPLIERS = {
     "restrict_values": _repair_rows,
     "create_index": _create_index,
     "drop_index": _drop_index,
+    "create_search_index": _create_search_index,
+    "drop_search_index": _drop_search_index,
     "recompute_rollup": _recompute_rollup,
     "record_value_changes": _record_value_changes,
 }

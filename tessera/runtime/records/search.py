@@ -16,44 +16,40 @@ exists, so ``%`` and ``_`` typed are plain characters.
 
 import sys
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, literal, or_, select
 
 from tessera.i18n import Message
+from tessera.metadata.search_fields import searchable_field_names
 
 from ..errors import InvalidQuery
 
-#: Field types whose values a search reads.
-SEARCH_TYPES = frozenset({"text", "email", "phone", "url"})
 #: The longest search text taken (a name, not a document).
 MAX_SEARCH = 200
 
 
-def title_field_name(obj):
-    """The field that names a record: the document's ``title_field``, else its first text field."""
-    named = obj.doc.get("title_field")
-    if named in obj.fields:
-        return named
-    return next((n for n, f in obj.fields.items() if f["type"] == "text"), None)
-
-
 def searchable_fields(obj):
     """The stored fields of ``obj`` a search reads: its title field first, then the text fields
-    flagged ``indexed`` or ``unique``, in document order."""
-    title = title_field_name(obj)
-    names = [title] if title is not None else []
-    for name, doc in obj.fields.items():
-        if name != title and doc["type"] in SEARCH_TYPES and (doc.get("indexed") or doc.get("unique")):
-            names.append(name)
-    return [n for n in names if n in obj.table.c]
+    flagged ``indexed`` or ``unique``, in document order (each has the plan's search index)."""
+    return [n for n in searchable_field_names(obj.doc) if n in obj.table.c]
 
 
 def _refuse(code, **params):
     raise InvalidQuery(f"query.search.{code}", errors={"q": [Message(f"query.search_{code}", **params)]}, **params)
 
 
-def search_condition(obj, readable, text, dialect):
+#: On SQLite, a prefix at least this many records start with is "common" (see ``search_condition``).
+COMMON_PREFIX = 2000
+
+
+def search_condition(obj, readable, text, dialect, *, listing_on=None):
     """The SQL condition of search ``text`` over the searchable fields in ``readable``, or None
-    for a blank text; InvalidQuery when the text is too long or no such field is readable."""
+    for a blank text; InvalidQuery when the text is too long or no such field is readable.
+
+    ``listing_on`` (a SQLite connection) asks for the condition of a page of records in an
+    order: SQLite's planner, knowing nothing of how many rows a range holds, reads a common
+    prefix's range from the search index and then sorts it all. So when a probe through the
+    index finds at least COMMON_PREFIX matches, the condition hides its expression from the
+    index (``lower(x) || ''``), and the page is read in its own order, where matches are dense."""
     if text and len(text) > MAX_SEARCH:
         _refuse("too_long", max=MAX_SEARCH)
     text = (text or "").strip()
@@ -65,7 +61,16 @@ def search_condition(obj, readable, text, dialect):
     fields = [n for n in searchable_fields(obj) if n in allowed]
     if not fields:
         _refuse("no_fields", object=obj.name)
-    return or_(*(prefix_range(obj.table.c[n], text.lower(), dialect) for n in fields))
+    columns, prefix = [obj.table.c[n] for n in fields], text.lower()
+    condition = or_(*(prefix_range(c, prefix, dialect) for c in columns))
+    if listing_on is None or dialect != "sqlite" or not _common(listing_on, obj, condition):
+        return condition
+    return or_(*(prefix_range(c, prefix, dialect, hidden=True) for c in columns))
+
+
+def _common(conn, obj, condition):
+    probe = select(literal(1)).select_from(obj.table).where(condition).limit(COMMON_PREFIX).subquery()
+    return conn.execute(select(func.count()).select_from(probe)).scalar_one() >= COMMON_PREFIX
 
 
 def searched_expression(column, dialect):
@@ -74,9 +79,12 @@ def searched_expression(column, dialect):
     return expression.collate("C") if dialect == "postgresql" else expression
 
 
-def prefix_range(column, prefix, dialect):
-    """The rows whose lowered ``column`` starts with ``prefix`` (already lowered), as a range."""
+def prefix_range(column, prefix, dialect, *, hidden=False):
+    """The rows whose lowered ``column`` starts with ``prefix`` (already lowered), as a range;
+    ``hidden``: an expression equal in value that no index serves."""
     expression = searched_expression(column, dialect)
+    if hidden:
+        expression = expression.concat("")
     upper = _next_prefix(prefix)
     if upper is None:
         return expression >= prefix

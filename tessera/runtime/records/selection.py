@@ -31,16 +31,17 @@ class Selection:
         return query.where(*self.conditions) if self.conditions else query
 
 
-def select_rows(runtime, conn, ctx, object_name, *, filters=None, formula=None, search=None):
+def select_rows(runtime, conn, ctx, object_name, *, filters=None, formula=None, search=None, listing=False):
     """The Selection of ``object_name`` for ``ctx``; raises as ``RecordService.list`` does.
-    ``search`` keeps the records one of whose searchable fields starts with it (``search.py``)."""
+    ``search`` keeps the records one of whose searchable fields starts with it (``search.py``);
+    ``listing``: the rows are read as a page in an order (not counted or aggregated)."""
     model, obj = runtime.object_for(conn, object_name)
     reach = runtime.access.records(conn, ctx, obj)
     binder = TableBinder(model, obj, runtime.eval_env(ctx), conn.dialect.name)
     conditions = equality_filters(obj, filters or {}, reach.readable)
     if formula:
         conditions.append(runtime.access.reader_filter(conn, ctx, model, obj, formula, binder))
-    found = search_condition(obj, reach.readable, search, conn.dialect.name)
+    found = search_condition(obj, reach.readable, search, conn.dialect.name, listing_on=conn if listing else None)
     if found is not None:
         conditions.append(found)
     if reach.condition is not None:

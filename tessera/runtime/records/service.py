@@ -122,7 +122,8 @@ class RecordService:
         starts with it, ignoring case; formula fields are computed in the SELECT.
         """
         with self.runtime.read() as conn:
-            rows = select_rows(self.runtime, conn, ctx, object_name, filters=filters, formula=formula, search=search)
+            rows = select_rows(self.runtime, conn, ctx, object_name, filters=filters, formula=formula, search=search,
+                               listing=True)
             page = list_page(conn, rows.obj, rows.readable, binder=rows.binder, sort=sort, fields=fields,
                              limit=limit, cursor=cursor, conditions=rows.conditions)
             self._fill_python_formulas(conn, ctx, rows.model, rows.obj, page.items, page.rows, page.names)

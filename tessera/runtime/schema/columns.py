@@ -44,6 +44,11 @@ def table_name(object_name):
     return name
 
 
+def search_index_name(object_name, field_name):
+    """The name of the search index over ``lower(field)`` (``sx_``: no column index has it)."""
+    return index_name(object_name, [field_name], False).replace("ix_", "sx_", 1)
+
+
 def index_name(object_name, columns, unique):
     """A stable, bounded index name for an index over ``columns``."""
     prefix = "uq" if unique else "ix"
