@@ -284,6 +284,7 @@ def test_the_walk_through_of_the_web_ui_issue(page, site, browser):
     record_url = _creates_a_deal_after_the_validation_error(page, base)
     _decide(page, page.locator("[data-approval=submit]"), "Signs this week.")
     expect(page.locator("#approval-status")).to_have_text("Pending")
+    expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)  # locked while it waits
     snap(page, "issue-record-pending")
 
     _the_manager_approves_from_the_inbox(browser, base)
