@@ -195,7 +195,9 @@ def test_publish_answers_the_new_revision_its_changes_and_steps_and_writes_one_e
     assert result["revision"] == 1
     assert result["changes"] == [{"kind": "object", "name": "account", "action": "create"},
                                  {"kind": "object", "name": "deal", "action": "create"}]
-    assert [(s["op"], s["target"]) for s in result["steps"]] == [("create_table", "account"), ("create_table", "deal")]
+    assert [(s["op"], s["target"]) for s in result["steps"]] == [
+        ("create_table", "account"), ("create_table", "deal"),
+        ("create_search_index", "account.name"), ("create_search_index", "deal.title")]
     assert result["lossy"] is False
     assert {"obj_account", "obj_deal"} <= table_names(api.client.application)
     events = outbox_events(api.client.application, "metadata.published")
@@ -289,7 +291,8 @@ def test_the_plan_describes_the_next_publish_and_changes_nothing(api):
         assert plan["changes"] == [{"kind": "object", "name": "account", "action": "update"},
                                    {"kind": "object", "name": "deal", "action": "create"}]
         assert [(s["op"], s["target"]) for s in plan["steps"]] == [("create_table", "deal"),
-                                                                  ("add_column", "account.tier")]
+                                                                  ("add_column", "account.tier"),
+                                                                  ("create_search_index", "deal.title")]
     assert (current_revision(app), published_pointers(app), table_names(app), len(outbox_events(app))) == before
     published_fields = api.get("/api/v1/metadata/object/account?state=published").get_json()["body"]["fields"]
     assert [f["name"] for f in published_fields] == ["name"]
