@@ -70,6 +70,12 @@ def inbox_rows():
     return rows, found["next_cursor"], done if done in DONE else None
 
 
+def may_change(state):
+    """False while an approval locks the record against the reader: as the records service's
+    lock guard decides, only the current step's approvers and administrators change it then."""
+    return not (state and state["locked"]) or state["may_decide"] or g.ctx.is_admin
+
+
 def record_state(obj, record_id):
     """The record's approval state (see ApprovalService.record_state) with its steps' labels, or None
     when no flow concerns the object."""

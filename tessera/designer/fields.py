@@ -42,11 +42,13 @@ class FieldView:
     options: tuple = field(default_factory=tuple)  # (value, label) pairs
     help: str | None = None
     max_length: int | None = None
+    returns: str | None = None  # a formula's result type
+    scale: int | None = None
 
     @property
     def numeric(self):
-        """True for numbers, shown right-aligned."""
-        return self.type in NUMERIC_TYPES
+        """True for numbers (and formulas computing one), shown right-aligned."""
+        return (self.returns or self.type) in NUMERIC_TYPES
 
     def option_label(self, value):
         """The label of picklist value ``value`` (the value itself when it is no option)."""
@@ -71,7 +73,8 @@ def field_view(name, doc, locale, *, editable=False):
         required=bool(doc.get("required")), editable=editable and kind is not None,
         target=doc.get("target") if doc["type"] in REFERENCE_TYPES else None,
         options=_options(doc, locale), help=localized(doc.get("help"), locale, None) if doc.get("help") else None,
-        max_length=doc.get("max_length"),
+        max_length=doc.get("max_length"), returns=doc.get("returns") if doc["type"] == "formula" else None,
+        scale=doc.get("scale"),
     )
 
 

@@ -27,6 +27,13 @@ def kpi_value(text, unit, scale=2):
     return number(text, scale)
 
 
+def when(text):
+    """The date that placed a record in a period: a day as it is, a moment (an ISO date-time in
+    UTC, from a KPI dated by ``created_at``) to the minute, as record pages show it."""
+    text = str(text)
+    return text if len(text) <= 10 else f"{text.replace('T', ' ')[:16]} UTC"
+
+
 def percent(fraction, places=1):
     """An attainment fraction as per cent text (``"1.1000"`` -> ``"110.0 %"``)."""
     if fraction is None:

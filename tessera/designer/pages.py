@@ -65,11 +65,12 @@ def record_page(object_name, record_id):
     views = field_views(obj, grant.readable, locale)
     actors = reading.user_names([e["actor"] for e in history] + [record.get("owner")]
                                 + [record.get(v.name) for v in views if v.type == "user"])
+    approval = approvals_pages.record_state(obj, record_id)
     return page("app/record.html", obj=obj, labels=object_labels(obj, locale), record=record, fields=views,
                 by_name={v.name: v for v in views}, history=history, actors=actors, people=actors,
                 refs=reading.reference_titles(views, [record]),
-                title=_title(obj, record), may_edit=reading.may(obj, "edit"),
-                approval=approvals_pages.record_state(obj, record_id),
+                title=_title(obj, record), may_edit=reading.may(obj, "edit") and approvals_pages.may_change(approval),
+                approval=approval,
                 layout=record_layout(obj, views, record, locale))
 
 

@@ -87,6 +87,13 @@ def kpi_documents(card):
     return {item["kpi"]: model.documents.get(("kpi", item["kpi"]), {}) for item in card["items"]}
 
 
+def scheme_label(card):
+    """The label of the card's scheme in the page's locale (its name when it has none)."""
+    _, model = _calendar_and_model()
+    name = card["scheme"]["name"]
+    return localized(model.documents.get(("kpi_scheme", name), {}).get("label"), page_locale(), name)
+
+
 def pipeline(card, docs, day):
     """(count, sum text or None, object label) of the records the reader can see credited to the
     person by the first accumulating KPI, dated in the (running) period, that do not count yet

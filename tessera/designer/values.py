@@ -22,11 +22,25 @@ def _boolean(value, locale):
     return Message("ui.value.yes" if value else "ui.value.no").render(locale)
 
 
+def _computed(view, value):
+    """A formula's number at its declared scale, else without the zeros of the engine's precision."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    if view.scale is not None:
+        return number.quantize(Decimal(1).scaleb(-view.scale))
+    return number.normalize()
+
+
 def show(view, value, locale):
-    """``value`` of the field ``view`` (a FieldView) as text; empty text for no value."""
+    """``value`` of the field ``view`` (a FieldView) as text; empty text for no value. A formula's
+    value is shown as a value of the type it returns."""
     if value is None or value == "" or value == []:
         return ""
-    kind = view.type
+    kind = view.returns or view.type
+    if view.returns in ("number", "integer", "currency", "percent"):
+        value = _computed(view, value)
     if kind == "boolean":
         return _boolean(value, locale)
     if kind == "picklist":
@@ -34,7 +48,7 @@ def show(view, value, locale):
     if kind == "multi_picklist":
         return ", ".join(view.option_label(v) for v in value)
     if kind == "currency":
-        return _number(value, 2 if isinstance(value, (int, float)) else None)
+        return _number(value, 2 if isinstance(value, (int, float, Decimal)) else None)
     if kind == "percent":
         return f"{_number(Decimal(str(value)) * 100, PERCENT_SCALE)} %"
     if kind in ("number", "integer"):

@@ -47,7 +47,7 @@ def performance():
                                 period=card["period"]["id"]))
     return page("app/performance.html", card=card, docs=docs, kv=kpi_view, bars=bars, slot=slot,
                  target_y=kpi_view.target_line_y(points), board=found["leaderboard"], insights=insights,
-                 own=_own(user))
+                 own=_own(user), scheme_label=perf.scheme_label(card))
 
 
 def explain():

@@ -3,6 +3,7 @@
 import pytest
 
 from tessera.designer.fields import field_view, list_columns
+from tessera.designer.kpi_view import when
 from tessera.designer.values import input_value, show
 
 STAGE = {"type": "picklist", "options": [{"value": "Won", "label": {"en": "Won", "zh-CN": "赢单"}}, "Lost"]}
@@ -22,6 +23,21 @@ STAGE = {"type": "picklist", "options": [{"value": "Won", "label": {"en": "Won",
 ])
 def test_a_value_is_shown_as_a_person_reads_it(doc, value, shown):
     assert show(field_view("f", doc, "en"), value, "en") == shown
+
+
+@pytest.mark.parametrize("doc, value, shown", [
+    ({"type": "formula", "returns": "number"}, "4500.0000000000", "4,500"),
+    ({"type": "formula", "returns": "number"}, "0.1250000000", "0.125"),
+    ({"type": "formula", "returns": "number", "scale": 2}, "4500.0000000000", "4,500.00"),
+    ({"type": "formula", "returns": "currency"}, "4500.0000000000", "4,500.00"),
+    ({"type": "formula", "returns": "percent"}, "0.1250000000", "12.50 %"),
+    ({"type": "formula", "returns": "boolean"}, True, "Yes"),
+    ({"type": "formula", "returns": "text"}, "4500.00", "4500.00"),
+])
+def test_a_formulas_value_is_shown_as_a_value_of_the_type_it_returns(doc, value, shown):
+    view = field_view("f", doc, "en")
+    assert show(view, value, "en") == shown
+    assert view.numeric == (doc["returns"] in ("number", "currency", "percent"))
 
 
 def test_picklist_labels_and_yes_no_follow_the_locale():
@@ -57,3 +73,11 @@ def test_a_list_shows_the_title_first_then_readable_fields_that_fit_a_cell():
     names = [v.name for v in list_columns(_Obj, list(_Obj.fields), "en")]
     assert names == ["title", "amount", "a", "b", "c", "d"]
     assert [v.name for v in list_columns(_Obj, ["amount", "e"], "en")] == ["amount", "e"]
+
+
+@pytest.mark.parametrize("date, shown", [
+    ("2026-11-30", "2026-11-30"),
+    ("2026-12-06T17:00:50.841651", "2026-12-06 17:00 UTC"),
+])
+def test_the_explanation_dates_a_record_by_its_day_or_its_moment_to_the_minute(date, shown):
+    assert when(date) == shown

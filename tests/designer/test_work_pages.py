@@ -119,6 +119,19 @@ def test_the_submitter_sees_the_timeline_the_lock_and_recall_the_approver_approv
     assert 'data-approval="recall"' not in manager
 
 
+def test_edit_is_offered_on_a_locked_record_only_to_those_the_lock_lets_change_it(team):
+    path = f"/app/o/opportunity/{team.data['script']}"
+    edit = f'href="{path}/edit"'
+    assert edit not in team.page("li.wei", path)  # the submitter waits for the decision
+    assert edit in team.page("zhao.lei", path)  # the approver of the current step
+    assert edit in team.page("admin", path)
+    big = f"/app/o/opportunity/{team.data['big']}"
+    assert f'href="{big}/edit"' in team.page("li.wei", big)  # not submitted: hers to edit
+    locked = team.api("li.wei", "PATCH", f"/api/v1/objects/opportunity/records/{team.data['script']}",
+                      json={"amount": "1"})
+    assert locked.status_code == 409
+
+
 def test_submit_is_offered_only_when_a_flow_accepts_the_record_and_the_reader_may_submit_it(team):
     assert 'data-approval="submit"' in team.page("li.wei", f"/app/o/opportunity/{team.data['big']}")
     assert 'id="approval-panel"' not in team.page("li.wei", f"/app/o/opportunity/{team.data['small']}")
@@ -154,6 +167,13 @@ def test_my_dashboard_shows_the_scorecard_the_api_answers_with_bars_trend_leader
     assert page.count('class="bar bar-') == len(card["items"]) and 'role="img"' in page
     assert '<svg class="trend"' in page and '<ol class="leaderboard"' in page and "Chen Jie" in page
     assert '<ul class="insights" id="insights">' in page and "<script>" not in page.split("</head>")[1]
+
+
+def test_the_dashboard_names_the_scheme_by_its_label_in_the_readers_language(team):
+    assert "Quarterly sales plan · v1" in team.page("li.wei", "/app/performance")
+    rep = team.client("li.wei")
+    rep.patch(f"{BASE}/api/v1/users/me", json={"locale": "zh-CN"}, headers={"X-CSRF-Token": rep.csrf})
+    assert "季度销售考核 · v1" in rep.get(f"{BASE}/app/performance").get_data(as_text=True)
 
 
 def test_a_rep_cannot_open_a_colleagues_dashboard_the_api_refuses_but_their_manager_can(team):
