@@ -4,6 +4,8 @@ Each step kind has one applier; all run on the caller's connection, inside the p
 transaction, so a failure anywhere leaves schema and metadata as they were.
 """
 
+import warnings
+
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import column, text, update
@@ -79,8 +81,10 @@ def _rebuild_sqlite_table(ops, table, column, new_type):
     # indexes): their statements are kept and run again on the new table.
     expression_indexes = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t "
                                            "AND name LIKE 'sx\\_%' ESCAPE '\\'"), {"t": table}).scalars().all()
-    with ops.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}) as batch:
-        batch.alter_column(column, type_=new_type)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
+        with ops.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}) as batch:
+            batch.alter_column(column, type_=new_type)
     for statement in expression_indexes:
         conn.exec_driver_sql(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
     if sequence is not None:
