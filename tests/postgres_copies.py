@@ -56,8 +56,9 @@ class BackgroundCopies:
         with self._lock:
             spares, self._spares = list(self._spares.values()), {}
             made = [spare.result()[0] for spare in spares if spare.exception() is None]
-            if made:
-                self._drops.append(self._dropper.submit(self._drop, made))
+            # One schema a statement: dropping every spare at once takes a lock per table and
+            # index of all of them in one transaction, beyond max_locks_per_transaction.
+            self._drops.extend(self._dropper.submit(self._drop, [schema]) for schema in made)
         self._copier.shutdown(wait=True)
         self._dropper.shutdown(wait=True)
         for dropped in self._drops:

@@ -69,6 +69,7 @@ def test_an_admin_creates_an_object_adds_fields_reads_the_plan_and_publishes(pag
     _add_field(page, "kickoff", "Kick-off", "date")
     page.click("#add-field")
     page.check("input[name=type][value=picklist]")
+    expect(page.locator('[data-type-panel="picklist"]')).to_be_visible()
     _phases(page.locator('[data-type-panel="picklist"]'))
     page.locator("h1").scroll_into_view_if_needed()
     snap(page, "design-field-picklist")

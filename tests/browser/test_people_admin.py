@@ -78,7 +78,8 @@ def test_an_admin_adds_a_role_and_a_user_holding_it(page, site):
     shot(page, "people-user-error")
     page.fill("#in-manager", "")
     page.fill("#in-display_name", "Nina Feld")
-    page.click("#user-form button[type=submit]")
+    with page.expect_navigation():  # a saved form reloads its page; going elsewhere first would race it
+        page.click("#user-form button[type=submit]")
     expect(page.locator("#err-manager")).to_be_hidden()
     expect(page.locator("#in-display_name")).to_have_value("Nina Feld")
     page.goto(base + "/app/design/people")

@@ -342,7 +342,7 @@ def test_the_openapi_document_describes_count_aggregate_and_export_per_object(ap
     def names(path):
         return {p["name"] for p in paths[path]["get"]["parameters"]}
 
-    assert names(COUNT) == {"filter"}
+    assert names(COUNT) == {"filter", "q"}
     assert names(AGGREGATE) == {"filter", "group_by", "measures"}
     assert names(EXPORT) == {"filter", "format", "sort", "fields"}
     assert set(paths[EXPORT]["get"]["responses"]["200"]["content"]) == {"text/csv", "application/x-ndjson",
