@@ -53,6 +53,7 @@ def test_a_rep_picks_a_shared_view_then_saves_and_deletes_her_own(page, site, ad
     page.fill("#filter", "amount > 25000")
     page.press("#filter", "Enter")
     expect(page.locator("#record-count")).to_have_text("4 records")
+    page.wait_for_load_state("load")  # the reloaded page's modules wire the button; a click before is lost
     page.click("#view-save-open")
     expect(page.locator("#view-label")).to_be_focused()
     page.keyboard.type("Top four")
