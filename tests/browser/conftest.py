@@ -127,6 +127,13 @@ def snap(page, name, *, full_page=True):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
+def follow(page, target, url):
+    """Click ``target`` (a link or a GET form's button) and wait until the page it opens at ``url``
+    has loaded: its modules have run and wired their buttons (a click before that is lost)."""
+    page.click(target)
+    page.wait_for_url(url)
+
+
 def log_in(page, base, username="rita", path="/app/"):
     """Open ``path`` anonymously, get sent to the login page, sign in; land on ``path``."""
     page.goto(base + path)

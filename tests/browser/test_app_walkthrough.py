@@ -5,7 +5,7 @@ Every main page is written to tests/browser/screenshots/ as a PNG.
 
 import re
 
-from tests.browser.conftest import DEAL_COUNT, XSS_TITLE, log_in, snap
+from tests.browser.conftest import DEAL_COUNT, XSS_TITLE, follow, log_in, snap
 
 
 def _ids(page):
@@ -77,7 +77,7 @@ def test_a_list_sorts_by_a_column_and_filters_with_a_formula_showing_its_error(p
 def test_a_rep_creates_a_record_after_fixing_the_validation_error_shown_next_to_its_field(page, site):
     base, _, _ = site
     log_in(page, base, path="/app/o/opportunity")
-    page.click("text=New Opportunity")
+    follow(page, "text=New Opportunity", "**/app/o/opportunity/new")
     page.fill("#f-title", "Pump retrofit")
     page.fill("#f-amount", "-5")
     page.fill("#f-discount", "12.5")

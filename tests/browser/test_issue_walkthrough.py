@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from tessera.platform import create_app
 from tessera.platform.demo_performance import current_quarter
-from tests.browser.conftest import PASSWORD, log_in, snap
+from tests.browser.conftest import PASSWORD, follow, log_in, snap
 from tests.browser.test_accessibility import serious_violations
 from tests.conftest import Api
 from tests.live_server import serving
@@ -62,7 +62,7 @@ def _ok(response, *statuses):
 # -- the administrator, in the designer -------------------------------------------------------
 
 def _new_field(page, name, label_en, label_zh, type_name):
-    page.click("#add-field")
+    follow(page, "#add-field", "**/fields/new")
     page.fill("#field-name", name)
     page.fill("#field-label-en", label_en)
     page.fill("#field-label-zh-CN", label_zh)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tessera.platform import create_app
 from tessera.platform.demo import load_demo
-from tests.browser.conftest import PASSWORD, log_in, snap
+from tests.browser.conftest import PASSWORD, follow, log_in, snap
 from tests.browser.test_accessibility import serious_violations
 from tests.conftest import Api
 from tests.live_server import serving
@@ -68,7 +68,7 @@ def _item(page, index):
 
 def _create_scheme(page, base):
     page.goto(base + "/app/design/kpis")
-    page.click("#new-scheme")
+    follow(page, "#new-scheme", "**/design/kpis/new-scheme")
     page.fill("#s-name", "big_deal_plan")
     page.fill("#s-label-en", "Big deal plan")
     page.select_option("#s-period_type", "quarter")

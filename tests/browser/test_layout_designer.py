@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, snap
+from tests.browser.conftest import follow, log_in, snap
 from tests.browser.test_accessibility import serious_violations
 
 
@@ -82,7 +82,7 @@ def test_an_admin_lays_out_a_form_and_a_rep_gets_it(page, site, browser):
     expect(rep.locator(".layout-section h2")).to_have_text(["Details"])  # the empty section left out
     expect(rep.locator(".field-row[data-field=products]")).to_have_count(0)
     snap(rep, "layout-record")
-    rep.click("text=Edit")
+    follow(rep, "text=Edit", re.compile(r"/app/o/opportunity/\d+/edit$"))
     expect(rep.locator(".field[data-field=stage] .readonly")).to_be_visible()
     expect(rep.locator("#f-stage")).to_have_count(0)
     discount = rep.locator(".field[data-field=discount]")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, snap
+from tests.browser.conftest import follow, log_in, snap
 from tests.browser.test_accessibility import serious_violations
 from tests.conftest import Api
 
@@ -112,7 +112,7 @@ def test_an_administrator_designs_a_shared_view_saved_as_a_draft(page, site, adm
     log_in(page, base, username="ada", path="/app/design/list-views")
     expect(page.locator("#views-opportunity + .table-wrap")).to_contain_text("Big deals")
     page.select_option("#new-view-object", "opportunity")
-    page.click("text=New list view")
+    follow(page, "text=New list view", re.compile(r"/design/list-views/new\?object=opportunity$"))
     page.fill("#v-name", "closing_soon")
     page.fill("#v-label-en", "Closing soon")
     page.check("#col-close_date")

@@ -8,12 +8,12 @@ administrator). Screenshots go to tests/browser/screenshots/.
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, snap
+from tests.browser.conftest import follow, log_in, snap
 from tests.browser.test_accessibility import serious_violations
 
 
 def _add_field(page, name, label, type_name, fill=None):
-    page.click("#add-field")
+    follow(page, "#add-field", "**/fields/new")
     page.fill("#field-name", name)
     page.fill("#field-label-en", label)
     page.check(f"input[name=type][value={type_name}]")
@@ -39,7 +39,7 @@ def _formula(panel):
 
 
 def _a_bad_scale_is_shown_next_to_its_input(page):
-    page.click("#add-field")
+    follow(page, "#add-field", "**/fields/new")
     page.fill("#field-name", "budget")
     page.check("input[name=type][value=currency]")
     page.fill("#p-currency-precision", "2")
@@ -67,7 +67,7 @@ def test_an_admin_creates_an_object_adds_fields_reads_the_plan_and_publishes(pag
     _a_bad_scale_is_shown_next_to_its_input(page)
     _add_field(page, "budget", "Budget", "currency", lambda panel: panel.locator('[data-prop="scale"]').fill("2"))
     _add_field(page, "kickoff", "Kick-off", "date")
-    page.click("#add-field")
+    follow(page, "#add-field", "**/fields/new")
     page.check("input[name=type][value=picklist]")
     expect(page.locator('[data-type-panel="picklist"]')).to_be_visible()
     _phases(page.locator('[data-type-panel="picklist"]'))

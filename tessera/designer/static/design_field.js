@@ -106,6 +106,8 @@ function wireFormulaContext() {
 }
 
 for (const radio of form.querySelectorAll("input[name=type]")) radio.addEventListener("change", showPanel);
+// A type chosen before this module ran (or restored by the browser on Back) shows its panel too.
+showPanel();
 for (const editor of form.querySelectorAll(".options-editor")) wireOptions(editor);
 wireFormulaContext();
 
