@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from flask import current_app, g
 
 from tessera.metadata.kpis import USER_SYSTEM_FIELDS
-from tessera.runtime.identity.users import list_users
+from tessera.runtime.errors import DirectoryEntryNotFound
+from tessera.runtime.identity.users import find_user, get_user, list_users, user_json
 from tessera.runtime.performance.schemes import applies_to_users
 
 from .fields import localized
@@ -109,12 +110,32 @@ def _units(kind, locale):
     return [(unit["name"], localized(unit.get("label"), locale, unit["name"])) for unit in runtime().directory.list(kind)]
 
 
-def people(locale):
-    """The roles, teams and active users a scheme may apply to."""
+def people(locale, named=()):
+    """The roles, teams and active users a scheme may apply to; the users ``named`` (ids or
+    usernames, a scheme's ``applies_to.users``) always among them, whatever the list's limit or
+    their being inactive, so saving the scheme again keeps them."""
     with runtime().read() as conn:
         users = list_users(conn, limit=USER_PICKER_LIMIT, active=True)
+        listed = {u["id"] for u in users}
+        for row in _named_users(conn, named):
+            if row["id"] not in listed:
+                users.append(user_json(conn, row))
+                listed.add(row["id"])
     return People(_units("role", locale), _units("team", locale),
                   [(u["id"], u.get("display_name") or u["username"], u["username"]) for u in users])
+
+
+def _named_users(conn, named):
+    for ref in named or ():
+        if isinstance(ref, str):
+            row = find_user(conn, ref)
+        else:
+            try:
+                row = get_user(conn, ref)
+            except DirectoryEntryNotFound:
+                row = None
+        if row is not None:
+            yield row
 
 
 def schemes_holding(schemes, kpi_name):

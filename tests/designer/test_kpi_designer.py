@@ -265,6 +265,20 @@ def test_the_scheme_pickers_offer_the_roles_teams_and_people_of_the_directory(de
     assert f'name="users" value="{designer.ids["li.wei"]}"> Li Wei' in page
 
 
+def test_a_scheme_keeps_the_people_it_names_beyond_the_pickers_limit_or_since_deactivated(designer, monkeypatch):
+    from tessera.designer import kpi_design_reads
+
+    monkeypatch.setattr(kpi_design_reads, "USER_PICKER_LIMIT", 1)  # the admin alone is listed
+    client = designer.client("admin")
+    off = client.delete(f"{BASE}/api/v1/users/{designer.ids['pia']}", headers={"X-CSRF-Token": client.csrf})
+    assert off.status_code == 204
+    body = {**DEMO_SCHEME, "applies_to": {"roles": [], "teams": [], "users": ["li.wei", designer.ids["pia"]]}}
+    assert designer.put("kpi_scheme", "sales_quarterly", body).status_code == 200
+    checked = Inputs(designer.page("/app/design/kpis/scheme/sales_quarterly")).checked
+    assert {("users", str(designer.ids["li.wei"])), ("users", str(designer.ids["pia"]))} <= checked
+    assert f'value="{designer.ids["admin"]}"' in designer.page("/app/design/kpis/new-scheme")
+
+
 def test_saving_a_scheme_with_weights_60_and_30_is_refused_as_totalling_90_and_nothing_changes(designer):
     items = [{"kpi": "revenue", "weight": 0.6}, {"kpi": "margin", "weight": 0.3}]
     refused = designer.put("kpi_scheme", "sales_quarterly", {**DEMO_SCHEME, "items": items})
