@@ -44,6 +44,7 @@ class FieldView:
     max_length: int | None = None
     returns: str | None = None  # a formula's result type
     scale: int | None = None
+    colors: tuple = ()  # (value, colour) pairs of the picklist options that have one
 
     @property
     def numeric(self):
@@ -53,6 +54,15 @@ class FieldView:
     def option_label(self, value):
         """The label of picklist value ``value`` (the value itself when it is no option)."""
         return dict(self.options).get(value, value)
+
+    def badges(self, raw):
+        """(label, colour) of each value of a picklist whose options have colours, for badges;
+        empty when the field has no colours (its values are shown as text)."""
+        if not self.colors or raw is None or raw == "":
+            return []
+        colors = dict(self.colors)
+        values = raw if isinstance(raw, (list, tuple)) else [raw]
+        return [(self.option_label(v), colors.get(v, "none")) for v in values]
 
 
 def _options(doc, locale):
@@ -65,6 +75,11 @@ def _options(doc, locale):
     return tuple(pairs)
 
 
+def _colors(doc):
+    options = doc.get("options") or ()
+    return tuple((o["value"], o["color"]) for o in options if isinstance(o, dict) and o.get("color"))
+
+
 def field_view(name, doc, locale, *, editable=False):
     """The FieldView of field ``name`` (its metadata ``doc``) in ``locale``."""
     kind = INPUT_KINDS.get(doc["type"])
@@ -74,7 +89,7 @@ def field_view(name, doc, locale, *, editable=False):
         target=doc.get("target") if doc["type"] in REFERENCE_TYPES else None,
         options=_options(doc, locale), help=localized(doc.get("help"), locale, None) if doc.get("help") else None,
         max_length=doc.get("max_length"), returns=doc.get("returns") if doc["type"] == "formula" else None,
-        scale=doc.get("scale"),
+        scale=doc.get("scale"), colors=_colors(doc),
     )
 
 

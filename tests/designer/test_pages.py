@@ -143,3 +143,11 @@ def test_an_unknown_path_of_the_app_is_a_404_page(shop):
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert "There is no such page." in text(response) and 'href="/app/o/opportunity"' in text(response)
     assert shop.browser("rita").get(f"{BASE}/app/static/app.css").status_code == 200
+
+
+def test_a_coloured_picklist_value_reads_as_a_badge_in_the_readers_language(shop):
+    rep = shop.browser("rita")
+    rep.patch(f"{BASE}/api/v1/users/me", json={"locale": "zh-CN"}, headers={"X-CSRF-Token": rep.csrf})
+    badge = '<span class="badge badge-gray">初步接洽</span>'  # the deal's default stage, Prospecting
+    assert badge in text(rep.get(f"{BASE}/app/o/opportunity"))
+    assert badge in text(rep.get(f"{BASE}/app/o/opportunity/{shop.deal}"))

@@ -81,3 +81,20 @@ def test_a_list_shows_the_title_first_then_readable_fields_that_fit_a_cell():
 ])
 def test_the_explanation_dates_a_record_by_its_day_or_its_moment_to_the_minute(date, shown):
     assert when(date) == shown
+
+
+COLOURED = {"type": "picklist", "options": [{"value": "Won", "label": {"en": "Won", "zh-CN": "赢单"}, "color": "green"},
+                                            "Lost"]}
+
+
+def test_a_coloured_picklist_value_is_a_badge_in_its_colour_and_label():
+    view = field_view("stage", COLOURED, "zh-CN")
+    assert view.badges("Won") == [("赢单", "green")]
+    assert view.badges("Lost") == [("Lost", "none")]  # an option without a colour: a plain badge
+    assert view.badges(None) == []
+
+
+def test_a_picklist_without_colours_has_no_badges_and_a_multi_picklist_one_per_value():
+    assert field_view("stage", STAGE, "en").badges("Won") == []
+    products = {"type": "multi_picklist", "options": [{"value": "Pumps", "color": "blue"}, "Valves"]}
+    assert field_view("products", products, "en").badges(["Pumps", "Valves"]) == [("Pumps", "blue"), ("Valves", "none")]
