@@ -4,9 +4,10 @@
 // marked aria-disabled (a "nobody found" line) are shown but never highlighted or chosen.
 export class Listbox {
   // `choose(option)` is called with the chosen <li>; `reopen()` when an arrow key is pressed
-  // while the list is closed.
-  constructor(input, list, { choose, reopen }) {
-    Object.assign(this, { input, list, choose, reopen, active: -1 });
+  // while the list is closed; `dismiss()` when Escape closes it (a search still on its way
+  // must not open it again).
+  constructor(input, list, { choose, reopen, dismiss = () => {} }) {
+    Object.assign(this, { input, list, choose, reopen, dismiss, active: -1 });
     list.setAttribute("role", "listbox");
     list.hidden = true;
     Object.entries({ role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
@@ -61,6 +62,7 @@ export class Listbox {
       event.preventDefault();
       event.stopPropagation();
       this.close();
+      this.dismiss();
     }
   }
 }

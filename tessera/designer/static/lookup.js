@@ -30,6 +30,7 @@ class Lookup {
     this.id = `lookup-${++serial}`;
     this.items = [];
     this.timer = null;
+    this.asked = 0;  // numbers the searches; only the newest one's answer is shown
     this.build();
     this.wire();
     if (/^\d+$/.test(holder.value)) this.showTitleOf(holder.value);
@@ -58,7 +59,8 @@ class Lookup {
     wrap.append(input, list);
     this.input = input;
     this.box = new Listbox(input, list, { choose: (option) => this.pick(Number(option.dataset.index)),
-                                          reopen: () => this.typed() });
+                                          reopen: () => this.typed(),
+                                          dismiss: () => { window.clearTimeout(this.timer); this.asked++; } });
   }
 
   wire() {
@@ -84,8 +86,9 @@ class Lookup {
   }
 
   async search(text) {
+    const mine = ++this.asked;
     const items = await fetchItems(this.holder, { q: text });
-    if (this.input.value.trim() !== text) return;
+    if (mine !== this.asked || this.input.value.trim() !== text) return;
     this.items = items;
     this.box.show(items.map((item, index) => {
       const number = Object.assign(document.createElement("span"), { className: "lookup-id", textContent: `#${item.id}` });

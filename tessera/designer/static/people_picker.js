@@ -42,6 +42,7 @@ export function enhance(input) {
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
     },
+    dismiss() { clearTimeout(timer); asked++; },
   });
   async function lookup(text) {
     const mine = ++asked;
