@@ -134,6 +134,16 @@ def follow(page, target, url):
     page.wait_for_url(url)
 
 
+def choose_locale(page, locale):
+    """Pick ``locale`` in the header's switch and wait until the page it reloads has loaded (its
+    modules wired): the next click may need them."""
+    from playwright.sync_api import expect
+
+    page.select_option("#locale-switch", locale)
+    expect(page.locator("html")).to_have_attribute("lang", locale)
+    page.wait_for_load_state("load")
+
+
 def log_in(page, base, username="rita", path="/app/"):
     """Open ``path`` anonymously, get sent to the login page, sign in; land on ``path``."""
     page.goto(base + path)

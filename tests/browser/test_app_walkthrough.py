@@ -5,7 +5,7 @@ Every main page is written to tests/browser/screenshots/ as a PNG.
 
 import re
 
-from tests.browser.conftest import DEAL_COUNT, XSS_TITLE, follow, log_in, snap
+from tests.browser.conftest import DEAL_COUNT, XSS_TITLE, choose_locale, follow, log_in, snap
 
 
 def _ids(page):
@@ -111,8 +111,7 @@ def test_saving_a_record_someone_changed_meanwhile_explains_the_conflict_with_a_
 def test_the_locale_switch_shows_simplified_chinese_labels_and_is_remembered(page, site):
     base, _, _ = site
     log_in(page, base, username="ada", path="/app/o/opportunity")
-    page.select_option("#locale-switch", "zh-CN")
-    page.wait_for_selector("html[lang=zh-CN]", state="attached")
+    choose_locale(page, "zh-CN")
     assert page.locator("h1").inner_text() == "商机"
     assert "合同" in page.locator("#sidenav").inner_text()
     assert page.locator("table.records th").first.inner_text().startswith("标题")
@@ -120,8 +119,7 @@ def test_the_locale_switch_shows_simplified_chinese_labels_and_is_remembered(pag
     page.goto(base + "/app/o/opportunity/1")
     assert page.locator(".fields dt").first.inner_text() == "标题"
     snap(page, "record-zh-CN")
-    page.select_option("#locale-switch", "en")
-    page.wait_for_selector("html[lang=en]", state="attached")
+    choose_locale(page, "en")
 
 
 def test_a_script_in_a_record_title_is_shown_as_text(page, site):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tessera.platform import create_app
 from tessera.platform.demo import load_demo
-from tests.browser.conftest import PASSWORD, follow, log_in, snap
+from tests.browser.conftest import PASSWORD, choose_locale, follow, log_in, snap
 from tests.browser.test_accessibility import serious_violations
 from tests.conftest import Api
 from tests.live_server import serving
@@ -160,9 +160,9 @@ def test_the_designer_pages_have_no_serious_accessibility_violation(page, site, 
 def test_the_scheme_editor_speaks_simplified_chinese(page, site):
     base, _ = site
     log_in(page, base, "admin", "/app/design/kpis/scheme/sales_quarterly")
-    page.select_option("#locale-switch", "zh-CN")
+    choose_locale(page, "zh-CN")
     expect(page.locator("#weight-total .sum")).to_have_text("合计 100%")
     assert "季度销售考核" in page.locator("h1").inner_text()
     snap(page, "design-scheme-zh")
-    page.select_option("#locale-switch", "en")
+    choose_locale(page, "en")
     expect(page.locator("#weight-total .sum")).to_have_text("Total 100 %")
