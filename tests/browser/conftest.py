@@ -14,6 +14,7 @@ import pytest
 from tessera.platform import create_app
 from tessera.platform.demo import EXAMPLE
 from tests.conftest import REQUIRE_SERVICES, Api
+from tests.browser import settled
 from tests.live_server import serving
 
 CHROMIUM = os.environ.get("TESSERA_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -94,6 +95,7 @@ def browser():
         _unavailable("playwright is not installed")
     if not os.path.exists(CHROMIUM):
         _unavailable(f"no Chromium at {CHROMIUM}")
+    settled.install()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         yield chromium
