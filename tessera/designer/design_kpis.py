@@ -137,7 +137,8 @@ def _scheme_page(found, body):
     choices = [(name, label_of(doc.body, name)) for name, doc in kpis.items() if doc.draft is not None]
     applies = body.get("applies_to") or {}
     return page("app/design/scheme_edit.html", found=found, body=body, kpi_choices=choices, enums=ENUMS,
-                people=reads.people(locale, applies.get("users")), applies=applies, as_percent=as_percent, label_of=label_of,
+                people=reads.people(locale, applies.get("users")), applies=applies, as_percent=as_percent,
+                label_of=label_of,
                 picked_users={str(u) for u in applies.get("users", [])},
                 api_base=url_for("api.metadata_list", kind="kpi_scheme"), saved=_saved(),
                 weight_total=weight_total(body["items"]))
