@@ -8,7 +8,7 @@ from flask import current_app, g
 
 from tessera.metadata.kpis import USER_SYSTEM_FIELDS
 from tessera.runtime.errors import DirectoryEntryNotFound
-from tessera.runtime.identity.users import find_user, get_user, list_users, user_json
+from tessera.runtime.identity.users import find_user, get_user, list_users
 from tessera.runtime.performance.schemes import applies_to_users
 
 from .fields import localized
@@ -115,14 +115,11 @@ def people(locale, named=()):
     usernames, a scheme's ``applies_to.users``) always among them, whatever the list's limit or
     their being inactive, so saving the scheme again keeps them."""
     with runtime().read() as conn:
-        users = list_users(conn, limit=USER_PICKER_LIMIT, active=True)
-        listed = {u["id"] for u in users}
-        for row in _named_users(conn, named):
-            if row["id"] not in listed:
-                users.append(user_json(conn, row))
-                listed.add(row["id"])
-    return People(_units("role", locale), _units("team", locale),
-                  [(u["id"], u.get("display_name") or u["username"], u["username"]) for u in users])
+        rows = list_users(conn, limit=USER_PICKER_LIMIT, active=True) + list(_named_users(conn, named))
+    users = {}
+    for row in rows:
+        users.setdefault(row["id"], (row["id"], row["display_name"] or row["username"], row["username"]))
+    return People(_units("role", locale), _units("team", locale), list(users.values()))
 
 
 def _named_users(conn, named):
